@@ -1,0 +1,55 @@
+//! The command tree (clap derive). Each command's arguments live beside its code in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::{completions, enrol, init, status, withdraw};
+
+/// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
+/// with a mentor who is different from them, keep the one-to-ones going, and report to the board.
+///
+/// Every cohort is a folder of TOML and CSV files under the root folder, yours to open in a
+/// spreadsheet and keep in git.
+#[derive(Debug, Parser)]
+#[command(
+    name = "revmentor",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Folder holding the cohorts
+    #[arg(
+        long,
+        global = true,
+        env = "REVMENTOR_ROOT",
+        hide_env_values = true,
+        default_value = "cohorts",
+        value_name = "DIR"
+    )]
+    pub root: PathBuf,
+
+    /// Answer yes to every confirmation (for scripts)
+    #[arg(long, global = true)]
+    pub yes: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a cohort: its folder, a commented cohort.toml and empty CSV files
+    Init(init::Args),
+    /// Enrol mentors and mentees: one from flags, a spreadsheet or form export, or by prompts
+    Enrol(enrol::Args),
+    /// Withdraw someone from the scheme (it is voluntary); --erase removes their personal data
+    Withdraw(withdraw::Args),
+    /// Show a cohort's dashboard and next steps, or list every cohort
+    Status(status::Args),
+    /// Print shell completions
+    Completions(completions::Args),
+    /// Print the manual page (roff)
+    Man,
+}

@@ -1,0 +1,380 @@
+//! `revmentor enrol`: one participant from flags or prompts, or a whole spreadsheet, all or nothing.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, anyhow};
+
+use super::Ctx;
+use crate::enrolment::{self, Options, Outcome};
+use crate::import::{self, Applicant};
+use crate::model::{Role, is_email, normalise_email};
+use crate::render::{Format, Listing};
+use crate::store::Cohort;
+use crate::store::config::YesNo;
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("source").args(["from", "interactive", "name"]).multiple(false))]
+pub struct Args {
+    /// Cohort to enrol into
+    pub cohort: String,
+    /// Role: mentor or mentee (for --from: the role of rows without a role column)
+    #[arg(long, value_parser = parse_role)]
+    pub role: Option<Role>,
+    /// Full name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Email address (unique in the cohort)
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub department: Option<String>,
+    #[arg(long)]
+    pub grade: Option<String>,
+    /// Line manager's email
+    #[arg(long)]
+    pub manager: Option<String>,
+    /// A self-declared characteristic, as NAME=VALUE (goes to characteristics.csv only)
+    #[arg(long = "trait", value_name = "NAME=VALUE")]
+    pub traits: Vec<String>,
+    /// Someone this person must not be paired with (id or email)
+    #[arg(long = "conflict", value_name = "WHO")]
+    pub conflicts: Vec<String>,
+    /// A mentor's answer to an eligibility question, as ID=yes|no
+    #[arg(long = "answer", value_name = "ID=yes|no")]
+    pub answers: Vec<String>,
+    /// Import a spreadsheet or form export (CSV), all rows or none
+    #[arg(long, value_name = "FILE.csv")]
+    pub from: Option<PathBuf>,
+    /// Map a column of the import to a field: 'Header=field'
+    #[arg(long = "map", value_name = "'Header=field'", requires = "from")]
+    pub maps: Vec<String>,
+    /// Skip a column of the import
+    #[arg(long = "ignore-column", value_name = "HEADER", requires = "from")]
+    pub ignore: Vec<String>,
+    /// Update people already enrolled (same email) instead of refusing them
+    #[arg(long, requires = "from")]
+    pub update: bool,
+    /// Show what would change and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Ask for each field (needs a terminal)
+    #[arg(long)]
+    pub interactive: bool,
+    /// Enrol mentors even when recruitment is closed
+    #[arg(long)]
+    pub force: bool,
+    /// Output format of the list of changes
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("\"{text}\" is not a role: use mentor or mentee"))
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let source = args
+        .from
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the command line".to_string());
+    let applicants = if let Some(path) = &args.from {
+        from_file(&cohort, path, &args)?
+    } else if args.interactive {
+        if !ctx.can_prompt() {
+            return crate::usage(
+                "--interactive needs a terminal; in a script pass --role, --name and --email (and --department, --grade, --manager, --trait NAME=VALUE) instead",
+            );
+        }
+        vec![prompt(&cohort)?]
+    } else {
+        vec![from_flags(&cohort, &args)?]
+    };
+    let options = Options {
+        update: args.update,
+        force: args.force,
+        today: ctx.today,
+    };
+    let outcome = enrolment::enrol(&mut cohort, &applicants, options)
+        .map_err(|problems| problems_error(&problems, &source))?;
+    if !args.dry_run {
+        cohort.save(&lock)?;
+    }
+    super::emit(&report(
+        &cohort,
+        &outcome,
+        args.dry_run,
+        args.from.is_some(),
+        args.format,
+    ))
+}
+
+/// One error listing every problem, saying nothing was written.
+pub fn problems_error(problems: &[String], source: &str) -> anyhow::Error {
+    let n = problems.len();
+    let list = problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    anyhow!(
+        "{n} problem{} in {source}; nothing was written:\n{list}",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+fn from_file(cohort: &Cohort, path: &PathBuf, args: &Args) -> Result<Vec<Applicant>> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
+    let sheet = crate::store::csvio::parse(&file, &bytes)?;
+    let maps = args
+        .maps
+        .iter()
+        .map(|m| import::parse_map(m))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(crate::UsageError)?;
+    let mapping = import::map_headers(&file, &sheet.headers, &cohort.config, &maps, &args.ignore)
+        .map_err(|p| problems_error(&p, &file))?;
+    import::read_rows(&file, &sheet, &mapping, args.role, &cohort.config)
+        .map_err(|p| problems_error(&p, &file))
+}
+
+fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
+    let (Some(role), Some(name), Some(email)) = (args.role, &args.name, &args.email) else {
+        return crate::usage(
+            "enrol needs --role, --name and --email (or --from FILE.csv, or --interactive)",
+        );
+    };
+    let email = normalise_email(email);
+    if !is_email(&email) {
+        return crate::usage(format!(
+            "--email \"{}\" is not an email address (expected name@domain)",
+            args.email.as_deref().unwrap_or_default()
+        ));
+    }
+    if name.trim().is_empty() {
+        return crate::usage("--name is empty: every participant has a name");
+    }
+    let characteristics = &cohort.config.cohort.characteristics;
+    let mut traits = vec![None; characteristics.len()];
+    for t in &args.traits {
+        let (k, v) = t.split_once('=').ok_or_else(|| {
+            crate::UsageError(format!(
+                "--trait \"{t}\" is not NAME=VALUE (like gender=Woman)"
+            ))
+        })?;
+        let Some(i) = characteristics.iter().position(|c| c == k.trim()) else {
+            return crate::usage(format!(
+                "--trait {k}: not a characteristic of this cohort; valid: {}",
+                characteristics.join(", ")
+            ));
+        };
+        traits[i] = Some(v.trim().to_string());
+    }
+    let mut answers = Vec::new();
+    for a in &args.answers {
+        let parsed = a.split_once('=').and_then(|(k, v)| {
+            let i = cohort
+                .config
+                .eligibility
+                .iter()
+                .position(|c| c.id == k.trim())?;
+            Some((i, YesNo::parse(v)?))
+        });
+        match parsed {
+            Some(answer) => answers.push(answer),
+            None => {
+                return crate::usage(format!(
+                    "--answer \"{a}\" is not ID=yes|no with ID one of: {}",
+                    cohort
+                        .config
+                        .eligibility
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
+    let manager = match &args.manager {
+        Some(m) => Some(
+            import::check_manager(m).map_err(|e| crate::UsageError(format!("--manager {e}")))?,
+        ),
+        None => None,
+    };
+    Ok(Applicant {
+        origin: "the command line".into(),
+        role: Some(role),
+        name: Some(name.trim().to_string()),
+        email,
+        department: args.department.clone(),
+        grade: args.grade.clone(),
+        manager,
+        conflicts: (!args.conflicts.is_empty()).then(|| args.conflicts.clone()),
+        traits,
+        answers: if role == Role::Mentor {
+            answers
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+fn prompt(cohort: &Cohort) -> Result<Applicant> {
+    use dialoguer::{Input, Select};
+    let role = match Select::new()
+        .with_prompt("Role")
+        .items(&["mentor (staff member)", "mentee (senior leader)"])
+        .default(0)
+        .interact()?
+    {
+        0 => Role::Mentor,
+        _ => Role::Mentee,
+    };
+    let name: String = Input::new()
+        .with_prompt("Full name")
+        .validate_with(|s: &String| {
+            if s.trim().is_empty() {
+                Err("a name is needed")
+            } else {
+                Ok(())
+            }
+        })
+        .interact_text()?;
+    let taken: Vec<String> = cohort
+        .participants
+        .iter()
+        .map(|p| p.email.clone())
+        .collect();
+    let email: String = Input::new()
+        .with_prompt("Email")
+        .validate_with(move |s: &String| {
+            let e = normalise_email(s);
+            if !is_email(&e) {
+                Err("not an email address (name@domain)".to_string())
+            } else if taken.contains(&e) {
+                Err(format!("{e} is already enrolled in this cohort"))
+            } else {
+                Ok(())
+            }
+        })
+        .interact_text()?;
+    let optional = |label: &str| -> Result<String> {
+        Ok(Input::<String>::new()
+            .with_prompt(label)
+            .allow_empty(true)
+            .interact_text()?)
+    };
+    let department = optional("Department")?;
+    let grade = optional("Grade")?;
+    let manager: String = Input::new()
+        .with_prompt("Line manager's email (empty if not known)")
+        .allow_empty(true)
+        .validate_with(|s: &String| import::check_manager(s).map(|_| ()))
+        .interact_text()?;
+    let mut traits = Vec::new();
+    for c in &cohort.config.cohort.characteristics {
+        let label = format!(
+            "{} (self-declared; empty or 'Prefer not to say' is fine)",
+            c.replace('_', " ")
+        );
+        traits.push(Some(optional(&label)?));
+    }
+    let mut answers = Vec::new();
+    if role == Role::Mentor {
+        for (i, c) in cohort.config.eligibility.iter().enumerate() {
+            let pick = Select::new()
+                .with_prompt(&c.question)
+                .items(&["Yes", "No"])
+                .default(if c.required == YesNo::Yes { 0 } else { 1 })
+                .interact()?;
+            answers.push((i, if pick == 0 { YesNo::Yes } else { YesNo::No }));
+        }
+    }
+    Ok(Applicant {
+        origin: "the prompts".into(),
+        role: Some(role),
+        name: Some(name.trim().to_string()),
+        email: normalise_email(&email),
+        department: Some(department.trim().to_string()),
+        grade: Some(grade.trim().to_string()),
+        manager: Some(import::check_manager(&manager).unwrap_or_default()),
+        conflicts: None,
+        traits,
+        answers,
+    })
+}
+
+fn report(
+    cohort: &Cohort,
+    outcome: &Outcome,
+    dry_run: bool,
+    from_file: bool,
+    format: Format,
+) -> String {
+    let would = if dry_run { "would be " } else { "" };
+    if !from_file && format == Format::Table {
+        // One person from flags or prompts: print the new id, for scripts to capture.
+        let mut out = String::new();
+        if let Some(id) = outcome.added.first() {
+            out.push_str(id);
+            out.push('\n');
+        }
+        for (id, reason) in &outcome.ineligible {
+            eprintln!("note: {id} {would}enrolled as ineligible: {reason}");
+        }
+        if outcome.forced > 0 {
+            eprintln!("note: recruitment is closed; enrolled anyway because of --force");
+        }
+        return out;
+    }
+    let mut listing = Listing::new(&["change", "id", "role", "name", "email", "status"]);
+    let mut row = |change: &str, id: &str| {
+        if let Some(p) = cohort.participants.iter().find(|p| p.id == id) {
+            listing.push(vec![
+                change.into(),
+                id.into(),
+                p.role.as_str().into(),
+                p.name.clone().into(),
+                p.email.clone().into(),
+                p.status.as_str().into(),
+            ]);
+        }
+    };
+    for id in &outcome.added {
+        row("add", id);
+    }
+    for id in &outcome.updated {
+        row("update", id);
+    }
+    if format != Format::Table {
+        return listing.render(format);
+    }
+    let mut out = String::new();
+    if !listing.rows.is_empty() {
+        out.push_str(&listing.table());
+    }
+    for (id, reason) in &outcome.ineligible {
+        out.push_str(&format!("{id} {would}ineligible: {reason}\n"));
+    }
+    if outcome.forced > 0 {
+        out.push_str(&format!(
+            "{} mentor(s) {would}enrolled although recruitment is closed (--force)\n",
+            outcome.forced
+        ));
+    }
+    out.push_str(&format!(
+        "{}{} added, {} updated, {} unchanged\n",
+        if dry_run {
+            "dry run, nothing written: "
+        } else {
+            ""
+        },
+        outcome.added.len(),
+        outcome.updated.len(),
+        outcome.unchanged.len()
+    ));
+    out
+}

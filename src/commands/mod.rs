@@ -1,0 +1,66 @@
+//! One file per command: its arguments and a thin `run` that loads, calls the domain, saves, prints.
+
+pub mod completions;
+pub mod enrol;
+pub mod init;
+pub mod status;
+pub mod withdraw;
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+
+use crate::cli::{Cli, Command};
+use crate::store::Store;
+
+/// What every command needs besides its own arguments.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub store: Store,
+    /// "Today": `REVMENTOR_TODAY` when set (tests, reproducible examples), else the local date.
+    pub today: NaiveDate,
+    /// `--yes`: answer confirmations without asking.
+    pub yes: bool,
+}
+
+impl Ctx {
+    /// Whether the command may prompt: only when standard input and error are a terminal.
+    pub fn can_prompt(&self) -> bool {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+}
+
+/// The date `REVMENTOR_TODAY` pins, or the local date.
+pub fn today() -> Result<NaiveDate> {
+    match std::env::var("REVMENTOR_TODAY") {
+        Ok(text) if !text.trim().is_empty() => {
+            crate::model::parse_date(&text).map_err(|e| anyhow::anyhow!("REVMENTOR_TODAY: {e}"))
+        }
+        _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Write to standard output; a closed pipe surfaces as an error main treats as success.
+pub fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        store: Store::new(cli.root),
+        today: today()?,
+        yes: cli.yes,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Enrol(args) => enrol::run(&ctx, args),
+        Command::Withdraw(args) => withdraw::run(&ctx, args),
+        Command::Status(args) => status::run(&ctx, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => completions::man(),
+    }
+}

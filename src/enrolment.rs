@@ -1,0 +1,422 @@
+//! Enrolment and withdrawal as changes to a loaded cohort: all checks first, then the change, so a
+//! refused enrolment leaves the cohort value (and so every file) as it was.
+
+use chrono::NaiveDate;
+
+use crate::import::Applicant;
+use crate::model::{
+    MeetingStatus, PairStatus, Participant, Role, Status, Traits, format_id, is_email,
+    normalise_email,
+};
+use crate::store::Cohort;
+use crate::store::config::{Criterion, YesNo};
+
+/// How an enrolment is applied.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Update participants whose email is already enrolled instead of refusing them.
+    pub update: bool,
+    /// Enrol mentors even though `[cohort] recruiting = false`.
+    pub force: bool,
+    pub today: NaiveDate,
+}
+
+/// What an enrolment did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// Mentors enrolled or left `ineligible`, with the reason.
+    pub ineligible: Vec<(String, String)>,
+    /// Mentors enrolled although recruitment is closed (`--force`).
+    pub forced: usize,
+}
+
+/// The eligibility questions a mentor's answers miss, as a reason; empty when all are met (a mentor
+/// enrolled without answers is not judged).
+pub fn unmet_criteria(criteria: &[Criterion], answers: &[(usize, YesNo)]) -> String {
+    let unmet: Vec<String> = answers
+        .iter()
+        .filter_map(|(i, answer)| {
+            let c = criteria.get(*i)?;
+            (c.required != *answer).then(|| format!("{} (answered {})", c.id, answer.as_str()))
+        })
+        .collect();
+    if unmet.is_empty() {
+        String::new()
+    } else {
+        format!("does not meet: {}", unmet.join(", "))
+    }
+}
+
+/// A mentor's answers as stored in `participants.csv`: `briefing=yes;commitment=no`, sorted.
+pub fn answers_cell(criteria: &[Criterion], answers: &[(usize, YesNo)]) -> String {
+    let mut cells: Vec<String> = answers
+        .iter()
+        .filter_map(|(i, a)| criteria.get(*i).map(|c| format!("{}={}", c.id, a.as_str())))
+        .collect();
+    cells.sort();
+    cells.join(";")
+}
+
+/// Parse a participant's stored answers back; answers to questions no longer asked are dropped.
+pub fn stored_answers(criteria: &[Criterion], cell: &str) -> Vec<(usize, YesNo)> {
+    cell.split(';')
+        .filter_map(|part| {
+            let (id, answer) = part.split_once('=')?;
+            let i = criteria.iter().position(|c| c.id == id.trim())?;
+            Some((i, YesNo::parse(answer)?))
+        })
+        .collect()
+}
+
+/// Resolve `--conflict`/conflicts entries: a participant's id or email becomes the id; an email of
+/// someone not (yet) enrolled is kept as an email.
+fn resolve_conflicts(cohort: &Cohort, entries: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let resolved = match cohort.find(entry) {
+            Some(p) => p.id.clone(),
+            None if is_email(&normalise_email(entry)) => normalise_email(entry),
+            None => {
+                return Err(format!(
+                    "conflict \"{entry}\" is neither a participant of cohort {} nor an email address",
+                    cohort.name
+                ));
+            }
+        };
+        if !out.contains(&resolved) {
+            out.push(resolved);
+        }
+    }
+    Ok(out)
+}
+
+/// Enrol or update every applicant, or none: every problem is returned at once and the cohort is
+/// left unchanged.
+pub fn enrol(
+    cohort: &mut Cohort,
+    applicants: &[Applicant],
+    options: Options,
+) -> Result<Outcome, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut staged = cohort.clone();
+    let mut outcome = Outcome::default();
+    let mut next = staged.next_id();
+    for a in applicants {
+        let conflicts = match a
+            .conflicts
+            .as_deref()
+            .map(|c| resolve_conflicts(&staged, c))
+        {
+            Some(Err(e)) => {
+                problems.push(format!("{}: {e}", a.origin));
+                None
+            }
+            Some(Ok(c)) => Some(c),
+            None => None,
+        };
+        let criteria = &cohort.config.eligibility;
+        let reason = if a.role == Some(Role::Mentor) {
+            unmet_criteria(criteria, &a.answers)
+        } else {
+            String::new()
+        };
+        let existing = staged
+            .participants
+            .rows
+            .iter()
+            .position(|p| !p.email.is_empty() && p.email == a.email);
+        match existing {
+            Some(row) if options.update => {
+                let before = staged.participants.rows[row].value.clone();
+                let id = before.id.clone();
+                if let Some(role) = a.role
+                    && role != before.role
+                {
+                    problems.push(format!(
+                        "{}: {} is enrolled as a {}, not a {role}: a participant's role cannot change; withdraw them and enrol again",
+                        a.origin, a.email, before.role
+                    ));
+                    continue;
+                }
+                let p = &mut staged.participants.rows[row].value;
+                set(&mut p.name, &a.name);
+                set(&mut p.department, &a.department);
+                set(&mut p.grade, &a.grade);
+                set(&mut p.manager, &a.manager);
+                if let Some(c) = conflicts {
+                    p.conflicts = c;
+                }
+                let mut traits_changed = false;
+                if p.role == Role::Mentor && !a.answers.is_empty() {
+                    let answers = {
+                        let mut merged = stored_answers(criteria, &p.eligibility);
+                        for (i, ans) in &a.answers {
+                            merged.retain(|(j, _)| j != i);
+                            merged.push((*i, *ans));
+                        }
+                        merged
+                    };
+                    p.eligibility = answers_cell(criteria, &answers);
+                    let reason = unmet_criteria(criteria, &answers);
+                    match (p.status, reason.is_empty()) {
+                        (Status::Active, false) => {
+                            p.status = Status::Ineligible;
+                            p.status_on = Some(options.today);
+                            p.status_reason = reason.clone();
+                        }
+                        (Status::Ineligible, true) => {
+                            p.status = Status::Active;
+                            p.status_on = Some(options.today);
+                            p.status_reason.clear();
+                        }
+                        (Status::Ineligible, false) => p.status_reason = reason.clone(),
+                        _ => {}
+                    }
+                    if p.status == Status::Ineligible {
+                        outcome
+                            .ineligible
+                            .push((id.clone(), p.status_reason.clone()));
+                    }
+                }
+                let p_after = p.clone();
+                if a.traits.iter().any(Option::is_some) {
+                    let n = staged.config.cohort.characteristics.len();
+                    let t = match staged.traits.rows.iter().position(|t| t.id == id) {
+                        Some(i) => &mut staged.traits.rows[i].value,
+                        None => {
+                            staged.traits.push(Traits {
+                                id: id.clone(),
+                                values: vec![String::new(); n],
+                            });
+                            traits_changed = true;
+                            let last = staged.traits.rows.len() - 1;
+                            &mut staged.traits.rows[last].value
+                        }
+                    };
+                    for (i, v) in a.traits.iter().enumerate() {
+                        if let Some(v) = v
+                            && t.values.get(i) != Some(v)
+                        {
+                            t.values[i] = v.clone();
+                            traits_changed = true;
+                        }
+                    }
+                }
+                if p_after != before || traits_changed {
+                    outcome.updated.push(id);
+                } else {
+                    outcome.unchanged.push(id);
+                }
+            }
+            Some(row) => {
+                let p = &staged.participants.rows[row];
+                problems.push(format!(
+                    "{}: {} is already enrolled as {} ({}): pass --update to update them from this file",
+                    a.origin, a.email, p.id, p.name
+                ));
+            }
+            None => {
+                let Some(role) = a.role else {
+                    problems.push(format!(
+                        "{}: no role: pass --role mentor or mentee",
+                        a.origin
+                    ));
+                    continue;
+                };
+                if role == Role::Mentor && !staged.config.cohort.recruiting {
+                    if options.force {
+                        outcome.forced += 1;
+                    } else {
+                        problems.push(format!(
+                            "{}: recruitment of mentors is closed for cohort {} ([cohort] recruiting = false): {} was not enrolled; pass --force to enrol them anyway",
+                            a.origin,
+                            staged.name,
+                            a.email
+                        ));
+                        continue;
+                    }
+                }
+                let id = format_id(next);
+                next += 1;
+                let status = if reason.is_empty() {
+                    Status::Active
+                } else {
+                    outcome.ineligible.push((id.clone(), reason.clone()));
+                    Status::Ineligible
+                };
+                staged.participants.push(Participant {
+                    id: id.clone(),
+                    role,
+                    name: a.name.clone().unwrap_or_default(),
+                    email: a.email.clone(),
+                    department: a.department.clone().unwrap_or_default(),
+                    grade: a.grade.clone().unwrap_or_default(),
+                    manager: a.manager.clone().unwrap_or_default(),
+                    status,
+                    enrolled_on: Some(options.today),
+                    conflicts: conflicts.unwrap_or_default(),
+                    status_on: (status != Status::Active).then_some(options.today),
+                    status_reason: reason,
+                    eligibility: if role == Role::Mentor {
+                        answers_cell(criteria, &a.answers)
+                    } else {
+                        String::new()
+                    },
+                });
+                staged.traits.push(Traits {
+                    id: id.clone(),
+                    values: a
+                        .traits
+                        .iter()
+                        .map(|v| v.clone().unwrap_or_default())
+                        .collect(),
+                });
+                outcome.added.push(id);
+            }
+        }
+    }
+    if problems.is_empty() {
+        *cohort = staged;
+        Ok(outcome)
+    } else {
+        Err(problems)
+    }
+}
+
+fn set(field: &mut String, value: &Option<String>) {
+    if let Some(v) = value {
+        v.clone_into(field);
+    }
+}
+
+/// How a withdrawal is applied.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    pub reason: String,
+    pub erase: bool,
+    pub today: NaiveDate,
+}
+
+/// What a withdrawal changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub id: String,
+    pub pairs_ended: usize,
+    pub proposals_dropped: usize,
+    pub meetings_cancelled: usize,
+    pub erased: bool,
+}
+
+/// Withdraw a participant: their pair ends (a proposal is dropped), their future meetings are
+/// cancelled. With `erase`, every personal field is blanked, their characteristics row deleted, and
+/// references to their email elsewhere replaced by their id, leaving a tombstone.
+pub fn withdraw(cohort: &mut Cohort, who: &str, w: &Withdrawal) -> Result<Withdrawn, String> {
+    let Some(person) = cohort.find(who).cloned() else {
+        return Err(format!(
+            "no participant \"{who}\" in cohort {}: name someone by id (like p001) or email",
+            cohort.name
+        ));
+    };
+    if person.status == Status::Erased {
+        return Err(format!(
+            "{} was erased{}: there is nothing left to withdraw",
+            person.id,
+            person
+                .status_on
+                .map(|d| format!(" on {d}"))
+                .unwrap_or_default()
+        ));
+    }
+    if person.status == Status::Withdrawn && !w.erase {
+        return Err(format!(
+            "{} ({}) is already withdrawn{}; pass --erase to remove their personal data",
+            person.id,
+            person.name,
+            person
+                .status_on
+                .map(|d| format!(" since {d}"))
+                .unwrap_or_default()
+        ));
+    }
+    let id = person.id.clone();
+    let mut done = Withdrawn {
+        id: id.clone(),
+        erased: w.erase,
+        ..Withdrawn::default()
+    };
+    let involves = |mentee: &str, mentor: &str| mentee == id || mentor == id;
+    let before = cohort.pairs.len();
+    cohort
+        .pairs
+        .retain(|p| !(p.status == PairStatus::Proposed && involves(&p.mentee, &p.mentor)));
+    done.proposals_dropped = before - cohort.pairs.len();
+    let end_reason = if w.erase || w.reason.is_empty() {
+        format!("{} withdrew", person.role)
+    } else {
+        format!("{} withdrew: {}", person.role, w.reason)
+    };
+    for pair in cohort.pairs.iter_mut() {
+        if pair.status == PairStatus::Confirmed && involves(&pair.mentee, &pair.mentor) {
+            pair.status = PairStatus::Ended;
+            pair.ended_on = Some(w.today);
+            pair.end_reason = end_reason.clone();
+            done.pairs_ended += 1;
+        }
+    }
+    for m in cohort.meetings.iter_mut() {
+        if m.status == MeetingStatus::Planned && involves(&m.mentee, &m.mentor) {
+            m.status = MeetingStatus::Cancelled;
+            m.date = Some(w.today);
+            m.reason = format!("{} withdrew", person.role);
+            done.meetings_cancelled += 1;
+        }
+    }
+    if w.erase {
+        // The reason given earlier may have named the person, so pair end reasons are made generic.
+        for pair in cohort.pairs.iter_mut() {
+            if involves(&pair.mentee, &pair.mentor) && pair.status == PairStatus::Ended {
+                pair.end_reason = format!("{} withdrew", person.role);
+            }
+        }
+        let email = person.email.clone();
+        for p in cohort.participants.iter_mut() {
+            if !email.is_empty() && p.manager == email {
+                p.manager = id.clone();
+            }
+            for c in &mut p.conflicts {
+                if !email.is_empty() && *c == email {
+                    c.clone_from(&id);
+                }
+            }
+        }
+        cohort.participants.blank_extras(|p| p.id == id);
+        for p in cohort.participants.iter_mut().filter(|p| p.id == id) {
+            *p = Participant {
+                id: p.id.clone(),
+                role: p.role,
+                name: String::new(),
+                email: String::new(),
+                department: String::new(),
+                grade: String::new(),
+                manager: String::new(),
+                status: Status::Erased,
+                enrolled_on: p.enrolled_on,
+                conflicts: Vec::new(),
+                status_on: Some(w.today),
+                status_reason: String::new(),
+                eligibility: String::new(),
+            };
+        }
+        cohort.traits.retain(|t| t.id != id);
+    } else {
+        for p in cohort.participants.iter_mut().filter(|p| p.id == id) {
+            p.status = Status::Withdrawn;
+            p.status_on = Some(w.today);
+            p.status_reason = w.reason.clone();
+        }
+    }
+    Ok(done)
+}

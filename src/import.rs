@@ -1,0 +1,497 @@
+//! Spreadsheet and form exports: place each header on a field (form shapes recognised, `--map` for
+//! the rest), then read every row into an [`Applicant`], collecting every problem in one pass.
+
+use crate::model::{Role, is_email, normalise_email};
+use crate::store::Config;
+use crate::store::config::YesNo;
+use crate::store::csvio::Sheet;
+
+/// What a column of an import holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Form metadata (a timestamp) or a column skipped with `--ignore-column`.
+    Ignore,
+    Role,
+    Name,
+    FirstName,
+    LastName,
+    Email,
+    Department,
+    Grade,
+    Manager,
+    Conflicts,
+    /// A characteristic, by its index in `[cohort] characteristics`.
+    Trait(usize),
+    /// An eligibility question, by its index in `[[eligibility]]`.
+    Criterion(usize),
+}
+
+const PLAIN_FIELDS: &[(&str, Field)] = &[
+    ("role", Field::Role),
+    ("name", Field::Name),
+    ("first_name", Field::FirstName),
+    ("last_name", Field::LastName),
+    ("email", Field::Email),
+    ("department", Field::Department),
+    ("grade", Field::Grade),
+    ("manager", Field::Manager),
+    ("conflicts", Field::Conflicts),
+    ("ignore", Field::Ignore),
+];
+
+/// Headers forms and spreadsheets use, after [`normalise`].
+const ALIASES: &[(&str, Field)] = &[
+    ("timestamp", Field::Ignore),
+    ("start time", Field::Ignore),
+    ("completion time", Field::Ignore),
+    ("last modified time", Field::Ignore),
+    ("submitted at", Field::Ignore),
+    ("submission date", Field::Ignore),
+    ("id", Field::Ignore),
+    ("role", Field::Role),
+    ("applying as", Field::Role),
+    ("mentor or mentee", Field::Role),
+    ("name", Field::Name),
+    ("full name", Field::Name),
+    ("your name", Field::Name),
+    ("your full name", Field::Name),
+    ("what is your name", Field::Name),
+    ("what is your full name", Field::Name),
+    ("first name", Field::FirstName),
+    ("given name", Field::FirstName),
+    ("forename", Field::FirstName),
+    ("last name", Field::LastName),
+    ("surname", Field::LastName),
+    ("family name", Field::LastName),
+    ("email", Field::Email),
+    ("e mail", Field::Email),
+    ("email address", Field::Email),
+    ("e mail address", Field::Email),
+    ("work email", Field::Email),
+    ("work email address", Field::Email),
+    ("your email", Field::Email),
+    ("your email address", Field::Email),
+    ("department", Field::Department),
+    ("dept", Field::Department),
+    ("grade", Field::Grade),
+    ("job grade", Field::Grade),
+    ("pay grade", Field::Grade),
+    ("job level", Field::Grade),
+    ("band", Field::Grade),
+    ("manager", Field::Manager),
+    ("line manager", Field::Manager),
+    ("conflicts", Field::Conflicts),
+    ("do not pair with", Field::Conflicts),
+];
+
+/// Words in a long form question that say which characteristic it asks about.
+const TRAIT_WORDS: &[(&str, &[&str])] = &[
+    ("gender", &["gender"]),
+    ("ethnicity", &["ethnicity", "ethnic"]),
+    ("disability", &["disability", "disabled"]),
+    ("sexual_orientation", &["sexual orientation", "sexuality"]),
+    (
+        "career_stage",
+        &["career stage", "stage of career", "career"],
+    ),
+];
+
+/// Lower case, punctuation to spaces, spaces collapsed: `Line manager's e-mail?` → `line manager s e mail`.
+pub fn normalise(header: &str) -> String {
+    header
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn words(text: &str) -> Vec<String> {
+    normalise(text).split(' ').map(str::to_string).collect()
+}
+
+/// Share of words two texts have in common (Jaccard), for matching a form's question to ours.
+fn similarity(a: &str, b: &str) -> f64 {
+    let a = words(a);
+    let b = words(b);
+    let common = a.iter().filter(|w| b.contains(w)).count();
+    let union = a.len() + b.len() - common;
+    if union == 0 {
+        0.0
+    } else {
+        common as f64 / union as f64
+    }
+}
+
+/// The field a header names, if it can be told from the header alone.
+pub fn recognise(header: &str, config: &Config) -> Option<Field> {
+    let n = normalise(header);
+    if let Some((_, field)) = ALIASES.iter().find(|(alias, _)| *alias == n) {
+        return Some(*field);
+    }
+    let characteristics = &config.cohort.characteristics;
+    for (i, c) in characteristics.iter().enumerate() {
+        if n == normalise(c) {
+            return Some(Field::Trait(i));
+        }
+    }
+    for (i, criterion) in config.eligibility.iter().enumerate() {
+        if n == normalise(&criterion.id) || similarity(header, &criterion.question) >= 0.6 {
+            return Some(Field::Criterion(i));
+        }
+    }
+    // Long form questions: exactly one field's key words must appear.
+    let contains = |w: &str| format!(" {n} ").contains(&format!(" {w} "));
+    let mut candidates: Vec<Field> = Vec::new();
+    if contains("email") || contains("e mail") {
+        if contains("manager") {
+            candidates.push(Field::Manager);
+        } else {
+            candidates.push(Field::Email);
+        }
+    } else if contains("manager") {
+        candidates.push(Field::Manager);
+    }
+    if contains("department") || contains("faculty") {
+        candidates.push(Field::Department);
+    }
+    if contains("grade") {
+        candidates.push(Field::Grade);
+    }
+    if contains("full name") {
+        candidates.push(Field::Name);
+    }
+    for (name, keys) in TRAIT_WORDS {
+        if let Some(i) = characteristics.iter().position(|c| c == name)
+            && keys.iter().any(|k| contains(k))
+        {
+            candidates.push(Field::Trait(i));
+        }
+    }
+    match candidates.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// The name of a field as `--map` spells it.
+pub fn field_name(field: Field, config: &Config) -> String {
+    match field {
+        Field::Trait(i) => config.cohort.characteristics[i].clone(),
+        Field::Criterion(i) => config.eligibility[i].id.clone(),
+        other => PLAIN_FIELDS
+            .iter()
+            .find(|(_, f)| *f == other)
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+fn parse_field(name: &str, config: &Config) -> Option<Field> {
+    let name = name.trim();
+    PLAIN_FIELDS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, f)| *f)
+        .or_else(|| {
+            config
+                .cohort
+                .characteristics
+                .iter()
+                .position(|c| c.eq_ignore_ascii_case(name))
+                .map(Field::Trait)
+        })
+        .or_else(|| {
+            config
+                .eligibility
+                .iter()
+                .position(|c| c.id.eq_ignore_ascii_case(name))
+                .map(Field::Criterion)
+        })
+}
+
+/// Every field `--map` accepts, for error messages.
+pub fn valid_fields(config: &Config) -> String {
+    PLAIN_FIELDS
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .chain(config.cohort.characteristics.iter().cloned())
+        .chain(config.eligibility.iter().map(|c| c.id.clone()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Split `--map 'Header=field'` at its last `=`.
+pub fn parse_map(text: &str) -> Result<(String, String), String> {
+    match text.rsplit_once('=') {
+        Some((h, f)) if !h.trim().is_empty() && !f.trim().is_empty() => {
+            Ok((h.trim().to_string(), f.trim().to_string()))
+        }
+        _ => Err(format!(
+            "\"{text}\" is not a mapping: write 'Header in the file=field', like 'What is your department?=department'"
+        )),
+    }
+}
+
+/// Where each column of an import goes.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub fields: Vec<Field>,
+}
+
+/// Place every header on a field. Every header that cannot be placed, and every field two columns
+/// claim, is reported at once.
+pub fn map_headers(
+    file: &str,
+    headers: &[String],
+    config: &Config,
+    maps: &[(String, String)],
+    ignore: &[String],
+) -> Result<Mapping, Vec<String>> {
+    let mut problems = Vec::new();
+    let find = |h: &str| {
+        headers
+            .iter()
+            .position(|x| x.trim().eq_ignore_ascii_case(h.trim()))
+    };
+    let mut chosen: Vec<Option<Field>> = vec![None; headers.len()];
+    for (header, field) in maps {
+        match (find(header), parse_field(field, config)) {
+            (None, _) => problems.push(format!(
+                "{file}: --map names column \"{header}\", which is not in the header (columns: {})",
+                headers.join(", ")
+            )),
+            (_, None) => problems.push(format!(
+                "--map '{header}={field}': \"{field}\" is not a field; valid: {}",
+                valid_fields(config)
+            )),
+            (Some(i), Some(f)) => chosen[i] = Some(f),
+        }
+    }
+    for header in ignore {
+        match find(header) {
+            Some(i) => chosen[i] = Some(Field::Ignore),
+            None => problems.push(format!(
+                "{file}: --ignore-column names \"{header}\", which is not in the header (columns: {})",
+                headers.join(", ")
+            )),
+        }
+    }
+    let mut unplaced = Vec::new();
+    for (i, header) in headers.iter().enumerate() {
+        if chosen[i].is_none() {
+            chosen[i] = recognise(header, config);
+            if chosen[i].is_none() {
+                unplaced.push(header.clone());
+            }
+        }
+    }
+    for header in &unplaced {
+        problems.push(format!(
+            "{file}:1: column \"{header}\" is not a field revmentor knows: map it with --map '{header}=FIELD' (fields: {}) or skip it with --ignore-column '{header}'",
+            valid_fields(config)
+        ));
+    }
+    for (i, field) in chosen.iter().enumerate() {
+        let Some(field) = field else { continue };
+        if *field == Field::Ignore {
+            continue;
+        }
+        if let Some(j) = chosen[..i].iter().position(|f| f.as_ref() == Some(field)) {
+            problems.push(format!(
+                "{file}:1: columns \"{}\" and \"{}\" both look like the {} field: --map one of them to another field or --ignore-column it",
+                headers[j],
+                headers[i],
+                field_name(*field, config)
+            ));
+        }
+    }
+    let fields: Vec<Field> = chosen
+        .into_iter()
+        .map(|f| f.unwrap_or(Field::Ignore))
+        .collect();
+    let has = |f: Field| fields.contains(&f);
+    if !has(Field::Email) {
+        problems.push(format!(
+            "{file}:1: no column holds the email address: --map 'HEADER=email'"
+        ));
+    }
+    if !has(Field::Name) && !(has(Field::FirstName) && has(Field::LastName)) {
+        problems.push(format!(
+            "{file}:1: no column holds the name (a name column, or first and last name columns): --map 'HEADER=name'"
+        ));
+    }
+    if problems.is_empty() {
+        Ok(Mapping { fields })
+    } else {
+        Err(problems)
+    }
+}
+
+/// One person to enrol or update, from a row, the flags or the prompts. `None`: not given (an update
+/// leaves that field as it was).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applicant {
+    /// Where it came from, for messages: `applications.csv:7`.
+    pub origin: String,
+    pub role: Option<Role>,
+    pub name: Option<String>,
+    pub email: String,
+    pub department: Option<String>,
+    pub grade: Option<String>,
+    pub manager: Option<String>,
+    pub conflicts: Option<Vec<String>>,
+    /// One per characteristic of the cohort.
+    pub traits: Vec<Option<String>>,
+    /// Answers to eligibility questions, by criterion index.
+    pub answers: Vec<(usize, YesNo)>,
+}
+
+/// Check a manager cell: an email (kept lower-case) or a participant id.
+pub fn check_manager(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    let email = normalise_email(v);
+    if is_email(&email) || crate::model::id_number(v).is_some() {
+        Ok(if is_email(&email) {
+            email
+        } else {
+            v.to_string()
+        })
+    } else {
+        Err(format!(
+            "\"{v}\" is not an email address (the line manager's email, like name@domain, or leave it empty)"
+        ))
+    }
+}
+
+/// Split a conflicts cell: ids or emails separated by `;` or `,`.
+pub fn split_list(value: &str) -> Vec<String> {
+    value
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Read every row of an import into applicants, or every problem found (file, line, column, value,
+/// what is valid). Rows with the same email (case and spaces ignored) are a problem too.
+pub fn read_rows(
+    file: &str,
+    sheet: &Sheet,
+    mapping: &Mapping,
+    default_role: Option<Role>,
+    config: &Config,
+) -> Result<Vec<Applicant>, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut applicants = Vec::with_capacity(sheet.rows.len());
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    if sheet.rows.is_empty() {
+        return Err(vec![format!(
+            "{file}: has a header but no rows: nothing to import"
+        )]);
+    }
+    let n_traits = config.cohort.characteristics.len();
+    for row in &sheet.rows {
+        let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, sheet.headers[h]);
+        let mut a = Applicant {
+            origin: format!("{file}:{}", row.line),
+            traits: vec![None; n_traits],
+            ..Applicant::default()
+        };
+        let mut first = String::new();
+        let mut last = String::new();
+        let mut raw_answers = Vec::new();
+        for (h, field) in mapping.fields.iter().enumerate() {
+            let raw = row.cells[h].as_str();
+            let value = raw.trim();
+            match field {
+                Field::Ignore => {}
+                Field::Role => {
+                    if !value.is_empty() {
+                        match Role::parse(value) {
+                            Some(r) => a.role = Some(r),
+                            None => problems.push(format!(
+                                "{}: \"{value}\" is not a role (expected mentor or mentee)",
+                                at(h)
+                            )),
+                        }
+                    }
+                }
+                Field::Name => a.name = Some(value.to_string()),
+                Field::FirstName => first = value.to_string(),
+                Field::LastName => last = value.to_string(),
+                Field::Email => {
+                    let email = normalise_email(value);
+                    if !is_email(&email) {
+                        problems.push(format!(
+                            "{}: \"{value}\" is not an email address (expected name@domain)",
+                            at(h)
+                        ));
+                    }
+                    a.email = email;
+                }
+                Field::Department => a.department = Some(value.to_string()),
+                Field::Grade => a.grade = Some(value.to_string()),
+                Field::Manager => match check_manager(value) {
+                    Ok(m) => a.manager = Some(m),
+                    Err(e) => problems.push(format!("{}: {e}", at(h))),
+                },
+                Field::Conflicts => a.conflicts = Some(split_list(value)),
+                Field::Trait(i) => a.traits[*i] = Some(value.to_string()),
+                Field::Criterion(i) => raw_answers.push((*i, h, value)),
+            }
+        }
+        if a.name.is_none() && (!first.is_empty() || !last.is_empty()) {
+            a.name = Some(format!("{first} {last}").trim().to_string());
+        }
+        if a.name.as_deref().unwrap_or("").is_empty() {
+            problems.push(format!(
+                "{file}:{}: the name is empty: every participant needs a name",
+                row.line
+            ));
+        }
+        if a.role.is_none() {
+            a.role = default_role;
+        }
+        if a.role.is_none() {
+            problems.push(format!(
+                "{file}:{}: no role: add a role column (mentor or mentee) or pass --role",
+                row.line
+            ));
+        }
+        // Eligibility questions are for mentors; a leader's answers (if any) are not read.
+        if a.role == Some(Role::Mentor) {
+            for (i, h, value) in raw_answers {
+                match YesNo::parse(value) {
+                    Some(answer) => a.answers.push((i, answer)),
+                    None => problems.push(format!(
+                        "{}: \"{value}\" is not an answer (expected Yes or No)",
+                        at(h)
+                    )),
+                }
+            }
+        }
+        if !a.email.is_empty() {
+            if let Some(first_line) = seen.get(&a.email) {
+                problems.push(format!(
+                    "{file}:{}: email {} is already on line {first_line} of this file (emails are compared ignoring case and spaces): remove one row",
+                    row.line, a.email
+                ));
+            } else {
+                seen.insert(a.email.clone(), row.line);
+            }
+        }
+        applicants.push(a);
+    }
+    if problems.is_empty() {
+        Ok(applicants)
+    } else {
+        Err(problems)
+    }
+}

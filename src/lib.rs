@@ -1,0 +1,26 @@
+//! revmentor: run a reverse mentoring scheme from a folder of TOML and CSV files.
+//!
+//! The binary (`src/main.rs`) parses the command line with [`cli`] and calls [`commands::run`].
+//! Domain modules are pure: they take values (and "today") and return values. Only [`store`]
+//! touches cohort files.
+
+pub mod cli;
+pub mod commands;
+pub mod dashboard;
+pub mod enrolment;
+pub mod fault;
+pub mod import;
+pub mod model;
+pub mod render;
+pub mod schedule;
+pub mod store;
+
+/// A mistake in how the command was called (exit status 2), as opposed to a failure (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Shorthand for returning a [`UsageError`].
+pub fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {
+    Err(UsageError(message.into()).into())
+}

@@ -1,0 +1,419 @@
+//! Plain data: participants, characteristics, briefings, pairs, meetings, responses, and the small
+//! value rules (emails, dates, ids, "not known") every module shares. No I/O here.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Characteristics a new cohort declares, one column each in `characteristics.csv`.
+pub const DEFAULT_CHARACTERISTICS: &[&str] = &[
+    "gender",
+    "ethnicity",
+    "disability",
+    "sexual_orientation",
+    "career_stage",
+];
+
+/// Fields of a participant that live in `participants.csv` (never characteristics).
+pub const PARTICIPANT_FIELDS: &[&str] = &[
+    "id",
+    "role",
+    "name",
+    "email",
+    "department",
+    "grade",
+    "manager",
+    "status",
+    "enrolled_on",
+    "conflicts",
+    "status_on",
+    "status_reason",
+    "eligibility",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Mentor,
+    Mentee,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Mentor => "mentor",
+            Role::Mentee => "mentee",
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Role::Mentor => "mentors",
+            Role::Mentee => "mentees",
+        }
+    }
+
+    /// `mentor`/`mentee`, and the words forms use for them, in any case.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "mentor" | "reverse mentor" | "mentors" => Some(Role::Mentor),
+            "mentee" | "senior leader" | "leader" | "mentees" => Some(Role::Mentee),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Active,
+    Ineligible,
+    Withdrawn,
+    Erased,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Active,
+        Status::Ineligible,
+        Status::Withdrawn,
+        Status::Erased,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Ineligible => "ineligible",
+            Status::Withdrawn => "withdrawn",
+            Status::Erased => "erased",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One mentor or mentee: contact and administration, never characteristics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participant {
+    pub id: String,
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+    pub department: String,
+    pub grade: String,
+    /// Email (or participant id) of the line manager; empty when not known.
+    pub manager: String,
+    pub status: Status,
+    pub enrolled_on: Option<NaiveDate>,
+    /// Ids or emails this person must not be paired with.
+    pub conflicts: Vec<String>,
+    /// When the status last changed (withdrawn, erased, ineligible).
+    pub status_on: Option<NaiveDate>,
+    /// Why the status is what it is (withdrawal reason, unmet eligibility).
+    pub status_reason: String,
+    /// A mentor's answers to the eligibility questions: `id=yes;id=no`.
+    pub eligibility: String,
+}
+
+impl Participant {
+    /// The label used in listings: `name <email>`, or the id for an erased tombstone.
+    pub fn label(&self) -> String {
+        if self.status == Status::Erased {
+            format!("{} (erased)", self.id)
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
+/// One row of `characteristics.csv`: self-declared values, aligned with the cohort's characteristics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traits {
+    pub id: String,
+    pub values: Vec<String>,
+}
+
+/// A value counts only when it is known: empty, "prefer not to say" and "unknown" are not.
+pub fn is_known(value: &str) -> bool {
+    let v = value.trim();
+    !(v.is_empty()
+        || v.eq_ignore_ascii_case("prefer not to say")
+        || v.eq_ignore_ascii_case("unknown"))
+}
+
+/// Emails compare trimmed and case-insensitively; the store keeps them in this form.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A plain check that catches typing slips, not a full RFC 5322 parser.
+pub fn is_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"'))
+}
+
+/// Lower-case letters, digits and `_`, starting with a letter: names of characteristics and questions.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+/// Parse an ISO date, saying what is wrong with anything else.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        && t.len() == 10
+    {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    if parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
+        if parts[0].len() == 4 {
+            return Err(format!(
+                "\"{t}\" is not a day in the calendar (dates are YYYY-MM-DD)"
+            ));
+        }
+        return Err(format!(
+            "\"{t}\" is ambiguous (day/month or month/day?): write dates as YYYY-MM-DD, like 2020-04-03"
+        ));
+    }
+    Err(format!(
+        "\"{t}\" is not a date: write it as YYYY-MM-DD, like 2020-01-13"
+    ))
+}
+
+/// Participant ids: `p` then digits (`p001`), so a spreadsheet can never turn one into a number.
+pub fn format_id(n: u32) -> String {
+    format!("p{n:03}")
+}
+
+pub fn id_number(id: &str) -> Option<u32> {
+    id.strip_prefix('p')?.parse().ok()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Mentors,
+    Mentees,
+    All,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Mentors => "mentors",
+            Audience::Mentees => "mentees",
+            Audience::All => "all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Audience> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "mentors" | "mentor" => Some(Audience::Mentors),
+            "mentees" | "mentee" => Some(Audience::Mentees),
+            "all" | "everyone" => Some(Audience::All),
+            _ => None,
+        }
+    }
+
+    pub fn includes(self, role: Role) -> bool {
+        matches!(
+            (self, role),
+            (Audience::All, _)
+                | (Audience::Mentors, Role::Mentor)
+                | (Audience::Mentees, Role::Mentee)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionKind {
+    Briefing,
+    Evaluation,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Briefing => "briefing",
+            SessionKind::Evaluation => "evaluation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SessionKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "briefing" => Some(SessionKind::Briefing),
+            "evaluation" => Some(SessionKind::Evaluation),
+            _ => None,
+        }
+    }
+}
+
+/// A group session: a briefing before matching, or the group evaluation activity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Briefing {
+    pub id: String,
+    pub date: NaiveDate,
+    pub audience: Audience,
+    pub hours: f64,
+    pub title: String,
+    pub kind: SessionKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attendance {
+    pub briefing: String,
+    pub participant: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PairStatus {
+    Proposed,
+    Confirmed,
+    Ended,
+}
+
+impl PairStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairStatus::Proposed => "proposed",
+            PairStatus::Confirmed => "confirmed",
+            PairStatus::Ended => "ended",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PairStatus> {
+        [
+            PairStatus::Proposed,
+            PairStatus::Confirmed,
+            PairStatus::Ended,
+        ]
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// A mentee and mentor: proposed by `match`, confirmed by the coordinator, ended by a withdrawal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pair {
+    pub mentee: String,
+    pub mentor: String,
+    pub score: f64,
+    pub reasons: String,
+    pub status: PairStatus,
+    pub proposed_on: Option<NaiveDate>,
+    pub confirmed_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MeetingStatus {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+impl MeetingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingStatus::Planned => "planned",
+            MeetingStatus::Held => "held",
+            MeetingStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MeetingStatus> {
+        [
+            MeetingStatus::Planned,
+            MeetingStatus::Held,
+            MeetingStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// One one-to-one: its window, its planned date and what happened. Never what was said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Meeting {
+    pub mentee: String,
+    pub mentor: String,
+    pub number: u32,
+    pub due_from: NaiveDate,
+    pub due_by: NaiveDate,
+    pub planned: Option<NaiveDate>,
+    pub status: MeetingStatus,
+    pub date: Option<NaiveDate>,
+    pub minutes: Option<u32>,
+    pub topics: Vec<String>,
+    pub reason: String,
+}
+
+/// One survey answer: a participant's answer to one question in one phase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    pub participant: String,
+    pub phase: String,
+    pub question: String,
+    pub answer: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict_and_explain_themselves() {
+        assert!(parse_date("2020-01-13").is_ok());
+        assert!(parse_date("2020-02-30").unwrap_err().contains("calendar"));
+        assert!(parse_date("03/04/2020").unwrap_err().contains("ambiguous"));
+        assert!(parse_date("2020-1-3").is_err());
+    }
+
+    #[test]
+    fn known_values() {
+        assert!(!is_known(" Prefer not to say "));
+        assert!(!is_known("UNKNOWN"));
+        assert!(is_known("Woman"));
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("a.b@x.example"));
+        assert!(!is_email("a b@x.example"));
+        assert!(!is_email("ab@example"));
+        assert!(!is_email("@x.example"));
+    }
+}

@@ -1,0 +1,98 @@
+//! Listings as a terminal table, spreadsheet-safe CSV, or JSON; the same rows for all three.
+
+use clap::ValueEnum;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::{Map, Value};
+
+use crate::store::csvio;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// aligned columns for reading in a terminal
+    #[default]
+    Table,
+    /// CSV for a spreadsheet (formula-like cells neutralised)
+    Csv,
+    /// JSON for scripts
+    Json,
+}
+
+/// Rows under named columns; each cell a JSON value so numbers stay numbers in JSON.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Listing {
+    pub fn new(columns: &[&'static str]) -> Self {
+        Listing {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Value>) {
+        self.rows.push(row);
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.table(),
+            Format::Csv => self.csv(),
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(&self.json()).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+        }
+    }
+
+    pub fn table(&self) -> String {
+        let mut table = Table::new();
+        table
+            .load_style(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(self.columns.iter().copied());
+        for row in &self.rows {
+            table.add_row(row.iter().map(text));
+        }
+        format!("{table}\n")
+    }
+
+    pub fn csv(&self) -> String {
+        let headers: Vec<String> = self.columns.iter().map(|c| c.to_string()).collect();
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|v| csvio::neutralise(&text(v))).collect());
+        String::from_utf8(csvio::write(&headers, rows)).unwrap_or_default()
+    }
+
+    pub fn json(&self) -> Value {
+        Value::Array(
+            self.rows
+                .iter()
+                .map(|row| {
+                    let object: Map<String, Value> = self
+                        .columns
+                        .iter()
+                        .map(|c| c.to_string())
+                        .zip(row.iter().cloned())
+                        .collect();
+                    Value::Object(object)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A cell's text: strings as they are, null as empty, numbers as JSON writes them.
+pub fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,541 @@
+//! `cohort.toml`: the cohort's settings, read strictly (a misspelt key is an error with its line),
+//! and the commented template `init` writes.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, anyhow};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+use crate::model::{DEFAULT_CHARACTERISTICS, Role};
+
+/// Every setting of a cohort, with the defaults a freshly written `cohort.toml` shows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub cohort: CohortSettings,
+    #[serde(default)]
+    pub cadence: Cadence,
+    #[serde(default)]
+    pub calendar: Calendar,
+    #[serde(default)]
+    pub matching: Matching,
+    #[serde(default)]
+    pub privacy: Privacy,
+    #[serde(default = "default_eligibility")]
+    pub eligibility: Vec<Criterion>,
+    #[serde(default)]
+    pub evaluation: Evaluation,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohortSettings {
+    #[serde(default)]
+    pub title: String,
+    #[serde(deserialize_with = "toml_date")]
+    pub start: NaiveDate,
+    #[serde(deserialize_with = "toml_date")]
+    pub end: NaiveDate,
+    #[serde(default = "yes")]
+    pub recruiting: bool,
+    #[serde(default = "default_characteristics")]
+    pub characteristics: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Cadence {
+    pub min_weeks: u32,
+    pub max_weeks: u32,
+    pub session_minutes: u32,
+    pub first_within_weeks: u32,
+}
+
+impl Default for Cadence {
+    fn default() -> Self {
+        Cadence {
+            min_weeks: 6,
+            max_weeks: 8,
+            session_minutes: 60,
+            first_within_weeks: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Calendar {
+    pub timezone: String,
+    pub meeting_time: String,
+    pub closure: Vec<Closure>,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar {
+            timezone: "Europe/London".into(),
+            meeting_time: "10:00".into(),
+            closure: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    #[serde(deserialize_with = "toml_date")]
+    pub from: NaiveDate,
+    #[serde(deserialize_with = "toml_date")]
+    pub to: NaiveDate,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SameDepartment {
+    Forbid,
+    Allow,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Matching {
+    pub require_briefing: bool,
+    pub same_department: SameDepartment,
+    pub mentor_capacity: i64,
+    pub weights: BTreeMap<String, f64>,
+}
+
+impl Default for Matching {
+    fn default() -> Self {
+        Matching {
+            require_briefing: true,
+            same_department: SameDepartment::Forbid,
+            mentor_capacity: 1,
+            weights: default_weights(&default_characteristics()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    pub min_group: u32,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy { min_group: 5 }
+    }
+}
+
+/// One requirement of the scheme a mentor's application must meet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: String,
+    pub question: String,
+    pub required: YesNo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+impl YesNo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            YesNo::Yes => "yes",
+            YesNo::No => "no",
+        }
+    }
+
+    /// "Yes"/"No" in any case, with spaces trimmed; `y`/`n` too.
+    pub fn parse(text: &str) -> Option<YesNo> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "yes" | "y" => Some(YesNo::Yes),
+            "no" | "n" => Some(YesNo::No),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Evaluation {
+    pub topics: Vec<String>,
+    pub question: Vec<Question>,
+}
+
+impl Default for Evaluation {
+    fn default() -> Self {
+        Evaluation {
+            topics: DEFAULT_TOPICS.iter().map(|t| t.to_string()).collect(),
+            question: default_questions(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub roles: Vec<Role>,
+    #[serde(default = "five")]
+    pub scale: u32,
+}
+
+/// Topic tags for `log --topics`, from the issues the first cohort discussed.
+pub const DEFAULT_TOPICS: &[&str] = &[
+    "experiences-and-perspectives",
+    "sexism-and-racism",
+    "lgbtq-and-disability",
+    "black-lives-matter",
+    "power-and-hierarchies",
+    "organisational-culture",
+];
+
+const DEFAULT_CRITERIA: &[(&str, &str, YesNo)] = &[
+    (
+        "commitment",
+        "Can you commit time and be flexible in your availability?",
+        YesNo::Yes,
+    ),
+    (
+        "briefing",
+        "Have you attended the mentor briefing, or are you willing to do so?",
+        YesNo::Yes,
+    ),
+    (
+        "conflict_of_interest",
+        "Do you have any current conflict of interest with the organisation or its senior leadership team?",
+        YesNo::No,
+    ),
+];
+
+const DEFAULT_QUESTIONS: &[(&str, &str, Role)] = &[
+    (
+        "confidence_race",
+        "I feel confident talking about race and other challenging conversations",
+        Role::Mentee,
+    ),
+    (
+        "awareness",
+        "I am aware of the experiences and perspectives of colleagues different from me",
+        Role::Mentee,
+    ),
+    (
+        "intersectionality",
+        "I understand intersectionality and the complexity of sub-cultures and sub-communities",
+        Role::Mentee,
+    ),
+    (
+        "heard",
+        "I feel my voice is heard and valued by senior leaders",
+        Role::Mentor,
+    ),
+    (
+        "leadership_insight",
+        "I have insight into how senior leaders make decisions",
+        Role::Mentor,
+    ),
+    (
+        "empowered",
+        "I feel empowered to contribute to change in the organisation",
+        Role::Mentor,
+    ),
+];
+
+fn yes() -> bool {
+    true
+}
+
+fn five() -> u32 {
+    5
+}
+
+fn default_characteristics() -> Vec<String> {
+    DEFAULT_CHARACTERISTICS
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+fn default_weights(characteristics: &[String]) -> BTreeMap<String, f64> {
+    let mut weights: BTreeMap<String, f64> =
+        characteristics.iter().map(|c| (c.clone(), 1.0)).collect();
+    weights.insert("department".into(), 0.5);
+    weights
+}
+
+fn default_eligibility() -> Vec<Criterion> {
+    DEFAULT_CRITERIA
+        .iter()
+        .map(|(id, question, required)| Criterion {
+            id: id.to_string(),
+            question: question.to_string(),
+            required: *required,
+        })
+        .collect()
+}
+
+fn default_questions() -> Vec<Question> {
+    DEFAULT_QUESTIONS
+        .iter()
+        .map(|(id, text, role)| Question {
+            id: id.to_string(),
+            text: text.to_string(),
+            roles: vec![*role],
+            scale: 5,
+        })
+        .collect()
+}
+
+/// A TOML local date (`start = 2020-01-13`), and nothing else.
+fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    use serde::de::Error;
+    let value = toml::value::Datetime::deserialize(d)?;
+    match (value.date, value.time, value.offset) {
+        (Some(date), None, None) => {
+            NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+                .ok_or_else(|| D::Error::custom(format!("{value} is not a date in the calendar")))
+        }
+        _ => Err(D::Error::custom(format!(
+            "expected a date like 2020-01-13, without a time, found {value}"
+        ))),
+    }
+}
+
+impl Config {
+    /// Parse and check `cohort.toml`. Errors carry the line and column (from the TOML parser) or the
+    /// setting's name, and say what would be valid.
+    pub fn parse(text: &str) -> Result<Config> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<()> {
+        let c = &self.cohort;
+        if c.end <= c.start {
+            return Err(anyhow!(
+                "[cohort] end = {} is not after start = {}: the cohort must end after it starts",
+                c.end,
+                c.start
+            ));
+        }
+        check_cadence(self.cadence.min_weeks, self.cadence.max_weeks)
+            .map_err(|e| anyhow!("[cadence] {e}"))?;
+        if self.cadence.session_minutes == 0 {
+            return Err(anyhow!(
+                "[cadence] session_minutes = 0: a one-to-one lasts at least a minute (the scheme says at most 60)"
+            ));
+        }
+        for name in &c.characteristics {
+            if !crate::model::is_identifier(name) {
+                return Err(anyhow!(
+                    "[cohort] characteristics: \"{name}\" is not a valid name: use lower-case letters, digits and _ (like sexual_orientation)"
+                ));
+            }
+            if crate::model::PARTICIPANT_FIELDS.contains(&name.as_str()) {
+                return Err(anyhow!(
+                    "[cohort] characteristics: \"{name}\" is a participant field, not a characteristic"
+                ));
+            }
+        }
+        for (i, name) in c.characteristics.iter().enumerate() {
+            if c.characteristics[..i].contains(name) {
+                return Err(anyhow!(
+                    "[cohort] characteristics: \"{name}\" is listed twice"
+                ));
+            }
+        }
+        if self.matching.mentor_capacity < 1 {
+            return Err(anyhow!(
+                "[matching] mentor_capacity = {}: each mentor takes at least 1 mentee",
+                self.matching.mentor_capacity
+            ));
+        }
+        for (field, weight) in &self.matching.weights {
+            if field != "department" && !c.characteristics.contains(field) {
+                return Err(anyhow!(
+                    "[matching.weights] {field}: not a known field; valid: department, {}",
+                    c.characteristics.join(", ")
+                ));
+            }
+            if !weight.is_finite() || *weight < 0.0 {
+                return Err(anyhow!(
+                    "[matching.weights] {field} = {weight}: a weight is a number of 0 or more"
+                ));
+            }
+        }
+        for closure in &self.calendar.closure {
+            if closure.to < closure.from {
+                return Err(anyhow!(
+                    "[[calendar.closure]] from = {} to = {}: a closure ends on or after the day it starts",
+                    closure.from,
+                    closure.to
+                ));
+            }
+        }
+        if self.privacy.min_group < 1 {
+            return Err(anyhow!(
+                "[privacy] min_group = 0: use 1 or more (default 5)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A cadence of `min..max` weeks is valid when 1 <= min <= max.
+pub fn check_cadence(min: u32, max: u32) -> Result<()> {
+    if min < 1 {
+        return Err(anyhow!(
+            "min_weeks = {min}: meetings are at least 1 week apart (the scheme says 6-8)"
+        ));
+    }
+    if min > max {
+        return Err(anyhow!(
+            "min_weeks = {min} is more than max_weeks = {max}: the window is MIN-MAX weeks with MIN <= MAX"
+        ));
+    }
+    Ok(())
+}
+
+/// Settings `init` fills in; everything else takes its default.
+pub struct InitSettings<'a> {
+    pub title: &'a str,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub min_weeks: u32,
+    pub max_weeks: u32,
+    pub session_minutes: u32,
+}
+
+/// The commented `cohort.toml` that `init` writes: every setting present with a one-line comment.
+pub fn template(s: &InitSettings) -> String {
+    let title = toml::Value::String(s.title.to_string()).to_string();
+    let characteristics = DEFAULT_CHARACTERISTICS
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let weights = DEFAULT_CHARACTERISTICS
+        .iter()
+        .map(|c| format!("{c} = 1.0\n"))
+        .collect::<String>();
+    let topics = DEFAULT_TOPICS
+        .iter()
+        .map(|t| format!("  \"{t}\",\n"))
+        .collect::<String>();
+    let criteria = DEFAULT_CRITERIA
+        .iter()
+        .map(|(id, q, req)| {
+            format!(
+                "\n[[eligibility]]\nid = \"{id}\"\nquestion = \"{q}\"\nrequired = \"{}\"\n",
+                req.as_str()
+            )
+        })
+        .collect::<String>();
+    let questions = DEFAULT_QUESTIONS
+        .iter()
+        .map(|(id, text, role)| {
+            format!(
+                "\n[[evaluation.question]]\nid = \"{id}\"\ntext = \"{text}\"\nroles = [\"{}\"]\nscale = 5\n",
+                role.as_str()
+            )
+        })
+        .collect::<String>();
+    format!(
+        r#"# revmentor cohort settings. Edit by hand; every setting is shown with its value.
+# Dates are TOML dates (2020-01-13). `revmentor status <cohort>` checks this file after an edit.
+
+[cohort]
+title = {title}  # shown on reports and calendar events
+start = {start}  # first day of the cohort
+end = {end}  # last day of the cohort: nothing is planned after it
+recruiting = true  # false: `enrol` refuses new mentors (recruitment closed; --force overrides)
+characteristics = [{characteristics}]  # self-declared columns of characteristics.csv
+
+[cadence]
+min_weeks = {min}  # fewest weeks between one-to-ones
+max_weeks = {max}  # most weeks between one-to-ones; a pair past this is overdue
+session_minutes = {minutes}  # longest a one-to-one may last
+first_within_weeks = 2  # the first meeting falls within this many weeks of a pair's confirmation
+
+[calendar]
+timezone = "Europe/London"  # time zone of the meeting times in calendar files
+meeting_time = "10:00"  # start time of planned meetings in calendar files
+# Closures: no meeting is planned on these days (weekends never are). One block per closure:
+# [[calendar.closure]]
+# from = 2019-12-24
+# to = 2020-01-01
+# reason = "Christmas closure"
+
+[matching]
+require_briefing = true  # only people briefed for their audience are matched
+same_department = "forbid"  # "forbid" or "allow" a mentor and mentee from the same department
+mentor_capacity = 1  # most mentees one mentor takes
+
+[matching.weights]  # a pair's score: the sum of these weights over fields whose known values differ
+{weights}department = 0.5
+
+[privacy]
+min_group = 5  # any count or mean over fewer people than this is printed as "<5"
+
+# Who can be a reverse mentor: each question is asked on the application; required is "yes" or "no".
+{criteria}
+[evaluation]
+topics = [  # tags `log --topics` accepts
+{topics}]
+# Survey questions, answered 1 to `scale`; roles: "mentor", "mentee" or both.
+{questions}"#,
+        start = s.start,
+        end = s.end,
+        min = s.min_weeks,
+        max = s.max_weeks,
+        minutes = s.session_minutes,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> String {
+        template(&InitSettings {
+            title: "Pilot \"2020\"",
+            start: NaiveDate::from_ymd_opt(2020, 1, 13).expect("date"),
+            end: NaiveDate::from_ymd_opt(2020, 7, 31).expect("date"),
+            min_weeks: 6,
+            max_weeks: 8,
+            session_minutes: 60,
+        })
+    }
+
+    #[test]
+    fn template_parses_back_with_defaults() {
+        let config = Config::parse(&sample()).expect("template parses");
+        assert_eq!(config.cohort.title, "Pilot \"2020\"");
+        assert_eq!(config.cadence.max_weeks, 8);
+        assert_eq!(config.eligibility.len(), 3);
+        assert_eq!(config.evaluation.question.len(), 6);
+        assert_eq!(config.matching.weights.len(), 6);
+    }
+
+    #[test]
+    fn misspelt_key_names_its_line() {
+        let text = sample().replace("min_weeks = 6", "min_weks = 6");
+        let e = Config::parse(&text).expect_err("misspelt");
+        let msg = format!("{e}");
+        assert!(msg.contains("min_weks"), "{msg}");
+        assert!(msg.contains("line"), "{msg}");
+    }
+}

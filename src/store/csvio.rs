@@ -1,0 +1,272 @@
+//! Strict CSV reading and deterministic CSV writing: a file is read whole or refused with its line.
+
+use std::fmt;
+
+/// One CSV file as text cells: its header row and its data rows, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// One data row and the line of the file it started on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// Why a CSV file was refused. Always carries the line where that is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for CsvError {}
+
+impl CsvError {
+    pub fn new(file: &str, line: Option<usize>, message: impl Into<String>) -> Self {
+        CsvError {
+            file: file.to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+const SAVE_AS_UTF8: &str =
+    "save it from the spreadsheet as \"CSV UTF-8 (comma delimited)\" and try again";
+
+/// Parse a whole CSV file. `file` names it in errors. Accepts a UTF-8 BOM and `\r\n` line ends.
+/// Refuses: non-UTF-8 bytes (UTF-16 named as such), an empty file, an unclosed quote, a ragged row,
+/// a `;`-delimited file, duplicate headers. Rows whose cells are all empty are skipped.
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(CsvError::new(
+            file,
+            Some(1),
+            format!("the file is UTF-16 text, not UTF-8: {SAVE_AS_UTF8}"),
+        ));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            let byte = bytes.get(at).copied().unwrap_or(0);
+            return Err(CsvError::new(
+                file,
+                Some(line),
+                format!(
+                    "byte 0x{byte:02X} is not UTF-8 (the file looks saved as Windows-1252 or Latin-1): {SAVE_AS_UTF8}"
+                ),
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(CsvError::new(
+            file,
+            None,
+            "the file is empty: it needs at least a header row",
+        ));
+    }
+    if let Some(line) = unclosed_quote(text) {
+        return Err(CsvError::new(
+            file,
+            Some(line),
+            "a quoted cell opened on this line is never closed (a \" is missing): fix the quote, or re-export the file",
+        ));
+    }
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(record)) => record,
+        Some(Err(e)) => return Err(from_csv_error(file, &e)),
+        None => {
+            return Err(CsvError::new(
+                file,
+                None,
+                "the file is empty: it needs at least a header row",
+            ));
+        }
+    };
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    if headers.len() == 1 && headers[0].contains(';') {
+        return Err(CsvError::new(
+            file,
+            Some(1),
+            "the columns are separated by ';', not ',': save it as \"CSV UTF-8 (comma delimited)\"",
+        ));
+    }
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(j) = headers[..i]
+            .iter()
+            .position(|other| other.eq_ignore_ascii_case(h))
+        {
+            return Err(CsvError::new(
+                file,
+                Some(1),
+                format!(
+                    "column \"{h}\" appears twice in the header (columns {} and {}): rename or delete one",
+                    j + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
+
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| from_csv_error(file, &e))?;
+        let line = record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or_default();
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            return Err(CsvError::new(
+                file,
+                Some(line),
+                format!(
+                    "this row has {} cells but the header has {}: every row needs one cell per column",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
+        }
+        rows.push(Row {
+            line,
+            cells: record.iter().map(str::to_string).collect(),
+        });
+    }
+    Ok(Sheet { headers, rows })
+}
+
+fn from_csv_error(file: &str, e: &csv::Error) -> CsvError {
+    let line = e.position().map(|p| p.line() as usize);
+    CsvError::new(file, line, format!("cannot read CSV: {e}"))
+}
+
+/// The line where a quoted cell opens and never closes, if any. Mirrors the csv crate's rule:
+/// a quote opens only at the start of a cell; inside, `""` is a literal quote.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut line = 1;
+    let mut open_line = 0;
+    let mut in_quotes = false;
+    let mut at_cell_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            match b {
+                b'"' if bytes.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' => in_quotes = false,
+                b'\n' => line += 1,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' if at_cell_start => {
+                    in_quotes = true;
+                    open_line = line;
+                }
+                b',' => {
+                    at_cell_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    line += 1;
+                    at_cell_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\r' => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            at_cell_start = false;
+        }
+        i += 1;
+    }
+    in_quotes.then_some(open_line)
+}
+
+/// Write a sheet as RFC 4180 CSV with `\n` line ends, quoting only where needed.
+pub fn write(headers: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail; errors here would be a bug in the csv crate.
+    let _ = writer.write_record(headers);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// Make a cell safe to open in a spreadsheet: a leading `=`, `+`, `-` or `@` would start a formula,
+/// so such a cell is prefixed with `'`.
+pub fn neutralise(cell: &str) -> String {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_bom_and_crlf() {
+        let sheet = parse("f.csv", "\u{FEFF}a,b\r\n1,2\r\n".as_bytes()).expect("parses");
+        assert_eq!(sheet.headers, vec!["a", "b"]);
+        assert_eq!(sheet.rows[0].cells, vec!["1", "2"]);
+        assert_eq!(sheet.rows[0].line, 2);
+    }
+
+    #[test]
+    fn finds_unclosed_quote_line() {
+        assert_eq!(unclosed_quote("a,b\n1,\"x\n2,3\n"), Some(2));
+        assert_eq!(unclosed_quote("a,b\n1,\"x\"\"y\"\n"), None);
+        assert_eq!(unclosed_quote("a,b\n5\" tall,3\n"), None);
+    }
+
+    #[test]
+    fn refuses_semicolons_ragged_and_duplicates() {
+        assert!(parse("f", b"a;b\n1;2\n").is_err());
+        let e = parse("f", b"a,b\n1,2,3\n").expect_err("ragged");
+        assert_eq!(e.line, Some(2));
+        assert!(parse("f", b"a,A\n1,2\n").is_err());
+        assert!(parse("f", b"\xEF\xBB\xBF").is_err());
+        assert!(parse("f", b"a\n\xE9\n").is_err());
+    }
+
+    #[test]
+    fn neutralises_formula_cells() {
+        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(neutralise("Ann"), "Ann");
+    }
+}

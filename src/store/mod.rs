@@ -1,0 +1,361 @@
+//! The only code that reads or writes a cohort folder: paths, `cohort.toml`, the CSV tables, atomic
+//! writes and the lock. Commands load a [`Cohort`], change its values, and [`Cohort::save`] it.
+
+pub mod config;
+pub mod csvio;
+pub mod fs;
+pub mod records;
+pub mod table;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+pub use config::Config;
+pub use fs::CohortLock;
+pub use table::{Record, Table};
+
+use crate::model::{Attendance, Briefing, Meeting, Pair, Participant, Response, Traits};
+use records::*;
+
+pub const CONFIG_FILE: &str = "cohort.toml";
+pub const PARTICIPANTS: &str = "participants.csv";
+pub const CHARACTERISTICS: &str = "characteristics.csv";
+pub const BRIEFINGS: &str = "briefings.csv";
+pub const ATTENDANCE: &str = "attendance.csv";
+pub const MATCHES: &str = "matches.csv";
+pub const MEETINGS: &str = "meetings.csv";
+pub const RESPONSES: &str = "responses.csv";
+
+/// The folder that holds every cohort.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub root: PathBuf,
+}
+
+/// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path.
+pub fn check_cohort_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "\"{name}\" is not a cohort name: use 1 to 64 lower-case letters, digits and '-', starting with a letter or digit (like pilot-2020)"
+        ))
+    }
+}
+
+impl Store {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Store { root: root.into() }
+    }
+
+    pub fn cohort_dir(&self, name: &str) -> Result<PathBuf> {
+        check_cohort_name(name)?;
+        Ok(self.root.join(name))
+    }
+
+    /// Names of the cohorts under the root (folders holding a `cohort.toml`), sorted.
+    pub fn list(&self) -> Result<Vec<String>> {
+        let entries = match std::fs::read_dir(&self.root) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {}", self.root.display()));
+            }
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.path().join(CONFIG_FILE).is_file())
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| check_cohort_name(n).is_ok())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Create a new cohort folder with its settings and empty tables. Refuses an existing cohort.
+    pub fn create(&self, name: &str, config_text: &str) -> Result<()> {
+        let dir = self.cohort_dir(name)?;
+        if dir.join(CONFIG_FILE).exists() {
+            bail!(
+                "cohort {name} already exists in {}: choose another name, or edit its cohort.toml",
+                dir.display()
+            );
+        }
+        let config = Config::parse(config_text)?;
+        fs::create_private_dir(&dir)?;
+        let _lock = fs::lock(&dir, name)?;
+        let empty = Cohort::empty(name, dir.clone(), config);
+        for (file, bytes) in empty.files() {
+            fs::write_atomic(&dir.join(file), &bytes)?;
+        }
+        fs::write_atomic(&dir.join(CONFIG_FILE), config_text.as_bytes())?;
+        Ok(())
+    }
+
+    /// Load a cohort to read it. A reader never takes the lock: writes are atomic renames, so each
+    /// file read is whole.
+    pub fn open(&self, name: &str) -> Result<Cohort> {
+        let dir = self.existing(name)?;
+        Cohort::load(name, dir)
+    }
+
+    /// Lock a cohort, then load it to change it. The lock is held until the returned guard drops.
+    pub fn open_for_change(&self, name: &str) -> Result<(Cohort, CohortLock)> {
+        let dir = self.existing(name)?;
+        let lock = fs::lock(&dir, name)?;
+        fs::clean_temporaries(&dir);
+        let cohort = Cohort::load(name, dir)?;
+        Ok((cohort, lock))
+    }
+
+    fn existing(&self, name: &str) -> Result<PathBuf> {
+        let dir = self.cohort_dir(name)?;
+        if !dir.join(CONFIG_FILE).is_file() {
+            let known = self.list().unwrap_or_default();
+            let hint = if known.is_empty() {
+                format!(
+                    "create it with `revmentor init {name} --start YYYY-MM-DD --end YYYY-MM-DD`"
+                )
+            } else {
+                format!("cohorts here: {}", known.join(", "))
+            };
+            bail!(
+                "no cohort {name} in {} (use --root or REVMENTOR_ROOT for another folder); {hint}",
+                self.root.display()
+            );
+        }
+        Ok(dir)
+    }
+}
+
+/// Everything in one cohort folder, loaded and checked.
+#[derive(Debug, Clone)]
+pub struct Cohort {
+    pub name: String,
+    pub dir: PathBuf,
+    pub config: Config,
+    pub participants: Table<Participant>,
+    pub traits: Table<Traits>,
+    pub briefings: Table<Briefing>,
+    pub attendance: Table<Attendance>,
+    pub pairs: Table<Pair>,
+    pub meetings: Table<Meeting>,
+    pub responses: Table<Response>,
+    /// The bytes of each CSV file as read, so `save` writes only files that changed.
+    originals: Vec<(&'static str, Option<Vec<u8>>)>,
+}
+
+fn trait_columns(config: &Config) -> Vec<String> {
+    std::iter::once("id".to_string())
+        .chain(config.cohort.characteristics.iter().cloned())
+        .collect()
+}
+
+fn load_table<T: Record>(
+    dir: &Path,
+    file: &'static str,
+    columns: Vec<String>,
+    required: usize,
+    originals: &mut Vec<(&'static str, Option<Vec<u8>>)>,
+) -> Result<Table<T>> {
+    let path = dir.join(file);
+    if !path.exists() {
+        originals.push((file, None));
+        return Ok(Table::new(file, columns));
+    }
+    let bytes = fs::read(&path)?;
+    let table = Table::parse(file, &bytes, columns, required).map_err(|e| {
+        anyhow!("{}", e).context(format!("cannot read cohort file {}", path.display()))
+    })?;
+    originals.push((file, Some(bytes)));
+    Ok(table)
+}
+
+impl Cohort {
+    fn empty(name: &str, dir: PathBuf, config: Config) -> Cohort {
+        Cohort {
+            name: name.to_string(),
+            dir,
+            participants: Table::new(PARTICIPANTS, columns(PARTICIPANT_COLUMNS)),
+            traits: Table::new(CHARACTERISTICS, trait_columns(&config)),
+            briefings: Table::new(BRIEFINGS, columns(BRIEFING_COLUMNS)),
+            attendance: Table::new(ATTENDANCE, columns(ATTENDANCE_COLUMNS)),
+            pairs: Table::new(MATCHES, columns(PAIR_COLUMNS)),
+            meetings: Table::new(MEETINGS, columns(MEETING_COLUMNS)),
+            responses: Table::new(RESPONSES, columns(RESPONSE_COLUMNS)),
+            config,
+            originals: Vec::new(),
+        }
+    }
+
+    fn load(name: &str, dir: PathBuf) -> Result<Cohort> {
+        let config_path = dir.join(CONFIG_FILE);
+        let text = String::from_utf8(fs::read(&config_path)?).map_err(|_| {
+            anyhow!(
+                "{}: is not UTF-8 text; save it as UTF-8",
+                config_path.display()
+            )
+        })?;
+        let config = Config::parse(&text)
+            .with_context(|| format!("cannot read cohort settings {}", config_path.display()))?;
+        let mut originals = Vec::new();
+        let o = &mut originals;
+        let participants = load_table(
+            &dir,
+            PARTICIPANTS,
+            columns(PARTICIPANT_COLUMNS),
+            PARTICIPANT_REQUIRED,
+            o,
+        )?;
+        let traits = load_table(&dir, CHARACTERISTICS, trait_columns(&config), 1, o)?;
+        let briefings = load_table(
+            &dir,
+            BRIEFINGS,
+            columns(BRIEFING_COLUMNS),
+            BRIEFING_REQUIRED,
+            o,
+        )?;
+        let attendance = load_table(&dir, ATTENDANCE, columns(ATTENDANCE_COLUMNS), 2, o)?;
+        let pairs = load_table(&dir, MATCHES, columns(PAIR_COLUMNS), PAIR_COLUMNS.len(), o)?;
+        let meetings = load_table(
+            &dir,
+            MEETINGS,
+            columns(MEETING_COLUMNS),
+            MEETING_COLUMNS.len(),
+            o,
+        )?;
+        let responses = load_table(
+            &dir,
+            RESPONSES,
+            columns(RESPONSE_COLUMNS),
+            RESPONSE_COLUMNS.len(),
+            o,
+        )?;
+        let cohort = Cohort {
+            name: name.to_string(),
+            dir,
+            config,
+            participants,
+            traits,
+            briefings,
+            attendance,
+            pairs,
+            meetings,
+            responses,
+            originals,
+        };
+        cohort.check_consistency()?;
+        Ok(cohort)
+    }
+
+    /// Checks across files: unique ids and emails, characteristics rows for known participants only.
+    fn check_consistency(&self) -> Result<()> {
+        let mut ids = std::collections::HashMap::new();
+        let mut emails = std::collections::HashMap::new();
+        for (row, p) in self.participants.iter().enumerate() {
+            if let Some(prev) = ids.insert(p.id.as_str(), row) {
+                bail!(
+                    "{}: id {} is on two rows (data rows {} and {}): ids are unique; fix the file by hand or restore it",
+                    PARTICIPANTS,
+                    p.id,
+                    prev + 1,
+                    row + 1
+                );
+            }
+            if !p.email.is_empty()
+                && let Some(prev) = emails.insert(p.email.as_str(), &p.id)
+            {
+                bail!(
+                    "{}: email {} belongs to both {} and {}: emails are unique in a cohort",
+                    PARTICIPANTS,
+                    p.email,
+                    prev,
+                    p.id
+                );
+            }
+        }
+        for t in self.traits.iter() {
+            if !ids.contains_key(t.id.as_str()) {
+                bail!(
+                    "{}: id {} has no row in {}: delete that row or restore the participant",
+                    CHARACTERISTICS,
+                    t.id,
+                    PARTICIPANTS
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
+        vec![
+            (CHARACTERISTICS, self.traits.to_bytes()),
+            (PARTICIPANTS, self.participants.to_bytes()),
+            (BRIEFINGS, self.briefings.to_bytes()),
+            (ATTENDANCE, self.attendance.to_bytes()),
+            (MATCHES, self.pairs.to_bytes()),
+            (MEETINGS, self.meetings.to_bytes()),
+            (RESPONSES, self.responses.to_bytes()),
+        ]
+    }
+
+    /// Write every file whose content changed, each atomically. Needs the cohort's lock.
+    pub fn save(&self, _lock: &CohortLock) -> Result<()> {
+        for (file, bytes) in self.files() {
+            let unchanged = self
+                .originals
+                .iter()
+                .any(|(f, original)| *f == file && original.as_deref() == Some(&bytes[..]));
+            if !unchanged {
+                fs::write_atomic(&self.dir.join(file), &bytes)?;
+                crate::fault::point("between-files");
+            }
+        }
+        Ok(())
+    }
+
+    /// A participant by id or email (trimmed, any case).
+    pub fn find(&self, who: &str) -> Option<&Participant> {
+        let key = who.trim();
+        let email = crate::model::normalise_email(key);
+        self.participants
+            .iter()
+            .find(|p| p.id == key || (!p.email.is_empty() && p.email == email))
+    }
+
+    /// Like [`Cohort::find`], with an error that says what to pass instead.
+    pub fn resolve(&self, who: &str) -> Result<&Participant> {
+        self.find(who).ok_or_else(|| {
+            anyhow!(
+                "no participant \"{who}\" in cohort {}: name someone by id (like p001) or email; `revmentor status {}` lists them",
+                self.name,
+                self.name
+            )
+        })
+    }
+
+    /// The characteristics row of a participant, if they declared any.
+    pub fn traits_of(&self, id: &str) -> Option<&Traits> {
+        self.traits.iter().find(|t| t.id == id)
+    }
+
+    /// The next unused participant id (ids are never reused: tombstones keep theirs).
+    pub fn next_id(&self) -> u32 {
+        self.participants
+            .iter()
+            .filter_map(|p| crate::model::id_number(&p.id))
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+}

@@ -1,0 +1,251 @@
+//! Typed tables over CSV sheets: known columns become values, unknown columns ride along untouched.
+
+use std::ops::{Deref, DerefMut};
+
+use super::csvio::{self, CsvError, Sheet};
+
+/// Read access to one row's known cells, for a [`Record`] to parse itself; errors name the column.
+pub struct Cells<'a> {
+    file: &'a str,
+    line: usize,
+    columns: &'a [String],
+    values: Vec<&'a str>,
+}
+
+impl<'a> Cells<'a> {
+    /// The cell of a known column (trimmed).
+    pub fn get(&self, column: &str) -> &'a str {
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .map(|i| self.values[i].trim())
+            .unwrap_or("")
+    }
+
+    /// All known cells in column order.
+    pub fn values(&self) -> &[&'a str] {
+        &self.values
+    }
+
+    /// An error about one cell: file, line, column, the value, and what would be valid.
+    pub fn error(&self, column: &str, problem: impl std::fmt::Display) -> CsvError {
+        CsvError::new(
+            self.file,
+            Some(self.line),
+            format!("column \"{column}\": {problem}"),
+        )
+    }
+
+    /// A required cell, or an error saying it is empty.
+    pub fn required(&self, column: &str) -> Result<&'a str, CsvError> {
+        let v = self.get(column);
+        if v.is_empty() {
+            Err(self.error(column, "is empty, but every row needs one"))
+        } else {
+            Ok(v)
+        }
+    }
+
+    pub fn date(&self, column: &str) -> Result<Option<chrono::NaiveDate>, CsvError> {
+        let v = self.get(column);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        crate::model::parse_date(v)
+            .map(Some)
+            .map_err(|e| self.error(column, e))
+    }
+
+    pub fn required_date(&self, column: &str) -> Result<chrono::NaiveDate, CsvError> {
+        self.date(column)?
+            .ok_or_else(|| self.error(column, "is empty, but every row needs a date (YYYY-MM-DD)"))
+    }
+
+    /// A participant id cell: refuses ids a spreadsheet turned into numbers (`1.0`, `1E+03`).
+    pub fn id(&self, column: &str) -> Result<&'a str, CsvError> {
+        let v = self.required(column)?;
+        if v.parse::<f64>().is_ok() {
+            return Err(self.error(
+                column,
+                format!(
+                    "\"{v}\" is a number, but ids look like p001: the spreadsheet may have converted it; restore the id from a backup or git"
+                ),
+            ));
+        }
+        if !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(self.error(column, format!("\"{v}\" is not an id (ids look like p001)")));
+        }
+        Ok(v)
+    }
+}
+
+/// A value stored as one row of a CSV file.
+pub trait Record: Sized {
+    /// Parse one row; `cells` holds the known columns only.
+    fn parse(cells: &Cells) -> Result<Self, CsvError>;
+    /// The known cells, in the table's column order.
+    fn cells(&self, columns: &[String]) -> Vec<String>;
+}
+
+/// A row's value, and the whole row as read (so unknown columns are written back as they were).
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    pub value: T,
+    raw: Vec<String>,
+}
+
+impl<T> Deref for Entry<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> DerefMut for Entry<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+/// One CSV file of typed rows, in file order.
+#[derive(Debug, Clone)]
+pub struct Table<T> {
+    pub file: &'static str,
+    columns: Vec<String>,
+    headers: Vec<String>,
+    /// For each known column, its index in `headers`.
+    positions: Vec<usize>,
+    pub rows: Vec<Entry<T>>,
+}
+
+impl<T: Record> Table<T> {
+    /// An empty table with the known columns as its header.
+    pub fn new(file: &'static str, columns: Vec<String>) -> Self {
+        Table {
+            file,
+            positions: (0..columns.len()).collect(),
+            headers: columns.clone(),
+            columns,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Read a table. `required` columns must be in the header; the other known columns are added
+    /// (empty) when missing, so a file from an older version reads. Every row is parsed; the first
+    /// bad one is refused with its line.
+    pub fn parse(
+        file: &'static str,
+        bytes: &[u8],
+        columns: Vec<String>,
+        required: usize,
+    ) -> Result<Self, CsvError> {
+        let Sheet { mut headers, rows } = csvio::parse(file, bytes)?;
+        let mut positions = Vec::with_capacity(columns.len());
+        let mut missing = Vec::new();
+        for (i, column) in columns.iter().enumerate() {
+            match headers.iter().position(|h| h.eq_ignore_ascii_case(column)) {
+                Some(p) => positions.push(p),
+                None if i < required => missing.push(column.as_str()),
+                None => {
+                    headers.push(column.clone());
+                    positions.push(headers.len() - 1);
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let message = format!(
+                "the header has no column {} (was it renamed?): the header must include {}",
+                missing
+                    .iter()
+                    .map(|m| format!("\"{m}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                columns[..required].join(", ")
+            );
+            return Err(CsvError::new(file, Some(1), message));
+        }
+        let width = headers.len();
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut raw = row.cells;
+            raw.resize(width, String::new());
+            let cells = Cells {
+                file,
+                line: row.line,
+                columns: &columns,
+                values: positions.iter().map(|&p| raw[p].as_str()).collect(),
+            };
+            let value = T::parse(&cells)?;
+            entries.push(Entry { value, raw });
+        }
+        Ok(Table {
+            file,
+            columns,
+            headers,
+            positions,
+            rows: entries,
+        })
+    }
+
+    /// The file's bytes: header as read (plus any added column), rows in order, unknown cells kept.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let rows = self.rows.iter().map(|entry| {
+            let mut raw = entry.raw.clone();
+            raw.resize(self.headers.len(), String::new());
+            for (cell, &p) in entry
+                .value
+                .cells(&self.columns)
+                .into_iter()
+                .zip(&self.positions)
+            {
+                raw[p] = cell;
+            }
+            raw
+        });
+        csvio::write(&self.headers, rows)
+    }
+
+    pub fn push(&mut self, value: T) {
+        self.rows.push(Entry {
+            value,
+            raw: Vec::new(),
+        });
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.rows.iter().map(|e| &e.value)
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.rows.iter_mut().map(|e| &mut e.value)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Blank the unknown cells of the rows matching `pred` (erasure: a coordinator's extra column
+    /// such as "PA contact" may hold personal data too).
+    pub fn blank_extras(&mut self, pred: impl Fn(&T) -> bool) {
+        for entry in &mut self.rows {
+            if pred(&entry.value) {
+                for (i, cell) in entry.raw.iter_mut().enumerate() {
+                    if !self.positions.contains(&i) {
+                        cell.clear();
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn retain(&mut self, pred: impl Fn(&T) -> bool) {
+        self.rows.retain(|e| pred(&e.value));
+    }
+}
