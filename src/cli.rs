@@ -43,7 +43,7 @@ pub enum Command {
     /// Create a cohort: its folder, a commented cohort.toml and empty CSV files
     Init(init::Args),
     /// Enrol mentors and mentees: one from flags, a spreadsheet or form export, or by prompts
-    Enrol(enrol::Args),
+    Enrol(Box<enrol::Args>),
     /// Withdraw someone from the scheme (it is voluntary); --erase removes their personal data
     Withdraw(withdraw::Args),
     /// Show a cohort's dashboard and next steps, or list every cohort

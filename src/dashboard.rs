@@ -174,12 +174,9 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
     } else if active_mentors == 0 || active_mentees == 0 {
         Stage::Recruiting
     } else if config.matching.require_briefing
-        && unbriefed_mentors + unbriefed_mentees > 0
-        && briefings == 0
-    {
-        Stage::Briefing
-    } else if config.matching.require_briefing
-        && (active_mentors == unbriefed_mentors || active_mentees == unbriefed_mentees)
+        && (briefings == 0
+            || active_mentors == unbriefed_mentors
+            || active_mentees == unbriefed_mentees)
     {
         Stage::Briefing
     } else {

@@ -318,7 +318,7 @@ pub fn map_headers(
             "{file}:1: no column holds the email address: --map 'HEADER=email'"
         ));
     }
-    if !has(Field::Name) && !(has(Field::FirstName) && has(Field::LastName)) {
+    if !(has(Field::Name) || has(Field::FirstName) && has(Field::LastName)) {
         problems.push(format!(
             "{file}:1: no column holds the name (a name column, or first and last name columns): --map 'HEADER=name'"
         ));
@@ -407,6 +407,7 @@ pub fn read_rows(
         let mut first = String::new();
         let mut last = String::new();
         let mut raw_answers = Vec::new();
+        let mut bad_role = false;
         for (h, field) in mapping.fields.iter().enumerate() {
             let raw = row.cells[h].as_str();
             let value = raw.trim();
@@ -416,10 +417,13 @@ pub fn read_rows(
                     if !value.is_empty() {
                         match Role::parse(value) {
                             Some(r) => a.role = Some(r),
-                            None => problems.push(format!(
-                                "{}: \"{value}\" is not a role (expected mentor or mentee)",
-                                at(h)
-                            )),
+                            None => {
+                                bad_role = true;
+                                problems.push(format!(
+                                    "{}: \"{value}\" is not a role (expected mentor or mentee)",
+                                    at(h)
+                                ));
+                            }
                         }
                     }
                 }
@@ -459,7 +463,7 @@ pub fn read_rows(
         if a.role.is_none() {
             a.role = default_role;
         }
-        if a.role.is_none() {
+        if a.role.is_none() && !bad_role {
             problems.push(format!(
                 "{file}:{}: no role: add a role column (mentor or mentee) or pass --role",
                 row.line

@@ -397,8 +397,16 @@ mod tests {
     #[test]
     fn dates_are_strict_and_explain_themselves() {
         assert!(parse_date("2020-01-13").is_ok());
-        assert!(parse_date("2020-02-30").unwrap_err().contains("calendar"));
-        assert!(parse_date("03/04/2020").unwrap_err().contains("ambiguous"));
+        assert!(
+            parse_date("2020-02-30")
+                .expect_err("bad")
+                .contains("calendar")
+        );
+        assert!(
+            parse_date("03/04/2020")
+                .expect_err("bad")
+                .contains("ambiguous")
+        );
         assert!(parse_date("2020-1-3").is_err());
     }
 

@@ -26,8 +26,10 @@ pub struct Args {
     /// Email address (unique in the cohort)
     #[arg(long)]
     pub email: Option<String>,
+    /// Department (pairs from one department are forbidden by default)
     #[arg(long)]
     pub department: Option<String>,
+    /// Grade or job level
     #[arg(long)]
     pub grade: Option<String>,
     /// Line manager's email
@@ -226,7 +228,7 @@ fn prompt(cohort: &Cohort) -> Result<Applicant> {
     use dialoguer::{Input, Select};
     let role = match Select::new()
         .with_prompt("Role")
-        .items(&["mentor (staff member)", "mentee (senior leader)"])
+        .items(["mentor (staff member)", "mentee (senior leader)"])
         .default(0)
         .interact()?
     {
@@ -287,7 +289,7 @@ fn prompt(cohort: &Cohort) -> Result<Applicant> {
         for (i, c) in cohort.config.eligibility.iter().enumerate() {
             let pick = Select::new()
                 .with_prompt(&c.question)
-                .items(&["Yes", "No"])
+                .items(["Yes", "No"])
                 .default(if c.required == YesNo::Yes { 0 } else { 1 })
                 .interact()?;
             answers.push((i, if pick == 0 { YesNo::Yes } else { YesNo::No }));

@@ -57,7 +57,7 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),
-        Command::Enrol(args) => enrol::run(&ctx, args),
+        Command::Enrol(args) => enrol::run(&ctx, *args),
         Command::Withdraw(args) => withdraw::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),

@@ -75,6 +75,14 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
         }
     };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    // Line ends become `\n` (the csv crate miscounts lines after `\r\n`); cells keep their text.
+    let owned;
+    let text = if text.contains('\r') {
+        owned = text.replace("\r\n", "\n");
+        owned.as_str()
+    } else {
+        text
+    };
     if text.trim().is_empty() {
         return Err(CsvError::new(
             file,

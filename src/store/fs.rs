@@ -1,7 +1,7 @@
 //! Low-level file access for the store: atomic owner-only writes, owner-only folders, the cohort lock.
 
 use std::fs::{self, File, TryLockError};
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -69,8 +69,18 @@ pub fn clean_temporaries(dir: &Path) {
     }
 }
 
-/// How long a command waits for another one holding the cohort's lock.
+/// How long a command waits for another one holding the cohort's lock, unless
+/// `REVMENTOR_LOCK_WAIT` gives another number of seconds (tests shorten it).
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+fn lock_wait() -> Duration {
+    std::env::var("REVMENTOR_LOCK_WAIT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(LOCK_WAIT)
+}
 
 /// An exclusive lock on a cohort, released when dropped.
 #[derive(Debug)]
@@ -93,16 +103,17 @@ pub fn lock(dir: &Path, cohort: &str) -> Result<CohortLock> {
         .open(&path)
         .with_context(|| format!("cannot open the lock file {}", path.display()))?;
     let started = Instant::now();
+    let wait = lock_wait();
     let mut said = false;
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(CohortLock { _file: file, path }),
             Err(TryLockError::WouldBlock) => {
-                if started.elapsed() >= LOCK_WAIT {
+                if started.elapsed() >= wait {
                     bail!(
-                        "cohort {cohort} is busy: another revmentor command has held its lock ({}) for {} s; try again when it has finished",
+                        "cohort {cohort} is busy: another revmentor command has held its lock ({}) for {:.1} s; try again when it has finished",
                         path.display(),
-                        LOCK_WAIT.as_secs()
+                        wait.as_secs_f64()
                     );
                 }
                 if !said {
@@ -114,8 +125,7 @@ pub fn lock(dir: &Path, cohort: &str) -> Result<CohortLock> {
                 std::thread::sleep(Duration::from_millis(20));
             }
             Err(TryLockError::Error(e)) => {
-                return Err(io::Error::from(e))
-                    .with_context(|| format!("cannot lock {}", path.display()));
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
             }
         }
     }

@@ -1,0 +1,198 @@
+//! One test harness: a temporary cohort root, the real `revmentor` binary, files in and out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The date every test runs on unless it says otherwise.
+pub const TODAY: &str = "2020-01-06";
+
+/// A temporary folder holding a cohort root (`cohorts/`) and input files.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+/// The result of one run: exit code, stdout, stderr.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Assert the run succeeded; return it for further checks.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Assert the run failed with `code` and that stderr says each of `says`.
+    #[track_caller]
+    pub fn fails(self, code: i32, says: &[&str]) -> Self {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.contains("error: ") || code == 2,
+            "stderr: {}",
+            self.stderr
+        );
+        for s in says {
+            assert!(
+                self.stderr.contains(s),
+                "stderr lacks {s:?}:\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+}
+
+impl Workdir {
+    pub fn new() -> Self {
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("cohorts")
+    }
+
+    /// A `revmentor` command on this root, "today" pinned, no terminal.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("revmentor").expect("binary");
+        cmd.current_dir(self.path())
+            .env_remove("REVMENTOR_ROOT")
+            .env_remove("REVMENTOR_FAULT")
+            .env("REVMENTOR_TODAY", TODAY)
+            .arg("--root")
+            .arg(self.root())
+            .args(args);
+        cmd
+    }
+
+    /// Run with the default date.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_cmd(self.command(args))
+    }
+
+    /// Run on a given date.
+    pub fn run_on(&self, today: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.env("REVMENTOR_TODAY", today);
+        self.run_cmd(cmd)
+    }
+
+    pub fn run_cmd(&self, mut cmd: Command) -> Run {
+        let out = cmd.output().expect("runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Write a file relative to the work folder (creating folders).
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, content).expect("write");
+        path
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// A cohort file's text: `cohort_file("c", "participants.csv")`.
+    pub fn cohort_file(&self, cohort: &str, file: &str) -> String {
+        self.read(&format!("cohorts/{cohort}/{file}"))
+    }
+
+    pub fn write_cohort_file(&self, cohort: &str, file: &str, content: impl AsRef<[u8]>) {
+        self.write(&format!("cohorts/{cohort}/{file}"), content);
+    }
+
+    /// Every file under the root except lock files, with its bytes: compare before and after.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, base, out);
+                } else if p.file_name().is_some_and(|n| n != ".lock") {
+                    let rel = p
+                        .strip_prefix(base)
+                        .expect("under base")
+                        .display()
+                        .to_string();
+                    out.insert(rel, std::fs::read(&p).expect("read"));
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&self.root(), &self.root(), &mut out);
+        out
+    }
+
+    /// Run a command that must fail with `code`, say each of `says`, and change no file.
+    #[track_caller]
+    pub fn refuses(&self, args: &[&str], code: i32, says: &[&str]) -> Run {
+        let before = self.snapshot();
+        let run = self.run(args).fails(code, says);
+        let after = self.snapshot();
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>(),
+            "files added or removed"
+        );
+        for (k, v) in &before {
+            assert!(after.get(k) == Some(v), "{k} changed by a refused command");
+        }
+        run
+    }
+
+    /// A cohort `c` (2020-01-13 to 2020-07-31) with nobody enrolled.
+    pub fn cohort(&self) -> &Self {
+        self.run(&[
+            "init",
+            "c",
+            "--start",
+            "2020-01-13",
+            "--end",
+            "2020-07-31",
+            "--title",
+            "Test cohort",
+        ])
+        .ok();
+        self
+    }
+
+    /// Enrol one person from flags; returns the new id.
+    pub fn enrol(&self, role: &str, name: &str, email: &str, extra: &[&str]) -> String {
+        let mut args = vec![
+            "enrol", "c", "--role", role, "--name", name, "--email", email,
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args).ok().stdout.trim().to_string()
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: every test drives the real `revmentor` binary on a temporary folder.
+
+mod harness;
+
+mod cohort_files;
+mod enrol;
+mod help;
+mod pilot;
+mod status;
+mod withdraw;

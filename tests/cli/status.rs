@@ -1,0 +1,47 @@
+//! `status`: every cohort, or one cohort's dashboard and next steps.
+
+use crate::harness::Workdir;
+
+#[test]
+fn status_without_cohorts_says_how_to_start() {
+    let w = Workdir::new();
+    let run = w.run(&["status"]).ok();
+    assert!(run.stdout.contains("no cohorts in"), "{}", run.stdout);
+}
+
+#[test]
+fn status_lists_every_cohort() {
+    let w = Workdir::new();
+    w.cohort();
+    w.run(&[
+        "init",
+        "second",
+        "--start",
+        "2021-01-11",
+        "--end",
+        "2021-07-30",
+    ])
+    .ok();
+    w.enrol("mentor", "Ann Lee", "ann@x.example", &[]);
+    let run = w.run(&["status", "--format", "csv"]).ok();
+    assert_eq!(
+        run.stdout,
+        "cohort,title,start,end,stage,mentors,mentees,pairs\nc,Test cohort,2020-01-13,2020-07-31,recruiting,1,0,0\nsecond,Reverse mentoring,2021-01-11,2021-07-30,recruiting,0,0,0\n"
+    );
+}
+
+#[test]
+fn status_shows_counts_stage_and_next_steps() {
+    let w = Workdir::new();
+    w.cohort();
+    w.enrol("mentor", "Ann Lee", "ann@x.example", &[]);
+    w.enrol(
+        "mentor",
+        "Cy Dunn",
+        "cy@x.example",
+        &["--answer", "commitment=no"],
+    );
+    w.enrol("mentee", "Bo Chan", "bo@x.example", &[]);
+    let run = w.run(&["status", "c"]).ok();
+    insta::assert_snapshot!(run.stdout);
+}
