@@ -3,7 +3,9 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use crate::model::{MeetingStatus, PairStatus, Participant, Role, SessionKind, Status};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::model::{Briefing, MeetingStatus, PairStatus, Role, SessionKind, Status};
 use crate::store::Cohort;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,30 +66,46 @@ pub struct Dashboard {
     pub next_steps: Vec<String>,
 }
 
-/// Whether a participant attended a briefing (not an evaluation session) for their audience.
-pub fn is_briefed(cohort: &Cohort, p: &Participant) -> bool {
-    cohort.attendance.iter().any(|a| {
-        a.participant == p.id
-            && cohort.briefings.iter().any(|b| {
-                b.id == a.briefing && b.kind == SessionKind::Briefing && b.audience.includes(p.role)
-            })
-    })
+/// Ids of the participants who attended a briefing (not an evaluation session) for their audience.
+pub fn briefed(cohort: &Cohort) -> FxHashSet<&str> {
+    let sessions: FxHashMap<&str, &Briefing> = cohort
+        .briefings
+        .iter()
+        .filter(|b| b.kind == SessionKind::Briefing)
+        .map(|b| (b.id.as_str(), b))
+        .collect();
+    let roles: FxHashMap<&str, Role> = cohort
+        .participants
+        .iter()
+        .map(|p| (p.id.as_str(), p.role))
+        .collect();
+    cohort
+        .attendance
+        .iter()
+        .filter(|a| {
+            matches!(
+                (sessions.get(a.briefing.as_str()), roles.get(a.participant.as_str())),
+                (Some(b), Some(role)) if b.audience.includes(*role)
+            )
+        })
+        .map(|a| a.participant.as_str())
+        .collect()
 }
 
-/// The date from which a confirmed pair's cadence runs: its last held meeting, else its confirmation.
-pub fn last_contact(
-    cohort: &Cohort,
-    mentee: &str,
-    mentor: &str,
-    confirmed: Option<NaiveDate>,
-) -> Option<NaiveDate> {
-    cohort
-        .meetings
-        .iter()
-        .filter(|m| m.mentee == mentee && m.mentor == mentor && m.status == MeetingStatus::Held)
-        .filter_map(|m| m.date)
-        .max()
-        .or(confirmed)
+/// Each pair's (mentee, mentor) last held meeting: with the confirmation date, where its cadence runs from.
+pub fn last_held(cohort: &Cohort) -> FxHashMap<(&str, &str), NaiveDate> {
+    let mut last: FxHashMap<(&str, &str), NaiveDate> = FxHashMap::default();
+    for m in cohort.meetings.iter() {
+        if m.status == MeetingStatus::Held
+            && let Some(date) = m.date
+        {
+            let entry = last
+                .entry((m.mentee.as_str(), m.mentor.as_str()))
+                .or_insert(date);
+            *entry = (*entry).max(date);
+        }
+    }
+    last
 }
 
 pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
@@ -118,20 +136,26 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         .iter()
         .filter(|b| b.kind == SessionKind::Briefing)
         .count();
-    let unbriefed = |role| active(role).filter(|p| !is_briefed(cohort, p)).count();
+    let briefed = briefed(cohort);
+    let unbriefed = |role| {
+        active(role)
+            .filter(|p| !briefed.contains(p.id.as_str()))
+            .count()
+    };
     let unbriefed_mentors = unbriefed(Role::Mentor);
     let unbriefed_mentees = unbriefed(Role::Mentee);
     let pairs_with = |status| cohort.pairs.iter().filter(|p| p.status == status).count();
     let pairs_proposed = pairs_with(PairStatus::Proposed);
     let pairs_confirmed = pairs_with(PairStatus::Confirmed);
     let pairs_ended = pairs_with(PairStatus::Ended);
+    let paired: FxHashSet<&str> = cohort
+        .pairs
+        .iter()
+        .filter(|pair| pair.status != PairStatus::Ended)
+        .map(|pair| pair.mentee.as_str())
+        .collect();
     let mentees_without_mentor = active(Role::Mentee)
-        .filter(|p| {
-            !cohort
-                .pairs
-                .iter()
-                .any(|pair| pair.mentee == p.id && pair.status != PairStatus::Ended)
-        })
+        .filter(|p| !paired.contains(p.id.as_str()))
         .count();
     let meetings_with = |status| {
         cohort
@@ -141,12 +165,16 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
             .count()
     };
     let max_days = u64::from(config.cadence.max_weeks) * 7;
+    let last_held = last_held(cohort);
     let pairs_overdue = cohort
         .pairs
         .iter()
         .filter(|p| p.status == PairStatus::Confirmed)
         .filter(|p| {
-            last_contact(cohort, &p.mentee, &p.mentor, p.confirmed_on)
+            last_held
+                .get(&(p.mentee.as_str(), p.mentor.as_str()))
+                .copied()
+                .or(p.confirmed_on)
                 .and_then(|d| d.checked_add_days(Days::new(max_days)))
                 .is_some_and(|due| due < today)
         })
@@ -240,16 +268,16 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
             plural(pairs_proposed)
         ));
     }
+    let scheduled: FxHashSet<(&str, &str)> = cohort
+        .meetings
+        .iter()
+        .map(|m| (m.mentee.as_str(), m.mentor.as_str()))
+        .collect();
     let unscheduled = cohort
         .pairs
         .iter()
         .filter(|p| p.status == PairStatus::Confirmed)
-        .filter(|p| {
-            !cohort
-                .meetings
-                .iter()
-                .any(|m| m.mentee == p.mentee && m.mentor == p.mentor)
-        })
+        .filter(|p| !scheduled.contains(&(p.mentee.as_str(), p.mentor.as_str())))
         .count();
     if stage != Stage::Closed && unscheduled > 0 {
         next.push(format!(

@@ -2,6 +2,7 @@
 //! refused enrolment leaves the cohort value (and so every file) as it was.
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use crate::import::Applicant;
 use crate::model::{
@@ -104,6 +105,19 @@ pub fn enrol(
     let mut staged = cohort.clone();
     let mut outcome = Outcome::default();
     let mut next = staged.next_id();
+    let mut by_email: FxHashMap<String, usize> = staged
+        .participants
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.email.is_empty())
+        .map(|(i, p)| (p.email.clone(), i))
+        .collect();
+    let mut traits_row: FxHashMap<String, usize> = staged
+        .traits
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect();
     for a in applicants {
         let conflicts = match a
             .conflicts
@@ -123,11 +137,7 @@ pub fn enrol(
         } else {
             String::new()
         };
-        let existing = staged
-            .participants
-            .rows
-            .iter()
-            .position(|p| !p.email.is_empty() && p.email == a.email);
+        let existing = by_email.get(&a.email).copied();
         match existing {
             Some(row) if options.update => {
                 let before = staged.participants.rows[row].value.clone();
@@ -184,18 +194,19 @@ pub fn enrol(
                 let p_after = p.clone();
                 if a.traits.iter().any(Option::is_some) {
                     let n = staged.config.cohort.characteristics.len();
-                    let t = match staged.traits.rows.iter().position(|t| t.id == id) {
-                        Some(i) => &mut staged.traits.rows[i].value,
+                    let row = match traits_row.get(&id) {
+                        Some(&i) => i,
                         None => {
                             staged.traits.push(Traits {
                                 id: id.clone(),
                                 values: vec![String::new(); n],
                             });
                             traits_changed = true;
-                            let last = staged.traits.rows.len() - 1;
-                            &mut staged.traits.rows[last].value
+                            traits_row.insert(id.clone(), staged.traits.len() - 1);
+                            staged.traits.len() - 1
                         }
                     };
+                    let t = &mut staged.traits.rows[row].value;
                     for (i, v) in a.traits.iter().enumerate() {
                         if let Some(v) = v
                             && t.values.get(i) != Some(v)
@@ -247,6 +258,7 @@ pub fn enrol(
                     outcome.ineligible.push((id.clone(), reason.clone()));
                     Status::Ineligible
                 };
+                by_email.insert(a.email.clone(), staged.participants.len());
                 staged.participants.push(Participant {
                     id: id.clone(),
                     role,
@@ -266,6 +278,7 @@ pub fn enrol(
                         String::new()
                     },
                 });
+                traits_row.insert(id.clone(), staged.traits.len());
                 staged.traits.push(Traits {
                     id: id.clone(),
                     values: a

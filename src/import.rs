@@ -409,7 +409,7 @@ pub fn read_rows(
         let mut raw_answers = Vec::new();
         let mut bad_role = false;
         for (h, field) in mapping.fields.iter().enumerate() {
-            let raw = row.cells[h].as_str();
+            let raw = row.cell(h);
             let value = raw.trim();
             match field {
                 Field::Ignore => {}

@@ -188,6 +188,18 @@ pub fn is_identifier(name: &str) -> bool {
 /// Parse an ISO date, saying what is wrong with anything else.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
+    // Fast path for the only form the tool writes: YYYY-MM-DD.
+    if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *t.as_bytes() {
+        let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |s: &[u8]| s.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            if let Some(d) =
+                NaiveDate::from_ymd_opt(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))
+            {
+                return Ok(d);
+            }
+        }
+    }
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d")
         && t.len() == 10
     {

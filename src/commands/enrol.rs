@@ -333,8 +333,13 @@ fn report(
         return out;
     }
     let mut listing = Listing::new(&["change", "id", "role", "name", "email", "status"]);
+    let by_id: rustc_hash::FxHashMap<&str, &crate::model::Participant> = cohort
+        .participants
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
     let mut row = |change: &str, id: &str| {
-        if let Some(p) = cohort.participants.iter().find(|p| p.id == id) {
+        if let Some(p) = by_id.get(id) {
             listing.push(vec![
                 change.into(),
                 id.into(),

@@ -13,7 +13,14 @@ pub struct Sheet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub line: usize,
-    pub cells: Vec<String>,
+    record: csv::StringRecord,
+}
+
+impl Row {
+    /// The cell in column `i` (empty past the end).
+    pub fn cell(&self, i: usize) -> &str {
+        self.record.get(i).unwrap_or("")
+    }
 }
 
 /// Why a CSV file was refused. Always carries the line where that is known.
@@ -160,10 +167,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
                 ),
             ));
         }
-        rows.push(Row {
-            line,
-            cells: record.iter().map(str::to_string).collect(),
-        });
+        rows.push(Row { line, record });
     }
     Ok(Sheet { headers, rows })
 }
@@ -177,7 +181,14 @@ fn from_csv_error(file: &str, e: &csv::Error) -> CsvError {
 /// a quote opens only at the start of a cell; inside, `""` is a literal quote.
 fn unclosed_quote(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut line = 1;
+    // Start at the line holding the first quote; a file without quotes has nothing to close.
+    let first = bytes.iter().position(|&b| b == b'"')?;
+    let line_start = bytes[..first]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let mut line = 1 + bytes[..line_start].iter().filter(|&&b| b == b'\n').count();
+    let bytes = &bytes[line_start..];
     let mut open_line = 0;
     let mut in_quotes = false;
     let mut at_cell_start = true;
@@ -251,7 +262,7 @@ mod tests {
     fn reads_bom_and_crlf() {
         let sheet = parse("f.csv", "\u{FEFF}a,b\r\n1,2\r\n".as_bytes()).expect("parses");
         assert_eq!(sheet.headers, vec!["a", "b"]);
-        assert_eq!(sheet.rows[0].cells, vec!["1", "2"]);
+        assert_eq!((sheet.rows[0].cell(0), sheet.rows[0].cell(1)), ("1", "2"));
         assert_eq!(sheet.rows[0].line, 2);
     }
 

@@ -10,6 +10,7 @@ pub mod table;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use config::Config;
 pub use fs::CohortLock;
@@ -260,37 +261,32 @@ impl Cohort {
 
     /// Checks across files: unique ids and emails, characteristics rows for known participants only.
     fn check_consistency(&self) -> Result<()> {
-        let mut ids = std::collections::HashMap::new();
-        let mut emails = std::collections::HashMap::new();
-        for (row, p) in self.participants.iter().enumerate() {
-            if let Some(prev) = ids.insert(p.id.as_str(), row) {
+        let n = self.participants.len();
+        let mut ids: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(n, Default::default());
+        let mut emails: FxHashMap<&str, &str> =
+            FxHashMap::with_capacity_and_hasher(n, Default::default());
+        for p in self.participants.iter() {
+            if !ids.insert(p.id.as_str()) {
                 bail!(
-                    "{}: id {} is on two rows (data rows {} and {}): ids are unique; fix the file by hand or restore it",
-                    PARTICIPANTS,
-                    p.id,
-                    prev + 1,
-                    row + 1
+                    "{PARTICIPANTS}: id {} is on two rows: ids are unique; fix the file by hand or restore it",
+                    p.id
                 );
             }
             if !p.email.is_empty()
-                && let Some(prev) = emails.insert(p.email.as_str(), &p.id)
+                && let Some(first) = emails.insert(p.email.as_str(), p.id.as_str())
             {
                 bail!(
-                    "{}: email {} belongs to both {} and {}: emails are unique in a cohort",
-                    PARTICIPANTS,
+                    "{PARTICIPANTS}: email {} belongs to both {first} and {}: emails are unique in a cohort",
                     p.email,
-                    prev,
                     p.id
                 );
             }
         }
         for t in self.traits.iter() {
-            if !ids.contains_key(t.id.as_str()) {
+            if !ids.contains(t.id.as_str()) {
                 bail!(
-                    "{}: id {} has no row in {}: delete that row or restore the participant",
-                    CHARACTERISTICS,
-                    t.id,
-                    PARTICIPANTS
+                    "{CHARACTERISTICS}: id {} has no row in {PARTICIPANTS}: delete that row or restore the participant",
+                    t.id
                 );
             }
         }

@@ -90,11 +90,11 @@ pub trait Record: Sized {
     fn cells(&self, columns: &[String]) -> Vec<String>;
 }
 
-/// A row's value, and the whole row as read (so unknown columns are written back as they were).
+/// A row's value, and the cells of the columns the tool does not know, written back as they were.
 #[derive(Debug, Clone)]
 pub struct Entry<T> {
     pub value: T,
-    raw: Vec<String>,
+    extra: Vec<String>,
 }
 
 impl<T> Deref for Entry<T> {
@@ -118,6 +118,8 @@ pub struct Table<T> {
     headers: Vec<String>,
     /// For each known column, its index in `headers`.
     positions: Vec<usize>,
+    /// Indexes in `headers` of the columns the tool does not know.
+    extra_positions: Vec<usize>,
     pub rows: Vec<Entry<T>>,
 }
 
@@ -127,6 +129,7 @@ impl<T: Record> Table<T> {
         Table {
             file,
             positions: (0..columns.len()).collect(),
+            extra_positions: Vec::new(),
             headers: columns.clone(),
             columns,
             rows: Vec::new(),
@@ -143,6 +146,7 @@ impl<T: Record> Table<T> {
         required: usize,
     ) -> Result<Self, CsvError> {
         let Sheet { mut headers, rows } = csvio::parse(file, bytes)?;
+        let read_width = headers.len();
         let mut positions = Vec::with_capacity(columns.len());
         let mut missing = Vec::new();
         for (i, column) in columns.iter().enumerate() {
@@ -167,43 +171,50 @@ impl<T: Record> Table<T> {
             );
             return Err(CsvError::new(file, Some(1), message));
         }
-        let width = headers.len();
+        let extra_positions: Vec<usize> =
+            (0..read_width).filter(|i| !positions.contains(i)).collect();
         let mut entries = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut raw = row.cells;
-            raw.resize(width, String::new());
+        for row in &rows {
             let cells = Cells {
                 file,
                 line: row.line,
                 columns: &columns,
-                values: positions.iter().map(|&p| raw[p].as_str()).collect(),
+                values: positions.iter().map(|&p| row.cell(p)).collect(),
             };
             let value = T::parse(&cells)?;
-            entries.push(Entry { value, raw });
+            let extra = extra_positions
+                .iter()
+                .map(|&p| row.cell(p).to_string())
+                .collect();
+            entries.push(Entry { value, extra });
         }
         Ok(Table {
             file,
             columns,
             headers,
             positions,
+            extra_positions,
             rows: entries,
         })
     }
 
     /// The file's bytes: header as read (plus any added column), rows in order, unknown cells kept.
     pub fn to_bytes(&self) -> Vec<u8> {
+        let width = self.headers.len();
         let rows = self.rows.iter().map(|entry| {
-            let mut raw = entry.raw.clone();
-            raw.resize(self.headers.len(), String::new());
+            let mut row = vec![String::new(); width];
             for (cell, &p) in entry
                 .value
                 .cells(&self.columns)
                 .into_iter()
                 .zip(&self.positions)
             {
-                raw[p] = cell;
+                row[p] = cell;
             }
-            raw
+            for (cell, &p) in entry.extra.iter().zip(&self.extra_positions) {
+                row[p].clone_from(cell);
+            }
+            row
         });
         csvio::write(&self.headers, rows)
     }
@@ -211,7 +222,7 @@ impl<T: Record> Table<T> {
     pub fn push(&mut self, value: T) {
         self.rows.push(Entry {
             value,
-            raw: Vec::new(),
+            extra: Vec::new(),
         });
     }
 
@@ -236,11 +247,7 @@ impl<T: Record> Table<T> {
     pub fn blank_extras(&mut self, pred: impl Fn(&T) -> bool) {
         for entry in &mut self.rows {
             if pred(&entry.value) {
-                for (i, cell) in entry.raw.iter_mut().enumerate() {
-                    if !self.positions.contains(&i) {
-                        cell.clear();
-                    }
-                }
+                entry.extra.iter_mut().for_each(String::clear);
             }
         }
     }

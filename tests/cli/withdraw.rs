@@ -8,7 +8,10 @@ fn withdraw_records_status_date_and_reason() {
     w.cohort();
     let id = w.enrol("mentor", "Ann Lee", "ann@x.example", &[]);
     let run = w
-        .run_on("2020-02-03", &["withdraw", "c", "ann@x.example", "--reason", "new job"])
+        .run_on(
+            "2020-02-03",
+            &["withdraw", "c", "ann@x.example", "--reason", "new job"],
+        )
         .ok();
     assert!(run.stdout.contains("p001 withdrawn"));
     assert!(w.cohort_file("c", "participants.csv").contains(&format!(
