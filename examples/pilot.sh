@@ -26,4 +26,25 @@ rv enrol "$cohort" --from "$data/mentor-applications.csv" --role mentor \
   --ignore-column "Why would you like to be a reverse mentor?"
 rv enrol "$cohort" --from "$data/senior-leaders.csv" --role mentee
 
+# December: half-day briefing for mentors, a shorter one for leaders; a catch-up session in January.
+export REVMENTOR_TODAY=2019-12-02
+rv brief "$cohort" add --date 2019-12-02 --audience mentors --hours 3.5 --title "Reverse mentor briefing"
+rv brief "$cohort" attend b1 a.okafor@northgate.example p.chandrasekar@northgate.example \
+  t.brennan@northgate.example w.lin@northgate.example j.mensah@northgate.example \
+  s.haddad@northgate.example k.asante@northgate.example r.ellis@northgate.example \
+  d.kowalczyk@northgate.example m.begum@northgate.example e.walker@northgate.example
+export REVMENTOR_TODAY=2019-12-09
+rv brief "$cohort" add --date 2019-12-09 --audience mentees --hours 1.5 --title "Briefing for senior leaders"
+rv brief "$cohort" attend b2 p015 p016 p017 p018 p019 p020 p022 p023 p024 p025
+export REVMENTOR_TODAY=2020-01-08
+rv brief "$cohort" add --date 2020-01-08 --audience all --hours 2 --title "Catch-up briefing"
+rv brief "$cohort" attend b3 l.campbell@northgate.example s.lindqvist@northgate.example
+rv brief "$cohort"
+
+# January: propose the optimal pairing, then confirm it.
+export REVMENTOR_TODAY=2020-01-10
+rv match "$cohort"
+export REVMENTOR_TODAY=2020-01-13
+rv match "$cohort" --confirm --yes
+
 rv status "$cohort"

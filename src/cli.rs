@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{completions, enrol, init, status, withdraw};
+use crate::commands::{brief, completions, enrol, init, matching, status, withdraw};
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
 /// with a mentor who is different from them, keep the one-to-ones going, and report to the board.
@@ -46,6 +46,10 @@ pub enum Command {
     Enrol(Box<enrol::Args>),
     /// Withdraw someone from the scheme (it is voluntary); --erase removes their personal data
     Withdraw(withdraw::Args),
+    /// Add group sessions (briefings, the evaluation activity), record attendance, list who is unbriefed
+    Brief(brief::Args),
+    /// Propose the optimal pairing (most mentees matched, then most difference), or confirm it
+    Match(matching::Args),
     /// Show a cohort's dashboard and next steps, or list every cohort
     Status(status::Args),
     /// Print shell completions

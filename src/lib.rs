@@ -4,12 +4,14 @@
 //! Domain modules are pure: they take values (and "today") and return values. Only [`store`]
 //! touches cohort files.
 
+pub mod assign;
 pub mod cli;
 pub mod commands;
 pub mod dashboard;
 pub mod enrolment;
 pub mod fault;
 pub mod import;
+pub mod matching;
 pub mod model;
 pub mod render;
 pub mod schedule;

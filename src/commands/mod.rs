@@ -1,8 +1,10 @@
 //! One file per command: its arguments and a thin `run` that loads, calls the domain, saves, prints.
 
+pub mod brief;
 pub mod completions;
 pub mod enrol;
 pub mod init;
+pub mod matching;
 pub mod status;
 pub mod withdraw;
 
@@ -59,6 +61,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(&ctx, args),
         Command::Enrol(args) => enrol::run(&ctx, *args),
         Command::Withdraw(args) => withdraw::run(&ctx, args),
+        Command::Brief(args) => brief::run(&ctx, args),
+        Command::Match(args) => matching::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
         Command::Man => completions::man(),

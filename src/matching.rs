@@ -1,0 +1,544 @@
+//! Matching: who is eligible, which pairs are forbidden and why, each pair's score and reasons, and
+//! the optimal pairing (most mentees matched, then highest total score, exactly). Pure.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::assign;
+use crate::dashboard;
+use crate::model::{PairStatus, Participant, Role, Status, is_known};
+use crate::store::Cohort;
+use crate::store::config::SameDepartment;
+
+/// Scores are kept as integers: weights in hundredths, so sums are exact and ties exact.
+const SCALE: f64 = 100.0;
+
+/// What the coordinator asked for on top of the files.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `--lock MENTEE=MENTOR`, as given (ids or emails).
+    pub locks: Vec<(String, String)>,
+    /// `--avoid MENTEE=MENTOR`, as given.
+    pub avoids: Vec<(String, String)>,
+}
+
+/// Why a pair cannot be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Forbid {
+    Conflict,
+    SameDepartment,
+    ManagerChain,
+    Avoid,
+    Ended,
+}
+
+impl Forbid {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Forbid::Conflict => "a declared conflict",
+            Forbid::SameDepartment => "the same department",
+            Forbid::ManagerChain => "one manages the other (line-management chain)",
+            Forbid::Avoid => "--avoid",
+            Forbid::Ended => "paired before and ended (no re-pairing)",
+        }
+    }
+}
+
+/// How a pair in the proposal came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Confirmed earlier: kept as it is.
+    Confirmed,
+    /// `--lock`: kept as the coordinator asked.
+    Locked,
+    /// Chosen by the solver now.
+    Proposed,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProposedPair {
+    pub mentee: String,
+    pub mentor: String,
+    pub score: f64,
+    pub reasons: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unmatched {
+    pub id: String,
+    pub role: Role,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Proposal {
+    /// Every pair, in mentee order: confirmed, locked and newly proposed.
+    pub pairs: Vec<ProposedPair>,
+    /// Active participants left without a partner, with why.
+    pub unmatched: Vec<Unmatched>,
+    /// Eligible mentees, and how many of them have a mentor in this proposal.
+    pub mentees_eligible: usize,
+    pub mentees_matched: usize,
+    /// Sum of the scores of every pair in the proposal.
+    pub total_score: f64,
+}
+
+/// One field that counts towards the score: a characteristic or `department`.
+struct Field {
+    name: String,
+    weight: i32,
+    /// Per participant (cohort order): 0 when not known, else a code per distinct value.
+    codes: Vec<u32>,
+}
+
+/// The cohort's people and rules, indexed for fast pair checks.
+pub struct Rules<'a> {
+    people: Vec<&'a Participant>,
+    index: FxHashMap<&'a str, usize>,
+    fields: Vec<Field>,
+    department: Vec<u32>,
+    forbid_department: bool,
+    /// Sparse forbidden pairs by (mentee, mentor) participant index, with why.
+    forbidden: FxHashMap<(usize, usize), Forbid>,
+}
+
+fn value_code<'a>(table: &mut FxHashMap<String, u32>, value: &'a str) -> u32 {
+    if !is_known(value) {
+        return 0;
+    }
+    let key = value.trim().to_lowercase();
+    let next = table.len() as u32 + 1;
+    *table.entry(key).or_insert(next)
+}
+
+impl<'a> Rules<'a> {
+    /// Index the cohort: value codes per scored field, and every forbidden pair the files imply.
+    pub fn new(cohort: &'a Cohort, avoids: &[(usize, usize)]) -> Self {
+        let people: Vec<&Participant> = cohort.participants.iter().collect();
+        let index: FxHashMap<&str, usize> = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        let by_email: FxHashMap<&str, usize> = people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.email.is_empty())
+            .map(|(i, p)| (p.email.as_str(), i))
+            .collect();
+        let traits: FxHashMap<&str, &Vec<String>> = cohort
+            .traits
+            .iter()
+            .map(|t| (t.id.as_str(), &t.values))
+            .collect();
+        let characteristics = &cohort.config.cohort.characteristics;
+        let mut department_table = FxHashMap::default();
+        let department: Vec<u32> = people
+            .iter()
+            .map(|p| value_code(&mut department_table, &p.department))
+            .collect();
+        let mut fields = Vec::new();
+        for (name, weight) in &cohort.config.matching.weights {
+            let weight = (weight * SCALE).round() as i32;
+            if weight == 0 {
+                continue;
+            }
+            let codes = if name == "department" {
+                department.clone()
+            } else {
+                let Some(k) = characteristics.iter().position(|c| c == name) else {
+                    continue;
+                };
+                let mut table = FxHashMap::default();
+                people
+                    .iter()
+                    .map(|p| {
+                        let v = traits
+                            .get(p.id.as_str())
+                            .and_then(|vs| vs.get(k))
+                            .map(String::as_str)
+                            .unwrap_or("");
+                        value_code(&mut table, v)
+                    })
+                    .collect()
+            };
+            fields.push(Field {
+                name: name.clone(),
+                weight,
+                codes,
+            });
+        }
+        // Order reasons as the cohort lists its characteristics, department last.
+        fields.sort_by_key(|f| {
+            characteristics
+                .iter()
+                .position(|c| *c == f.name)
+                .unwrap_or(usize::MAX)
+        });
+
+        let lookup = |who: &str| -> Option<usize> {
+            index
+                .get(who)
+                .or_else(|| by_email.get(crate::model::normalise_email(who).as_str()))
+                .copied()
+        };
+        let mut forbidden: FxHashMap<(usize, usize), Forbid> = FxHashMap::default();
+        let mut forbid = |a: usize, b: usize, why: Forbid| {
+            let (e, m) = if people[a].role == Role::Mentee { (a, b) } else { (b, a) };
+            if people[e].role == Role::Mentee && people[m].role == Role::Mentor {
+                forbidden.entry((e, m)).or_insert(why);
+            }
+        };
+        for (i, p) in people.iter().enumerate() {
+            for c in &p.conflicts {
+                if let Some(j) = lookup(c) {
+                    forbid(i, j, Forbid::Conflict);
+                }
+            }
+        }
+        // Line-management chains, as far as the cohort knows them, in both directions.
+        for (i, p) in people.iter().enumerate() {
+            let mut seen = FxHashSet::default();
+            let mut current = lookup(&p.manager);
+            while let Some(j) = current {
+                if j == i || !seen.insert(j) {
+                    break;
+                }
+                forbid(i, j, Forbid::ManagerChain);
+                current = lookup(&people[j].manager);
+            }
+        }
+        for &(e, m) in avoids {
+            forbidden.insert((e, m), Forbid::Avoid);
+        }
+        for pair in cohort.pairs.iter().filter(|p| p.status == PairStatus::Ended) {
+            if let (Some(&e), Some(&m)) = (index.get(pair.mentee.as_str()), index.get(pair.mentor.as_str())) {
+                forbidden.entry((e, m)).or_insert(Forbid::Ended);
+            }
+        }
+        Rules {
+            forbid_department: cohort.config.matching.same_department == SameDepartment::Forbid,
+            people,
+            index,
+            fields,
+            department,
+            forbidden,
+        }
+    }
+
+    /// Index of a participant by id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// Why mentee `e` and mentor `m` (participant indexes) cannot be paired, if they cannot.
+    pub fn forbidden(&self, e: usize, m: usize) -> Option<Forbid> {
+        if let Some(why) = self.forbidden.get(&(e, m)) {
+            return Some(*why);
+        }
+        (self.forbid_department && self.department[e] != 0 && self.department[e] == self.department[m])
+            .then_some(Forbid::SameDepartment)
+    }
+
+    /// The pair's score in hundredths: the weights of the fields whose known values differ.
+    pub fn score(&self, e: usize, m: usize) -> i32 {
+        self.fields
+            .iter()
+            .filter(|f| f.codes[e] != 0 && f.codes[m] != 0 && f.codes[e] != f.codes[m])
+            .map(|f| f.weight)
+            .sum()
+    }
+
+    /// "differs in ethnicity, gender; other department" — field names only, never values.
+    pub fn reasons(&self, e: usize, m: usize) -> String {
+        let differ: Vec<&Field> = self
+            .fields
+            .iter()
+            .filter(|f| f.codes[e] != 0 && f.codes[m] != 0 && f.codes[e] != f.codes[m])
+            .collect();
+        let traits: Vec<String> = differ
+            .iter()
+            .filter(|f| f.name != "department")
+            .map(|f| f.name.replace('_', " "))
+            .collect();
+        let mut parts = Vec::new();
+        if !traits.is_empty() {
+            parts.push(format!("differs in {}", traits.join(", ")));
+        }
+        if differ.iter().any(|f| f.name == "department") {
+            parts.push("other department".to_string());
+        }
+        if parts.is_empty() {
+            "no known difference".to_string()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+fn to_score(hundredths: i32) -> f64 {
+    f64::from(hundredths) / SCALE
+}
+
+/// Propose the optimal pairing. Confirmed pairs and locks are kept; the solver matches the rest.
+/// Problems with the request (unknown people, a forbidden lock, a lock and avoid of one pair) are
+/// all returned at once.
+pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<String>> {
+    let mut problems = Vec::new();
+    let resolve = |who: &str, role: Role, flag: &str, problems: &mut Vec<String>| -> Option<String> {
+        match cohort.find(who) {
+            None => {
+                problems.push(format!("{flag}: no participant \"{who}\" (name people by id or email)"));
+                None
+            }
+            Some(p) if p.role != role => {
+                problems.push(format!(
+                    "{flag}: {} ({}) is a {}, but this side of MENTEE=MENTOR needs a {role}",
+                    p.id,
+                    p.label(),
+                    p.role
+                ));
+                None
+            }
+            Some(p) => Some(p.id.clone()),
+        }
+    };
+    let mut pairs_of = |list: &[(String, String)], flag: &str| -> Vec<(String, String)> {
+        list.iter()
+            .filter_map(|(e, m)| {
+                let e = resolve(e, Role::Mentee, flag, &mut problems);
+                let m = resolve(m, Role::Mentor, flag, &mut problems);
+                Some((e?, m?))
+            })
+            .collect()
+    };
+    let locks = pairs_of(&request.locks, "--lock");
+    let avoids = pairs_of(&request.avoids, "--avoid");
+    for lock in &locks {
+        if avoids.contains(lock) {
+            problems.push(format!(
+                "--lock and --avoid both name {}={}: choose one",
+                lock.0, lock.1
+            ));
+        }
+    }
+    let rules_avoids: Vec<(usize, usize)> = {
+        let index: FxHashMap<&str, usize> = cohort
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        avoids
+            .iter()
+            .filter_map(|(e, m)| Some((*index.get(e.as_str())?, *index.get(m.as_str())?)))
+            .collect()
+    };
+    let rules = Rules::new(cohort, &rules_avoids);
+    let briefed = dashboard::briefed(cohort);
+    let config = &cohort.config;
+    let capacity = usize::try_from(config.matching.mentor_capacity).unwrap_or(1);
+    let why_not_eligible = |p: &Participant| -> Option<String> {
+        match p.status {
+            Status::Active => {}
+            Status::Ineligible => {
+                return Some(format!("ineligible: {}", p.status_reason));
+            }
+            other => return Some(other.as_str().to_string()),
+        }
+        (config.matching.require_briefing && !briefed.contains(p.id.as_str())).then(|| {
+            format!("not briefed: attended no briefing for {}", p.role.plural())
+        })
+    };
+
+    // Pairs that stay: confirmed ones, then locks.
+    let mut kept: Vec<(usize, usize, Origin)> = Vec::new();
+    for pair in cohort.pairs.iter().filter(|p| p.status == PairStatus::Confirmed) {
+        if let (Some(e), Some(m)) = (rules.position(&pair.mentee), rules.position(&pair.mentor)) {
+            kept.push((e, m, Origin::Confirmed));
+        }
+    }
+    let mut load: FxHashMap<usize, usize> = FxHashMap::default();
+    for &(_, m, _) in &kept {
+        *load.entry(m).or_default() += 1;
+    }
+    for (e_id, m_id) in &locks {
+        let (Some(e), Some(m)) = (rules.position(e_id), rules.position(m_id)) else {
+            continue;
+        };
+        let label = format!("--lock {e_id}={m_id}");
+        if let Some((_, other, _)) = kept.iter().find(|(ke, _, _)| *ke == e) {
+            problems.push(format!(
+                "{label}: {e_id} already has a mentor ({})",
+                rules.people[*other].id
+            ));
+            continue;
+        }
+        for (who, i) in [(e_id, e), (m_id, m)] {
+            if let Some(why) = why_not_eligible(rules.people[i]) {
+                problems.push(format!("{label}: {who} cannot be matched: {why}"));
+            }
+        }
+        if let Some(why) = rules.forbidden(e, m) {
+            problems.push(format!("{label}: the pair itself is forbidden: {}", why.describe()));
+        }
+        let l = load.entry(m).or_default();
+        *l += 1;
+        if *l > capacity {
+            problems.push(format!(
+                "{label}: {m_id} would have {l} mentees, more than mentor_capacity = {capacity}"
+            ));
+        }
+        kept.push((e, m, Origin::Locked));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    // Who is left to match.
+    let taken: FxHashSet<usize> = kept.iter().map(|&(e, _, _)| e).collect();
+    let mut unmatched = Vec::new();
+    let mut mentees = Vec::new();
+    let mut mentors = Vec::new();
+    let mut mentor_places = Vec::new();
+    for (i, p) in rules.people.iter().enumerate() {
+        if matches!(p.status, Status::Withdrawn | Status::Erased) {
+            continue;
+        }
+        let why = why_not_eligible(p);
+        match p.role {
+            Role::Mentee if taken.contains(&i) => {}
+            Role::Mentee => match why {
+                Some(why) => unmatched.push(Unmatched { id: p.id.clone(), role: p.role, why }),
+                None => mentees.push(i),
+            },
+            Role::Mentor => {
+                let used = load.get(&i).copied().unwrap_or(0);
+                match why {
+                    Some(why) if used == 0 => {
+                        unmatched.push(Unmatched { id: p.id.clone(), role: p.role, why });
+                    }
+                    Some(_) => {}
+                    None if used < capacity => {
+                        mentors.push(i);
+                        mentor_places.push((capacity - used) as u32);
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    let eligible_mentees = mentees.len() + kept.len();
+
+    let mut scores = Vec::with_capacity(mentees.len() * mentors.len());
+    for &e in &mentees {
+        for &m in &mentors {
+            scores.push(match rules.forbidden(e, m) {
+                Some(_) => assign::FORBIDDEN,
+                None => rules.score(e, m),
+            });
+        }
+    }
+    let solution = assign::solve(mentees.len(), mentors.len(), &scores, &mentor_places)
+        .map_err(|e| vec![format!("the matching solver refused its input: {e}")])?;
+    drop(scores);
+
+    let mut chosen = kept;
+    let mut mentor_used: FxHashSet<usize> = FxHashSet::default();
+    for (row, col) in solution.iter().enumerate() {
+        let e = mentees[row];
+        match col {
+            Some(c) => {
+                let m = mentors[*c];
+                // The solver never returns a forbidden pair; check it, cheaply, all the same.
+                if let Some(why) = rules.forbidden(e, m) {
+                    return Err(vec![format!(
+                        "internal error: the solver paired {} with {} although {}",
+                        rules.people[e].id,
+                        rules.people[m].id,
+                        why.describe()
+                    )]);
+                }
+                mentor_used.insert(m);
+                chosen.push((e, m, Origin::Proposed));
+            }
+            None => {
+                let why = why_unmatched_mentee(&rules, e, &mentors, mentees.len(), &mentor_places);
+                unmatched.push(Unmatched {
+                    id: rules.people[e].id.clone(),
+                    role: Role::Mentee,
+                    why,
+                });
+            }
+        }
+    }
+    for &m in &mentors {
+        if !mentor_used.contains(&m) && !chosen.iter().any(|&(_, cm, _)| cm == m) {
+            unmatched.push(Unmatched {
+                id: rules.people[m].id.clone(),
+                role: Role::Mentor,
+                why: "no mentee left for them: every eligible mentee has a mentor".into(),
+            });
+        }
+    }
+    chosen.sort_by_key(|&(e, _, _)| e);
+    unmatched.sort_by_key(|u| rules.position(&u.id));
+    let pairs: Vec<ProposedPair> = chosen
+        .iter()
+        .map(|&(e, m, origin)| ProposedPair {
+            mentee: rules.people[e].id.clone(),
+            mentor: rules.people[m].id.clone(),
+            score: to_score(rules.score(e, m)),
+            reasons: rules.reasons(e, m),
+            origin,
+        })
+        .collect();
+    let total_hundredths: i64 = chosen.iter().map(|&(e, m, _)| i64::from(rules.score(e, m))).sum();
+    Ok(Proposal {
+        mentees_matched: pairs.len(),
+        mentees_eligible: eligible_mentees,
+        total_score: total_hundredths as f64 / SCALE,
+        pairs,
+        unmatched,
+    })
+}
+
+/// Why the solver left an eligible mentee without a mentor.
+fn why_unmatched_mentee(
+    rules: &Rules,
+    e: usize,
+    mentors: &[usize],
+    n_mentees: usize,
+    places: &[u32],
+) -> String {
+    let mut by_reason: std::collections::BTreeMap<Forbid, usize> = Default::default();
+    let mut allowed = 0;
+    for &m in mentors {
+        match rules.forbidden(e, m) {
+            Some(why) => *by_reason.entry(why).or_default() += 1,
+            None => allowed += 1,
+        }
+    }
+    let total_places: u32 = places.iter().sum();
+    if mentors.is_empty() {
+        "no eligible mentor has a place left".into()
+    } else if allowed == 0 {
+        let list: Vec<String> = by_reason
+            .iter()
+            .map(|(why, n)| format!("{n} by {}", why.describe()))
+            .collect();
+        format!(
+            "every eligible mentor is forbidden for them ({})",
+            list.join(", ")
+        )
+    } else if (total_places as usize) < n_mentees {
+        format!(
+            "more mentees than mentor places ({n_mentees} mentees to match, {total_places} places); the {allowed} mentor(s) they could have went to others so that as many as possible are matched"
+        )
+    } else {
+        format!(
+            "the {allowed} mentor(s) they could have are needed by others so that as many mentees as possible are matched"
+        )
+    }
+}
