@@ -103,7 +103,7 @@ pub struct Rules<'a> {
     forbidden: FxHashMap<(usize, usize), Forbid>,
 }
 
-fn value_code<'a>(table: &mut FxHashMap<String, u32>, value: &'a str) -> u32 {
+fn value_code(table: &mut FxHashMap<String, u32>, value: &str) -> u32 {
     if !is_known(value) {
         return 0;
     }
@@ -185,7 +185,11 @@ impl<'a> Rules<'a> {
         };
         let mut forbidden: FxHashMap<(usize, usize), Forbid> = FxHashMap::default();
         let mut forbid = |a: usize, b: usize, why: Forbid| {
-            let (e, m) = if people[a].role == Role::Mentee { (a, b) } else { (b, a) };
+            let (e, m) = if people[a].role == Role::Mentee {
+                (a, b)
+            } else {
+                (b, a)
+            };
             if people[e].role == Role::Mentee && people[m].role == Role::Mentor {
                 forbidden.entry((e, m)).or_insert(why);
             }
@@ -212,8 +216,15 @@ impl<'a> Rules<'a> {
         for &(e, m) in avoids {
             forbidden.insert((e, m), Forbid::Avoid);
         }
-        for pair in cohort.pairs.iter().filter(|p| p.status == PairStatus::Ended) {
-            if let (Some(&e), Some(&m)) = (index.get(pair.mentee.as_str()), index.get(pair.mentor.as_str())) {
+        for pair in cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Ended)
+        {
+            if let (Some(&e), Some(&m)) = (
+                index.get(pair.mentee.as_str()),
+                index.get(pair.mentor.as_str()),
+            ) {
                 forbidden.entry((e, m)).or_insert(Forbid::Ended);
             }
         }
@@ -237,7 +248,9 @@ impl<'a> Rules<'a> {
         if let Some(why) = self.forbidden.get(&(e, m)) {
             return Some(*why);
         }
-        (self.forbid_department && self.department[e] != 0 && self.department[e] == self.department[m])
+        (self.forbid_department
+            && self.department[e] != 0
+            && self.department[e] == self.department[m])
             .then_some(Forbid::SameDepartment)
     }
 
@@ -286,24 +299,27 @@ fn to_score(hundredths: i32) -> f64 {
 /// all returned at once.
 pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<String>> {
     let mut problems = Vec::new();
-    let resolve = |who: &str, role: Role, flag: &str, problems: &mut Vec<String>| -> Option<String> {
-        match cohort.find(who) {
-            None => {
-                problems.push(format!("{flag}: no participant \"{who}\" (name people by id or email)"));
-                None
+    let resolve =
+        |who: &str, role: Role, flag: &str, problems: &mut Vec<String>| -> Option<String> {
+            match cohort.find(who) {
+                None => {
+                    problems.push(format!(
+                        "{flag}: no participant \"{who}\" (name people by id or email)"
+                    ));
+                    None
+                }
+                Some(p) if p.role != role => {
+                    problems.push(format!(
+                        "{flag}: {} ({}) is a {}, but this side of MENTEE=MENTOR needs a {role}",
+                        p.id,
+                        p.label(),
+                        p.role
+                    ));
+                    None
+                }
+                Some(p) => Some(p.id.clone()),
             }
-            Some(p) if p.role != role => {
-                problems.push(format!(
-                    "{flag}: {} ({}) is a {}, but this side of MENTEE=MENTOR needs a {role}",
-                    p.id,
-                    p.label(),
-                    p.role
-                ));
-                None
-            }
-            Some(p) => Some(p.id.clone()),
-        }
-    };
+        };
     let mut pairs_of = |list: &[(String, String)], flag: &str| -> Vec<(String, String)> {
         list.iter()
             .filter_map(|(e, m)| {
@@ -347,14 +363,17 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
             }
             other => return Some(other.as_str().to_string()),
         }
-        (config.matching.require_briefing && !briefed.contains(p.id.as_str())).then(|| {
-            format!("not briefed: attended no briefing for {}", p.role.plural())
-        })
+        (config.matching.require_briefing && !briefed.contains(p.id.as_str()))
+            .then(|| format!("not briefed: attended no briefing for {}", p.role.plural()))
     };
 
     // Pairs that stay: confirmed ones, then locks.
     let mut kept: Vec<(usize, usize, Origin)> = Vec::new();
-    for pair in cohort.pairs.iter().filter(|p| p.status == PairStatus::Confirmed) {
+    for pair in cohort
+        .pairs
+        .iter()
+        .filter(|p| p.status == PairStatus::Confirmed)
+    {
         if let (Some(e), Some(m)) = (rules.position(&pair.mentee), rules.position(&pair.mentor)) {
             kept.push((e, m, Origin::Confirmed));
         }
@@ -381,7 +400,10 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
             }
         }
         if let Some(why) = rules.forbidden(e, m) {
-            problems.push(format!("{label}: the pair itself is forbidden: {}", why.describe()));
+            problems.push(format!(
+                "{label}: the pair itself is forbidden: {}",
+                why.describe()
+            ));
         }
         let l = load.entry(m).or_default();
         *l += 1;
@@ -410,14 +432,22 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
         match p.role {
             Role::Mentee if taken.contains(&i) => {}
             Role::Mentee => match why {
-                Some(why) => unmatched.push(Unmatched { id: p.id.clone(), role: p.role, why }),
+                Some(why) => unmatched.push(Unmatched {
+                    id: p.id.clone(),
+                    role: p.role,
+                    why,
+                }),
                 None => mentees.push(i),
             },
             Role::Mentor => {
                 let used = load.get(&i).copied().unwrap_or(0);
                 match why {
                     Some(why) if used == 0 => {
-                        unmatched.push(Unmatched { id: p.id.clone(), role: p.role, why });
+                        unmatched.push(Unmatched {
+                            id: p.id.clone(),
+                            role: p.role,
+                            why,
+                        });
                     }
                     Some(_) => {}
                     None if used < capacity => {
@@ -494,7 +524,10 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
             origin,
         })
         .collect();
-    let total_hundredths: i64 = chosen.iter().map(|&(e, m, _)| i64::from(rules.score(e, m))).sum();
+    let total_hundredths: i64 = chosen
+        .iter()
+        .map(|&(e, m, _)| i64::from(rules.score(e, m)))
+        .sum();
     Ok(Proposal {
         mentees_matched: pairs.len(),
         mentees_eligible: eligible_mentees,

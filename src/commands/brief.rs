@@ -53,19 +53,29 @@ pub enum Action {
 }
 
 fn parse_audience(text: &str) -> Result<Audience, String> {
-    Audience::parse(text).ok_or_else(|| format!("\"{text}\" is not an audience: use mentors, mentees or all"))
+    Audience::parse(text)
+        .ok_or_else(|| format!("\"{text}\" is not an audience: use mentors, mentees or all"))
 }
 
 fn parse_kind(text: &str) -> Result<SessionKind, String> {
-    SessionKind::parse(text).ok_or_else(|| format!("\"{text}\" is not a kind of session: use briefing or evaluation"))
+    SessionKind::parse(text)
+        .ok_or_else(|| format!("\"{text}\" is not a kind of session: use briefing or evaluation"))
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match args.action {
         None => list(ctx, &args.cohort, args.format),
-        Some(Action::Add { date, audience, hours, title, kind }) => {
+        Some(Action::Add {
+            date,
+            audience,
+            hours,
+            title,
+            kind,
+        }) => {
             if !hours.is_finite() || hours <= 0.0 || hours > 24.0 {
-                return crate::usage(format!("--hours {hours}: give the session's length in hours, like 3.5"));
+                return crate::usage(format!(
+                    "--hours {hours}: give the session's length in hours, like 3.5"
+                ));
             }
             let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
             let next = cohort
@@ -77,10 +87,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 + 1;
             let id = format!("b{next}");
             let title = title.unwrap_or_else(|| match kind {
-                SessionKind::Briefing => format!("Reverse mentoring briefing for {}", audience.as_str()),
+                SessionKind::Briefing => {
+                    format!("Reverse mentoring briefing for {}", audience.as_str())
+                }
                 SessionKind::Evaluation => "Group evaluation and learning session".to_string(),
             });
-            cohort.briefings.push(Briefing { id: id.clone(), date, audience, hours, title, kind });
+            cohort.briefings.push(Briefing {
+                id: id.clone(),
+                date,
+                audience,
+                hours,
+                title,
+                kind,
+            });
             cohort.save(&lock)?;
             super::emit(&format!("{id}\n"))
         }
@@ -96,7 +115,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     anyhow!(
                         "no session \"{briefing}\" in cohort {}: sessions are {}",
                         cohort.name,
-                        if known.is_empty() { "none yet (add one with `brief add`)".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none yet (add one with `brief add`)".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     )
                 })?;
             if session.date > ctx.today {
@@ -112,7 +135,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             for w in &who {
                 match cohort.find(w) {
                     None => problems.push(format!("no participant \"{w}\"")),
-                    Some(p) if p.status == Status::Erased => problems.push(format!("{} was erased", p.id)),
+                    Some(p) if p.status == Status::Erased => {
+                        problems.push(format!("{} was erased", p.id))
+                    }
                     Some(p) if !session.audience.includes(p.role) => problems.push(format!(
                         "{} ({}) is a {}, but {} is for {}",
                         p.id,
@@ -134,10 +159,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let mut added = 0;
             let mut already = 0;
             for id in ids {
-                if cohort.attendance.iter().any(|a| a.briefing == session.id && a.participant == id) {
+                if cohort
+                    .attendance
+                    .iter()
+                    .any(|a| a.briefing == session.id && a.participant == id)
+                {
                     already += 1;
                 } else {
-                    cohort.attendance.push(Attendance { briefing: session.id.clone(), participant: id });
+                    cohort.attendance.push(Attendance {
+                        briefing: session.id.clone(),
+                        participant: id,
+                    });
                     added += 1;
                 }
             }
@@ -146,7 +178,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 "{}: {added} attendance{} recorded{}\n",
                 session.id,
                 if added == 1 { "" } else { "s" },
-                if already > 0 { format!(", {already} already recorded") } else { String::new() }
+                if already > 0 {
+                    format!(", {already} already recorded")
+                } else {
+                    String::new()
+                }
             ))
         }
     }
@@ -154,9 +190,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
     let cohort = ctx.store.open(name)?;
-    let mut sessions = Listing::new(&["id", "date", "kind", "audience", "hours", "title", "attended"]);
+    let mut sessions = Listing::new(&[
+        "id", "date", "kind", "audience", "hours", "title", "attended",
+    ]);
     for b in cohort.briefings.iter() {
-        let attended = cohort.attendance.iter().filter(|a| a.briefing == b.id).count();
+        let attended = cohort
+            .attendance
+            .iter()
+            .filter(|a| a.briefing == b.id)
+            .count();
         sessions.push(vec![
             json!(b.id),
             json!(b.date.to_string()),
@@ -171,13 +213,20 @@ fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
     let mut unbriefed = Listing::new(&["id", "role", "name", "email"]);
     for p in cohort.participants.iter() {
         if p.status == Status::Active && !briefed.contains(p.id.as_str()) {
-            unbriefed.push(vec![json!(p.id), json!(p.role.as_str()), json!(p.name), json!(p.email)]);
+            unbriefed.push(vec![
+                json!(p.id),
+                json!(p.role.as_str()),
+                json!(p.name),
+                json!(p.email),
+            ]);
         }
     }
     let text = match format {
         Format::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&json!({"sessions": sessions.json(), "not_briefed": unbriefed.json()}))?
+            serde_json::to_string_pretty(
+                &json!({"sessions": sessions.json(), "not_briefed": unbriefed.json()})
+            )?
         ),
         Format::Csv => sessions.csv(),
         Format::Table => {

@@ -35,7 +35,9 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
         Some((e, m)) if !e.trim().is_empty() && !m.trim().is_empty() => {
             Ok((e.trim().to_string(), m.trim().to_string()))
         }
-        _ => Err(format!("\"{text}\" is not MENTEE=MENTOR (ids or emails, like p012=p003)")),
+        _ => Err(format!(
+            "\"{text}\" is not MENTEE=MENTOR (ids or emails, like p012=p003)"
+        )),
     }
 }
 
@@ -43,13 +45,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.confirm {
         return confirm(ctx, &args);
     }
-    let request = Request { locks: args.locks.clone(), avoids: args.avoids.clone() };
+    let request = Request {
+        locks: args.locks.clone(),
+        avoids: args.avoids.clone(),
+    };
     let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
     let proposal = matching::propose(&cohort, &request)
         .map_err(|p| super::enrol::problems_error(&p, "the match request"))?;
     if !args.dry_run {
         cohort.pairs.retain(|p| p.status != PairStatus::Proposed);
-        for pair in proposal.pairs.iter().filter(|p| p.origin != Origin::Confirmed) {
+        for pair in proposal
+            .pairs
+            .iter()
+            .filter(|p| p.origin != Origin::Confirmed)
+        {
             cohort.pairs.push(Pair {
                 mentee: pair.mentee.clone(),
                 mentor: pair.mentor.clone(),
@@ -69,7 +78,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
-    let proposed = cohort.pairs.iter().filter(|p| p.status == PairStatus::Proposed).count();
+    let proposed = cohort
+        .pairs
+        .iter()
+        .filter(|p| p.status == PairStatus::Proposed)
+        .count();
     if proposed == 0 {
         return Err(anyhow::anyhow!(
             "no proposed pairs to confirm in cohort {}: run `revmentor match {}` first",
@@ -81,7 +94,17 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
         if !ctx.can_prompt() {
             return crate::usage("match --confirm asks before confirming; in a script pass --yes");
         }
-        eprint!("{}", pair_listing(&cohort, cohort.pairs.iter().filter(|p| p.status == PairStatus::Proposed)).table());
+        eprint!(
+            "{}",
+            pair_listing(
+                &cohort,
+                cohort
+                    .pairs
+                    .iter()
+                    .filter(|p| p.status == PairStatus::Proposed)
+            )
+            .table()
+        );
         let ok = dialoguer::Confirm::new()
             .with_prompt(format!("Confirm these {proposed} pairs?"))
             .default(false)
@@ -90,7 +113,11 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
             return super::emit("nothing confirmed\n");
         }
     }
-    for p in cohort.pairs.iter_mut().filter(|p| p.status == PairStatus::Proposed) {
+    for p in cohort
+        .pairs
+        .iter_mut()
+        .filter(|p| p.status == PairStatus::Proposed)
+    {
         p.status = PairStatus::Confirmed;
         p.confirmed_on = Some(ctx.today);
     }
@@ -107,7 +134,14 @@ fn name_of(cohort: &Cohort, id: &str) -> String {
 }
 
 fn pair_listing<'a>(cohort: &Cohort, pairs: impl Iterator<Item = &'a Pair>) -> Listing {
-    let mut l = Listing::new(&["mentee", "mentee name", "mentor", "mentor name", "score", "reasons"]);
+    let mut l = Listing::new(&[
+        "mentee",
+        "mentee name",
+        "mentor",
+        "mentor name",
+        "score",
+        "reasons",
+    ]);
     for p in pairs {
         l.push(vec![
             json!(p.mentee),
@@ -122,7 +156,15 @@ fn pair_listing<'a>(cohort: &Cohort, pairs: impl Iterator<Item = &'a Pair>) -> L
 }
 
 fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
-    let mut pairs = Listing::new(&["mentee", "mentee name", "mentor", "mentor name", "score", "reasons", "pair"]);
+    let mut pairs = Listing::new(&[
+        "mentee",
+        "mentee name",
+        "mentor",
+        "mentor name",
+        "score",
+        "reasons",
+        "pair",
+    ]);
     for p in &proposal.pairs {
         pairs.push(vec![
             json!(p.mentee),
@@ -140,7 +182,12 @@ fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -
     }
     let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
     for u in &proposal.unmatched {
-        unmatched.push(vec![json!(u.id), json!(u.role.as_str()), json!(name_of(cohort, &u.id)), json!(u.why)]);
+        unmatched.push(vec![
+            json!(u.id),
+            json!(u.role.as_str()),
+            json!(name_of(cohort, &u.id)),
+            json!(u.why),
+        ]);
     }
     match format {
         Format::Json => {
@@ -152,7 +199,10 @@ fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -
                 "total_score": proposal.total_score,
                 "written": !dry_run,
             });
-            format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )
         }
         Format::Csv => pairs.csv(),
         Format::Table => {

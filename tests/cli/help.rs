@@ -11,6 +11,8 @@ fn help_texts() {
         &["enrol", "--help"],
         &["withdraw", "--help"],
         &["status", "--help"],
+        &["brief", "--help"],
+        &["match", "--help"],
     ] {
         let run = w.run_cmd({
             let mut c = assert_cmd::Command::cargo_bin("revmentor").expect("bin");

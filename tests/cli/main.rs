@@ -2,9 +2,11 @@
 
 mod harness;
 
+mod brief;
 mod cohort_files;
 mod enrol;
 mod help;
+mod matching;
 mod pilot;
 mod status;
 mod withdraw;

@@ -1,0 +1,176 @@
+//! `brief`: sessions, attendance, and who is still unbriefed.
+
+use crate::harness::Workdir;
+
+fn cohort_with_people() -> Workdir {
+    let w = Workdir::new();
+    w.cohort();
+    w.enrol("mentor", "Ann Lee", "ann@x.example", &[]);
+    w.enrol("mentee", "Bo Chan", "bo@x.example", &[]);
+    w
+}
+
+#[test]
+fn add_prints_ids_and_attend_records_by_id_or_email() {
+    let w = cohort_with_people();
+    let b1 = w
+        .run(&[
+            "brief",
+            "c",
+            "add",
+            "--date",
+            "2020-01-02",
+            "--audience",
+            "mentors",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(b1, "b1\n");
+    let b2 = w
+        .run(&[
+            "brief",
+            "c",
+            "add",
+            "--date",
+            "2020-01-03",
+            "--audience",
+            "all",
+            "--hours",
+            "1.5",
+            "--title",
+            "Leaders",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(b2, "b2\n");
+    assert_eq!(
+        w.cohort_file("c", "briefings.csv"),
+        "id,date,audience,hours,title,kind\nb1,2020-01-02,mentors,3.5,Reverse mentoring briefing for mentors,briefing\nb2,2020-01-03,all,1.5,Leaders,briefing\n"
+    );
+    let run = w.run(&["brief", "c", "attend", "b1", "ANN@x.example"]).ok();
+    assert!(run.stdout.contains("b1: 1 attendance recorded"));
+    let run = w.run(&["brief", "c", "attend", "b1", "p001"]).ok();
+    assert!(
+        run.stdout
+            .contains("0 attendances recorded, 1 already recorded")
+    );
+    assert_eq!(
+        w.cohort_file("c", "attendance.csv"),
+        "briefing,participant\nb1,p001\n"
+    );
+    let listing = w.run(&["brief", "c", "--format", "json"]).ok().stdout;
+    let v: serde_json::Value = serde_json::from_str(&listing).expect("json");
+    assert_eq!(v["not_briefed"][0]["id"], "p002");
+    assert_eq!(v["sessions"][0]["attended"], 1);
+}
+
+#[test]
+fn attend_refuses_unknown_people_wrong_audience_and_future_sessions() {
+    let w = cohort_with_people();
+    w.run(&[
+        "brief",
+        "c",
+        "add",
+        "--date",
+        "2020-01-02",
+        "--audience",
+        "mentors",
+    ])
+    .ok();
+    w.run(&[
+        "brief",
+        "c",
+        "add",
+        "--date",
+        "2020-02-01",
+        "--audience",
+        "all",
+    ])
+    .ok();
+    w.refuses(
+        &[
+            "brief",
+            "c",
+            "attend",
+            "b1",
+            "p001",
+            "nobody@x.example",
+            "p404",
+        ],
+        1,
+        &[
+            "nothing recorded for b1",
+            "no participant \"nobody@x.example\"",
+            "no participant \"p404\"",
+        ],
+    );
+    w.refuses(
+        &["brief", "c", "attend", "b1", "p002"],
+        1,
+        &["p002 (Bo Chan) is a mentee, but b1 is for mentors"],
+    );
+    w.refuses(
+        &["brief", "c", "attend", "b2", "p002"],
+        1,
+        &["b2 is on 2020-02-01, after today (2020-01-06)"],
+    );
+    w.refuses(
+        &["brief", "c", "attend", "b9", "p002"],
+        1,
+        &["no session \"b9\"", "b1, b2"],
+    );
+    w.refuses(
+        &[
+            "brief",
+            "c",
+            "add",
+            "--date",
+            "2020-01-02",
+            "--audience",
+            "staff",
+        ],
+        2,
+        &["not an audience"],
+    );
+    w.refuses(
+        &[
+            "brief",
+            "c",
+            "add",
+            "--date",
+            "2020-01-02",
+            "--audience",
+            "all",
+            "--hours",
+            "0",
+        ],
+        2,
+        &["--hours"],
+    );
+}
+
+#[test]
+fn evaluation_sessions_never_count_as_briefings() {
+    let w = cohort_with_people();
+    w.run(&[
+        "brief",
+        "c",
+        "add",
+        "--date",
+        "2020-01-02",
+        "--audience",
+        "all",
+        "--kind",
+        "evaluation",
+    ])
+    .ok();
+    w.run(&["brief", "c", "attend", "b1", "p001", "p002"]).ok();
+    let v: serde_json::Value =
+        serde_json::from_str(&w.run(&["brief", "c", "--format", "json"]).ok().stdout)
+            .expect("json");
+    assert_eq!(v["not_briefed"].as_array().map(Vec::len), Some(2));
+    assert!(
+        w.cohort_file("c", "briefings.csv")
+            .contains("Group evaluation and learning session,evaluation")
+    );
+}
