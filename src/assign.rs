@@ -1,36 +1,43 @@
-//! Exact mentee-to-mentor assignment: maximise the number of matched mentees, then the total score, with mentor capacities and forbidden pairs (Jonker–Volgenant / Crouse shortest augmenting paths over integer costs).
+//! Optimal mentee-to-mentor assignment with capacities and forbidden pairs: most matches first, then highest total score (exact).
 //!
 //! # Method
 //!
 //! The core, [`lsap_min`], is the rectangular shortest-augmenting-path
-//! algorithm described by Crouse (2016), "On implementing 2D rectangular
-//! assignment algorithms" (the one behind scipy's `linear_sum_assignment`),
-//! run on `i64` costs with `i64` dual variables, so it is exact.
+//! (Jonker–Volgenant) algorithm as described by Crouse (2016), "On
+//! implementing 2D rectangular assignment algorithms" — the one behind
+//! scipy's `linear_sum_assignment` — on `i64` costs with `i64` duals, so it is
+//! exact (see `shortest_augmenting_paths` for its exact speed-ups).
 //!
 //! [`solve`] reduces the capacitated, partially forbidden problem to it:
 //!
-//! * a mentor with capacity `c` becomes `c` identical "slot" columns (a
-//!   mentor never gets more slots than it has allowed mentees);
-//! * the side with fewer places becomes the rows, so that every row is
-//!   assigned;
-//! * an allowed pair costs `-score`, a forbidden pair costs a penalty `P`
-//!   larger than the sum over rows of that row's best score. Any assignment
-//!   with `k` forbidden cells then costs at most `k*P`, and any with `k+1`
-//!   costs more than `(k+1)*P - P`; so one forbidden cell fewer always wins,
-//!   whatever the scores. A full assignment with `k` forbidden cells is a
-//!   matching of `rows - k` allowed pairs, and every matching extends to a
-//!   full assignment without adding allowed pairs, hence the optimum has the
-//!   maximum number of matched mentees and, among those, the maximum score.
-//!   Rows sitting on a forbidden cell are reported as unmatched.
+//! * a mentor with capacity `c` becomes `c` identical "slot" columns (never
+//!   more slots than the mentor has allowed mentees);
+//! * the side with fewer places (mentees, or slots) becomes the rows, so a
+//!   full assignment gives every row a distinct column;
+//! * an allowed cell costs `-score`, a forbidden cell a penalty `P` greater
+//!   than the sum over rows of that row's best score (`S`).
+//!
+//! Why this is lexicographic: a full assignment with `k` forbidden cells
+//! costs `k*P - (its allowed scores) <= k*P`, one with `k + 1` forbidden
+//! cells costs at least `(k+1)*P - S > k*P`; so the optimum has the fewest
+//! forbidden cells. Its allowed cells form a matching of `rows - k` pairs;
+//! conversely any matching of `m` pairs extends (rows left over take free
+//! columns) to a full assignment with at most `rows - m` forbidden cells, and
+//! a maximum matching extends with exactly `rows - m` and no new allowed
+//! pair. Hence minimum `k` means maximum matching, and among those the cost
+//! is minimal exactly when the score is maximal. The same holds transposed
+//! (rows = slots, `S` = sum of each slot's mentor's best score). Rows left on
+//! a forbidden cell are reported as unmatched.
 
 use std::fmt;
 
 /// Score value marking a forbidden (mentee, mentor) pair.
 pub const FORBIDDEN: i32 = i32::MIN;
 
-/// Largest absolute cost the core accepts. With every cost in `[-L, L]` all
-/// intermediate values (duals, path lengths) stay within a small multiple of
-/// `L`, far from `i64` overflow.
+/// Largest absolute cost (and cost range) the core accepts. With costs in
+/// `[-L, L]`, column duals stay in `[-2W, 0]` (`W` = cost range: a matched
+/// column's dual is bounded through a free column of its row), row duals in
+/// `[-L, L + 2W]`, path lengths within a few `L`: far from `i64` overflow.
 const COST_LIMIT: i64 = i64::MAX / 32;
 
 const NONE: usize = usize::MAX;
@@ -199,7 +206,7 @@ impl<const MAP_ROWS: bool, const MAP_COLS: bool> CostMatrix for ScoreView<'_, MA
 ///
 /// Returns the column of each row. Exact (integer arithmetic); ties are
 /// broken deterministically. Costs may be any `i64` as long as
-/// `max - min <= i64::MAX / 32`.
+/// `max - min <= i64::MAX / 32` (else [`AssignError::Overflow`]).
 pub fn lsap_min(n_rows: usize, n_cols: usize, cost: &[i64]) -> Result<Vec<usize>, AssignError> {
     let expected = n_rows.checked_mul(n_cols);
     if expected != Some(cost.len()) {
@@ -951,8 +958,61 @@ mod tests {
         rows.iter().zip(&cols).map(|(&i, &j)| f[i * c + j]).sum()
     }
 
+    /// Medium instance with capacities, forbidden pairs and ties.
+    fn medium_instance() -> impl Strategy<Value = (usize, usize, Vec<i32>, Vec<u32>)> {
+        (1usize..=25, 1usize..=12, 0u32..3).prop_flat_map(|(r, c, forbid_pct)| {
+            let cell = (0i32..12, 0u32..10).prop_map(move |(s, f)| {
+                if f < forbid_pct * 3 {
+                    FORBIDDEN
+                } else {
+                    s * 50
+                }
+            });
+            (
+                Just(r),
+                Just(c),
+                proptest::collection::vec(cell, r * c),
+                proptest::collection::vec(1u32..=3, c),
+            )
+        })
+    }
+
+    /// (matched, score) optimum via the scipy port on the slot-expanded
+    /// matrix, forbidden cells priced far above any score sum.
+    fn lsap_capacitated(r: usize, c: usize, scores: &[i32], cap: &[u32]) -> (usize, i64) {
+        const BIG: f64 = 1e9;
+        let owner: Vec<usize> = (0..c)
+            .flat_map(|j| std::iter::repeat_n(j, cap[j] as usize))
+            .collect();
+        let n = owner.len();
+        let mut cost = vec![0.0; r * n];
+        for i in 0..r {
+            for (s, &j) in owner.iter().enumerate() {
+                let x = scores[i * c + j];
+                cost[i * n + s] = if x == FORBIDDEN { BIG } else { -f64::from(x) };
+            }
+        }
+        let (rows, cols) = lsap::solve(r, n, &cost, false).expect("lsap");
+        let mut best = (0, 0);
+        for (&i, &s) in rows.iter().zip(&cols) {
+            let x = scores[i * c + owner[s]];
+            if x != FORBIDDEN {
+                best.0 += 1;
+                best.1 += i64::from(x);
+            }
+        }
+        best
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(250))]
+
+        #[test]
+        fn solve_matches_scipy_port_with_capacities((r, c, scores, cap) in medium_instance()) {
+            let res = solve(r, c, &scores, &cap).expect("valid input");
+            let got = check(r, c, &scores, &cap, &res);
+            prop_assert_eq!(got, lsap_capacitated(r, c, &scores, &cap));
+        }
 
         #[test]
         fn lsap_min_matches_scipy_port((r, c, cost) in dense_instance()) {
