@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{brief, completions, enrol, init, matching, status, withdraw};
+use crate::commands::{
+    brief, completions, due, enrol, init, log, matching, schedule, status, withdraw,
+};
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
 /// with a mentor who is different from them, keep the one-to-ones going, and report to the board.
@@ -50,6 +52,12 @@ pub enum Command {
     Brief(brief::Args),
     /// Propose the optimal pairing (most mentees matched, then most difference), or confirm it
     Match(matching::Args),
+    /// Plan every confirmed pair's one-to-ones at the cohort's cadence, or write them as a calendar
+    Schedule(schedule::Args),
+    /// Record that a pair's next one-to-one was held or cancelled
+    Log(log::Args),
+    /// One-to-ones due soon, and pairs overdue
+    Due(due::Args),
     /// Show a cohort's dashboard and next steps, or list every cohort
     Status(status::Args),
     /// Print shell completions

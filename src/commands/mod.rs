@@ -2,9 +2,12 @@
 
 pub mod brief;
 pub mod completions;
+pub mod due;
 pub mod enrol;
 pub mod init;
+pub mod log;
 pub mod matching;
+pub mod schedule;
 pub mod status;
 pub mod withdraw;
 
@@ -63,6 +66,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Withdraw(args) => withdraw::run(&ctx, args),
         Command::Brief(args) => brief::run(&ctx, args),
         Command::Match(args) => matching::run(&ctx, args),
+        Command::Schedule(args) => schedule::run(&ctx, args),
+        Command::Log(args) => log::run(&ctx, args),
+        Command::Due(args) => due::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
         Command::Man => completions::man(),

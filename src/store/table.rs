@@ -97,6 +97,16 @@ pub struct Entry<T> {
     extra: Vec<String>,
 }
 
+impl<T> Entry<T> {
+    /// A new row (no unknown cells yet).
+    pub fn new(value: T) -> Self {
+        Entry {
+            value,
+            extra: Vec::new(),
+        }
+    }
+}
+
 impl<T> Deref for Entry<T> {
     type Target = T;
     fn deref(&self) -> &T {

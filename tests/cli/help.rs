@@ -13,6 +13,9 @@ fn help_texts() {
         &["status", "--help"],
         &["brief", "--help"],
         &["match", "--help"],
+        &["schedule", "--help"],
+        &["log", "--help"],
+        &["due", "--help"],
     ] {
         let run = w.run_cmd({
             let mut c = assert_cmd::Command::cargo_bin("revmentor").expect("bin");

@@ -7,6 +7,7 @@ mod cohort_files;
 mod enrol;
 mod help;
 mod matching;
+mod meetings;
 mod pilot;
 mod status;
 mod withdraw;
