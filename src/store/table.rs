@@ -2,7 +2,7 @@
 
 use std::ops::{Deref, DerefMut};
 
-use super::csvio::{self, CsvError, Sheet};
+use super::csvio::{self, CsvError};
 
 /// Read access to one row's known cells, for a [`Record`] to parse itself; errors name the column.
 pub struct Cells<'a> {
@@ -155,7 +155,8 @@ impl<T: Record> Table<T> {
         columns: Vec<String>,
         required: usize,
     ) -> Result<Self, CsvError> {
-        let Sheet { mut headers, rows } = csvio::parse(file, bytes)?;
+        let mut reader = csvio::rows(file, bytes)?;
+        let mut headers = std::mem::take(&mut reader.headers);
         let read_width = headers.len();
         let mut positions = Vec::with_capacity(columns.len());
         let mut missing = Vec::new();
@@ -183,18 +184,24 @@ impl<T: Record> Table<T> {
         }
         let extra_positions: Vec<usize> =
             (0..read_width).filter(|i| !positions.contains(i)).collect();
-        let mut entries = Vec::with_capacity(rows.len());
-        for row in &rows {
+        // The reader still checks row widths against the header as read.
+        reader.headers = headers[..read_width].to_vec();
+        let mut entries = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while let Some(line) = reader.next_into(&mut record)? {
             let cells = Cells {
                 file,
-                line: row.line,
+                line,
                 columns: &columns,
-                values: positions.iter().map(|&p| row.cell(p)).collect(),
+                values: positions
+                    .iter()
+                    .map(|&p| record.get(p).unwrap_or(""))
+                    .collect(),
             };
             let value = T::parse(&cells)?;
             let extra = extra_positions
                 .iter()
-                .map(|&p| row.cell(p).to_string())
+                .map(|&p| record.get(p).unwrap_or("").to_string())
                 .collect();
             entries.push(Entry { value, extra });
         }
