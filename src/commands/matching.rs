@@ -129,11 +129,18 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
     ))
 }
 
-fn name_of(cohort: &Cohort, id: &str) -> String {
-    cohort.find(id).map(|p| p.label()).unwrap_or_default()
+/// Names by id, for labelling a listing without a scan per row.
+fn names(cohort: &Cohort) -> rustc_hash::FxHashMap<&str, String> {
+    cohort
+        .participants
+        .iter()
+        .map(|p| (p.id.as_str(), p.label()))
+        .collect()
 }
 
 fn pair_listing<'a>(cohort: &Cohort, pairs: impl Iterator<Item = &'a Pair>) -> Listing {
+    let names = names(cohort);
+    let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
     let mut l = Listing::new(&[
         "mentee",
         "mentee name",
@@ -156,6 +163,8 @@ fn pair_listing<'a>(cohort: &Cohort, pairs: impl Iterator<Item = &'a Pair>) -> L
 }
 
 fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
+    let names = names(cohort);
+    let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
     let mut pairs = Listing::new(&[
         "mentee",
         "mentee name",
