@@ -49,6 +49,7 @@ pub fn calendar(cohort: &Cohort, today: NaiveDate, only: impl Fn(&Meeting) -> bo
     // Later exports supersede earlier ones: SEQUENCE grows with the export day.
     let sequence =
         u32::try_from((today - cohort.config.cohort.start).num_days().max(0)).unwrap_or(0);
+    let people = cohort.people();
     for m in cohort.meetings.iter().filter(|m| only(m)) {
         let (Some(day), status) = (m.planned, m.status) else {
             continue;
@@ -58,7 +59,9 @@ pub fn calendar(cohort: &Cohort, today: NaiveDate, only: impl Fn(&Meeting) -> bo
             MeetingStatus::Cancelled => EventStatus::Cancelled,
             MeetingStatus::Held => continue,
         };
-        let (Some(mentee), Some(mentor)) = (cohort.find(&m.mentee), cohort.find(&m.mentor)) else {
+        let (Some(mentee), Some(mentor)) =
+            (people.get(m.mentee.as_str()), people.get(m.mentor.as_str()))
+        else {
             continue;
         };
         let start = start_instant(cohort, day);

@@ -21,8 +21,9 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let cohort = ctx.store.open(&args.cohort)?;
     let report = meetings::due(&cohort, ctx.today, args.within);
-    let name = |id: &str| cohort.find(id).map(|p| p.label()).unwrap_or_default();
-    let email = |id: &str| cohort.find(id).map(|p| p.email.clone()).unwrap_or_default();
+    let people = cohort.people();
+    let name = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
+    let email = |id: &str| people.get(id).map(|p| p.email.clone()).unwrap_or_default();
     let mut due = Listing::new(&[
         "planned",
         "state",

@@ -69,7 +69,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 fn render(cohort: &Cohort, format: Format) -> String {
-    let label = |id: &str| cohort.find(id).map(|p| p.label()).unwrap_or_default();
+    let people = cohort.people();
+    let label = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
     let row = |m: &crate::model::Meeting| {
         vec![
             json!(m.number),
@@ -91,6 +92,14 @@ fn render(cohort: &Cohort, format: Format) -> String {
         }
         return all.render(format);
     }
+    let mut by_pair: rustc_hash::FxHashMap<(&str, &str), Vec<&crate::model::Meeting>> =
+        Default::default();
+    for m in cohort.meetings.iter() {
+        by_pair
+            .entry((m.mentee.as_str(), m.mentor.as_str()))
+            .or_default()
+            .push(m);
+    }
     let mut out = String::new();
     for pair in meetings::confirmed_pairs(cohort, None) {
         out.push_str(&format!(
@@ -101,10 +110,10 @@ fn render(cohort: &Cohort, format: Format) -> String {
             label(&pair.mentor)
         ));
         let mut l = Listing::new(&["no.", "due from", "due by", "planned", "status", "date"]);
-        for m in cohort
-            .meetings
-            .iter()
-            .filter(|m| m.mentee == pair.mentee && m.mentor == pair.mentor)
+        for m in by_pair
+            .get(&(pair.mentee.as_str(), pair.mentor.as_str()))
+            .into_iter()
+            .flatten()
         {
             l.push(row(m));
         }

@@ -353,6 +353,14 @@ impl Cohort {
         })
     }
 
+    /// Every participant by id, for lookups in a loop (`find` scans).
+    pub fn people(&self) -> FxHashMap<&str, &Participant> {
+        self.participants
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect()
+    }
+
     /// The characteristics row of a participant, if they declared any.
     pub fn traits_of(&self, id: &str) -> Option<&Traits> {
         self.traits.iter().find(|t| t.id == id)
