@@ -116,4 +116,11 @@ export REVMENTOR_TODAY=2020-05-20
 rv due "$cohort"
 rv schedule "$cohort" --ics "$REVMENTOR_ROOT/$cohort/one-to-ones.ics"
 
+# July: the group evaluation and learning session (it never gates matching).
+export REVMENTOR_TODAY=2020-07-15
+rv brief "$cohort" add --kind evaluation --date 2020-07-15 --audience all --hours 2 \
+  --title "Group evaluation and learning session"
+rv brief "$cohort" attend b4 p001 p002 p003 p004 p006 p009 p010 p011 p014 \
+  p015 p016 p018 p019 p020 p022 p023 p025
+
 rv status "$cohort"

@@ -9,5 +9,6 @@ mod help;
 mod matching;
 mod meetings;
 mod pilot;
+mod rules;
 mod status;
 mod withdraw;
