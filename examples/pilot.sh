@@ -116,6 +116,18 @@ export REVMENTOR_TODAY=2020-05-20
 rv due "$cohort"
 rv schedule "$cohort" --ics "$REVMENTOR_ROOT/$cohort/one-to-ones.ics"
 
+# June: fourth one-to-ones for the pairs still meeting.
+export REVMENTOR_TODAY=2020-07-03
+rv log "$cohort" r.hale@northgate.example --held 2020-06-15 --minutes 60 --topics black-lives-matter,sexism-and-racism
+rv log "$cohort" h.marsh@northgate.example --held 2020-06-16 --minutes 60 --topics black-lives-matter
+rv log "$cohort" a.whitcombe@northgate.example --held 2020-06-17 --minutes 45 --topics black-lives-matter,organisational-culture
+rv log "$cohort" g.foulkes@northgate.example --held 2020-06-18 --minutes 60 --topics black-lives-matter
+rv log "$cohort" c.doyle@northgate.example --held 2020-06-23 --minutes 60 --topics experiences-and-perspectives
+rv log "$cohort" d.pemberton@northgate.example --cancelled 2020-06-22 --reason "board meeting moved"
+rv log "$cohort" m.adeyemi@northgate.example --held 2020-06-25 --minutes 60 --topics black-lives-matter,power-and-hierarchies
+rv log "$cohort" a.kellett@northgate.example --held 2020-06-26 --minutes 45 --topics organisational-culture
+rv log "$cohort" s.rao@northgate.example --held 2020-07-01 --minutes 60 --topics black-lives-matter,lgbtq-and-disability
+
 # July: the group evaluation and learning session (it never gates matching).
 export REVMENTOR_TODAY=2020-07-15
 rv brief "$cohort" add --kind evaluation --date 2020-07-15 --audience all --hours 2 \
