@@ -10,16 +10,26 @@ pub struct Cells<'a> {
     line: usize,
     columns: &'a [String],
     values: Vec<&'a str>,
+    /// Where the next lookup probably is: records read their columns in order.
+    hint: std::cell::Cell<usize>,
 }
 
 impl<'a> Cells<'a> {
     /// The cell of a known column (trimmed).
     pub fn get(&self, column: &str) -> &'a str {
-        self.columns
-            .iter()
-            .position(|c| c == column)
-            .map(|i| self.values[i].trim())
-            .unwrap_or("")
+        let guess = self.hint.get();
+        let index = if self.columns.get(guess).is_some_and(|c| c == column) {
+            Some(guess)
+        } else {
+            self.columns.iter().position(|c| c == column)
+        };
+        match index {
+            Some(i) => {
+                self.hint.set(i + 1);
+                self.values[i].trim()
+            }
+            None => "",
+        }
     }
 
     /// All known cells in column order.
@@ -197,6 +207,7 @@ impl<T: Record> Table<T> {
                     .iter()
                     .map(|&p| record.get(p).unwrap_or(""))
                     .collect(),
+                hint: std::cell::Cell::new(0),
             };
             let value = T::parse(&cells)?;
             let extra = extra_positions
