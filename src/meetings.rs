@@ -37,17 +37,27 @@ pub fn calendar(cohort: &Cohort) -> schedule::Calendar {
     }
 }
 
-/// Confirmed pairs in `matches.csv` order, starting from `from` or their confirmation.
+/// Confirmed pairs in `matches.csv` order. Each starts from `from` when given, else from where its
+/// first meeting's window starts (so an earlier `--from` is kept), else from its confirmation.
 pub fn confirmed_pairs(cohort: &Cohort, from: Option<NaiveDate>) -> Vec<PairKey> {
+    let first_window: FxHashMap<(&str, &str), NaiveDate> = cohort
+        .meetings
+        .iter()
+        .filter(|m| m.number == 1)
+        .map(|m| ((m.mentee.as_str(), m.mentor.as_str()), m.due_from))
+        .collect();
     cohort
         .pairs
         .iter()
         .filter(|p| p.status == PairStatus::Confirmed)
         .filter_map(|p| {
+            let first = first_window
+                .get(&(p.mentee.as_str(), p.mentor.as_str()))
+                .copied();
             Some(PairKey {
                 mentee: p.mentee.clone(),
                 mentor: p.mentor.clone(),
-                start: from.or(p.confirmed_on).or(p.proposed_on)?,
+                start: from.or(first).or(p.confirmed_on).or(p.proposed_on)?,
             })
         })
         .collect()

@@ -49,8 +49,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut out = render(&cohort, args.format);
     if args.format == Format::Table {
         out.push_str(&format!(
-            "{} pairs, {} meetings planned{} · one-to-ones every {}-{} weeks until {}\n",
+            "{} pair{}, {} meetings planned{} · one-to-ones every {}-{} weeks until {}\n",
             done.pairs,
+            if done.pairs == 1 { "" } else { "s" },
             done.planned,
             if done.late > 0 {
                 format!(

@@ -345,3 +345,15 @@ fn schedule_refuses_without_confirmed_pairs() {
         &["nothing planned"],
     );
 }
+
+#[test]
+fn schedule_from_a_date_starts_every_pair_there() {
+    let w = confirmed(1);
+    w.run(&["schedule", "c", "--from", "2020-02-03"]).ok();
+    let r = rows(&w);
+    assert_eq!(
+        (r[0][3].as_str(), r[0][4].as_str()),
+        ("2020-02-03", "2020-02-17")
+    );
+    insta::assert_snapshot!(w.run(&["schedule", "c"]).ok().stdout);
+}
