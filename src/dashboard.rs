@@ -92,22 +92,6 @@ pub fn briefed(cohort: &Cohort) -> FxHashSet<&str> {
         .collect()
 }
 
-/// Each pair's (mentee, mentor) last held meeting: with the confirmation date, where its cadence runs from.
-pub fn last_held(cohort: &Cohort) -> FxHashMap<(&str, &str), NaiveDate> {
-    let mut last: FxHashMap<(&str, &str), NaiveDate> = FxHashMap::default();
-    for m in cohort.meetings.iter() {
-        if m.status == MeetingStatus::Held
-            && let Some(date) = m.date
-        {
-            let entry = last
-                .entry((m.mentee.as_str(), m.mentor.as_str()))
-                .or_insert(date);
-            *entry = (*entry).max(date);
-        }
-    }
-    last
-}
-
 pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
     let config = &cohort.config;
     let active = |role: Role| {

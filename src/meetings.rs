@@ -227,6 +227,22 @@ pub fn replan(
     Ok(outcome)
 }
 
+/// Each pair's (mentee, mentor) last held meeting: with the confirmation date, where its cadence runs from.
+pub fn last_held(cohort: &Cohort) -> FxHashMap<(&str, &str), NaiveDate> {
+    let mut last: FxHashMap<(&str, &str), NaiveDate> = FxHashMap::default();
+    for m in cohort.meetings.iter() {
+        if m.status == MeetingStatus::Held
+            && let Some(date) = m.date
+        {
+            let entry = last
+                .entry((m.mentee.as_str(), m.mentor.as_str()))
+                .or_insert(date);
+            *entry = (*entry).max(date);
+        }
+    }
+    last
+}
+
 /// What `log` records.
 #[derive(Debug, Clone)]
 pub enum Happened {
@@ -467,7 +483,7 @@ pub fn due(cohort: &Cohort, today: NaiveDate, within: u32) -> DueReport {
         })
         .collect();
     due.sort_by(|a, b| a.planned.cmp(&b.planned).then(a.mentee.cmp(&b.mentee)));
-    let last_held = crate::dashboard::last_held(cohort);
+    let last_held = last_held(cohort);
     let cadence = cadence(cohort);
     let mut overdue: Vec<OverduePair> = confirmed_pairs(cohort, None)
         .into_iter()
