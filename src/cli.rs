@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{brief, completions, enrol, init, matching, status, withdraw};
+use crate::commands::{
+    brief, completions, enrol, export, init, matching, status, survey, withdraw,
+};
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
 /// with a mentor who is different from them, keep the one-to-ones going, and report to the board.
@@ -50,6 +52,10 @@ pub enum Command {
     Brief(brief::Args),
     /// Propose the optimal pairing (most mentees matched, then most difference), or confirm it
     Match(matching::Args),
+    /// Import survey answers (baseline or final) from a form export
+    Survey(survey::Args),
+    /// Write the evaluation summary for the board, or the pairs for introductions (--pairs)
+    Export(export::Args),
     /// Show a cohort's dashboard and next steps, or list every cohort
     Status(status::Args),
     /// Print shell completions

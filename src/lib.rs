@@ -9,13 +9,16 @@ pub mod cli;
 pub mod commands;
 pub mod dashboard;
 pub mod enrolment;
+pub mod evaluation;
 pub mod fault;
 pub mod import;
 pub mod matching;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod schedule;
 pub mod store;
+pub mod survey;
 
 /// A mistake in how the command was called (exit status 2), as opposed to a failure (exit 1).
 #[derive(Debug, thiserror::Error)]

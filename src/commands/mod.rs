@@ -3,9 +3,11 @@
 pub mod brief;
 pub mod completions;
 pub mod enrol;
+pub mod export;
 pub mod init;
 pub mod matching;
 pub mod status;
+pub mod survey;
 pub mod withdraw;
 
 use std::io::{IsTerminal, Write};
@@ -63,6 +65,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Withdraw(args) => withdraw::run(&ctx, args),
         Command::Brief(args) => brief::run(&ctx, args),
         Command::Match(args) => matching::run(&ctx, args),
+        Command::Survey(args) => survey::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
         Command::Man => completions::man(),

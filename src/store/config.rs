@@ -385,10 +385,54 @@ impl Config {
                 ));
             }
         }
+        self.evaluation.check()?;
         if self.privacy.min_group < 1 {
             return Err(anyhow!(
                 "[privacy] min_group = 0: use 1 or more (default 5)"
             ));
+        }
+        Ok(())
+    }
+}
+
+/// Names a survey column can be mapped to besides a question's id (`--map 'Header=quote'`).
+pub const RESERVED_SURVEY_FIELDS: &[&str] = &["quote", "consent", "email", "ignore"];
+
+impl Evaluation {
+    /// Question ids are names (unique, not a reserved survey field), texts are given, scales 2 to 10.
+    fn check(&self) -> Result<()> {
+        for (i, q) in self.question.iter().enumerate() {
+            let at = format!("[[evaluation.question]] id = \"{}\"", q.id);
+            if !crate::model::is_identifier(&q.id) {
+                return Err(anyhow!(
+                    "{at}: not a valid id: use lower-case letters, digits and _ (like confidence_race)"
+                ));
+            }
+            if RESERVED_SURVEY_FIELDS.contains(&q.id.as_str()) {
+                return Err(anyhow!(
+                    "{at}: \"{}\" names a survey column of its own; choose another id",
+                    q.id
+                ));
+            }
+            if self.question[..i].iter().any(|other| other.id == q.id) {
+                return Err(anyhow!("{at}: the id is used by two questions"));
+            }
+            if q.text.trim().is_empty() {
+                return Err(anyhow!(
+                    "{at}: text is empty: write the question as the survey asks it"
+                ));
+            }
+            if q.roles.is_empty() {
+                return Err(anyhow!(
+                    "{at}: roles is empty: use [\"mentor\"], [\"mentee\"] or both"
+                ));
+            }
+            if !(2..=10).contains(&q.scale) {
+                return Err(anyhow!(
+                    "{at}: scale = {}: answers run from 1 to the scale, which is 2 to 10 (5 for Likert labels)",
+                    q.scale
+                ));
+            }
         }
         Ok(())
     }
