@@ -48,3 +48,13 @@ export REVMENTOR_TODAY=2020-01-13
 rv match "$cohort" --confirm --yes
 
 rv status "$cohort"
+
+# Evaluation: the baseline survey a week into the cohort and the final one at its end (form exports,
+# Likert labels, a quote and the consent to use it), then the summary the board reads, written next
+# to the cohort's files so the example shows it.
+export REVMENTOR_TODAY=2020-01-20
+rv survey "$cohort" import "$data/survey-baseline.csv" --phase baseline
+export REVMENTOR_TODAY=2020-07-24
+rv survey "$cohort" import "$data/survey-final.csv" --phase final
+rv export "$cohort" --format md --out "$REVMENTOR_ROOT/$cohort/summary.md"
+rv export "$cohort" --format html --out "$REVMENTOR_ROOT/$cohort/summary.html"

@@ -13,6 +13,8 @@ fn help_texts() {
         &["status", "--help"],
         &["brief", "--help"],
         &["match", "--help"],
+        &["survey", "c", "import", "--help"],
+        &["export", "--help"],
     ] {
         let run = w.run_cmd({
             let mut c = assert_cmd::Command::cargo_bin("revmentor").expect("bin");
