@@ -41,6 +41,15 @@ fn label_style(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Left, VPos::Center))
 }
 
+/// Axis labels for counts: whole numbers only (plotters may put ticks between them).
+fn whole(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
 /// `n` categories, one segment each (plotters' integer ranges include their end).
 fn segments(n: usize) -> SegmentedCoord<RangedCoordusize> {
     (0..n.saturating_sub(1)).into_segmented()
@@ -59,8 +68,8 @@ fn short(label: &str, max: usize) -> String {
 /// Horizontal bars, one per labelled figure (topics raised by pairs).
 pub fn bars(title: &str, unit: &str, rows: &[(String, Figure)]) -> Option<String> {
     let n = rows.len();
-    if n == 0 {
-        return None;
+    if !rows.iter().any(|(_, f)| f.is_shown()) {
+        return None; // nothing to look at: the table says why
     }
     let max = rows
         .iter()
@@ -80,7 +89,7 @@ pub fn bars(title: &str, unit: &str, rows: &[(String, Figure)]) -> Option<String
             .disable_y_mesh()
             .x_desc(unit)
             .x_labels(6)
-            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_label_formatter(&whole)
             .y_labels(n)
             .y_label_formatter(&|y| match y {
                 SegmentValue::CenterOf(i) if *i < n => short(&rows[n - 1 - i].0, 32),
@@ -130,7 +139,7 @@ pub fn meetings(s: &Summary) -> Option<String> {
         .filter(|r| r.label != "total")
         .collect();
     let n = months.len();
-    if n == 0 {
+    if !months.iter().any(|r| r.cells.iter().any(Figure::is_shown)) {
         return None;
     }
     let max = months
@@ -161,7 +170,7 @@ pub fn meetings(s: &Summary) -> Option<String> {
                 _ => String::new(),
             })
             .y_labels(6)
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_label_formatter(&whole)
             .y_desc("meetings")
             .label_style((FONT, 13))
             .draw()?;
