@@ -575,6 +575,17 @@ mod tests {
     }
 
     #[test]
+    fn questions_are_checked() {
+        let text = sample().replace("id = \"heard\"", "id = \"quote\"");
+        let e = Config::parse(&text).expect_err("reserved");
+        assert!(format!("{e}").contains("names a survey column"), "{e}");
+        let text = sample().replace("id = \"heard\"", "id = \"awareness\"");
+        assert!(Config::parse(&text).is_err(), "duplicate id");
+        let text = sample().replacen("scale = 5", "scale = 1", 1);
+        assert!(format!("{}", Config::parse(&text).expect_err("scale")).contains("2 to 10"));
+    }
+
+    #[test]
     fn misspelt_key_names_its_line() {
         let text = sample().replace("min_weeks = 6", "min_weks = 6");
         let e = Config::parse(&text).expect_err("misspelt");
