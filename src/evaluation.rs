@@ -1031,6 +1031,7 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn t(n: usize) -> Option<Tally> {
         Some(Tally::of(n))
@@ -1072,6 +1073,66 @@ mod tests {
             assert_ne!(hidden, 1, "column {c}");
         }
         assert_eq!(g.get("a", "y"), Some(&Figure::Below(5)));
+    }
+
+    fn grid_of(rows: usize, cols: usize, values: &[usize], min: u32) -> Grid {
+        let cell = |r: usize, c: usize| values[r * cols + c];
+        Grid::build(
+            "r",
+            (0..rows).map(|r| format!("r{r}")).collect(),
+            (0..cols).map(|c| format!("c{c}")).collect(),
+            (0..rows)
+                .map(|r| (0..cols).map(|c| t(cell(r, c))).collect())
+                .collect(),
+            Some(
+                (0..rows)
+                    .map(|r| Tally::of((0..cols).map(|c| cell(r, c)).sum()))
+                    .collect(),
+            ),
+            Some((
+                (0..cols)
+                    .map(|c| Tally::of((0..rows).map(|r| cell(r, c)).sum()))
+                    .collect(),
+                t(values.iter().sum()),
+            )),
+            min,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn no_row_or_column_is_left_with_one_hidden_cell(
+            (rows, cols, values) in (1usize..5, 1usize..5).prop_flat_map(|(r, c)| {
+                (Just(r), Just(c), proptest::collection::vec(0usize..15, r * c))
+            }),
+            min in 2u32..7,
+        ) {
+            let g = grid_of(rows, cols, &values, min);
+            for (r, row) in g.rows.iter().enumerate() {
+                prop_assert_ne!(row.cells.iter().filter(|f| !f.is_shown()).count(), 1, "row {}", r);
+                for (c, f) in row.cells.iter().enumerate() {
+                    // Every small figure is hidden; every shown figure is the true value.
+                    let truth = if r < rows && c < cols {
+                        values[r * cols + c]
+                    } else if r < rows {
+                        (0..cols).map(|c| values[r * cols + c]).sum()
+                    } else if c < cols {
+                        (0..rows).map(|r| values[r * cols + c]).sum()
+                    } else {
+                        values.iter().sum()
+                    };
+                    if truth < min as usize {
+                        prop_assert!(!f.is_shown());
+                    } else if let Some(v) = f.value() {
+                        prop_assert_eq!(v as usize, truth);
+                    }
+                }
+            }
+            for c in 0..g.columns.len() {
+                let hidden = g.rows.iter().filter(|r| !r.cells[c].is_shown()).count();
+                prop_assert_ne!(hidden, 1, "column {}", c);
+            }
+        }
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn csv(s: &Summary) -> String {
     let mut grid = |section: &str, g: &Grid| {
         for r in &g.rows {
             for (c, f) in g.columns.iter().zip(&r.cells) {
-                add(section, &r.label, c, f.text());
+                add(section, &r.label, c, cell(f));
             }
         }
     };
@@ -52,8 +52,8 @@ pub fn csv(s: &Summary) -> String {
     grid("intervals", &s.intervals.bands);
     grid("topics", &s.topics);
     grid("survey respondents", &s.respondents);
-    add("pairs", "lapsed", "", s.pairs_lapsed.text());
-    add("meetings", "all meetings", "", s.meetings_all.text());
+    add("pairs", "lapsed", "", cell(&s.pairs_lapsed));
+    add("meetings", "all meetings", "", cell(&s.meetings_all));
     let i = &s.intervals;
     for (name, f) in [
         ("intervals", &i.intervals),
@@ -65,7 +65,7 @@ pub fn csv(s: &Summary) -> String {
         ("upper quartile weeks", &i.upper_quartile_weeks),
         ("inside cadence", &i.inside_cadence),
     ] {
-        add("intervals", name, "", f.text());
+        add("intervals", name, "", cell(f));
     }
     for q in &s.questions {
         for (section, c) in [
@@ -79,7 +79,7 @@ pub fn csv(s: &Summary) -> String {
                 ("final mean", &c.final_mean),
                 ("change", &c.change),
             ] {
-                add(section, &q.id, column, f.text());
+                add(section, &q.id, column, cell(f));
             }
         }
     }
@@ -94,6 +94,14 @@ pub fn csv(s: &Summary) -> String {
         .into_iter()
         .map(|r| r.iter().map(|c| spreadsheet_safe(c)).collect());
     String::from_utf8(csvio::write(&headers, cells)).unwrap_or_default()
+}
+
+/// A figure's CSV cell: as printed, but empty where there is nothing to report.
+fn cell(f: &Figure) -> String {
+    match f {
+        Figure::Empty => String::new(),
+        other => other.text(),
+    }
 }
 
 /// A number stays a number (`-0.25` is not a formula); any other cell is neutralised.
