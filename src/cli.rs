@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    brief, completions, enrol, export, init, matching, status, survey, withdraw,
+    brief, completions, due, enrol, export, init, log, matching, schedule, status, survey, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -52,6 +52,12 @@ pub enum Command {
     Brief(brief::Args),
     /// Propose the optimal pairing (most mentees matched, then most difference), or confirm it
     Match(matching::Args),
+    /// Plan every confirmed pair's one-to-ones at the cohort's cadence, or write them as a calendar
+    Schedule(schedule::Args),
+    /// Record that a pair's next one-to-one was held or cancelled
+    Log(log::Args),
+    /// One-to-ones due soon, and pairs overdue
+    Due(due::Args),
     /// Import survey answers (baseline or final) from a form export
     Survey(survey::Args),
     /// Write the evaluation summary for the board, or the pairs for introductions (--pairs)

@@ -165,20 +165,7 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
             .count()
     };
     let max_days = u64::from(config.cadence.max_weeks) * 7;
-    let last_held = last_held(cohort);
-    let pairs_overdue = cohort
-        .pairs
-        .iter()
-        .filter(|p| p.status == PairStatus::Confirmed)
-        .filter(|p| {
-            last_held
-                .get(&(p.mentee.as_str(), p.mentor.as_str()))
-                .copied()
-                .or(p.confirmed_on)
-                .and_then(|d| d.checked_add_days(Days::new(max_days)))
-                .is_some_and(|due| due < today)
-        })
-        .count();
+    let pairs_overdue = crate::meetings::due(cohort, today, 0).overdue.len();
     let active_mentors = active(Role::Mentor).count();
     let active_mentees = active(Role::Mentee).count();
     let evaluation_held = cohort

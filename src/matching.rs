@@ -290,6 +290,64 @@ impl<'a> Rules<'a> {
     }
 }
 
+impl Rules<'_> {
+    /// The score matrix of `rows` (mentees) by `cols` (mentors), row-major, with
+    /// [`assign::FORBIDDEN`] where a pair is forbidden. Codes are gathered per column first so the
+    /// inner loop reads memory in order.
+    pub fn matrix(&self, rows: &[usize], cols: &[usize]) -> Vec<i32> {
+        let k = self.fields.len();
+        let gather = |people: &[usize]| -> Vec<u32> {
+            let mut out = Vec::with_capacity(people.len() * k);
+            for &p in people {
+                out.extend(self.fields.iter().map(|f| f.codes[p]));
+            }
+            out
+        };
+        let col_codes = gather(cols);
+        let weights: Vec<i32> = self.fields.iter().map(|f| f.weight).collect();
+        let col_department: Vec<u32> = cols.iter().map(|&m| self.department[m]).collect();
+        let col_index: FxHashMap<usize, usize> =
+            cols.iter().enumerate().map(|(j, &m)| (m, j)).collect();
+        let mut sparse: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        for &(e, m) in self.forbidden.keys() {
+            if let Some(&j) = col_index.get(&m) {
+                sparse.entry(e).or_default().push(j);
+            }
+        }
+        let mut scores = Vec::with_capacity(rows.len() * cols.len());
+        let mut row_codes = vec![0u32; k];
+        for &e in rows {
+            for (slot, f) in row_codes.iter_mut().zip(&self.fields) {
+                *slot = f.codes[e];
+            }
+            let dept = self.department[e];
+            let start = scores.len();
+            for j in 0..cols.len() {
+                let cm = &col_codes[j * k..(j + 1) * k];
+                let mut score = 0;
+                for ((&a, &b), &w) in row_codes.iter().zip(cm).zip(&weights) {
+                    // Branch-free: known on both sides (non-zero) and different.
+                    let differ = (a != 0) & (b != 0) & (a != b);
+                    score += w * i32::from(differ);
+                }
+                let same_department =
+                    self.forbid_department && dept != 0 && dept == col_department[j];
+                scores.push(if same_department {
+                    assign::FORBIDDEN
+                } else {
+                    score
+                });
+            }
+            if let Some(js) = sparse.get(&e) {
+                for &j in js {
+                    scores[start + j] = assign::FORBIDDEN;
+                }
+            }
+        }
+        scores
+    }
+}
+
 fn to_score(hundredths: i32) -> f64 {
     f64::from(hundredths) / SCALE
 }
@@ -461,15 +519,7 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
     }
     let eligible_mentees = mentees.len() + kept.len();
 
-    let mut scores = Vec::with_capacity(mentees.len() * mentors.len());
-    for &e in &mentees {
-        for &m in &mentors {
-            scores.push(match rules.forbidden(e, m) {
-                Some(_) => assign::FORBIDDEN,
-                None => rules.score(e, m),
-            });
-        }
-    }
+    let scores = rules.matrix(&mentees, &mentors);
     let solution = assign::solve(mentees.len(), mentors.len(), &scores, &mentor_places)
         .map_err(|e| vec![format!("the matching solver refused its input: {e}")])?;
     drop(scores);

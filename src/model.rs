@@ -56,10 +56,14 @@ impl Role {
 
     /// `mentor`/`mentee`, and the words forms use for them, in any case.
     pub fn parse(text: &str) -> Option<Role> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "mentor" | "reverse mentor" | "mentors" => Some(Role::Mentor),
-            "mentee" | "senior leader" | "leader" | "mentees" => Some(Role::Mentee),
-            _ => None,
+        let t = text.trim();
+        let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
+        if is(&["mentor", "reverse mentor", "mentors"]) {
+            Some(Role::Mentor)
+        } else if is(&["mentee", "senior leader", "leader", "mentees"]) {
+            Some(Role::Mentee)
+        } else {
+            None
         }
     }
 }

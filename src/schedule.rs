@@ -384,9 +384,25 @@ pub fn plan(
     end: NaiveDate,
     today: NaiveDate,
 ) -> Result<Vec<Vec<Meeting>>, PlanError> {
+    plan_beside(pairs, &[], cadence, calendar, end, today)
+}
+
+/// Like [`plan`], for some pairs only: `busy` lists the days other pairs already meet on (held
+/// or planned), so the spread takes them into account without re-planning those pairs.
+pub fn plan_beside(
+    pairs: &[PairPlan<'_>],
+    busy: &[NaiveDate],
+    cadence: &Cadence,
+    calendar: &Calendar,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<Vec<Meeting>>, PlanError> {
     cadence.validate()?;
     calendar.validate()?;
     let mut horizon = Horizon::new(calendar, today, end)?;
+    for day in busy {
+        horizon.add_load(day_number(*day));
+    }
 
     let mut result = Vec::with_capacity(pairs.len());
     for (index, pair) in pairs.iter().enumerate() {
@@ -409,22 +425,19 @@ pub fn plan(
     Ok(result)
 }
 
-/// The last day the pair's next meeting is due: `start + 14 days` before any meeting
-/// was held, else `last_held + max_weeks`. `None` only on date overflow.
+/// The last day before a pair counts as overdue: `max_weeks` after its last held meeting, or
+/// after its start (confirmation) when it has not met yet. `None` only on date overflow.
 pub fn next_due_by(
     start: NaiveDate,
     last_held: Option<NaiveDate>,
     cadence: &Cadence,
 ) -> Option<NaiveDate> {
-    match last_held {
-        Some(held) => from_day_number(day_number(held) + cadence.max_days()),
-        None => from_day_number(day_number(start) + FIRST_WINDOW_DAYS),
-    }
+    from_day_number(day_number(last_held.unwrap_or(start)) + cadence.max_days())
 }
 
-/// Days by which the pair's next meeting is overdue on `today` (`today` minus
-/// [`next_due_by`]), or `None` when it is not overdue. Calendar days; closures do not
-/// extend the deadline, and the cohort's end is the caller's business.
+/// Days by which the pair is overdue on `today` (`today` minus [`next_due_by`]), or `None` when
+/// it is not overdue. Calendar days; closures do not extend the deadline, and the cohort's end
+/// is the caller's business.
 pub fn overdue_days(
     start: NaiveDate,
     last_held: Option<NaiveDate>,
@@ -1121,9 +1134,9 @@ mod tests {
     fn overdue_days_counts_past_deadline() {
         let c = Cadence::default();
         let start = d(2025, 1, 6);
-        assert_eq!(next_due_by(start, None, &c), Some(d(2025, 1, 20)));
-        assert_eq!(overdue_days(start, None, &c, d(2025, 1, 20)), None);
-        assert_eq!(overdue_days(start, None, &c, d(2025, 1, 23)), Some(3));
+        assert_eq!(next_due_by(start, None, &c), Some(d(2025, 3, 3)));
+        assert_eq!(overdue_days(start, None, &c, d(2025, 3, 3)), None);
+        assert_eq!(overdue_days(start, None, &c, d(2025, 3, 6)), Some(3));
         assert_eq!(
             overdue_days(start, Some(d(2025, 2, 3)), &c, d(2025, 3, 31)),
             None

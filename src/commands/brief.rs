@@ -158,12 +158,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
             let mut added = 0;
             let mut already = 0;
+            let mut present: rustc_hash::FxHashSet<String> = cohort
+                .attendance
+                .iter()
+                .filter(|a| a.briefing == session.id)
+                .map(|a| a.participant.clone())
+                .collect();
             for id in ids {
-                if cohort
-                    .attendance
-                    .iter()
-                    .any(|a| a.briefing == session.id && a.participant == id)
-                {
+                if !present.insert(id.clone()) {
                     already += 1;
                 } else {
                     cohort.attendance.push(Attendance {

@@ -126,7 +126,7 @@ pub fn problems_error(problems: &[String], source: &str) -> anyhow::Error {
     )
 }
 
-fn from_file(cohort: &Cohort, path: &PathBuf, args: &Args) -> Result<Vec<Applicant>> {
+fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec<Applicant>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
     let sheet = crate::store::csvio::parse(&file, &bytes)?;

@@ -102,6 +102,13 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
                     .pairs
                     .iter()
                     .filter(|p| p.status == PairStatus::Proposed)
+                    .map(|p| (
+                        p.mentee.as_str(),
+                        p.mentor.as_str(),
+                        p.score,
+                        p.reasons.as_str(),
+                        "proposed"
+                    ))
             )
             .table()
         );
@@ -129,34 +136,23 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
     ))
 }
 
-fn name_of(cohort: &Cohort, id: &str) -> String {
-    cohort.find(id).map(|p| p.label()).unwrap_or_default()
+/// Names by id, for labelling a listing without a scan per row.
+fn names(cohort: &Cohort) -> rustc_hash::FxHashMap<&str, String> {
+    cohort
+        .participants
+        .iter()
+        .map(|p| (p.id.as_str(), p.label()))
+        .collect()
 }
 
-fn pair_listing<'a>(cohort: &Cohort, pairs: impl Iterator<Item = &'a Pair>) -> Listing {
+/// Pairs as a listing: ids, names, score, reasons, and whether each is proposed, locked or confirmed.
+fn pair_listing<'a>(
+    cohort: &Cohort,
+    pairs: impl Iterator<Item = (&'a str, &'a str, f64, &'a str, &'a str)>,
+) -> Listing {
+    let names = names(cohort);
+    let name_of = |id: &str| names.get(id).cloned().unwrap_or_default();
     let mut l = Listing::new(&[
-        "mentee",
-        "mentee name",
-        "mentor",
-        "mentor name",
-        "score",
-        "reasons",
-    ]);
-    for p in pairs {
-        l.push(vec![
-            json!(p.mentee),
-            json!(name_of(cohort, &p.mentee)),
-            json!(p.mentor),
-            json!(name_of(cohort, &p.mentor)),
-            json!(p.score),
-            json!(p.reasons),
-        ]);
-    }
-    l
-}
-
-fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
-    let mut pairs = Listing::new(&[
         "mentee",
         "mentee name",
         "mentor",
@@ -165,21 +161,40 @@ fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -
         "reasons",
         "pair",
     ]);
-    for p in &proposal.pairs {
-        pairs.push(vec![
-            json!(p.mentee),
-            json!(name_of(cohort, &p.mentee)),
-            json!(p.mentor),
-            json!(name_of(cohort, &p.mentor)),
-            json!(p.score),
-            json!(p.reasons),
-            json!(match p.origin {
+    for (mentee, mentor, score, reasons, pair) in pairs {
+        l.push(vec![
+            json!(mentee),
+            json!(name_of(mentee)),
+            json!(mentor),
+            json!(name_of(mentor)),
+            json!(score),
+            json!(reasons),
+            json!(pair),
+        ]);
+    }
+    l
+}
+
+fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
+    let pairs = pair_listing(
+        cohort,
+        proposal.pairs.iter().map(|p| {
+            let origin = match p.origin {
                 Origin::Confirmed => "confirmed",
                 Origin::Locked => "locked",
                 Origin::Proposed => "proposed",
-            }),
-        ]);
-    }
+            };
+            (
+                p.mentee.as_str(),
+                p.mentor.as_str(),
+                p.score,
+                p.reasons.as_str(),
+                origin,
+            )
+        }),
+    );
+    let names = names(cohort);
+    let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
     let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
     for u in &proposal.unmatched {
         unmatched.push(vec![

@@ -2,10 +2,13 @@
 
 pub mod brief;
 pub mod completions;
+pub mod due;
 pub mod enrol;
 pub mod export;
 pub mod init;
+pub mod log;
 pub mod matching;
+pub mod schedule;
 pub mod status;
 pub mod survey;
 pub mod withdraw;
@@ -65,6 +68,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Withdraw(args) => withdraw::run(&ctx, args),
         Command::Brief(args) => brief::run(&ctx, args),
         Command::Match(args) => matching::run(&ctx, args),
+        Command::Schedule(args) => schedule::run(&ctx, args),
+        Command::Log(args) => log::run(&ctx, args),
+        Command::Due(args) => due::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),

@@ -33,8 +33,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 "cohort", "title", "start", "end", "stage", "mentors", "mentees", "pairs",
             ]);
             let names = ctx.store.list()?;
+            let mut broken = Vec::new();
             for name in &names {
-                let cohort = ctx.store.open(name)?;
+                // One unreadable cohort must not hide the others: list it, report it, fail at the end.
+                let cohort = match ctx.store.open(name) {
+                    Ok(cohort) => cohort,
+                    Err(e) => {
+                        listing.push(vec![
+                            json!(name),
+                            json!(""),
+                            json!(""),
+                            json!(""),
+                            json!("unreadable"),
+                            json!(null),
+                            json!(null),
+                            json!(null),
+                        ]);
+                        broken.push(format!("{name}: {e:#}"));
+                        continue;
+                    }
+                };
                 let d = dashboard::build(&cohort, ctx.today);
                 let active = |role| {
                     d.participants
@@ -60,7 +78,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     ctx.store.root.display()
                 ));
             }
-            super::emit(&listing.render(args.format))
+            super::emit(&listing.render(args.format))?;
+            if broken.is_empty() {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!(
+                    "{} cohort{} could not be read:\n  {}",
+                    broken.len(),
+                    if broken.len() == 1 { "" } else { "s" },
+                    broken.join("\n  ")
+                ))
+            }
         }
     }
 }

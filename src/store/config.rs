@@ -385,6 +385,13 @@ impl Config {
                 ));
             }
         }
+        if self.calendar.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(anyhow!(
+                "[calendar] timezone = \"{}\": not a time zone name; use an IANA name like \"Europe/London\"",
+                self.calendar.timezone
+            ));
+        }
+        self.calendar.start_time()?;
         self.evaluation.check()?;
         if self.privacy.min_group < 1 {
             return Err(anyhow!(
@@ -438,11 +445,34 @@ impl Evaluation {
     }
 }
 
+impl Calendar {
+    /// `meeting_time` as a time of day (`HH:MM`).
+    pub fn start_time(&self) -> Result<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(self.meeting_time.trim(), "%H:%M").map_err(|_| {
+            anyhow!(
+                "[calendar] meeting_time = \"{}\": not a time of day; write HH:MM, like \"10:00\"",
+                self.meeting_time
+            )
+        })
+    }
+
+    /// The time zone (checked when the settings are read).
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Europe::London)
+    }
+}
+
 /// A cadence of `min..max` weeks is valid when 1 <= min <= max.
 pub fn check_cadence(min: u32, max: u32) -> Result<()> {
     if min < 1 {
         return Err(anyhow!(
             "min_weeks = {min}: meetings are at least 1 week apart (the scheme says 6-8)"
+        ));
+    }
+    if max > crate::schedule::MAX_CADENCE_WEEKS {
+        return Err(anyhow!(
+            "max_weeks = {max}: at most {} weeks between one-to-ones",
+            crate::schedule::MAX_CADENCE_WEEKS
         ));
     }
     if min > max {

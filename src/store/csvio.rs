@@ -55,10 +55,50 @@ impl CsvError {
 const SAVE_AS_UTF8: &str =
     "save it from the spreadsheet as \"CSV UTF-8 (comma delimited)\" and try again";
 
-/// Parse a whole CSV file. `file` names it in errors. Accepts a UTF-8 BOM and `\r\n` line ends.
-/// Refuses: non-UTF-8 bytes (UTF-16 named as such), an empty file, an unclosed quote, a ragged row,
-/// a `;`-delimited file, duplicate headers. Rows whose cells are all empty are skipped.
-pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
+/// A CSV file being read row by row, after its encoding, quoting and header were checked.
+pub struct Rows<'a> {
+    file: &'a str,
+    pub headers: Vec<String>,
+    reader: csv::Reader<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>,
+}
+
+impl Rows<'_> {
+    /// Read the next row that has a non-empty cell into `record`; its line, or `None` at the end.
+    /// A row with another number of cells than the header is refused with its line.
+    pub fn next_into(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, CsvError> {
+        loop {
+            match self.reader.read_record(record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {}
+                Err(e) => return Err(from_csv_error(self.file, &e)),
+            }
+            let line = record
+                .position()
+                .map(|p| p.line() as usize)
+                .unwrap_or_default();
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if record.len() != self.headers.len() {
+                return Err(CsvError::new(
+                    self.file,
+                    Some(line),
+                    format!(
+                        "this row has {} cells but the header has {}: every row needs one cell per column",
+                        record.len(),
+                        self.headers.len()
+                    ),
+                ));
+            }
+            return Ok(Some(line));
+        }
+    }
+}
+
+/// Open a CSV file for reading. `file` names it in errors. Accepts a UTF-8 BOM and `\r\n` line
+/// ends. Refuses: non-UTF-8 bytes (UTF-16 named as such), an empty file, an unclosed quote, a
+/// `;`-delimited file, duplicate headers; ragged rows are refused as they are read.
+pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(CsvError::new(
             file,
@@ -82,14 +122,6 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
         }
     };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    // Line ends become `\n` (the csv crate miscounts lines after `\r\n`); cells keep their text.
-    let owned;
-    let text = if text.contains('\r') {
-        owned = text.replace("\r\n", "\n");
-        owned.as_str()
-    } else {
-        text
-    };
     if text.trim().is_empty() {
         return Err(CsvError::new(
             file,
@@ -104,23 +136,28 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
             "a quoted cell opened on this line is never closed (a \" is missing): fix the quote, or re-export the file",
         ));
     }
-
+    // Line ends become `\n` (the csv crate miscounts lines after `\r\n`); cells keep their text.
+    let text: std::borrow::Cow<'a, [u8]> = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").into_bytes())
+    } else {
+        std::borrow::Cow::Borrowed(text.as_bytes())
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(record)) => record,
-        Some(Err(e)) => return Err(from_csv_error(file, &e)),
-        None => {
+        .from_reader(std::io::Cursor::new(text));
+    let mut header = csv::StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
             return Err(CsvError::new(
                 file,
                 None,
                 "the file is empty: it needs at least a header row",
             ));
         }
-    };
+        Err(e) => return Err(from_csv_error(file, &e)),
+    }
     let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     if headers.len() == 1 && headers[0].contains(';') {
         return Err(CsvError::new(
@@ -145,31 +182,28 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
             ));
         }
     }
+    Ok(Rows {
+        file,
+        headers,
+        reader,
+    })
+}
 
+/// Parse a whole CSV file into a [`Sheet`], with the checks of [`rows`].
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
+    let mut reader = rows(file, bytes)?;
     let mut rows = Vec::new();
-    for record in records {
-        let record = record.map_err(|e| from_csv_error(file, &e))?;
-        let line = record
-            .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or_default();
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            return Err(CsvError::new(
-                file,
-                Some(line),
-                format!(
-                    "this row has {} cells but the header has {}: every row needs one cell per column",
-                    record.len(),
-                    headers.len()
-                ),
-            ));
-        }
-        rows.push(Row { line, record });
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = reader.next_into(&mut record)? {
+        rows.push(Row {
+            line,
+            record: record.clone(),
+        });
     }
-    Ok(Sheet { headers, rows })
+    Ok(Sheet {
+        headers: reader.headers,
+        rows,
+    })
 }
 
 fn from_csv_error(file: &str, e: &csv::Error) -> CsvError {

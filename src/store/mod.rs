@@ -162,24 +162,25 @@ fn trait_columns(config: &Config) -> Vec<String> {
         .collect()
 }
 
+type Original = (&'static str, Option<Vec<u8>>);
+
+/// Read one table, and keep its bytes so `save` can tell whether it changed. A missing file reads
+/// as an empty table (it is written on the next save).
 fn load_table<T: Record>(
     dir: &Path,
     file: &'static str,
     columns: Vec<String>,
     required: usize,
-    originals: &mut Vec<(&'static str, Option<Vec<u8>>)>,
-) -> Result<Table<T>> {
+) -> Result<(Table<T>, Original)> {
     let path = dir.join(file);
     if !path.exists() {
-        originals.push((file, None));
-        return Ok(Table::new(file, columns));
+        return Ok((Table::new(file, columns), (file, None)));
     }
     let bytes = fs::read(&path)?;
     let table = Table::parse(file, &bytes, columns, required).map_err(|e| {
         anyhow!("{}", e).context(format!("cannot read cohort file {}", path.display()))
     })?;
-    originals.push((file, Some(bytes)));
-    Ok(table)
+    Ok((table, (file, Some(bytes))))
 }
 
 impl Cohort {
@@ -209,39 +210,51 @@ impl Cohort {
         })?;
         let config = Config::parse(&text)
             .with_context(|| format!("cannot read cohort settings {}", config_path.display()))?;
-        let mut originals = Vec::new();
-        let o = &mut originals;
-        let participants = load_table(
-            &dir,
-            PARTICIPANTS,
-            columns(PARTICIPANT_COLUMNS),
-            PARTICIPANT_REQUIRED,
-            o,
-        )?;
-        let traits = load_table(&dir, CHARACTERISTICS, trait_columns(&config), 1, o)?;
-        let briefings = load_table(
-            &dir,
-            BRIEFINGS,
-            columns(BRIEFING_COLUMNS),
-            BRIEFING_REQUIRED,
-            o,
-        )?;
-        let attendance = load_table(&dir, ATTENDANCE, columns(ATTENDANCE_COLUMNS), 2, o)?;
-        let pairs = load_table(&dir, MATCHES, columns(PAIR_COLUMNS), PAIR_COLUMNS.len(), o)?;
-        let meetings = load_table(
-            &dir,
-            MEETINGS,
-            columns(MEETING_COLUMNS),
-            MEETING_COLUMNS.len(),
-            o,
-        )?;
-        let responses = load_table(
-            &dir,
-            RESPONSES,
-            columns(RESPONSE_COLUMNS),
-            RESPONSE_REQUIRED,
-            o,
-        )?;
+        // The two large files load side by side; the rest are small.
+        let (people, traits, rest) = std::thread::scope(|scope| {
+            let people = scope.spawn(|| {
+                load_table::<Participant>(
+                    &dir,
+                    PARTICIPANTS,
+                    columns(PARTICIPANT_COLUMNS),
+                    PARTICIPANT_REQUIRED,
+                )
+            });
+            let traits = load_table::<Traits>(&dir, CHARACTERISTICS, trait_columns(&config), 1);
+            let rest = (|| -> Result<_> {
+                Ok((
+                    load_table::<Briefing>(
+                        &dir,
+                        BRIEFINGS,
+                        columns(BRIEFING_COLUMNS),
+                        BRIEFING_REQUIRED,
+                    )?,
+                    load_table::<Attendance>(&dir, ATTENDANCE, columns(ATTENDANCE_COLUMNS), 2)?,
+                    load_table::<Pair>(&dir, MATCHES, columns(PAIR_COLUMNS), PAIR_COLUMNS.len())?,
+                    load_table::<Meeting>(
+                        &dir,
+                        MEETINGS,
+                        columns(MEETING_COLUMNS),
+                        MEETING_COLUMNS.len(),
+                    )?,
+                    load_table::<Response>(
+                        &dir,
+                        RESPONSES,
+                        columns(RESPONSE_COLUMNS),
+                        RESPONSE_REQUIRED,
+                    )?,
+                ))
+            })();
+            let people = people
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("reading {PARTICIPANTS} failed unexpectedly")));
+            (people, traits, rest)
+        });
+        let (participants, o1) = people?;
+        let (traits, o2) = traits?;
+        let ((briefings, o3), (attendance, o4), (pairs, o5), (meetings, o6), (responses, o7)) =
+            rest?;
+        let originals = vec![o1, o2, o3, o4, o5, o6, o7];
         let cohort = Cohort {
             name: name.to_string(),
             dir,
@@ -354,6 +367,14 @@ impl Cohort {
                 self.name
             )
         })
+    }
+
+    /// Every participant by id, for lookups in a loop (`find` scans).
+    pub fn people(&self) -> FxHashMap<&str, &Participant> {
+        self.participants
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect()
     }
 
     /// The characteristics row of a participant, if they declared any.

@@ -2,7 +2,7 @@
 
 use std::ops::{Deref, DerefMut};
 
-use super::csvio::{self, CsvError, Sheet};
+use super::csvio::{self, CsvError};
 
 /// Read access to one row's known cells, for a [`Record`] to parse itself; errors name the column.
 pub struct Cells<'a> {
@@ -10,16 +10,26 @@ pub struct Cells<'a> {
     line: usize,
     columns: &'a [String],
     values: Vec<&'a str>,
+    /// Where the next lookup probably is: records read their columns in order.
+    hint: std::cell::Cell<usize>,
 }
 
 impl<'a> Cells<'a> {
     /// The cell of a known column (trimmed).
     pub fn get(&self, column: &str) -> &'a str {
-        self.columns
-            .iter()
-            .position(|c| c == column)
-            .map(|i| self.values[i].trim())
-            .unwrap_or("")
+        let guess = self.hint.get();
+        let index = if self.columns.get(guess).is_some_and(|c| c == column) {
+            Some(guess)
+        } else {
+            self.columns.iter().position(|c| c == column)
+        };
+        match index {
+            Some(i) => {
+                self.hint.set(i + 1);
+                self.values[i].trim()
+            }
+            None => "",
+        }
     }
 
     /// All known cells in column order.
@@ -97,6 +107,16 @@ pub struct Entry<T> {
     extra: Vec<String>,
 }
 
+impl<T> Entry<T> {
+    /// A new row (no unknown cells yet).
+    pub fn new(value: T) -> Self {
+        Entry {
+            value,
+            extra: Vec::new(),
+        }
+    }
+}
+
 impl<T> Deref for Entry<T> {
     type Target = T;
     fn deref(&self) -> &T {
@@ -145,7 +165,8 @@ impl<T: Record> Table<T> {
         columns: Vec<String>,
         required: usize,
     ) -> Result<Self, CsvError> {
-        let Sheet { mut headers, rows } = csvio::parse(file, bytes)?;
+        let mut reader = csvio::rows(file, bytes)?;
+        let mut headers = std::mem::take(&mut reader.headers);
         let read_width = headers.len();
         let mut positions = Vec::with_capacity(columns.len());
         let mut missing = Vec::new();
@@ -173,18 +194,25 @@ impl<T: Record> Table<T> {
         }
         let extra_positions: Vec<usize> =
             (0..read_width).filter(|i| !positions.contains(i)).collect();
-        let mut entries = Vec::with_capacity(rows.len());
-        for row in &rows {
+        // The reader still checks row widths against the header as read.
+        reader.headers = headers[..read_width].to_vec();
+        let mut entries = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while let Some(line) = reader.next_into(&mut record)? {
             let cells = Cells {
                 file,
-                line: row.line,
+                line,
                 columns: &columns,
-                values: positions.iter().map(|&p| row.cell(p)).collect(),
+                values: positions
+                    .iter()
+                    .map(|&p| record.get(p).unwrap_or(""))
+                    .collect(),
+                hint: std::cell::Cell::new(0),
             };
             let value = T::parse(&cells)?;
             let extra = extra_positions
                 .iter()
-                .map(|&p| row.cell(p).to_string())
+                .map(|&p| record.get(p).unwrap_or("").to_string())
                 .collect();
             entries.push(Entry { value, extra });
         }

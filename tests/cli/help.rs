@@ -13,6 +13,9 @@ fn help_texts() {
         &["status", "--help"],
         &["brief", "--help"],
         &["match", "--help"],
+        &["schedule", "--help"],
+        &["log", "--help"],
+        &["due", "--help"],
         &["survey", "c", "import", "--help"],
         &["export", "--help"],
     ] {

@@ -8,6 +8,8 @@ mod enrol;
 mod evaluation;
 mod help;
 mod matching;
+mod meetings;
 mod pilot;
+mod rules;
 mod status;
 mod withdraw;

@@ -338,3 +338,22 @@ fn same_files_give_the_same_proposal() {
         assert_eq!(w.run(&["match", "c", "--dry-run"]).ok().stdout, first);
     }
 }
+
+#[test]
+fn the_proposal_table_shows_pairs_reasons_and_who_is_left_out() {
+    let w = cohort(&[
+        ("mentee", "Eve", "Office A", "Man", "Chinese", "Yes"),
+        ("mentee", "Ed", "Office B", "Man", "Black British", "No"),
+        ("mentor", "Mia", "Lab C", "Woman", "White British", "No"),
+        ("mentor", "Max", "Lab D", "Man", "Black British", "No"),
+        (
+            "mentor",
+            "Moe",
+            "Lab E",
+            "Man",
+            "White British",
+            "Prefer not to say",
+        ),
+    ]);
+    insta::assert_snapshot!(w.run(&["match", "c"]).ok().stdout);
+}

@@ -45,3 +45,38 @@ fn status_shows_counts_stage_and_next_steps() {
     let run = w.run(&["status", "c"]).ok();
     insta::assert_snapshot!(run.stdout);
 }
+
+#[test]
+fn one_unreadable_cohort_does_not_hide_the_others() {
+    let w = Workdir::new();
+    w.cohort();
+    w.run(&[
+        "init",
+        "second",
+        "--start",
+        "2021-01-11",
+        "--end",
+        "2021-07-30",
+    ])
+    .ok();
+    w.write_cohort_file("second", "participants.csv", "id;role\n");
+    let run = w.run(&["status", "--format", "csv"]).fails(
+        1,
+        &[
+            "1 cohort could not be read",
+            "second: cannot read cohort file",
+            "';'",
+        ],
+    );
+    assert!(
+        run.stdout
+            .contains("c,Test cohort,2020-01-13,2020-07-31,recruiting,0,0,0\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("second,,,,unreadable,,,\n"),
+        "{}",
+        run.stdout
+    );
+}
