@@ -136,3 +136,13 @@ rv brief "$cohort" attend b4 p001 p002 p003 p004 p006 p009 p010 p011 p014 \
   p015 p016 p018 p019 p020 p022 p023 p025
 
 rv status "$cohort"
+
+# Evaluation: the baseline survey a week into the cohort and the final one at its end (form exports,
+# Likert labels, a quote and the consent to use it), then the summary the board reads, written next
+# to the cohort's files so the example shows it.
+export REVMENTOR_TODAY=2020-01-20
+rv survey "$cohort" import "$data/survey-baseline.csv" --phase baseline
+export REVMENTOR_TODAY=2020-07-24
+rv survey "$cohort" import "$data/survey-final.csv" --phase final
+rv export "$cohort" --format md --out "$REVMENTOR_ROOT/$cohort/summary.md"
+rv export "$cohort" --format html --out "$REVMENTOR_ROOT/$cohort/summary.html"

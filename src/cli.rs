@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    brief, completions, due, enrol, init, log, matching, schedule, status, withdraw,
+    brief, completions, due, enrol, export, init, log, matching, schedule, status, survey, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -58,6 +58,10 @@ pub enum Command {
     Log(log::Args),
     /// One-to-ones due soon, and pairs overdue
     Due(due::Args),
+    /// Import survey answers (baseline or final) from a form export
+    Survey(survey::Args),
+    /// Write the evaluation summary for the board, or the pairs for introductions (--pairs)
+    Export(export::Args),
     /// Show a cohort's dashboard and next steps, or list every cohort
     Status(status::Args),
     /// Print shell completions

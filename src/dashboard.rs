@@ -156,7 +156,10 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         .briefings
         .iter()
         .any(|b| b.kind == SessionKind::Evaluation && b.date <= today);
-    let final_survey = cohort.responses.iter().any(|r| r.phase == "final");
+    let final_survey = cohort
+        .responses
+        .iter()
+        .any(|r| r.phase == crate::model::Phase::Final);
     let final_stretch = config
         .cohort
         .end

@@ -324,8 +324,8 @@ pub struct Withdrawn {
 }
 
 /// Withdraw a participant: their pair ends (a proposal is dropped), their future meetings are
-/// cancelled. With `erase`, every personal field is blanked, their characteristics row deleted, and
-/// references to their email elsewhere replaced by their id, leaving a tombstone.
+/// cancelled. With `erase`, every personal field is blanked, their characteristics row and survey
+/// quotes deleted, and references to their email elsewhere replaced by their id, leaving a tombstone.
 pub fn withdraw(cohort: &mut Cohort, who: &str, w: &Withdrawal) -> Result<Withdrawn, String> {
     let Some(person) = cohort.find(who).cloned() else {
         return Err(format!(
@@ -424,6 +424,12 @@ pub fn withdraw(cohort: &mut Cohort, who: &str, w: &Withdrawal) -> Result<Withdr
             };
         }
         cohort.traits.retain(|t| t.id != id);
+        // Survey answers stay, keyed by the tombstone's id, so the summary's figures still add up;
+        // the person's own words (their quotes) and any column added beside them go.
+        cohort
+            .responses
+            .retain(|r| !(r.participant == id && r.is_quote()));
+        cohort.responses.blank_extras(|r| r.participant == id);
     } else {
         for p in cohort.participants.iter_mut().filter(|p| p.id == id) {
             p.status = Status::Withdrawn;

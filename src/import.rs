@@ -113,7 +113,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// Share of words two texts have in common (Jaccard), for matching a form's question to ours.
-fn similarity(a: &str, b: &str) -> f64 {
+pub fn similarity(a: &str, b: &str) -> f64 {
     let a = words(a);
     let b = words(b);
     let common = a.iter().filter(|w| b.contains(w)).count();

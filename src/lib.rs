@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod dashboard;
 pub mod enrolment;
+pub mod evaluation;
 pub mod fault;
 pub mod ics;
 pub mod import;
@@ -16,8 +17,10 @@ pub mod matching;
 pub mod meetings;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod schedule;
 pub mod store;
+pub mod survey;
 
 /// A mistake in how the command was called (exit status 2), as opposed to a failure (exit 1).
 #[derive(Debug, thiserror::Error)]

@@ -397,13 +397,66 @@ pub struct Meeting {
     pub reason: String,
 }
 
-/// One survey answer: a participant's answer to one question in one phase.
+/// When a survey was taken: at the start of the cohort or at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Baseline,
+    Final,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 2] = [Phase::Baseline, Phase::Final];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Baseline => "baseline",
+            Phase::Final => "final",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Phase> {
+        Phase::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `question` of the row that holds a respondent's free-text comment (their quote).
+pub const QUOTE: &str = "quote";
+
+/// One survey answer: a participant's answer to one question in one phase, keyed by id only.
+/// A row whose question is [`QUOTE`] holds the respondent's comment, with their consent to quote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Response {
     pub participant: String,
-    pub phase: String,
+    pub phase: Phase,
     pub question: String,
+    /// A question's answer as a whole number from 1 to its scale; a quote's text.
     pub answer: String,
+    /// On a quote row: whether its author agreed to be quoted anonymously (`None`: not asked).
+    pub consent: Option<bool>,
+}
+
+impl Response {
+    pub fn is_quote(&self) -> bool {
+        self.question == QUOTE
+    }
+
+    /// The answer as a number (question rows only).
+    pub fn score(&self) -> Option<u32> {
+        if self.is_quote() {
+            None
+        } else {
+            self.answer.parse().ok()
+        }
+    }
 }
 
 #[cfg(test)]

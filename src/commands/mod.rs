@@ -4,11 +4,13 @@ pub mod brief;
 pub mod completions;
 pub mod due;
 pub mod enrol;
+pub mod export;
 pub mod init;
 pub mod log;
 pub mod matching;
 pub mod schedule;
 pub mod status;
+pub mod survey;
 pub mod withdraw;
 
 use std::io::{IsTerminal, Write};
@@ -69,6 +71,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Schedule(args) => schedule::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),
         Command::Due(args) => due::run(&ctx, args),
+        Command::Survey(args) => survey::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
         Command::Man => completions::man(),

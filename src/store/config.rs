@@ -392,10 +392,54 @@ impl Config {
             ));
         }
         self.calendar.start_time()?;
+        self.evaluation.check()?;
         if self.privacy.min_group < 1 {
             return Err(anyhow!(
                 "[privacy] min_group = 0: use 1 or more (default 5)"
             ));
+        }
+        Ok(())
+    }
+}
+
+/// Names a survey column can be mapped to besides a question's id (`--map 'Header=quote'`).
+pub const RESERVED_SURVEY_FIELDS: &[&str] = &["quote", "consent", "email", "ignore"];
+
+impl Evaluation {
+    /// Question ids are names (unique, not a reserved survey field), texts are given, scales 2 to 10.
+    fn check(&self) -> Result<()> {
+        for (i, q) in self.question.iter().enumerate() {
+            let at = format!("[[evaluation.question]] id = \"{}\"", q.id);
+            if !crate::model::is_identifier(&q.id) {
+                return Err(anyhow!(
+                    "{at}: not a valid id: use lower-case letters, digits and _ (like confidence_race)"
+                ));
+            }
+            if RESERVED_SURVEY_FIELDS.contains(&q.id.as_str()) {
+                return Err(anyhow!(
+                    "{at}: \"{}\" names a survey column of its own; choose another id",
+                    q.id
+                ));
+            }
+            if self.question[..i].iter().any(|other| other.id == q.id) {
+                return Err(anyhow!("{at}: the id is used by two questions"));
+            }
+            if q.text.trim().is_empty() {
+                return Err(anyhow!(
+                    "{at}: text is empty: write the question as the survey asks it"
+                ));
+            }
+            if q.roles.is_empty() {
+                return Err(anyhow!(
+                    "{at}: roles is empty: use [\"mentor\"], [\"mentee\"] or both"
+                ));
+            }
+            if !(2..=10).contains(&q.scale) {
+                return Err(anyhow!(
+                    "{at}: scale = {}: answers run from 1 to the scale, which is 2 to 10 (5 for Likert labels)",
+                    q.scale
+                ));
+            }
         }
         Ok(())
     }
@@ -558,6 +602,17 @@ mod tests {
         assert_eq!(config.eligibility.len(), 3);
         assert_eq!(config.evaluation.question.len(), 6);
         assert_eq!(config.matching.weights.len(), 6);
+    }
+
+    #[test]
+    fn questions_are_checked() {
+        let text = sample().replace("id = \"heard\"", "id = \"quote\"");
+        let e = Config::parse(&text).expect_err("reserved");
+        assert!(format!("{e}").contains("names a survey column"), "{e}");
+        let text = sample().replace("id = \"heard\"", "id = \"awareness\"");
+        assert!(Config::parse(&text).is_err(), "duplicate id");
+        let text = sample().replacen("scale = 5", "scale = 1", 1);
+        assert!(format!("{}", Config::parse(&text).expect_err("scale")).contains("2 to 10"));
     }
 
     #[test]

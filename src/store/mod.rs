@@ -241,7 +241,7 @@ impl Cohort {
                         &dir,
                         RESPONSES,
                         columns(RESPONSE_COLUMNS),
-                        RESPONSE_COLUMNS.len(),
+                        RESPONSE_REQUIRED,
                     )?,
                 ))
             })();
@@ -331,6 +331,22 @@ impl Cohort {
             }
         }
         Ok(())
+    }
+
+    /// Whether `name` is one of the files the tool keeps in a cohort's folder.
+    pub fn is_own_file(&self, name: &str) -> bool {
+        [
+            CONFIG_FILE,
+            PARTICIPANTS,
+            CHARACTERISTICS,
+            BRIEFINGS,
+            ATTENDANCE,
+            MATCHES,
+            MEETINGS,
+            RESPONSES,
+            ".lock",
+        ]
+        .contains(&name)
     }
 
     /// A participant by id or email (trimmed, any case).

@@ -27,7 +27,9 @@ pub const MEETING_COLUMNS: &[&str] = &[
     "mentee", "mentor", "number", "due_from", "due_by", "planned", "status", "date", "minutes",
     "topics", "reason",
 ];
-pub const RESPONSE_COLUMNS: &[&str] = &["participant", "phase", "question", "answer"];
+/// `responses.csv`: `consent` (on quote rows) came later, so older files without it still read.
+pub const RESPONSE_COLUMNS: &[&str] = &["participant", "phase", "question", "answer", "consent"];
+pub const RESPONSE_REQUIRED: usize = 4;
 
 pub fn columns(names: &[&str]) -> Vec<String> {
     names.iter().map(|c| c.to_string()).collect()
@@ -309,20 +311,51 @@ impl Record for Meeting {
 
 impl Record for Response {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
+        let phase = Phase::parse(c.get("phase")).ok_or_else(|| {
+            c.error(
+                "phase",
+                format!(
+                    "\"{}\" is not a survey phase (expected baseline or final)",
+                    c.get("phase")
+                ),
+            )
+        })?;
+        let question = c.required("question")?.to_string();
+        let answer = c.get("answer").to_string();
+        if question != QUOTE && !answer.parse::<u32>().is_ok_and(|a| a >= 1) {
+            return Err(c.error(
+                "answer",
+                format!("\"{answer}\" is not an answer (expected a whole number from 1 to the question's scale)"),
+            ));
+        }
+        let consent = match c.get("consent") {
+            "" => None,
+            v => Some(
+                crate::store::config::YesNo::parse(v)
+                    .ok_or_else(|| c.error("consent", format!("\"{v}\" is not yes or no")))?
+                    == crate::store::config::YesNo::Yes,
+            ),
+        };
         Ok(Response {
             participant: c.id("participant")?.to_string(),
-            phase: c.required("phase")?.to_string(),
-            question: c.required("question")?.to_string(),
-            answer: c.get("answer").to_string(),
+            phase,
+            question,
+            answer,
+            consent,
         })
     }
 
     fn cells(&self, _: &[String]) -> Vec<String> {
         vec![
             self.participant.clone(),
-            self.phase.clone(),
+            self.phase.as_str().into(),
             self.question.clone(),
             self.answer.clone(),
+            match self.consent {
+                None => String::new(),
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+            },
         ]
     }
 }

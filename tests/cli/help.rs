@@ -16,6 +16,8 @@ fn help_texts() {
         &["schedule", "--help"],
         &["log", "--help"],
         &["due", "--help"],
+        &["survey", "c", "import", "--help"],
+        &["export", "--help"],
     ] {
         let run = w.run_cmd({
             let mut c = assert_cmd::Command::cargo_bin("revmentor").expect("bin");

@@ -5,6 +5,7 @@ mod harness;
 mod brief;
 mod cohort_files;
 mod enrol;
+mod evaluation;
 mod help;
 mod matching;
 mod meetings;

@@ -1,0 +1,142 @@
+//! `revmentor export`: the evaluation summary for the board (Markdown, HTML, CSV or JSON), or the
+//! confirmed pairs with names and emails for introductions (`--pairs`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::ValueEnum;
+use serde_json::json;
+
+use super::Ctx;
+use crate::evaluation::{self, Inputs};
+use crate::model::PairStatus;
+use crate::render::{Format, Listing};
+use crate::report;
+use crate::store::Cohort;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Markdown, for an email or a board paper (the summary's default)
+    Md,
+    /// one self-contained HTML file with charts, that prints well
+    Html,
+    /// CSV for a spreadsheet (the default with --pairs)
+    Csv,
+    /// JSON for scripts
+    Json,
+    /// aligned columns (--pairs only)
+    Table,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Cohort
+    pub cohort: String,
+    /// Output format: md, html, csv or json for the summary; csv, table or json with --pairs
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Write to this file (atomically, readable by you only) instead of standard output
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Export the confirmed pairs with names and emails, for introductions (mail merge)
+    #[arg(long)]
+    pub pairs: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let cohort = ctx.store.open(&args.cohort)?;
+    let (text, what) = if args.pairs {
+        let format = match args.format.unwrap_or(ExportFormat::Csv) {
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::Table => Format::Table,
+            ExportFormat::Json => Format::Json,
+            other => {
+                return crate::usage(format!(
+                    "--pairs is written as csv, table or json, not {}",
+                    other
+                        .to_possible_value()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default()
+                ));
+            }
+        };
+        (pairs(&cohort).render(format), "pairs")
+    } else {
+        let summary = evaluation::summarise(&Inputs::from_cohort(&cohort), ctx.today);
+        let text = match args.format.unwrap_or(ExportFormat::Md) {
+            ExportFormat::Md => report::markdown(&summary),
+            ExportFormat::Html => report::html(&summary),
+            ExportFormat::Csv => report::csv(&summary),
+            ExportFormat::Json => report::json(&summary),
+            ExportFormat::Table => {
+                return crate::usage(
+                    "the summary is written as md, html, csv or json (table is for --pairs)",
+                );
+            }
+        };
+        (text, "summary")
+    };
+    match &args.out {
+        Some(path) => {
+            refuse_cohort_file(&cohort, path)?;
+            crate::store::fs::write_atomic(path, text.as_bytes())?;
+            super::emit(&format!(
+                "wrote the {what} of {} to {}\n",
+                cohort.name,
+                path.display()
+            ))
+        }
+        None => super::emit(&text),
+    }
+}
+
+/// `--out` may point anywhere, even into the cohort's folder, but never over one of its own files.
+fn refuse_cohort_file(cohort: &Cohort, path: &Path) -> Result<()> {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        bail!("--out {}: give a file name to write", path.display());
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let same_dir = match (dir.canonicalize(), cohort.dir.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same_dir && cohort.is_own_file(name) {
+        bail!(
+            "--out {}: that is one of cohort {}'s own files; write the export to another name",
+            path.display(),
+            cohort.name
+        );
+    }
+    Ok(())
+}
+
+/// Confirmed pairs with the names and emails an introduction needs; nothing else about anyone.
+fn pairs(cohort: &Cohort) -> Listing {
+    let mut listing = Listing::new(&[
+        "mentee_name",
+        "mentee_email",
+        "mentor_name",
+        "mentor_email",
+        "confirmed_on",
+    ]);
+    let find = |id: &str| cohort.participants.iter().find(|p| p.id == id);
+    for pair in cohort.pairs.iter() {
+        if pair.status != PairStatus::Confirmed {
+            continue;
+        }
+        let (Some(mentee), Some(mentor)) = (find(&pair.mentee), find(&pair.mentor)) else {
+            continue;
+        };
+        listing.push(vec![
+            json!(mentee.name),
+            json!(mentee.email),
+            json!(mentor.name),
+            json!(mentor.email),
+            json!(pair.confirmed_on.map(|d| d.to_string()).unwrap_or_default()),
+        ]);
+    }
+    listing
+}
