@@ -103,11 +103,18 @@ impl Store {
         Ok(())
     }
 
-    /// Load a cohort to read it. A reader never takes the lock: writes are atomic renames, so each
-    /// file read is whole.
+    /// Load a cohort to read it, without its characteristics: listings, schedules, calendars and
+    /// reports never need them, so they never read them. A reader never takes the lock: writes are
+    /// atomic renames, so each file read is whole.
     pub fn open(&self, name: &str) -> Result<Cohort> {
         let dir = self.existing(name)?;
-        Cohort::load(name, dir)
+        Cohort::load(name, dir, false)
+    }
+
+    /// Load a cohort to read it, characteristics included (for matching analyses).
+    pub fn open_with_characteristics(&self, name: &str) -> Result<Cohort> {
+        let dir = self.existing(name)?;
+        Cohort::load(name, dir, true)
     }
 
     /// Lock a cohort, then load it to change it. The lock is held until the returned guard drops.
@@ -115,7 +122,7 @@ impl Store {
         let dir = self.existing(name)?;
         let lock = fs::lock(&dir, name)?;
         fs::clean_temporaries(&dir);
-        let cohort = Cohort::load(name, dir)?;
+        let cohort = Cohort::load(name, dir, true)?;
         Ok((cohort, lock))
     }
 
@@ -154,6 +161,8 @@ pub struct Cohort {
     pub responses: Table<Response>,
     /// The bytes of each CSV file as read, so `save` writes only files that changed.
     originals: Vec<(&'static str, Option<Vec<u8>>)>,
+    /// Whether `characteristics.csv` was read; when not, `traits` is empty and is never written.
+    characteristics_loaded: bool,
 }
 
 fn trait_columns(config: &Config) -> Vec<String> {
@@ -197,10 +206,11 @@ impl Cohort {
             responses: Table::new(RESPONSES, columns(RESPONSE_COLUMNS)),
             config,
             originals: Vec::new(),
+            characteristics_loaded: true,
         }
     }
 
-    fn load(name: &str, dir: PathBuf) -> Result<Cohort> {
+    fn load(name: &str, dir: PathBuf, with_characteristics: bool) -> Result<Cohort> {
         let config_path = dir.join(CONFIG_FILE);
         let text = String::from_utf8(fs::read(&config_path)?).map_err(|_| {
             anyhow!(
@@ -220,7 +230,14 @@ impl Cohort {
                     PARTICIPANT_REQUIRED,
                 )
             });
-            let traits = load_table::<Traits>(&dir, CHARACTERISTICS, trait_columns(&config), 1);
+            let traits = if with_characteristics {
+                load_table::<Traits>(&dir, CHARACTERISTICS, trait_columns(&config), 1)
+            } else {
+                Ok((
+                    Table::new(CHARACTERISTICS, trait_columns(&config)),
+                    (CHARACTERISTICS, None),
+                ))
+            };
             let rest = (|| -> Result<_> {
                 Ok((
                     load_table::<Briefing>(
@@ -267,6 +284,7 @@ impl Cohort {
             meetings,
             responses,
             originals,
+            characteristics_loaded: with_characteristics,
         };
         cohort.check_consistency()?;
         Ok(cohort)
@@ -321,6 +339,9 @@ impl Cohort {
     /// Write every file whose content changed, each atomically. Needs the cohort's lock.
     pub fn save(&self, _lock: &CohortLock) -> Result<()> {
         for (file, bytes) in self.files() {
+            if file == CHARACTERISTICS && !self.characteristics_loaded {
+                continue;
+            }
             let unchanged = self
                 .originals
                 .iter()
