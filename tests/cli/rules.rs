@@ -13,20 +13,61 @@ fn mentors_whose_answers_miss_a_requirement_are_enrolled_ineligible_with_the_rea
     let w = Workdir::new();
     w.cohort();
     w.write("apps.csv", FORM);
-    let run = w.run(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"]).ok();
-    assert!(run.stdout.contains("p002 ineligible: does not meet: commitment (answered no)"), "{}", run.stdout);
-    assert!(run.stdout.contains("p003 ineligible: does not meet: conflict_of_interest (answered yes)"), "{}", run.stdout);
+    let run = w
+        .run(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"])
+        .ok();
+    assert!(
+        run.stdout
+            .contains("p002 ineligible: does not meet: commitment (answered no)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("p003 ineligible: does not meet: conflict_of_interest (answered yes)"),
+        "{}",
+        run.stdout
+    );
     let text = w.cohort_file("c", "participants.csv");
     assert!(text.contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,briefing=yes;commitment=yes;conflict_of_interest=no\n"), "{text}");
     assert!(text.contains("p002,mentor,Bo Chan,bo@x.example,Estates,,,ineligible,2020-01-06,,2020-01-06,does not meet: commitment (answered no),briefing=yes;commitment=no;conflict_of_interest=no\n"), "{text}");
-    let status: serde_json::Value = serde_json::from_str(&w.run(&["status", "c", "--format", "json"]).ok().stdout).expect("json");
-    let ineligible = status["participants"].as_array().expect("counts").iter().find(|c| c["role"] == "mentor" && c["status"] == "ineligible").expect("row")["count"].clone();
+    let status: serde_json::Value =
+        serde_json::from_str(&w.run(&["status", "c", "--format", "json"]).ok().stdout)
+            .expect("json");
+    let ineligible = status["participants"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .find(|c| c["role"] == "mentor" && c["status"] == "ineligible")
+        .expect("row")["count"]
+        .clone();
     assert_eq!(ineligible, 2);
-    assert!(status["next_steps"].to_string().contains("2 mentor applications missed a requirement"));
+    assert!(
+        status["next_steps"]
+            .to_string()
+            .contains("2 mentor applications missed a requirement")
+    );
     // Corrected answers, re-imported with --update, make Bo active again.
-    w.write("apps.csv", FORM.replace("bo@x.example,Bo Chan,Estates,No", "bo@x.example,Bo Chan,Estates,Yes"));
-    let run = w.run_on("2020-01-08", &["enrol", "c", "--from", "apps.csv", "--role", "mentor", "--update"]).ok();
-    assert!(run.stdout.contains("0 added, 1 updated, 2 unchanged"), "{}", run.stdout);
+    w.write(
+        "apps.csv",
+        FORM.replace(
+            "bo@x.example,Bo Chan,Estates,No",
+            "bo@x.example,Bo Chan,Estates,Yes",
+        ),
+    );
+    let run = w
+        .run_on(
+            "2020-01-08",
+            &[
+                "enrol", "c", "--from", "apps.csv", "--role", "mentor", "--update",
+            ],
+        )
+        .ok();
+    assert!(
+        run.stdout.contains("0 added, 1 updated, 2 unchanged"),
+        "{}",
+        run.stdout
+    );
     assert!(w.cohort_file("c", "participants.csv").contains("p002,mentor,Bo Chan,bo@x.example,Estates,,,active,2020-01-06,,2020-01-08,,briefing=yes;commitment=yes;conflict_of_interest=no\n"));
 }
 
@@ -34,9 +75,27 @@ fn mentors_whose_answers_miss_a_requirement_are_enrolled_ineligible_with_the_rea
 fn an_answer_that_is_not_yes_or_no_is_an_error_naming_the_row() {
     let w = Workdir::new();
     w.cohort();
-    w.write("apps.csv", FORM.replace("Chemistry,Yes,yes,No", "Chemistry,Maybe,yes,No"));
+    w.write(
+        "apps.csv",
+        FORM.replace("Chemistry,Yes,yes,No", "Chemistry,Maybe,yes,No"),
+    );
     w.refuses(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"], 1, &["apps.csv:2: column \"Can you commit time and be flexible in your availability?\": \"Maybe\" is not an answer (expected Yes or No)"]);
-    w.refuses(&["enrol", "c", "--role", "mentor", "--name", "Di", "--email", "di@x.example", "--answer", "commitment=perhaps"], 2, &["--answer", "commitment, briefing, conflict_of_interest"]);
+    w.refuses(
+        &[
+            "enrol",
+            "c",
+            "--role",
+            "mentor",
+            "--name",
+            "Di",
+            "--email",
+            "di@x.example",
+            "--answer",
+            "commitment=perhaps",
+        ],
+        2,
+        &["--answer", "commitment, briefing, conflict_of_interest"],
+    );
 }
 
 #[test]
@@ -44,12 +103,30 @@ fn ineligible_mentors_are_never_matched() {
     let w = Workdir::new();
     w.cohort();
     w.write("apps.csv", FORM);
-    w.run(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"]).ok();
-    w.enrol("mentee", "Lead", "lead@x.example", &["--department", "Exec"]);
-    w.enrol("mentee", "Lead Two", "lead2@x.example", &["--department", "Exec 2"]);
-    let toml = w.cohort_file("c", "cohort.toml").replace("require_briefing = true", "require_briefing = false");
+    w.run(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"])
+        .ok();
+    w.enrol(
+        "mentee",
+        "Lead",
+        "lead@x.example",
+        &["--department", "Exec"],
+    );
+    w.enrol(
+        "mentee",
+        "Lead Two",
+        "lead2@x.example",
+        &["--department", "Exec 2"],
+    );
+    let toml = w
+        .cohort_file("c", "cohort.toml")
+        .replace("require_briefing = true", "require_briefing = false");
     w.write_cohort_file("c", "cohort.toml", toml);
-    let v: serde_json::Value = serde_json::from_str(&w.run(&["match", "c", "--dry-run", "--format", "json"]).ok().stdout).expect("json");
+    let v: serde_json::Value = serde_json::from_str(
+        &w.run(&["match", "c", "--dry-run", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .expect("json");
     assert_eq!(v["pairs"].as_array().map(Vec::len), Some(1));
     assert_eq!(v["pairs"][0]["mentor"], "p001");
 }
@@ -58,15 +135,51 @@ fn ineligible_mentors_are_never_matched() {
 fn closed_recruitment_refuses_new_mentors_unless_forced_and_still_takes_leaders() {
     let w = Workdir::new();
     w.cohort();
-    let toml = w.cohort_file("c", "cohort.toml").replace("recruiting = true", "recruiting = false");
+    let toml = w
+        .cohort_file("c", "cohort.toml")
+        .replace("recruiting = true", "recruiting = false");
     w.write_cohort_file("c", "cohort.toml", toml);
-    w.refuses(&["enrol", "c", "--role", "mentor", "--name", "Ann", "--email", "ann@x.example"], 1, &["recruitment of mentors is closed for cohort c", "--force"]);
+    w.refuses(
+        &[
+            "enrol",
+            "c",
+            "--role",
+            "mentor",
+            "--name",
+            "Ann",
+            "--email",
+            "ann@x.example",
+        ],
+        1,
+        &["recruitment of mentors is closed for cohort c", "--force"],
+    );
     w.write("apps.csv", FORM);
-    w.refuses(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"], 1, &["3 problems", "recruitment of mentors is closed"]);
+    w.refuses(
+        &["enrol", "c", "--from", "apps.csv", "--role", "mentor"],
+        1,
+        &["3 problems", "recruitment of mentors is closed"],
+    );
     assert_eq!(w.enrol("mentee", "Lead", "lead@x.example", &[]), "p001");
-    let run = w.run(&["enrol", "c", "--role", "mentor", "--name", "Ann", "--email", "ann@x.example", "--force"]).ok();
+    let run = w
+        .run(&[
+            "enrol",
+            "c",
+            "--role",
+            "mentor",
+            "--name",
+            "Ann",
+            "--email",
+            "ann@x.example",
+            "--force",
+        ])
+        .ok();
     assert_eq!(run.stdout, "p002\n");
-    assert!(run.stderr.contains("recruitment is closed; enrolled anyway because of --force"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("recruitment is closed; enrolled anyway because of --force"),
+        "{}",
+        run.stderr
+    );
     let status = w.run(&["status", "c"]).ok().stdout;
     assert!(status.contains("recruitment of mentors closed"), "{status}");
 }
@@ -74,13 +187,33 @@ fn closed_recruitment_refuses_new_mentors_unless_forced_and_still_takes_leaders(
 #[test]
 fn status_shows_the_level_of_commitment() {
     let w = Workdir::new();
-    w.run(&["init", "c", "--start", "2020-01-13", "--end", "2020-07-31", "--cadence", "4-6", "--session-minutes", "45"]).ok();
+    w.run(&[
+        "init",
+        "c",
+        "--start",
+        "2020-01-13",
+        "--end",
+        "2020-07-31",
+        "--cadence",
+        "4-6",
+        "--session-minutes",
+        "45",
+    ])
+    .ok();
     let status = w.run(&["status", "c"]).ok().stdout;
-    assert!(status.contains("One-to-ones every 4-6 weeks, at most 45 minutes each"), "{status}");
+    assert!(
+        status.contains("One-to-ones every 4-6 weeks, at most 45 minutes each"),
+        "{status}"
+    );
 }
 
 fn stage(w: &Workdir, today: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(&w.run_on(today, &["status", "c", "--format", "json"]).ok().stdout).expect("json");
+    let v: serde_json::Value = serde_json::from_str(
+        &w.run_on(today, &["status", "c", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .expect("json");
     v["stage"].as_str().unwrap_or_default().to_string()
 }
 
@@ -89,10 +222,24 @@ fn the_stage_follows_the_cohort_from_recruiting_to_closed() {
     let w = Workdir::new();
     w.cohort();
     assert_eq!(stage(&w, "2020-01-06"), "recruiting");
-    w.enrol("mentee", "Lead", "lead@x.example", &["--department", "Exec"]);
+    w.enrol(
+        "mentee",
+        "Lead",
+        "lead@x.example",
+        &["--department", "Exec"],
+    );
     w.enrol("mentor", "Ann", "ann@x.example", &["--department", "Lab"]);
     assert_eq!(stage(&w, "2020-01-06"), "briefing");
-    w.run(&["brief", "c", "add", "--date", "2020-01-02", "--audience", "all"]).ok();
+    w.run(&[
+        "brief",
+        "c",
+        "add",
+        "--date",
+        "2020-01-02",
+        "--audience",
+        "all",
+    ])
+    .ok();
     w.run(&["brief", "c", "attend", "b1", "p001", "p002"]).ok();
     assert_eq!(stage(&w, "2020-01-06"), "matching");
     w.run(&["match", "c"]).ok();
@@ -101,5 +248,8 @@ fn the_stage_follows_the_cohort_from_recruiting_to_closed() {
     assert_eq!(stage(&w, "2020-06-10"), "evaluating");
     assert_eq!(stage(&w, "2020-08-01"), "closed");
     let next = w.run_on("2020-06-10", &["status", "c"]).ok().stdout;
-    assert!(next.contains("plan the group evaluation session: revmentor brief c add --kind evaluation"), "{next}");
+    assert!(
+        next.contains("plan the group evaluation session: revmentor brief c add --kind evaluation"),
+        "{next}"
+    );
 }
