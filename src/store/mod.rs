@@ -105,9 +105,20 @@ impl Store {
 
     /// Load a cohort to read it. A reader never takes the lock: writes are atomic renames, so each
     /// file read is whole.
+    ///
+    /// A save renames its files one after another, so a reader can read one file from before a
+    /// save and the next from after it. When the files disagree, the reader reads them again while
+    /// holding the lock (no save is then half-way); if they still disagree, that error stands.
     pub fn open(&self, name: &str) -> Result<Cohort> {
         let dir = self.existing(name)?;
-        Cohort::load(name, dir)
+        let cohort = Cohort::read(name, dir.clone())?;
+        if cohort.check_consistency().is_ok() {
+            return Ok(cohort);
+        }
+        match fs::lock(&dir, name) {
+            Ok(_lock) => Cohort::load(name, dir),
+            Err(_) => cohort.check_consistency().map(|()| cohort),
+        }
     }
 
     /// Lock a cohort, then load it to change it. The lock is held until the returned guard drops.
@@ -201,6 +212,13 @@ impl Cohort {
     }
 
     fn load(name: &str, dir: PathBuf) -> Result<Cohort> {
+        let cohort = Cohort::read(name, dir)?;
+        cohort.check_consistency()?;
+        Ok(cohort)
+    }
+
+    /// Read every file, each checked on its own (not yet against the others).
+    fn read(name: &str, dir: PathBuf) -> Result<Cohort> {
         let config_path = dir.join(CONFIG_FILE);
         let text = String::from_utf8(fs::read(&config_path)?).map_err(|_| {
             anyhow!(
@@ -255,7 +273,7 @@ impl Cohort {
         let ((briefings, o3), (attendance, o4), (pairs, o5), (meetings, o6), (responses, o7)) =
             rest?;
         let originals = vec![o1, o2, o3, o4, o5, o6, o7];
-        let cohort = Cohort {
+        Ok(Cohort {
             name: name.to_string(),
             dir,
             config,
@@ -267,9 +285,7 @@ impl Cohort {
             meetings,
             responses,
             originals,
-        };
-        cohort.check_consistency()?;
-        Ok(cohort)
+        })
     }
 
     /// Checks across files: unique ids and emails, characteristics rows for known participants only.
@@ -298,7 +314,8 @@ impl Cohort {
         for t in self.traits.iter() {
             if !ids.contains(t.id.as_str()) {
                 bail!(
-                    "{CHARACTERISTICS}: id {} has no row in {PARTICIPANTS}: delete that row or restore the participant",
+                    "{CHARACTERISTICS}: id {} has no row in {PARTICIPANTS}: either an `enrol` was interrupted while saving (it writes {CHARACTERISTICS} just before {PARTICIPANTS}; {} was then never enrolled: delete that row and enrol them again), or the participant's row was deleted by hand (restore it from a backup or git)",
+                    t.id,
                     t.id
                 );
             }
@@ -306,19 +323,28 @@ impl Cohort {
         Ok(())
     }
 
+    /// The files in the order `save` writes them: `participants.csv` last. A save cut short (power
+    /// cut, killed) leaves each file whole, old or new; with the participants written last, the
+    /// files left are either consistent or refused with an explanation on the next load:
+    /// - `withdraw` (ends pairs, cancels meetings, then marks the person) can simply be run again;
+    /// - `withdraw --erase` deletes the characteristics row first, then the rest: run it again;
+    /// - `enrol` writes the new characteristics rows just before the new participants, so a cut
+    ///   between the two leaves rows in `characteristics.csv` for ids `participants.csv` lacks,
+    ///   which the next load refuses, saying so (never a participant silently without them).
     fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         vec![
             (CHARACTERISTICS, self.traits.to_bytes()),
-            (PARTICIPANTS, self.participants.to_bytes()),
             (BRIEFINGS, self.briefings.to_bytes()),
             (ATTENDANCE, self.attendance.to_bytes()),
             (MATCHES, self.pairs.to_bytes()),
             (MEETINGS, self.meetings.to_bytes()),
             (RESPONSES, self.responses.to_bytes()),
+            (PARTICIPANTS, self.participants.to_bytes()),
         ]
     }
 
-    /// Write every file whose content changed, each atomically. Needs the cohort's lock.
+    /// Write every file whose content changed, each atomically, in the order of [`Cohort::files`].
+    /// Needs the cohort's lock.
     pub fn save(&self, _lock: &CohortLock) -> Result<()> {
         for (file, bytes) in self.files() {
             let unchanged = self
