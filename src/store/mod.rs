@@ -34,7 +34,8 @@ pub struct Store {
     pub root: PathBuf,
 }
 
-/// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path.
+/// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path. Anything else
+/// is a usage error (exit 2), whichever command was given it.
 pub fn check_cohort_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
@@ -48,9 +49,10 @@ pub fn check_cohort_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(anyhow!(
+        Err(crate::UsageError(format!(
             "\"{name}\" is not a cohort name: use 1 to 64 lower-case letters, digits and '-', starting with a letter or digit (like pilot-2020)"
         ))
+        .into())
     }
 }
 

@@ -360,7 +360,7 @@ fn unknown_cohort_is_named_with_a_hint() {
             "--email",
             "a@x.example",
         ],
-        1,
+        2,
         &["not a cohort name"],
     );
 }
