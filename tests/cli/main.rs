@@ -11,4 +11,5 @@ mod meetings;
 mod pilot;
 mod rules;
 mod status;
+mod trust;
 mod withdraw;
