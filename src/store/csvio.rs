@@ -124,7 +124,7 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         }
     };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    if text.trim().is_empty() {
+    if text.trim_matches(blank).is_empty() {
         return Err(CsvError::new(
             file,
             None,
@@ -165,7 +165,10 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         }
         Err(e) => return Err(from_csv_error(file, &e)),
     }
-    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = header
+        .iter()
+        .map(|h| h.trim_matches(blank).to_string())
+        .collect();
     if headers.len() == 1 && headers[0].contains(';') {
         return Err(CsvError::new(
             file,
@@ -201,6 +204,12 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         headers,
         reader,
     })
+}
+
+/// Spaces, and the byte-order mark a file joined from two exports (`cat a.csv b.csv`) carries in
+/// its middle: neither is part of a header's name.
+fn blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}'
 }
 
 /// Parse a whole CSV file into a [`Sheet`], with the checks of [`rows`].
