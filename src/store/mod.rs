@@ -7,6 +7,9 @@ pub mod fs;
 pub mod records;
 pub mod table;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
