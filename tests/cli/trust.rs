@@ -758,7 +758,11 @@ fn trust_a_cohort_folder_that_cannot_be_written_is_refused_and_nothing_changes()
         );
         return;
     }
-    w.refuses(ENROL_BO, 1, &["cannot write in", "Permission denied"]);
+    w.refuses(
+        ENROL_BO,
+        1,
+        &["cannot write in", "writable", "Permission denied"],
+    );
     w.refuses(
         &["withdraw", "c", "p001", "--erase"],
         1,
