@@ -459,7 +459,8 @@ fn trust_cohort_toml_dates_cadences_and_closures_are_checked() {
     let w = Workdir::new();
     w.cohort();
     let good = w.cohort_file("c", "cohort.toml");
-    let cases: &[(&[(&str, &str)], &[&str])] = &[
+    type Edits<'a> = &'a [(&'a str, &'a str)];
+    let cases: &[(Edits, &[&str])] = &[
         (
             &[("start = 2020-01-13", "start = 2020-02-30")],
             &["cohort.toml", "line 6"],
