@@ -1213,3 +1213,21 @@ fn trust_erasure_after_a_whole_pair_life_leaves_no_trace_and_counts_add_up() {
     w.run_on("2020-03-10", &["match", "c", "--dry-run"]).ok();
     assert_eq!(w.enrol("mentee", "Next", "next@x.example", &[]), "p006");
 }
+
+// ---------------------------------------------------------------------------------------------
+// To cover here when `survey import` and `export` land (another branch adds them):
+// - survey import: every refusal `enrol --from` has above and in enrol.rs (empty, BOM-only,
+//   header-only, Windows-1252, UTF-16 with and without BOM, `;` and tab files, unclosed quote,
+//   ragged row, duplicate headers, an unknown or twice-mapped column), plus an answer outside
+//   1..scale, a question id not in cohort.toml, an unknown or erased respondent, the same person
+//   twice in one phase, a number-mangled id, a bad `--phase`, a path-like cohort name (exit 2);
+//   all or nothing, every file unchanged (`w.refuses`).
+// - responses.csv: a coordinator's column kept across a re-import (`column_survives`); its
+//   number-mangled ids refused like attendance/matches/meetings above; `crash_at_every_write_point`
+//   over `survey import`; erasure: decide what an erased person's answers become (deleted, or kept
+//   without the id) and extend the erasure test so no consented quote of theirs survives.
+// - export (every --format, --pairs, --out): a name or quote beginning with = + - @ neutralised in
+//   csv (and harmless in html/md); --out into a missing folder or over a cohort file refused;
+//   --out written atomically (a kill leaves the old file or the new one); nothing printed for a
+//   group below min_group, before and after an erasure; no characteristics in --pairs; a reader
+//   during a stream of writes (like the status loop above) never fails.
