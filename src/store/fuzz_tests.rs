@@ -562,3 +562,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    // Each case writes a cohort folder: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_cohort_folder_of_fuzzed_files_opens_or_is_refused(
+        people in table_file(PARTICIPANT_COLUMNS, &["active", "erased", "Withdrawn", "gone"]),
+        traits in prop_oneof![
+            table_file(TRAIT_COLUMNS, &["x"]),
+            near_csv(),
+        ],
+        pairs in table_file(PAIR_COLUMNS, &["proposed", "confirmed", "Ended", "over"]),
+    ) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = super::Store::new(dir.path());
+        store.create("c", &sample_config_text()).expect("create");
+        let cohort = dir.path().join("c");
+        std::fs::write(cohort.join(super::PARTICIPANTS), &people).expect("write");
+        std::fs::write(cohort.join(super::CHARACTERISTICS), &traits).expect("write");
+        std::fs::write(cohort.join(super::MATCHES), &pairs).expect("write");
+        if let Ok(opened) = store.open("c") {
+            // Whatever opens has unique ids and emails, and characteristics only for participants.
+            let ids: std::collections::HashSet<&str> =
+                opened.participants.iter().map(|p| p.id.as_str()).collect();
+            prop_assert_eq!(ids.len(), opened.participants.len());
+            prop_assert!(opened.traits.iter().all(|t| ids.contains(t.id.as_str())));
+        }
+    }
+}
