@@ -430,6 +430,29 @@ pub fn withdraw(cohort: &mut Cohort, who: &str, w: &Withdrawal) -> Result<Withdr
             .responses
             .retain(|r| !(r.participant == id && r.is_quote()));
         cohort.responses.blank_extras(|r| r.participant == id);
+        // Their pairs, meetings and attendance stay (counts add up) but keep nothing about them:
+        // a pair's score and reasons were worked out from their characteristics, a cancelled
+        // meeting's reason is free text that may name them, and a column the coordinator added
+        // to any of these files may hold anything.
+        for pair in cohort.pairs.iter_mut() {
+            if involves(&pair.mentee, &pair.mentor) {
+                pair.score = 0.0;
+                pair.reasons.clear();
+            }
+        }
+        cohort
+            .pairs
+            .blank_extras(|p| involves(&p.mentee, &p.mentor));
+        let generic = ["mentor withdrew", "mentee withdrew"];
+        for m in cohort.meetings.iter_mut() {
+            if involves(&m.mentee, &m.mentor) && !generic.contains(&m.reason.as_str()) {
+                m.reason.clear();
+            }
+        }
+        cohort
+            .meetings
+            .blank_extras(|m| involves(&m.mentee, &m.mentor));
+        cohort.attendance.blank_extras(|a| a.participant == id);
     } else {
         for p in cohort.participants.iter_mut().filter(|p| p.id == id) {
             p.status = Status::Withdrawn;

@@ -368,9 +368,8 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
                 }
                 Some(p) if p.role != role => {
                     problems.push(format!(
-                        "{flag}: {} ({}) is a {}, but this side of MENTEE=MENTOR needs a {role}",
-                        p.id,
-                        p.label(),
+                        "{flag}: {} is a {}, but this side of MENTEE=MENTOR needs a {role}",
+                        p.who(),
                         p.role
                     ));
                     None
@@ -510,7 +509,7 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
                     Some(_) => {}
                     None if used < capacity => {
                         mentors.push(i);
-                        mentor_places.push((capacity - used) as u32);
+                        mentor_places.push(u32::try_from(capacity - used).unwrap_or(u32::MAX));
                     }
                     None => {}
                 }

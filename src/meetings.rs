@@ -315,9 +315,8 @@ pub fn log(
         [one] => one.clone(),
         [] => {
             return Err(format!(
-                "{} ({}) has no confirmed pair: only confirmed pairs have one-to-ones",
-                person.id,
-                person.label()
+                "{} has no confirmed pair: only confirmed pairs have one-to-ones",
+                person.who()
             ));
         }
         _ => {

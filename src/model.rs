@@ -145,6 +145,15 @@ impl Participant {
             self.name.clone()
         }
     }
+
+    /// The id and name for messages: `p001 (Ann Lee)`, or `p002 (erased)` for a tombstone.
+    pub fn who(&self) -> String {
+        if self.status == Status::Erased {
+            format!("{} (erased)", self.id)
+        } else {
+            format!("{} ({})", self.id, self.name)
+        }
+    }
 }
 
 /// One row of `characteristics.csv`: self-declared values, aligned with the cohort's characteristics.

@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             args.end, args.start
         ));
     }
-    crate::store::check_cohort_name(&args.cohort).map_err(|e| crate::UsageError(e.to_string()))?;
+    crate::store::check_cohort_name(&args.cohort)?;
     let text = config::template(&InitSettings {
         title: args.title.as_deref().unwrap_or("Reverse mentoring"),
         start: args.start,

@@ -134,7 +134,7 @@ fn write_ics(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
                 .filter(|k| k.mentee == id || k.mentor == id)
                 .collect();
             if pairs.is_empty() {
-                return Err(anyhow!("{} ({}) has no confirmed pair", p.id, p.label()));
+                return Err(anyhow!("{} has no confirmed pair", p.who()));
             }
             Some(pairs)
         }

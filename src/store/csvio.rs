@@ -99,7 +99,9 @@ impl Rows<'_> {
 /// ends. Refuses: non-UTF-8 bytes (UTF-16 named as such), an empty file, an unclosed quote, a
 /// `;`-delimited file, duplicate headers; ragged rows are refused as they are read.
 pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    // UTF-16 with a byte-order mark, or without one (then every other byte of ASCII text is NUL,
+    // which is valid UTF-8 but never in a text file).
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.contains(&0) {
         return Err(CsvError::new(
             file,
             Some(1),
@@ -122,25 +124,30 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         }
     };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    if text.trim().is_empty() {
+    if text.trim_matches(blank).is_empty() {
         return Err(CsvError::new(
             file,
             None,
             "the file is empty: it needs at least a header row",
         ));
     }
-    if let Some(line) = unclosed_quote(text) {
+    // Line ends become `\n` (the csv crate miscounts lines after `\r\n`), before the quote check so
+    // that a file saved with old Macintosh `\r` line ends is checked (and numbered) line by line.
+    let text: std::borrow::Cow<'a, str> = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    if let Some(line) = unclosed_quote(&text) {
         return Err(CsvError::new(
             file,
             Some(line),
             "a quoted cell opened on this line is never closed (a \" is missing): fix the quote, or re-export the file",
         ));
     }
-    // Line ends become `\n` (the csv crate miscounts lines after `\r\n`); cells keep their text.
-    let text: std::borrow::Cow<'a, [u8]> = if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n").into_bytes())
-    } else {
-        std::borrow::Cow::Borrowed(text.as_bytes())
+    let text: std::borrow::Cow<'a, [u8]> = match text {
+        std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t.into_bytes()),
+        std::borrow::Cow::Borrowed(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -158,12 +165,22 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         }
         Err(e) => return Err(from_csv_error(file, &e)),
     }
-    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = header
+        .iter()
+        .map(|h| h.trim_matches(blank).to_string())
+        .collect();
     if headers.len() == 1 && headers[0].contains(';') {
         return Err(CsvError::new(
             file,
             Some(1),
             "the columns are separated by ';', not ',': save it as \"CSV UTF-8 (comma delimited)\"",
+        ));
+    }
+    if headers.len() == 1 && headers[0].contains('\t') {
+        return Err(CsvError::new(
+            file,
+            Some(1),
+            "the columns are separated by tabs, not ',' (a \"Text\" or \"Unicode Text\" export): save it as \"CSV UTF-8 (comma delimited)\"",
         ));
     }
     for (i, h) in headers.iter().enumerate() {
@@ -187,6 +204,12 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         headers,
         reader,
     })
+}
+
+/// Spaces, and the byte-order mark a file joined from two exports (`cat a.csv b.csv`) carries in
+/// its middle: neither is part of a header's name.
+fn blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}'
 }
 
 /// Parse a whole CSV file into a [`Sheet`], with the checks of [`rows`].
@@ -315,6 +338,28 @@ mod tests {
         assert!(parse("f", b"a,A\n1,2\n").is_err());
         assert!(parse("f", b"\xEF\xBB\xBF").is_err());
         assert!(parse("f", b"a\n\xE9\n").is_err());
+    }
+
+    #[test]
+    fn refuses_utf16_without_bom_and_tab_separated_files() {
+        let utf16: Vec<u8> = "a,b\n1,2\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let e = parse("f", &utf16).expect_err("utf-16");
+        assert!(e.message.contains("UTF-16"), "{e}");
+        let e = parse("f", b"a\tb\n1\t2\n").expect_err("tabs");
+        assert!(e.message.contains("tabs"), "{e}");
+    }
+
+    #[test]
+    fn reads_old_mac_line_ends_and_numbers_their_lines() {
+        let sheet = parse("f", b"a,b\r1,2\r3,4\r").expect("parses");
+        assert_eq!(sheet.rows.len(), 2);
+        assert_eq!(sheet.rows[1].line, 3);
+        let e = parse("f", b"a,b\r1,2\r\"3,4\r").expect_err("unclosed");
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("never closed"), "{e}");
     }
 
     #[test]

@@ -33,7 +33,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot write in {}: check that the folder is yours and writable (not read-only, disk not full)",
+                dir.display()
+            )
+        })?;
     temp.write_all(bytes)
         .and_then(|()| temp.flush())
         .and_then(|()| temp.as_file().sync_all())

@@ -7,6 +7,9 @@ pub mod fs;
 pub mod records;
 pub mod table;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -34,7 +37,8 @@ pub struct Store {
     pub root: PathBuf,
 }
 
-/// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path.
+/// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path. Anything else
+/// is a usage error (exit 2), whichever command was given it.
 pub fn check_cohort_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
@@ -48,9 +52,10 @@ pub fn check_cohort_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(anyhow!(
+        Err(crate::UsageError(format!(
             "\"{name}\" is not a cohort name: use 1 to 64 lower-case letters, digits and '-', starting with a letter or digit (like pilot-2020)"
         ))
+        .into())
     }
 }
 
@@ -106,15 +111,29 @@ impl Store {
     /// Load a cohort to read it, without its characteristics: listings, schedules, calendars and
     /// reports never need them, so they never read them. A reader never takes the lock: writes are
     /// atomic renames, so each file read is whole.
+    ///
+    /// A save renames its files one after another, so a reader can read one file from before a
+    /// save and the next from after it. When the files disagree, the reader reads them again while
+    /// holding the lock (no save is then half-way); if they still disagree, that error stands.
     pub fn open(&self, name: &str) -> Result<Cohort> {
-        let dir = self.existing(name)?;
-        Cohort::load(name, dir, false)
+        self.open_to_read(name, false)
     }
 
-    /// Load a cohort to read it, characteristics included (for matching analyses).
+    /// Like [`Store::open`], characteristics included (for matching analyses).
     pub fn open_with_characteristics(&self, name: &str) -> Result<Cohort> {
+        self.open_to_read(name, true)
+    }
+
+    fn open_to_read(&self, name: &str, with_characteristics: bool) -> Result<Cohort> {
         let dir = self.existing(name)?;
-        Cohort::load(name, dir, true)
+        let cohort = Cohort::read(name, dir.clone(), with_characteristics)?;
+        if cohort.check_consistency().is_ok() {
+            return Ok(cohort);
+        }
+        match fs::lock(&dir, name) {
+            Ok(_lock) => Cohort::load(name, dir, with_characteristics),
+            Err(_) => cohort.check_consistency().map(|()| cohort),
+        }
     }
 
     /// Lock a cohort, then load it to change it. The lock is held until the returned guard drops.
@@ -211,6 +230,13 @@ impl Cohort {
     }
 
     fn load(name: &str, dir: PathBuf, with_characteristics: bool) -> Result<Cohort> {
+        let cohort = Cohort::read(name, dir, with_characteristics)?;
+        cohort.check_consistency()?;
+        Ok(cohort)
+    }
+
+    /// Read every file, each checked on its own (not yet against the others).
+    fn read(name: &str, dir: PathBuf, with_characteristics: bool) -> Result<Cohort> {
         let config_path = dir.join(CONFIG_FILE);
         let text = String::from_utf8(fs::read(&config_path)?).map_err(|_| {
             anyhow!(
@@ -272,7 +298,7 @@ impl Cohort {
         let ((briefings, o3), (attendance, o4), (pairs, o5), (meetings, o6), (responses, o7)) =
             rest?;
         let originals = vec![o1, o2, o3, o4, o5, o6, o7];
-        let cohort = Cohort {
+        Ok(Cohort {
             name: name.to_string(),
             dir,
             config,
@@ -285,9 +311,7 @@ impl Cohort {
             responses,
             originals,
             characteristics_loaded: with_characteristics,
-        };
-        cohort.check_consistency()?;
-        Ok(cohort)
+        })
     }
 
     /// Checks across files: unique ids and emails, characteristics rows for known participants only.
@@ -316,7 +340,8 @@ impl Cohort {
         for t in self.traits.iter() {
             if !ids.contains(t.id.as_str()) {
                 bail!(
-                    "{CHARACTERISTICS}: id {} has no row in {PARTICIPANTS}: delete that row or restore the participant",
+                    "{CHARACTERISTICS}: id {} has no row in {PARTICIPANTS}: either an `enrol` was interrupted while saving (it writes {CHARACTERISTICS} just before {PARTICIPANTS}; {} was then never enrolled: delete that row and enrol them again), or the participant's row was deleted by hand (restore it from a backup or git)",
+                    t.id,
                     t.id
                 );
             }
@@ -324,19 +349,28 @@ impl Cohort {
         Ok(())
     }
 
+    /// The files in the order `save` writes them: `participants.csv` last. A save cut short (power
+    /// cut, killed) leaves each file whole, old or new; with the participants written last, the
+    /// files left are either consistent or refused with an explanation on the next load:
+    /// - `withdraw` (ends pairs, cancels meetings, then marks the person) can simply be run again;
+    /// - `withdraw --erase` deletes the characteristics row first, then the rest: run it again;
+    /// - `enrol` writes the new characteristics rows just before the new participants, so a cut
+    ///   between the two leaves rows in `characteristics.csv` for ids `participants.csv` lacks,
+    ///   which the next load refuses, saying so (never a participant silently without them).
     fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         vec![
             (CHARACTERISTICS, self.traits.to_bytes()),
-            (PARTICIPANTS, self.participants.to_bytes()),
             (BRIEFINGS, self.briefings.to_bytes()),
             (ATTENDANCE, self.attendance.to_bytes()),
             (MATCHES, self.pairs.to_bytes()),
             (MEETINGS, self.meetings.to_bytes()),
             (RESPONSES, self.responses.to_bytes()),
+            (PARTICIPANTS, self.participants.to_bytes()),
         ]
     }
 
-    /// Write every file whose content changed, each atomically. Needs the cohort's lock.
+    /// Write every file whose content changed, each atomically, in the order of [`Cohort::files`].
+    /// Needs the cohort's lock.
     pub fn save(&self, _lock: &CohortLock) -> Result<()> {
         for (file, bytes) in self.files() {
             if file == CHARACTERISTICS && !self.characteristics_loaded {

@@ -360,7 +360,7 @@ fn unknown_cohort_is_named_with_a_hint() {
             "--email",
             "a@x.example",
         ],
-        1,
+        2,
         &["not a cohort name"],
     );
 }
@@ -413,6 +413,8 @@ fn eight_concurrent_enrolments_all_land_with_distinct_ids() {
                 &format!("Person {i}"),
                 "--email",
                 &format!("p{i}@x.example"),
+                "--trait",
+                &format!("gender=Gender {i}"),
             ]);
             cmd.env("REVMENTOR_TODAY", crate::harness::TODAY);
             cmd.stdout(std::process::Stdio::piped())
@@ -434,6 +436,34 @@ fn eight_concurrent_enrolments_all_land_with_distinct_ids() {
     let text = w.cohort_file("c", "participants.csv");
     assert_eq!(text.lines().count(), 9);
     assert_eq!(w.cohort_file("c", "characteristics.csv").lines().count(), 9);
+    // Each participant has exactly one characteristics row, and it is their own.
+    let mut people: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let n = cells[2].trim_start_matches("Person ");
+            (cells[0].to_string(), format!("Gender {n}"))
+        })
+        .collect();
+    let mut traits: Vec<(String, String)> = w
+        .cohort_file("c", "characteristics.csv")
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0].to_string(), cells[1].to_string())
+        })
+        .collect();
+    people.sort();
+    traits.sort();
+    assert_eq!(people, traits);
+    assert_eq!(
+        people.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+        [
+            "p001", "p002", "p003", "p004", "p005", "p006", "p007", "p008"
+        ]
+    );
 }
 
 #[test]

@@ -154,6 +154,18 @@ impl Workdir {
         out
     }
 
+    /// Put the root back exactly as a [`Workdir::snapshot`] saw it (files not in it are removed).
+    pub fn restore(&self, snapshot: &BTreeMap<String, Vec<u8>>) {
+        let _ = std::fs::remove_dir_all(self.root());
+        for (rel, bytes) in snapshot {
+            let path = self.root().join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            std::fs::write(&path, bytes).expect("write");
+        }
+    }
+
     /// Run a command that must fail with `code`, say each of `says`, and change no file.
     #[track_caller]
     pub fn refuses(&self, args: &[&str], code: i32, says: &[&str]) -> Run {

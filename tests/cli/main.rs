@@ -12,4 +12,5 @@ mod meetings;
 mod pilot;
 mod rules;
 mod status;
+mod trust;
 mod withdraw;
