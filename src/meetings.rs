@@ -22,6 +22,7 @@ pub fn cadence(cohort: &Cohort) -> schedule::Cadence {
     schedule::Cadence {
         min_weeks: cohort.config.cadence.min_weeks,
         max_weeks: cohort.config.cadence.max_weeks,
+        first_weeks: cohort.config.cadence.first_within_weeks,
     }
 }
 

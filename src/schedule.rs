@@ -8,7 +8,8 @@
 //! 1. **Working day**: Monday to Friday and not inside any [`Closure`] (an inclusive
 //!    `from..=to` range with a reason, e.g. the Christmas closure or a bank holiday).
 //! 2. **Windows**. Each meeting has a window `[due_from, due_by]` and a target day:
-//!    * first meeting of a pair: `[start, start + 14 days]`, target `start + 7 days`
+//!    * first meeting of a pair: `[start, start + first_weeks]` (14 days by default), target its
+//!      midpoint (`start + 7 days`)
 //!      (the window's midpoint), where `start` is the pair's confirmation date or the
 //!      coordinator's `--from` date;
 //!    * every next meeting: `[anchor + min_weeks, anchor + max_weeks]`, target
@@ -59,8 +60,6 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use std::fmt;
 use std::str::FromStr;
 
-/// Length of the first meeting's window, in days after the pair's start.
-pub const FIRST_WINDOW_DAYS: i64 = 14;
 /// Number of working days offered to a meeting whose window has no usable working day.
 pub const CATCH_UP_WORKING_DAYS: usize = 5;
 /// Largest accepted `max_weeks`.
@@ -148,6 +147,8 @@ pub struct Cadence {
     pub min_weeks: u32,
     /// Longest gap, in weeks (at least `min_weeks`, at most [`MAX_CADENCE_WEEKS`]).
     pub max_weeks: u32,
+    /// The first meeting's window: this many weeks from the pair's start (at least 1; default 2).
+    pub first_weeks: u32,
 }
 
 impl Default for Cadence {
@@ -155,6 +156,7 @@ impl Default for Cadence {
         Self {
             min_weeks: 6,
             max_weeks: 8,
+            first_weeks: 2,
         }
     }
 }
@@ -165,6 +167,7 @@ impl Cadence {
         let cadence = Self {
             min_weeks,
             max_weeks,
+            ..Self::default()
         };
         cadence.validate()?;
         Ok(cadence)
@@ -175,6 +178,8 @@ impl Cadence {
         if self.min_weeks == 0
             || self.min_weeks > self.max_weeks
             || self.max_weeks > MAX_CADENCE_WEEKS
+            || self.first_weeks == 0
+            || self.first_weeks > MAX_CADENCE_WEEKS
         {
             return Err(PlanError::InvalidCadence {
                 min_weeks: self.min_weeks,
@@ -192,6 +197,11 @@ impl Cadence {
     /// Longest gap in days.
     pub fn max_days(&self) -> i64 {
         i64::from(self.max_weeks) * 7
+    }
+
+    /// Length of the first meeting's window in days (14 by default).
+    pub fn first_days(&self) -> i64 {
+        i64::from(self.first_weeks) * 7
     }
 
     /// Target gap in days: the midpoint, rounded down (49 for 6..=8).
@@ -497,12 +507,12 @@ struct Window {
 }
 
 impl Window {
-    fn first(start: i64) -> Self {
+    fn first(start: i64, cadence: &Cadence) -> Self {
         Self {
             from: start,
-            by: start + FIRST_WINDOW_DAYS,
+            by: start + cadence.first_days(),
             earliest: start,
-            target: start + FIRST_WINDOW_DAYS / 2,
+            target: start + cadence.first_days() / 2,
         }
     }
 
@@ -610,7 +620,7 @@ fn plan_pair(start: NaiveDate, rows: &mut Vec<Meeting>, cadence: &Cadence, horiz
         Some(last) => last.number.checked_add(1),
     };
     let mut window = match rows.last() {
-        None => Window::first(day_number(start)),
+        None => Window::first(day_number(start), cadence),
         Some(last) if last.status == Status::Cancelled => {
             replacement_or_next(last, cadence, horizon)
         }
@@ -1072,7 +1082,8 @@ mod tests {
                 &[],
                 &Cadence {
                     min_weeks: 0,
-                    max_weeks: 2
+                    max_weeks: 2,
+                    first_weeks: 2
                 },
                 &cal,
                 t,
@@ -1282,7 +1293,7 @@ mod tests {
                 && let Some(m) = new.first()
             {
                 prop_assert_eq!(m.due_from, pair.start);
-                prop_assert_eq!(m.due_by, add(pair.start, FIRST_WINDOW_DAYS));
+                prop_assert_eq!(m.due_by, add(pair.start, cadence.first_days()));
             }
             if kept > 0
                 && input[kept - 1].status == Status::Held

@@ -333,6 +333,13 @@ impl Config {
         }
         check_cadence(self.cadence.min_weeks, self.cadence.max_weeks)
             .map_err(|e| anyhow!("[cadence] {e}"))?;
+        if !(1..=crate::schedule::MAX_CADENCE_WEEKS).contains(&self.cadence.first_within_weeks) {
+            return Err(anyhow!(
+                "[cadence] first_within_weeks = {}: the first one-to-one falls within 1 to {} weeks of a pair's confirmation (default 2)",
+                self.cadence.first_within_weeks,
+                crate::schedule::MAX_CADENCE_WEEKS
+            ));
+        }
         if self.cadence.session_minutes == 0 {
             return Err(anyhow!(
                 "[cadence] session_minutes = 0: a one-to-one lasts at least a minute (the scheme says at most 60)"

@@ -357,3 +357,23 @@ fn schedule_from_a_date_starts_every_pair_there() {
     );
     insta::assert_snapshot!(w.run(&["schedule", "c"]).ok().stdout);
 }
+
+#[test]
+fn the_first_window_follows_first_within_weeks() {
+    let w = confirmed(1);
+    let toml = w
+        .cohort_file("c", "cohort.toml")
+        .replace("first_within_weeks = 2", "first_within_weeks = 3");
+    w.write_cohort_file("c", "cohort.toml", toml);
+    w.run(&["schedule", "c"]).ok();
+    let r = rows(&w);
+    assert_eq!(
+        (r[0][3].as_str(), r[0][4].as_str()),
+        ("2020-01-06", "2020-01-27")
+    );
+    let toml = w
+        .cohort_file("c", "cohort.toml")
+        .replace("first_within_weeks = 3", "first_within_weeks = 0");
+    w.write_cohort_file("c", "cohort.toml", toml);
+    w.refuses(&["schedule", "c"], 1, &["first_within_weeks = 0"]);
+}
