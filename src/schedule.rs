@@ -8,9 +8,8 @@
 //! 1. **Working day**: Monday to Friday and not inside any [`Closure`] (an inclusive
 //!    `from..=to` range with a reason, e.g. the Christmas closure or a bank holiday).
 //! 2. **Windows**. Each meeting has a window `[due_from, due_by]` and a target day:
-//!    * first meeting of a pair: `[start, start + first_weeks]` (14 days by default), target its
-//!      midpoint (`start + 7 days`)
-//!      (the window's midpoint), where `start` is the pair's confirmation date or the
+//!    * first meeting of a pair: `[start, start + first_weeks]` (14 days by default), target
+//!      the window's midpoint, where `start` is the pair's confirmation date or the
 //!      coordinator's `--from` date;
 //!    * every next meeting: `[anchor + min_weeks, anchor + max_weeks]`, target
 //!      `anchor + (min_weeks + max_weeks) / 2` (7 weeks for the default 6..=8, rounded
