@@ -921,6 +921,21 @@ fn trust_a_crash_at_any_write_point_leaves_every_file_old_or_new() {
     crash_at_every_write_point(&w, &["match", "c", "--confirm", "--yes"]);
     crash_at_every_write_point(&w, &["schedule", "c"]);
     crash_at_every_write_point(&w, &["log", "c", "p001", "--held", "2020-01-06"]);
+    w.write(
+        "baseline.csv",
+        "Email address,confidence_race,heard,Anything else?,May we quote you?\nlead.one@x.example,Agree,,Looking forward,Yes\nstaff.one@x.example,,2,,\n",
+    );
+    crash_at_every_write_point(
+        &w,
+        &[
+            "survey",
+            "c",
+            "import",
+            "baseline.csv",
+            "--phase",
+            "baseline",
+        ],
+    );
     let mixed = crash_at_every_write_point(&w, &["withdraw", "c", "p002", "--reason", "left"]);
     assert!(mixed > 0, "withdraw writes three files");
     let mixed = crash_at_every_write_point(&w, &["withdraw", "c", "p001", "--erase"]);
@@ -1232,3 +1247,131 @@ fn trust_erasure_after_a_whole_pair_life_leaves_no_trace_and_counts_add_up() {
 //   --out written atomically (a kill leaves the old file or the new one); nothing printed for a
 //   group below min_group, before and after an erasure; no characteristics in --pairs; a reader
 //   during a stream of writes (like the status loop above) never fails.
+
+#[test]
+fn trust_survey_import_refuses_bad_exports_and_changes_nothing() {
+    let w = small_cohort();
+    let header = "Email address,confidence_race,heard\n";
+    let cases: &[(&str, &[u8], i32, &[&str])] = &[
+        (
+            "scale.csv",
+            b"Email address,confidence_race\nlead.one@x.example,7\n",
+            1,
+            &["scale.csv:2", "\"7\""],
+        ),
+        (
+            "twice.csv",
+            b"Email address,confidence_race\nlead.one@x.example,4\n LEAD.ONE@x.example,5\n",
+            1,
+            &["twice.csv:3"],
+        ),
+        (
+            "unknown.csv",
+            b"Email address,confidence_race\nnobody@x.example,4\nghost@x.example,2\n",
+            1,
+            &["nobody@x.example", "ghost@x.example"],
+        ),
+        ("empty.csv", b"", 1, &["empty.csv", "empty"]),
+        (
+            "latin1.csv",
+            b"Email address,confidence_race\nlead.one@x.example,D\xE9j\xE0\n",
+            1,
+            &["latin1.csv:2", "not UTF-8"],
+        ),
+        (
+            "semi.csv",
+            b"Email address;confidence_race\nlead.one@x.example;4\n",
+            1,
+            &["semi.csv:1", "';'"],
+        ),
+        (
+            "quote.csv",
+            b"Email address,confidence_race\n\"lead.one@x.example,4\n",
+            1,
+            &["quote.csv:2", "never closed"],
+        ),
+        (
+            "nocol.csv",
+            b"Email address,Favourite colour\nlead.one@x.example,blue\n",
+            1,
+            &["Favourite colour", "--ignore-column"],
+        ),
+    ];
+    for (file, bytes, code, says) in cases {
+        w.write(file, bytes);
+        w.refuses(
+            &["survey", "c", "import", file, "--phase", "baseline"],
+            *code,
+            says,
+        );
+    }
+    w.write("ok.csv", format!("{header}lead.one@x.example,4,\n"));
+    w.refuses(
+        &["survey", "c", "import", "ok.csv", "--phase", "midpoint"],
+        2,
+        &["midpoint"],
+    );
+    w.refuses(
+        &["survey", "../c", "import", "ok.csv", "--phase", "baseline"],
+        2,
+        &["not a cohort name"],
+    );
+    w.refuses(
+        &[
+            "survey",
+            "c",
+            "import",
+            "missing.csv",
+            "--phase",
+            "baseline",
+        ],
+        1,
+        &["missing.csv"],
+    );
+    // An erased respondent is unknown: their email is gone.
+    w.run(&["withdraw", "c", "lead.one@x.example", "--erase"])
+        .ok();
+    w.refuses(
+        &["survey", "c", "import", "ok.csv", "--phase", "baseline"],
+        1,
+        &["lead.one@x.example"],
+    );
+}
+
+#[test]
+fn trust_responses_keep_an_added_column_across_a_reimport() {
+    let w = small_cohort();
+    w.write(
+        "b.csv",
+        "Email address,confidence_race\nlead.one@x.example,4\nlead.two@x.example,3\n",
+    );
+    w.run(&["survey", "c", "import", "b.csv", "--phase", "baseline"])
+        .ok();
+    let text = w.cohort_file("c", "responses.csv");
+    let mut lines: Vec<String> = text.lines().map(|l| format!("{l},")).collect();
+    lines[0].push_str("Checked by");
+    for line in lines.iter_mut().skip(1) {
+        line.push_str("JS");
+    }
+    w.write_cohort_file("c", "responses.csv", lines.join("\n") + "\n");
+    w.write(
+        "b.csv",
+        "Email address,confidence_race\nlead.one@x.example,5\n",
+    );
+    w.run(&["survey", "c", "import", "b.csv", "--phase", "baseline"])
+        .ok();
+    let after = w.cohort_file("c", "responses.csv");
+    assert!(
+        after
+            .lines()
+            .next()
+            .is_some_and(|h| h.ends_with(",Checked by")),
+        "{after}"
+    );
+    assert!(
+        after
+            .lines()
+            .any(|l| l.starts_with("p002,") && l.ends_with(",JS")),
+        "{after}"
+    );
+}
