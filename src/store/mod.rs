@@ -432,10 +432,6 @@ impl Cohort {
             .collect()
     }
 
-    /// The characteristics row of a participant, if they declared any.
-    pub fn traits_of(&self, id: &str) -> Option<&Traits> {
-        self.traits.iter().find(|t| t.id == id)
-    }
 
     /// The next unused participant id (ids are never reused: tombstones keep theirs).
     pub fn next_id(&self) -> u32 {
