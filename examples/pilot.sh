@@ -135,8 +135,6 @@ rv brief "$cohort" add --kind evaluation --date 2020-07-15 --audience all --hour
 rv brief "$cohort" attend b4 p001 p002 p003 p004 p006 p009 p010 p011 p014 \
   p015 p016 p018 p019 p020 p022 p023 p025
 
-rv status "$cohort"
-
 # Evaluation: the baseline survey a week into the cohort and the final one at its end (form exports,
 # Likert labels, a quote and the consent to use it), then the summary the board reads, written next
 # to the cohort's files so the example shows it.
@@ -146,3 +144,6 @@ export REVMENTOR_TODAY=2020-07-24
 rv survey "$cohort" import "$data/survey-final.csv" --phase final
 rv export "$cohort" --format md --out "$REVMENTOR_ROOT/$cohort/summary.md"
 rv export "$cohort" --format html --out "$REVMENTOR_ROOT/$cohort/summary.html"
+
+# Where the cohort stands at the end: its dashboard and next steps.
+rv status "$cohort"
