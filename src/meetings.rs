@@ -439,14 +439,18 @@ pub struct OverduePair {
 #[derive(Debug, Clone, Serialize)]
 pub struct DueReport {
     pub today: NaiveDate,
+    /// The day overdue is counted on: today, or the cohort's end once it has passed.
+    pub as_of: NaiveDate,
     pub within_days: u32,
     pub due: Vec<DueMeeting>,
     pub overdue: Vec<OverduePair>,
 }
 
 /// Meetings planned from `today` to `today + within` days (and past ones never recorded), and
-/// every confirmed pair more than `max_weeks` past its last held meeting or its confirmation.
+/// every confirmed pair more than `max_weeks` past its last held meeting or its confirmation (as of
+/// today, or as of the cohort's end once it has passed).
 pub fn due(cohort: &Cohort, today: NaiveDate, within: u32) -> DueReport {
+    let as_of = today.min(cohort.config.cohort.end);
     let horizon = today
         .checked_add_days(Days::new(u64::from(within)))
         .unwrap_or(today);
@@ -491,10 +495,10 @@ pub fn due(cohort: &Cohort, today: NaiveDate, within: u32) -> DueReport {
             let last_met = last_held
                 .get(&(p.mentee.as_str(), p.mentor.as_str()))
                 .copied();
-            let days_overdue = schedule::overdue_days(p.start, last_met, &cadence, today)?;
+            let days_overdue = schedule::overdue_days(p.start, last_met, &cadence, as_of)?;
             let since = last_met.unwrap_or(p.start);
             Some(OverduePair {
-                weeks_since: (today - since).num_weeks(),
+                weeks_since: (as_of - since).num_weeks(),
                 mentee: p.mentee,
                 mentor: p.mentor,
                 last_met,
@@ -510,6 +514,7 @@ pub fn due(cohort: &Cohort, today: NaiveDate, within: u32) -> DueReport {
     });
     DueReport {
         today,
+        as_of,
         within_days: within,
         due,
         overdue,

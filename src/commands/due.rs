@@ -79,6 +79,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "{}\n",
             serde_json::to_string_pretty(&json!({
                 "today": report.today.to_string(),
+                "overdue_as_of": report.as_of.to_string(),
                 "within_days": report.within_days,
                 "due": due.json(),
                 "overdue": overdue.json(),
@@ -87,6 +88,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Format::Csv => due.csv(),
         Format::Table => {
             let mut out = String::new();
+            if report.as_of < report.today {
+                out.push_str(&format!(
+                    "cohort {} ended on {}: overdue pairs are counted as of that day\n",
+                    cohort.name, report.as_of
+                ));
+            }
             if due.rows.is_empty() {
                 out.push_str(&format!(
                     "no one-to-ones due in the next {} days\n",

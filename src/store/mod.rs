@@ -432,7 +432,6 @@ impl Cohort {
             .collect()
     }
 
-
     /// The next unused participant id (ids are never reused: tombstones keep theirs).
     pub fn next_id(&self) -> u32 {
         self.participants

@@ -377,3 +377,20 @@ fn the_first_window_follows_first_within_weeks() {
     w.write_cohort_file("c", "cohort.toml", toml);
     w.refuses(&["schedule", "c"], 1, &["first_within_weeks = 0"]);
 }
+
+#[test]
+fn after_the_cohort_ends_overdue_is_counted_as_of_the_end() {
+    let w = confirmed(1);
+    w.run(&["schedule", "c"]).ok();
+    let v: serde_json::Value = serde_json::from_str(
+        &w.run_on("2021-03-01", &["due", "c", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .expect("json");
+    assert_eq!(v["overdue_as_of"], "2020-07-31");
+    // Confirmed 2020-01-06, never met: 8 weeks later is 2020-03-02, 151 days before the end.
+    assert_eq!(v["overdue"][0]["days overdue"], 151);
+    let table = w.run_on("2021-03-01", &["due", "c"]).ok().stdout;
+    assert!(table.starts_with("cohort c ended on 2020-07-31"), "{table}");
+}
