@@ -241,8 +241,117 @@ pub struct Mapping {
     pub fields: Vec<Field>,
 }
 
-/// Place every header on a field. Every header that cannot be placed, and every field two columns
-/// claim, is reported at once.
+/// What a spreadsheet's columns are placed on: an enrolment's fields, a survey's questions.
+pub trait Target: Copy + PartialEq {
+    /// A column to skip.
+    const IGNORE: Self;
+    /// What a target is called in messages: "field", "question".
+    const NOUN: &'static str;
+    /// How a column that fits nothing is described: "a field revmentor knows".
+    const UNKNOWN: &'static str;
+    /// The name `--map` gives the target.
+    fn name(self, config: &Config) -> String;
+    /// The target `--map 'Header=NAME'` names.
+    fn parse(name: &str, config: &Config) -> Option<Self>;
+    /// The target a header names on its own.
+    fn recognise(header: &str, config: &Config) -> Option<Self>;
+    /// Every name `--map` accepts, for messages.
+    fn valid(config: &Config) -> String;
+}
+
+impl Target for Field {
+    const IGNORE: Self = Field::Ignore;
+    const NOUN: &'static str = "field";
+    const UNKNOWN: &'static str = "a field revmentor knows";
+    fn name(self, config: &Config) -> String {
+        field_name(self, config)
+    }
+    fn parse(name: &str, config: &Config) -> Option<Self> {
+        parse_field(name, config)
+    }
+    fn recognise(header: &str, config: &Config) -> Option<Self> {
+        recognise(header, config)
+    }
+    fn valid(config: &Config) -> String {
+        valid_fields(config)
+    }
+}
+
+/// Place every column of a spreadsheet: `--map` first, then `--ignore-column`, then what the
+/// header says on its own. Every column that fits nothing, every `--map` or `--ignore-column` that
+/// names no column, and every target two columns claim is returned as a problem, beside the
+/// placement (a column that fits nothing is placed on `T::IGNORE`).
+pub fn place_columns<T: Target>(
+    file: &str,
+    headers: &[String],
+    config: &Config,
+    maps: &[(String, String)],
+    ignore: &[String],
+) -> (Vec<T>, Vec<String>) {
+    let mut problems = Vec::new();
+    let find = |h: &str| {
+        headers
+            .iter()
+            .position(|x| x.trim().eq_ignore_ascii_case(h.trim()))
+    };
+    let mut chosen: Vec<Option<T>> = vec![None; headers.len()];
+    for (header, target) in maps {
+        match (find(header), T::parse(target, config)) {
+            (None, _) => problems.push(format!(
+                "{file}: --map names column \"{header}\", which is not in the header (columns: {})",
+                headers.join(", ")
+            )),
+            (_, None) => problems.push(format!(
+                "--map '{header}={target}': \"{target}\" is not {}; valid: {}",
+                T::UNKNOWN,
+                T::valid(config)
+            )),
+            (Some(i), Some(t)) => chosen[i] = Some(t),
+        }
+    }
+    for header in ignore {
+        match find(header) {
+            Some(i) => chosen[i] = Some(T::IGNORE),
+            None => problems.push(format!(
+                "{file}: --ignore-column names \"{header}\", which is not in the header (columns: {})",
+                headers.join(", ")
+            )),
+        }
+    }
+    for (i, header) in headers.iter().enumerate() {
+        if chosen[i].is_none() {
+            chosen[i] = T::recognise(header, config);
+            if chosen[i].is_none() {
+                problems.push(format!(
+                    "{file}:1: column \"{header}\" is not {}: map it with --map '{header}={}' (valid: {}) or skip it with --ignore-column '{header}'",
+                    T::UNKNOWN,
+                    T::NOUN.to_uppercase(),
+                    T::valid(config)
+                ));
+            }
+        }
+    }
+    for (i, target) in chosen.iter().enumerate() {
+        let Some(target) = target else { continue };
+        if *target == T::IGNORE {
+            continue;
+        }
+        if let Some(j) = chosen[..i].iter().position(|t| t.as_ref() == Some(target)) {
+            problems.push(format!(
+                "{file}:1: columns \"{}\" and \"{}\" both look like the {} {}: --map one of them to another {} or --ignore-column it",
+                headers[j],
+                headers[i],
+                target.name(config),
+                T::NOUN,
+                T::NOUN
+            ));
+        }
+    }
+    let placed = chosen.into_iter().map(|t| t.unwrap_or(T::IGNORE)).collect();
+    (placed, problems)
+}
+
+/// Place every header of an enrolment import on a field; an email and a name must be among them.
 pub fn map_headers(
     file: &str,
     headers: &[String],
@@ -250,68 +359,7 @@ pub fn map_headers(
     maps: &[(String, String)],
     ignore: &[String],
 ) -> Result<Mapping, Vec<String>> {
-    let mut problems = Vec::new();
-    let find = |h: &str| {
-        headers
-            .iter()
-            .position(|x| x.trim().eq_ignore_ascii_case(h.trim()))
-    };
-    let mut chosen: Vec<Option<Field>> = vec![None; headers.len()];
-    for (header, field) in maps {
-        match (find(header), parse_field(field, config)) {
-            (None, _) => problems.push(format!(
-                "{file}: --map names column \"{header}\", which is not in the header (columns: {})",
-                headers.join(", ")
-            )),
-            (_, None) => problems.push(format!(
-                "--map '{header}={field}': \"{field}\" is not a field; valid: {}",
-                valid_fields(config)
-            )),
-            (Some(i), Some(f)) => chosen[i] = Some(f),
-        }
-    }
-    for header in ignore {
-        match find(header) {
-            Some(i) => chosen[i] = Some(Field::Ignore),
-            None => problems.push(format!(
-                "{file}: --ignore-column names \"{header}\", which is not in the header (columns: {})",
-                headers.join(", ")
-            )),
-        }
-    }
-    let mut unplaced = Vec::new();
-    for (i, header) in headers.iter().enumerate() {
-        if chosen[i].is_none() {
-            chosen[i] = recognise(header, config);
-            if chosen[i].is_none() {
-                unplaced.push(header.clone());
-            }
-        }
-    }
-    for header in &unplaced {
-        problems.push(format!(
-            "{file}:1: column \"{header}\" is not a field revmentor knows: map it with --map '{header}=FIELD' (fields: {}) or skip it with --ignore-column '{header}'",
-            valid_fields(config)
-        ));
-    }
-    for (i, field) in chosen.iter().enumerate() {
-        let Some(field) = field else { continue };
-        if *field == Field::Ignore {
-            continue;
-        }
-        if let Some(j) = chosen[..i].iter().position(|f| f.as_ref() == Some(field)) {
-            problems.push(format!(
-                "{file}:1: columns \"{}\" and \"{}\" both look like the {} field: --map one of them to another field or --ignore-column it",
-                headers[j],
-                headers[i],
-                field_name(*field, config)
-            ));
-        }
-    }
-    let fields: Vec<Field> = chosen
-        .into_iter()
-        .map(|f| f.unwrap_or(Field::Ignore))
-        .collect();
+    let (fields, mut problems) = place_columns::<Field>(file, headers, config, maps, ignore);
     let has = |f: Field| fields.contains(&f);
     if !has(Field::Email) {
         problems.push(format!(

@@ -162,8 +162,25 @@ pub fn recognise(header: &str, config: &Config) -> Option<Column> {
     }
 }
 
-/// Place every header of a survey export. Every header that cannot be placed, and every question
-/// two columns claim, is reported at once.
+impl import::Target for Column {
+    const IGNORE: Self = Column::Ignore;
+    const NOUN: &'static str = "question";
+    const UNKNOWN: &'static str = "a question of this cohort";
+    fn name(self, config: &Config) -> String {
+        column_name(self, config)
+    }
+    fn parse(name: &str, config: &Config) -> Option<Self> {
+        parse_column(name, config)
+    }
+    fn recognise(header: &str, config: &Config) -> Option<Self> {
+        recognise(header, config)
+    }
+    fn valid(config: &Config) -> String {
+        valid_columns(config)
+    }
+}
+
+/// Place every header of a survey export; the respondent's email must be among them.
 pub fn map_columns(
     file: &str,
     headers: &[String],
@@ -171,64 +188,8 @@ pub fn map_columns(
     maps: &[(String, String)],
     ignore: &[String],
 ) -> Result<Vec<Column>, Vec<String>> {
-    let mut problems = Vec::new();
-    let find = |h: &str| {
-        headers
-            .iter()
-            .position(|x| x.trim().eq_ignore_ascii_case(h.trim()))
-    };
-    let mut chosen: Vec<Option<Column>> = vec![None; headers.len()];
-    for (header, name) in maps {
-        match (find(header), parse_column(name, config)) {
-            (None, _) => problems.push(format!(
-                "{file}: --map names column \"{header}\", which is not in the header (columns: {})",
-                headers.join(", ")
-            )),
-            (_, None) => problems.push(format!(
-                "--map '{header}={name}': \"{name}\" is not a question of this cohort; valid: {}",
-                valid_columns(config)
-            )),
-            (Some(i), Some(c)) => chosen[i] = Some(c),
-        }
-    }
-    for header in ignore {
-        match find(header) {
-            Some(i) => chosen[i] = Some(Column::Ignore),
-            None => problems.push(format!(
-                "{file}: --ignore-column names \"{header}\", which is not in the header (columns: {})",
-                headers.join(", ")
-            )),
-        }
-    }
-    for (i, header) in headers.iter().enumerate() {
-        if chosen[i].is_none() {
-            chosen[i] = recognise(header, config);
-            if chosen[i].is_none() {
-                problems.push(format!(
-                    "{file}:1: column \"{header}\" is not a question of this cohort: map it with --map '{header}=QUESTION' (valid: {}) or skip it with --ignore-column '{header}'",
-                    valid_columns(config)
-                ));
-            }
-        }
-    }
-    for (i, column) in chosen.iter().enumerate() {
-        let Some(column) = column else { continue };
-        if *column == Column::Ignore {
-            continue;
-        }
-        if let Some(j) = chosen[..i].iter().position(|c| c.as_ref() == Some(column)) {
-            problems.push(format!(
-                "{file}:1: columns \"{}\" and \"{}\" both look like {}: --map one of them to another question or --ignore-column it",
-                headers[j],
-                headers[i],
-                column_name(*column, config)
-            ));
-        }
-    }
-    let columns: Vec<Column> = chosen
-        .into_iter()
-        .map(|c| c.unwrap_or(Column::Ignore))
-        .collect();
+    let (columns, mut problems) =
+        import::place_columns::<Column>(file, headers, config, maps, ignore);
     if !columns.contains(&Column::Email) {
         problems.push(format!(
             "{file}:1: no column holds the respondent's email address (forms call it \"Email address\"): --map 'HEADER=email'"
