@@ -49,24 +49,13 @@ fn list(text: &str) -> Vec<String> {
 
 impl Record for Participant {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
-        let role = Role::parse(c.get("role")).ok_or_else(|| {
-            c.error(
-                "role",
-                format!(
-                    "\"{}\" is not a role (expected mentor or mentee)",
-                    c.get("role")
-                ),
-            )
-        })?;
-        let status = Status::parse(c.get("status")).ok_or_else(|| {
-            c.error(
-                "status",
-                format!(
-                    "\"{}\" is not a status (expected active, ineligible, withdrawn or erased)",
-                    c.get("status")
-                ),
-            )
-        })?;
+        let role = c.word("role", Role::parse, "a role", "mentor or mentee")?;
+        let status = c.word(
+            "status",
+            Status::parse,
+            "a status",
+            "active, ineligible, withdrawn or erased",
+        )?;
         let erased = status == Status::Erased;
         let email = normalise_email(c.get("email"));
         if !erased && !is_email(&email) {
@@ -138,15 +127,12 @@ impl Record for Traits {
 
 impl Record for Briefing {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
-        let audience = Audience::parse(c.get("audience")).ok_or_else(|| {
-            c.error(
-                "audience",
-                format!(
-                    "\"{}\" is not an audience (expected mentors, mentees or all)",
-                    c.get("audience")
-                ),
-            )
-        })?;
+        let audience = c.word(
+            "audience",
+            Audience::parse,
+            "an audience",
+            "mentors, mentees or all",
+        )?;
         let hours = match c.get("hours") {
             "" => 0.0,
             h => h
@@ -160,15 +146,12 @@ impl Record for Briefing {
                     )
                 })?,
         };
-        let kind = SessionKind::parse(c.get("kind")).ok_or_else(|| {
-            c.error(
-                "kind",
-                format!(
-                    "\"{}\" is not a kind of session (expected briefing or evaluation)",
-                    c.get("kind")
-                ),
-            )
-        })?;
+        let kind = c.word(
+            "kind",
+            SessionKind::parse,
+            "a kind of session",
+            "briefing or evaluation",
+        )?;
         Ok(Briefing {
             id: c.id("id")?.to_string(),
             date: c.required_date("date")?,
@@ -206,15 +189,12 @@ impl Record for Attendance {
 
 impl Record for Pair {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
-        let status = PairStatus::parse(c.get("status")).ok_or_else(|| {
-            c.error(
-                "status",
-                format!(
-                    "\"{}\" is not a pair status (expected proposed, confirmed or ended)",
-                    c.get("status")
-                ),
-            )
-        })?;
+        let status = c.word(
+            "status",
+            PairStatus::parse,
+            "a pair status",
+            "proposed, confirmed or ended",
+        )?;
         let score = match c.get("score") {
             "" => 0.0,
             s => s
@@ -253,15 +233,12 @@ impl Record for Pair {
 
 impl Record for Meeting {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
-        let status = MeetingStatus::parse(c.get("status")).ok_or_else(|| {
-            c.error(
-                "status",
-                format!(
-                    "\"{}\" is not a meeting status (expected planned, held or cancelled)",
-                    c.get("status")
-                ),
-            )
-        })?;
+        let status = c.word(
+            "status",
+            MeetingStatus::parse,
+            "a meeting status",
+            "planned, held or cancelled",
+        )?;
         let number = c.required("number")?.parse::<u32>().map_err(|_| {
             c.error(
                 "number",
@@ -311,15 +288,7 @@ impl Record for Meeting {
 
 impl Record for Response {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
-        let phase = Phase::parse(c.get("phase")).ok_or_else(|| {
-            c.error(
-                "phase",
-                format!(
-                    "\"{}\" is not a survey phase (expected baseline or final)",
-                    c.get("phase")
-                ),
-            )
-        })?;
+        let phase = c.word("phase", Phase::parse, "a survey phase", "baseline or final")?;
         let question = c.required("question")?.to_string();
         let answer = c.get("answer").to_string();
         if question != QUOTE && !answer.parse::<u32>().is_ok_and(|a| a >= 1) {

@@ -46,6 +46,24 @@ impl<'a> Cells<'a> {
         )
     }
 
+    /// A cell holding one of a few words: `parse` reads it; otherwise the error says it is not
+    /// `what` and lists `expected`.
+    pub fn word<T>(
+        &self,
+        column: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        what: &str,
+        expected: &str,
+    ) -> Result<T, CsvError> {
+        let v = self.get(column);
+        parse(v).ok_or_else(|| {
+            self.error(
+                column,
+                format!("\"{v}\" is not {what} (expected {expected})"),
+            )
+        })
+    }
+
     /// A required cell, or an error saying it is empty.
     pub fn required(&self, column: &str) -> Result<&'a str, CsvError> {
         let v = self.get(column);
