@@ -113,7 +113,11 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
             .table()
         );
         let ok = dialoguer::Confirm::new()
-            .with_prompt(format!("Confirm these {proposed} pairs?"))
+            .with_prompt(if proposed == 1 {
+                "Confirm this pair?".to_string()
+            } else {
+                format!("Confirm these {proposed} pairs?")
+            })
             .default(false)
             .interact()?;
         if !ok {

@@ -10,6 +10,7 @@ mod help;
 mod matching;
 mod meetings;
 mod pilot;
+mod prompts;
 mod rules;
 mod status;
 mod trust;
