@@ -9,8 +9,8 @@ use crate::harness::{TODAY, Workdir};
 
 /// Run `revmentor ARGS` on a terminal, typing `keys`; `None` when no terminal can be had here.
 fn on_a_terminal(w: &Workdir, args: &str, keys: &[u8]) -> Option<String> {
-    let usable = Command::new("script")
-        .args(["-qec", "true", "/dev/null"])
+    let usable = Command::new("timeout")
+        .args(["10", "script", "-qec", "true", "/dev/null"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -22,8 +22,9 @@ fn on_a_terminal(w: &Workdir, args: &str, keys: &[u8]) -> Option<String> {
     }
     let bin = assert_cmd::cargo::cargo_bin("revmentor");
     let line = format!("{} --root {} {args}", bin.display(), w.root().display());
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
+    // `timeout` bounds a prompt that never got its keys, so a test can never hang CI.
+    let mut child = Command::new("timeout")
+        .args(["60", "script", "-qec", &line, "/dev/null"])
         .env("REVMENTOR_TODAY", TODAY)
         .env_remove("REVMENTOR_ROOT")
         .stdin(Stdio::piped())
