@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         today: ctx.today,
     };
     let outcome = enrolment::enrol(&mut cohort, &applicants, options)
-        .map_err(|problems| problems_error(&problems, &source))?;
+        .map_err(|problems| super::problems_error(&problems, &source))?;
     if !args.dry_run {
         cohort.save(&lock)?;
     }
@@ -110,20 +110,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         args.from.is_some(),
         args.format,
     ))
-}
-
-/// One error listing every problem, saying nothing was written.
-pub fn problems_error(problems: &[String], source: &str) -> anyhow::Error {
-    let n = problems.len();
-    let list = problems
-        .iter()
-        .map(|p| format!("  {p}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    anyhow!(
-        "{n} problem{} in {source}; nothing was written:\n{list}",
-        if n == 1 { "" } else { "s" }
-    )
 }
 
 fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec<Applicant>> {
@@ -137,9 +123,9 @@ fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec
         .collect::<Result<Vec<_>, _>>()
         .map_err(crate::UsageError)?;
     let mapping = import::map_headers(&file, &sheet.headers, &cohort.config, &maps, &args.ignore)
-        .map_err(|p| problems_error(&p, &file))?;
+        .map_err(|p| super::problems_error(&p, &file))?;
     import::read_rows(&file, &sheet, &mapping, args.role, &cohort.config)
-        .map_err(|p| problems_error(&p, &file))
+        .map_err(|p| super::problems_error(&p, &file))
 }
 
 fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {

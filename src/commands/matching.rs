@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
     let proposal = matching::propose(&cohort, &request)
-        .map_err(|p| super::enrol::problems_error(&p, "the match request"))?;
+        .map_err(|p| super::problems_error(&p, "the match request"))?;
     if !args.dry_run {
         cohort.pairs.retain(|p| p.status != PairStatus::Proposed);
         for pair in proposal

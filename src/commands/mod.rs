@@ -15,7 +15,7 @@ pub mod withdraw;
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
 
 use crate::cli::{Cli, Command};
@@ -42,7 +42,7 @@ impl Ctx {
 pub fn today() -> Result<NaiveDate> {
     match std::env::var("REVMENTOR_TODAY") {
         Ok(text) if !text.trim().is_empty() => {
-            crate::model::parse_date(&text).map_err(|e| anyhow::anyhow!("REVMENTOR_TODAY: {e}"))
+            crate::model::parse_date(&text).map_err(|e| anyhow!("REVMENTOR_TODAY: {e}"))
         }
         _ => Ok(chrono::Local::now().date_naive()),
     }
@@ -54,6 +54,20 @@ pub fn emit(text: &str) -> Result<()> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .context("cannot write to standard output")
+}
+
+/// One error listing every problem, saying nothing was written.
+pub fn problems_error(problems: &[String], source: &str) -> anyhow::Error {
+    let n = problems.len();
+    let list = problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    anyhow!(
+        "{n} problem{} in {source}; nothing was written:\n{list}",
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 pub fn run(cli: Cli) -> Result<()> {

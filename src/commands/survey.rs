@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Result, anyhow};
 
 use super::Ctx;
-use super::enrol::problems_error;
+use super::problems_error;
 use crate::model::Phase;
 use crate::survey::{self, Column};
 
