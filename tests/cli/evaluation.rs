@@ -96,20 +96,7 @@ fn date(s: &str) -> NaiveDate {
 /// The fixture the summary tests use: briefed, paired, meeting, surveyed at both ends.
 fn fixture() -> Workdir {
     let w = enrolled();
-    w.run(&[
-        "brief",
-        "c",
-        "add",
-        "--date",
-        "2020-01-02",
-        "--audience",
-        "all",
-    ])
-    .ok();
-    let ids: Vec<String> = (1..=12).map(|i| format!("p{i:03}")).collect();
-    let mut args = vec!["brief", "c", "attend", "b1"];
-    args.extend(ids.iter().map(String::as_str));
-    w.run(&args).ok();
+    w.brief_everyone();
     // The group evaluation session: every mentor and two mentees came.
     w.run_on(
         "2020-07-20",

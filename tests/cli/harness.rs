@@ -199,6 +199,37 @@ impl Workdir {
         self
     }
 
+    /// Turn off the briefing gate (`require_briefing = false`), for tests about what comes after.
+    pub fn without_briefing_gate(&self) {
+        let toml = self
+            .cohort_file("c", "cohort.toml")
+            .replace("require_briefing = true", "require_briefing = false");
+        self.write_cohort_file("c", "cohort.toml", toml);
+    }
+
+    /// Add a briefing for all on 2020-01-02 (`b1`) and record everyone enrolled so far as there.
+    pub fn brief_everyone(&self) {
+        self.run(&[
+            "brief",
+            "c",
+            "add",
+            "--date",
+            "2020-01-02",
+            "--audience",
+            "all",
+        ])
+        .ok();
+        let ids: Vec<String> = self
+            .cohort_file("c", "participants.csv")
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or_default().to_string())
+            .collect();
+        let mut args = vec!["brief", "c", "attend", "b1"];
+        args.extend(ids.iter().map(String::as_str));
+        self.run(&args).ok();
+    }
+
     /// Enrol one person from flags; returns the new id.
     pub fn enrol(&self, role: &str, name: &str, email: &str, extra: &[&str]) -> String {
         let mut args = vec![

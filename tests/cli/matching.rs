@@ -24,30 +24,8 @@ fn cohort(people: &[(&str, &str, &str, &str, &str, &str)]) -> Workdir {
             ],
         );
     }
-    brief_everyone(&w);
+    w.brief_everyone();
     w
-}
-
-fn brief_everyone(w: &Workdir) {
-    w.run(&[
-        "brief",
-        "c",
-        "add",
-        "--date",
-        "2020-01-02",
-        "--audience",
-        "all",
-    ])
-    .ok();
-    let ids: Vec<String> = w
-        .cohort_file("c", "participants.csv")
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').next().unwrap_or_default().to_string())
-        .collect();
-    let mut args = vec!["brief", "c", "attend", "b1"];
-    args.extend(ids.iter().map(String::as_str));
-    w.run(&args).ok();
 }
 
 fn proposal(w: &Workdir, extra: &[&str]) -> serde_json::Value {
@@ -153,7 +131,7 @@ fn never_proposes_a_forbidden_pair_and_says_why_someone_is_left_out() {
         "kim@x.example",
         &["--department", "Arts", "--conflict", "boss@x.example"],
     );
-    brief_everyone(&w);
+    w.brief_everyone();
     // Boss: Lee and Pat are in his management line, Kim declared a conflict, Sam is allowed.
     // Dean: Lee and Pat report to him, Sam shares his department, Kim is allowed.
     let v = proposal(&w, &[]);
@@ -205,7 +183,7 @@ fn unbriefed_and_ineligible_people_are_left_out_with_the_reason() {
         text.contains("ineligible: does not meet: commitment"),
         "{text}"
     );
-    brief_everyone(&w);
+    w.brief_everyone();
     assert_eq!(pairs(&proposal(&w, &[])), vec![pair("p001", "p002")]);
 }
 

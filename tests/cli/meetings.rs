@@ -22,10 +22,7 @@ fn confirmed(n: usize) -> Workdir {
             &["--department", &format!("Lab {i}")],
         );
     }
-    let toml = w
-        .cohort_file("c", "cohort.toml")
-        .replace("require_briefing = true", "require_briefing = false");
-    w.write_cohort_file("c", "cohort.toml", toml);
+    w.without_briefing_gate();
     w.run(&["match", "c"]).ok();
     w.run(&["match", "c", "--confirm", "--yes"]).ok();
     w

@@ -69,10 +69,7 @@ fn interactive_enrolment_prompts_validates_and_enrols() {
 fn match_confirm_asks_on_a_terminal() {
     let w = Workdir::new();
     w.cohort();
-    let toml = w
-        .cohort_file("c", "cohort.toml")
-        .replace("require_briefing = true", "require_briefing = false");
-    w.write_cohort_file("c", "cohort.toml", toml);
+    w.without_briefing_gate();
     w.enrol(
         "mentee",
         "Lead",

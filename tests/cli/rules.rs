@@ -117,10 +117,7 @@ fn ineligible_mentors_are_never_matched() {
         "lead2@x.example",
         &["--department", "Exec 2"],
     );
-    let toml = w
-        .cohort_file("c", "cohort.toml")
-        .replace("require_briefing = true", "require_briefing = false");
-    w.write_cohort_file("c", "cohort.toml", toml);
+    w.without_briefing_gate();
     let v: serde_json::Value = serde_json::from_str(
         &w.run(&["match", "c", "--dry-run", "--format", "json"])
             .ok()

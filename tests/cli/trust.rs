@@ -26,10 +26,7 @@ const ENROL_BO: &[&str] = &[
 fn small_cohort() -> Workdir {
     let w = Workdir::new();
     w.cohort();
-    let toml = w
-        .cohort_file("c", "cohort.toml")
-        .replace("require_briefing = true", "require_briefing = false");
-    w.write_cohort_file("c", "cohort.toml", toml);
+    w.without_briefing_gate();
     for (role, name, dept, gender) in [
         ("mentee", "Lead One", "Exec", "Man"),
         ("mentee", "Lead Two", "Finance", "Woman"),
