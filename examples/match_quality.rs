@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         eprintln!("usage: match_quality ROOT COHORT");
         return ExitCode::from(2);
     };
-    let cohort = match Store::new(root).open_with_characteristics(name) {
+    let cohort = match Store::new(root).open(name, revmentor::cohort::Load::ALL) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::cohort::Cohort;
 use crate::model::{Briefing, MeetingStatus, PairStatus, Role, SessionKind, Status};
-use crate::store::Cohort;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -4,13 +4,13 @@
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
+use crate::cohort::Cohort;
+use crate::cohort::config::{Criterion, YesNo};
 use crate::import::Applicant;
 use crate::model::{
     MeetingStatus, PairStatus, Participant, Role, Status, Traits, format_id, is_email,
     normalise_email,
 };
-use crate::store::Cohort;
-use crate::store::config::{Criterion, YesNo};
 
 /// How an enrolment is applied.
 #[derive(Debug, Clone, Copy)]
@@ -140,7 +140,9 @@ pub fn enrol(
         let existing = by_email.get(&a.email).copied();
         match existing {
             Some(row) if options.update => {
-                let before = staged.participants.rows[row].value.clone();
+                let Some(before) = staged.participants.get(row).cloned() else {
+                    continue;
+                };
                 let id = before.id.clone();
                 if let Some(role) = a.role
                     && role != before.role
@@ -151,7 +153,9 @@ pub fn enrol(
                     ));
                     continue;
                 }
-                let p = &mut staged.participants.rows[row].value;
+                let Some(p) = staged.participants.get_mut(row) else {
+                    continue;
+                };
                 set(&mut p.name, &a.name);
                 set(&mut p.department, &a.department);
                 set(&mut p.grade, &a.grade);
@@ -206,7 +210,9 @@ pub fn enrol(
                             staged.traits.len() - 1
                         }
                     };
-                    let t = &mut staged.traits.rows[row].value;
+                    let Some(t) = staged.traits.get_mut(row) else {
+                        continue;
+                    };
                     for (i, v) in a.traits.iter().enumerate() {
                         if let Some(v) = v
                             && t.values.get(i) != Some(v)
@@ -223,7 +229,9 @@ pub fn enrol(
                 }
             }
             Some(row) => {
-                let p = &staged.participants.rows[row];
+                let Some(p) = staged.participants.get(row) else {
+                    continue;
+                };
                 problems.push(format!(
                     "{}: {} is already enrolled as {} ({}): pass --update to update them from this file",
                     a.origin, a.email, p.id, p.name
@@ -250,8 +258,19 @@ pub fn enrol(
                         continue;
                     }
                 }
-                let id = format_id(next);
-                next += 1;
+                let Some(n) = next else {
+                    problems.push(format!(
+                        "{}: cohort {} has used every participant id up to p{}: no one more can be enrolled",
+                        a.origin,
+                        staged.name,
+                        crate::model::MAX_ID_NUMBER
+                    ));
+                    break;
+                };
+                let id = format_id(n);
+                next = n
+                    .checked_add(1)
+                    .filter(|&n| n <= crate::model::MAX_ID_NUMBER);
                 let status = if reason.is_empty() {
                     Status::Active
                 } else {

@@ -27,12 +27,12 @@ use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
+use crate::cohort::Cohort;
+use crate::cohort::config::{Cadence, Question};
 use crate::model::{
     Attendance, Briefing, Meeting, MeetingStatus, Pair, PairStatus, Participant, Phase, Response,
     Role, SessionKind, Status,
 };
-use crate::store::Cohort;
-use crate::store::config::{Cadence, Question};
 
 /// Everything the summary is computed from: no characteristics, by construction.
 #[derive(Debug, Clone)]
@@ -555,7 +555,7 @@ fn sessions(input: &Inputs) -> Grid {
             "{} {kind} for {}, {} h",
             s.date,
             s.audience.as_str(),
-            crate::store::records::format_number(s.hours)
+            crate::model::format_number(s.hours)
         ));
     }
     Grid::build(

@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
+use crate::cohort::Cohort;
 use crate::model::{Meeting, MeetingStatus};
-use crate::store::Cohort;
 
 /// Midnight UTC of a day (for DTSTAMP, pinned to "today" so exports are reproducible).
 fn midnight(day: NaiveDate) -> DateTime<Utc> {

@@ -1,10 +1,10 @@
 //! Spreadsheet and form exports: place each header on a field (form shapes recognised, `--map` for
 //! the rest), then read every row into an [`Applicant`], collecting every problem in one pass.
 
+use crate::cohort::Config;
+use crate::cohort::config::YesNo;
+use crate::csvio::Sheet;
 use crate::model::{Role, is_email, normalise_email};
-use crate::store::Config;
-use crate::store::config::YesNo;
-use crate::store::csvio::Sheet;
 
 /// What a column of an import holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,13 @@
 //!
 //! The binary (`src/main.rs`) parses the command line with [`cli`] and calls [`commands::run`].
 //! Domain modules are pure: they take values (and "today") and return values. Only [`store`]
-//! touches cohort files.
+//! touches cohort files; only [`out`] prints.
 
 pub mod assign;
 pub mod cli;
+pub mod cohort;
 pub mod commands;
+pub mod csvio;
 pub mod dashboard;
 pub mod enrolment;
 pub mod evaluation;
@@ -16,11 +18,14 @@ pub mod import;
 pub mod matching;
 pub mod meetings;
 pub mod model;
+pub mod out;
+pub mod problems;
 pub mod render;
 pub mod report;
 pub mod schedule;
 pub mod store;
 pub mod survey;
+pub mod text;
 
 /// A mistake in how the command was called (exit status 2), as opposed to a failure (exit 1).
 #[derive(Debug, thiserror::Error)]

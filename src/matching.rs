@@ -4,10 +4,10 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::assign;
+use crate::cohort::Cohort;
+use crate::cohort::config::SameDepartment;
 use crate::dashboard;
 use crate::model::{PairStatus, Participant, Role, Status, is_known};
-use crate::store::Cohort;
-use crate::store::config::SameDepartment;
 
 /// Scores are kept as integers: weights in hundredths, so sums are exact and ties exact.
 const SCALE: f64 = 100.0;

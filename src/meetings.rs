@@ -5,10 +5,10 @@ use chrono::{Days, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+use crate::cohort::Cohort;
+use crate::cohort::Entry;
 use crate::model::{Meeting, MeetingStatus, PairStatus};
 use crate::schedule::{self, PairPlan};
-use crate::store::Cohort;
-use crate::store::table::Entry;
 
 /// A confirmed pair, by ids, and the day its cadence starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +152,7 @@ pub fn replan(
         .collect();
     let last_row_of: FxHashMap<usize, usize> = cohort
         .meetings
-        .rows
+        .entries()
         .iter()
         .enumerate()
         .filter_map(|(r, m)| {
@@ -161,7 +161,7 @@ pub fn replan(
                 .map(|&i| (i, r))
         })
         .collect();
-    let old = std::mem::take(&mut cohort.meetings.rows);
+    let old = std::mem::take(cohort.meetings.entries_mut());
     let mut rows = Vec::with_capacity(old.len());
     let mut appended: FxHashSet<usize> = FxHashSet::default();
     let push_new = |i: usize,
@@ -224,7 +224,7 @@ pub fn replan(
             push_new(i, &mut new_rows, &mut rows, &mut outcome);
         }
     }
-    cohort.meetings.rows = rows;
+    *cohort.meetings.entries_mut() = rows;
     Ok(outcome)
 }
 
@@ -379,7 +379,9 @@ pub fn log(
                 pair.mentee, pair.mentor, cohort.name
             )
         })?;
-    let m = &mut cohort.meetings.rows[row].value;
+    let Some(m) = cohort.meetings.get_mut(row) else {
+        return Err("the meeting to record has gone".to_string());
+    };
     let number = m.number;
     match happened {
         Happened::Held {

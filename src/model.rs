@@ -198,7 +198,65 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
-/// Parse an ISO date, saying what is wrong with anything else.
+/// How dates that are not ISO are read: refused (the rule everywhere), or, while repairing a file a
+/// spreadsheet saved with local dates, read as day/month/year or month/day/year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    /// Only `YYYY-MM-DD`.
+    #[default]
+    Iso,
+    /// `30/11/2026`, `30-11-2026`, `30.11.2026` as day, month, year.
+    Dmy,
+    /// `11/30/2026` as month, day, year.
+    Mdy,
+}
+
+/// The day-month and month-day readings of a date a spreadsheet wrote in a local form
+/// (`30/11/2026`, `3.4.2020`, with an optional ` 00:00` time), when it is one.
+fn local_readings(t: &str) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let t = t
+        .strip_suffix(" 00:00:00")
+        .or_else(|| t.strip_suffix(" 00:00"))
+        .unwrap_or(t);
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    let [a, b, y] = parts[..] else {
+        return None;
+    };
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit())
+    };
+    if !(digits(a, 1..=2) && digits(b, 1..=2) && digits(y, 4..=4)) {
+        return None;
+    }
+    let (a, b, y) = (a.parse().ok()?, b.parse().ok()?, y.parse().ok()?);
+    Some((
+        NaiveDate::from_ymd_opt(y, b, a),
+        NaiveDate::from_ymd_opt(y, a, b),
+    ))
+}
+
+/// Read a date: ISO `YYYY-MM-DD`, or in `order` when repairing local dates.
+pub fn parse_date_in(text: &str, order: DateOrder) -> Result<NaiveDate, String> {
+    match (parse_date(text), order) {
+        (Ok(d), _) => Ok(d),
+        (Err(e), DateOrder::Iso) => Err(e),
+        (Err(e), DateOrder::Dmy | DateOrder::Mdy) => {
+            let t = text.trim();
+            if let Ok(d) = NaiveDate::parse_from_str(t, "%Y/%m/%d") {
+                return Ok(d);
+            }
+            match (local_readings(t), order) {
+                (Some((Some(d), _)), DateOrder::Dmy) | (Some((_, Some(d))), DateOrder::Mdy) => {
+                    Ok(d)
+                }
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+/// Parse an ISO date, saying what is wrong with anything else: a local date with one possible
+/// reading is named with it, and "ambiguous" is said only of a date that has two.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     // Fast path for the only form the tool writes: YYYY-MM-DD.
@@ -206,33 +264,72 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
         if digits.iter().all(u8::is_ascii_digit) {
             let n = |s: &[u8]| s.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-            if let Some(d) =
-                NaiveDate::from_ymd_opt(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))
-            {
+            let year = i32::try_from(n(&digits[..4])).unwrap_or(0);
+            if let Some(d) = NaiveDate::from_ymd_opt(year, n(&digits[4..6]), n(&digits[6..])) {
                 return Ok(d);
             }
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        && t.len() == 10
-    {
-        return Ok(d);
-    }
-    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
-    if parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
-        if parts[0].len() == 4 {
             return Err(format!(
                 "\"{t}\" is not a day in the calendar (dates are YYYY-MM-DD)"
             ));
         }
-        return Err(format!(
-            "\"{t}\" is ambiguous (day/month or month/day?): write dates as YYYY-MM-DD, like 2020-04-03"
-        ));
+    }
+    if let Some(readings) = local_readings(t) {
+        return Err(match readings {
+            (Some(dmy), Some(mdy)) if dmy != mdy => format!(
+                "\"{t}\" is ambiguous: it is {dmy} read as day/month/year, {mdy} read as month/day/year; write dates as YYYY-MM-DD"
+            ),
+            (Some(d), _) => format!(
+                "\"{t}\" is not written YYYY-MM-DD: it can only be {d} (day/month/year); write {d}"
+            ),
+            (None, Some(d)) => format!(
+                "\"{t}\" is not written YYYY-MM-DD: it can only be {d} (month/day/year); write {d}"
+            ),
+            (None, None) => format!(
+                "\"{t}\" is not a day in the calendar: write dates as YYYY-MM-DD, like 2020-01-13"
+            ),
+        });
+    }
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    if parts.len() == 3
+        && parts[0].len() == 4
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return match NaiveDate::parse_from_str(t, "%Y/%m/%d")
+            .or_else(|_| NaiveDate::parse_from_str(t, "%Y.%m.%d"))
+            .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        {
+            Ok(d) => Err(format!("\"{t}\" is not written YYYY-MM-DD: write {d}")),
+            Err(_) => Err(format!(
+                "\"{t}\" is not a day in the calendar (dates are YYYY-MM-DD)"
+            )),
+        };
     }
     Err(format!(
         "\"{t}\" is not a date: write it as YYYY-MM-DD, like 2020-01-13"
     ))
 }
+
+/// Numbers as a person writes them: `3.5`, `2`, never `2.0000000001`.
+pub fn format_number(x: f64) -> String {
+    let rounded = (x * 1000.0).round() / 1000.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        let s = format!("{rounded:.3}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+/// The largest number a participant id may carry (`p99999999`): ids never wrap.
+pub const MAX_ID_NUMBER: u32 = 99_999_999;
+/// The highest score a pair may have in `matches.csv`.
+pub const MAX_SCORE: f64 = 10_000.0;
+/// A pair's one-to-ones are numbered 1 to this.
+pub const MAX_MEETING_NUMBER: u32 = 999;
+/// The longest a one-to-one may be recorded as lasting, in minutes (a working day).
+pub const MAX_MINUTES: u32 = 480;
+/// The largest survey scale (answers run from 1 to the scale).
+pub const MAX_SCALE: u32 = 10;
 
 /// Participant ids: `p` then digits (`p001`), so a spreadsheet can never turn one into a number.
 pub fn format_id(n: u32) -> String {
@@ -485,7 +582,25 @@ mod tests {
                 .expect_err("bad")
                 .contains("ambiguous")
         );
+        let e = parse_date("30/11/2026").expect_err("uk");
+        assert!(!e.contains("ambiguous") && e.contains("2026-11-30"), "{e}");
+        let e = parse_date("13/01/2021").expect_err("uk");
+        assert!(e.contains("2021-01-13") && e.contains("day/month"), "{e}");
+        assert!(
+            parse_date("05/05/2020")
+                .expect_err("same")
+                .contains("2020-05-05")
+        );
         assert!(parse_date("2020-1-3").is_err());
+        assert_eq!(
+            parse_date_in("03/04/2020", DateOrder::Dmy).ok(),
+            NaiveDate::from_ymd_opt(2020, 4, 3)
+        );
+        assert_eq!(
+            parse_date_in("03/04/2020 00:00", DateOrder::Mdy).ok(),
+            NaiveDate::from_ymd_opt(2020, 3, 4)
+        );
+        assert!(parse_date_in("31/02/2020", DateOrder::Dmy).is_err());
     }
 
     #[test]

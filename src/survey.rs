@@ -4,11 +4,11 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::cohort::config::{Question, RESERVED_SURVEY_FIELDS};
+use crate::cohort::{Cohort, Config};
+use crate::csvio::Sheet;
 use crate::import::{self, Field, normalise, similarity};
 use crate::model::{Participant, Phase, QUOTE, Response, Role, Status, normalise_email};
-use crate::store::config::{Question, RESERVED_SURVEY_FIELDS};
-use crate::store::csvio::Sheet;
-use crate::store::{Cohort, Config};
 
 /// What a column of a survey export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,10 +6,11 @@ use serde_json::json;
 
 use super::Ctx;
 use super::init::parse_date_arg;
+use crate::cohort::{File, Load};
 use crate::dashboard;
+use crate::model::format_number;
 use crate::model::{Attendance, Audience, Briefing, SessionKind, Status};
 use crate::render::{Format, Listing};
-use crate::store::records::format_number;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -77,7 +78,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     "--hours {hours}: give the session's length in hours, like 3.5"
                 ));
             }
-            let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+            let (mut cohort, change) = ctx
+                .store
+                .open_for_change(&args.cohort, Load::only(&[File::Briefings]))?;
             let next = cohort
                 .briefings
                 .iter()
@@ -100,11 +103,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 title,
                 kind,
             });
-            cohort.save(&lock)?;
-            super::emit(&format!("{id}\n"))
+            change.commit(&cohort)?;
+            crate::out::emit(&format!("{id}\n"))
         }
         Some(Action::Attend { briefing, who }) => {
-            let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+            let (mut cohort, change) = ctx.store.open_for_change(
+                &args.cohort,
+                Load::only(&[File::Participants, File::Briefings, File::Attendance]),
+            )?;
             let session = cohort
                 .briefings
                 .iter()
@@ -175,8 +181,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     added += 1;
                 }
             }
-            cohort.save(&lock)?;
-            super::emit(&format!(
+            change.commit(&cohort)?;
+            crate::out::emit(&format!(
                 "{}: {added} attendance{} recorded{}\n",
                 session.id,
                 if added == 1 { "" } else { "s" },
@@ -191,7 +197,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
-    let cohort = ctx.store.open(name)?;
+    let cohort = ctx.store.open(
+        name,
+        Load::only(&[File::Participants, File::Briefings, File::Attendance]),
+    )?;
     let mut sessions = Listing::new(&[
         "id", "date", "kind", "audience", "hours", "title", "attended",
     ]);
@@ -247,5 +256,5 @@ fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
             out
         }
     };
-    super::emit(&text)
+    crate::out::emit(&text)
 }

@@ -15,11 +15,11 @@ pub fn run(args: Args) -> Result<()> {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "revmentor", &mut out);
-    super::emit(&String::from_utf8_lossy(&out))
+    crate::out::emit(&String::from_utf8_lossy(&out))
 }
 
 pub fn man() -> Result<()> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    super::emit(&String::from_utf8_lossy(&out))
+    crate::out::emit(&String::from_utf8_lossy(&out))
 }

@@ -4,6 +4,8 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Ctx;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::meetings;
 use crate::render::{Format, Listing};
 
@@ -19,7 +21,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let cohort = ctx.store.open(&args.cohort)?;
+    let cohort = ctx.store.open(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Matches, File::Meetings]),
+    )?;
     let report = meetings::due(&cohort, ctx.today, args.within);
     let people = cohort.people();
     let name = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
@@ -118,5 +123,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             out
         }
     };
-    super::emit(&text)
+    crate::out::emit(&text)
 }

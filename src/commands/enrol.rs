@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use anyhow::{Result, anyhow};
 
 use super::Ctx;
+use crate::cohort::Cohort;
+use crate::cohort::config::YesNo;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::enrolment::{self, Options, Outcome};
 use crate::import::{self, Applicant};
 use crate::model::{Role, is_email, normalise_email};
 use crate::render::{Format, Listing};
-use crate::store::Cohort;
-use crate::store::config::YesNo;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("source").args(["from", "interactive", "name"]).multiple(false))]
@@ -75,7 +77,10 @@ fn parse_role(text: &str) -> Result<Role, String> {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Characteristics]),
+    )?;
     let source = args
         .from
         .as_ref()
@@ -101,9 +106,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let outcome = enrolment::enrol(&mut cohort, &applicants, options)
         .map_err(|problems| super::problems_error(&problems, &source))?;
     if !args.dry_run {
-        cohort.save(&lock)?;
+        change.commit(&cohort)?;
     }
-    super::emit(&report(
+    crate::out::emit(&report(
         &cohort,
         &outcome,
         args.dry_run,
@@ -115,7 +120,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec<Applicant>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let sheet = crate::store::csvio::parse(&file, &bytes)?;
+    let sheet = crate::csvio::parse(&file, &bytes)?;
     let maps = args
         .maps
         .iter()
@@ -311,10 +316,10 @@ fn report(
             out.push('\n');
         }
         for (id, reason) in &outcome.ineligible {
-            eprintln!("note: {id} {would}enrolled as ineligible: {reason}");
+            crate::out::note(&format!("{id} {would}enrolled as ineligible: {reason}"));
         }
         if outcome.forced > 0 {
-            eprintln!("note: recruitment is closed; enrolled anyway because of --force");
+            crate::out::note("recruitment is closed; enrolled anyway because of --force");
         }
         return out;
     }

@@ -4,7 +4,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::Ctx;
-use crate::store::config::{self, InitSettings};
+use crate::cohort::config::{self, InitSettings};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     });
     ctx.store.create(&args.cohort, &text)?;
     let dir = ctx.store.cohort_dir(&args.cohort)?;
-    super::emit(&format!(
+    crate::out::emit(&format!(
         "created cohort {} in {}\nnext: edit {}/cohort.toml if needed, then enrol people with `revmentor enrol {} --from FILE.csv`\n",
         args.cohort,
         dir.display(),

@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 
 use super::Ctx;
 use super::init::parse_date_arg;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::meetings::{self, Happened};
 
 #[derive(Debug, clap::Args)]
@@ -33,7 +35,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Matches, File::Meetings]),
+    )?;
     let happened = match (args.held, args.cancelled) {
         (Some(date), _) => Happened::Held {
             date,
@@ -49,8 +54,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let held = matches!(happened, Happened::Held { .. });
     let logged =
         meetings::log(&mut cohort, &args.who, happened, ctx.today).map_err(|e| anyhow!(e))?;
-    cohort.save(&lock)?;
-    super::emit(&format!(
+    change.commit(&cohort)?;
+    crate::out::emit(&format!(
         "meeting {} of {}-{} recorded as {}; {}\n",
         logged.number,
         logged.mentee,

@@ -4,10 +4,11 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Ctx;
+use crate::cohort::Cohort;
+use crate::cohort::{File, Load};
 use crate::matching::{self, Origin, Proposal, Request};
 use crate::model::{Pair, PairStatus};
 use crate::render::{Format, Listing};
-use crate::store::Cohort;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,7 +50,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         locks: args.locks.clone(),
         avoids: args.avoids.clone(),
     };
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(&args.cohort, Load::ALL)?;
     let proposal = matching::propose(&cohort, &request)
         .map_err(|p| super::problems_error(&p, "the match request"))?;
     if !args.dry_run {
@@ -71,13 +72,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 end_reason: String::new(),
             });
         }
-        cohort.save(&lock)?;
+        change.commit(&cohort)?;
     }
-    super::emit(&render(&cohort, &proposal, args.format, args.dry_run))
+    crate::out::emit(&render(&cohort, &proposal, args.format, args.dry_run))
 }
 
 fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Matches]),
+    )?;
     let proposed = cohort
         .pairs
         .iter()
@@ -94,23 +98,24 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
         if !ctx.can_prompt() {
             return crate::usage("match --confirm asks before confirming; in a script pass --yes");
         }
-        eprint!(
-            "{}",
-            pair_listing(
+        crate::out::stderr(
+            &pair_listing(
                 &cohort,
                 cohort
                     .pairs
                     .iter()
                     .filter(|p| p.status == PairStatus::Proposed)
-                    .map(|p| (
-                        p.mentee.as_str(),
-                        p.mentor.as_str(),
-                        p.score,
-                        p.reasons.as_str(),
-                        "proposed"
-                    ))
+                    .map(|p| {
+                        (
+                            p.mentee.as_str(),
+                            p.mentor.as_str(),
+                            p.score,
+                            p.reasons.as_str(),
+                            "proposed",
+                        )
+                    }),
             )
-            .table()
+            .table(),
         );
         let ok = dialoguer::Confirm::new()
             .with_prompt(if proposed == 1 {
@@ -121,7 +126,7 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
             .default(false)
             .interact()?;
         if !ok {
-            return super::emit("nothing confirmed\n");
+            return crate::out::emit("nothing confirmed\n");
         }
     }
     for p in cohort
@@ -132,8 +137,8 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
         p.status = PairStatus::Confirmed;
         p.confirmed_on = Some(ctx.today);
     }
-    cohort.save(&lock)?;
-    super::emit(&format!(
+    change.commit(&cohort)?;
+    crate::out::emit(&format!(
         "confirmed {proposed} pair{}; next: plan their one-to-ones with `revmentor schedule {}`\n",
         if proposed == 1 { "" } else { "s" },
         cohort.name
@@ -234,7 +239,7 @@ fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -
                 "{} of {} eligible mentees matched · total score {}\n",
                 proposal.mentees_matched,
                 proposal.mentees_eligible,
-                crate::store::records::format_number(proposal.total_score)
+                crate::model::format_number(proposal.total_score)
             ));
             if dry_run {
                 out.push_str("dry run: nothing written\n");

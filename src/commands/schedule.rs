@@ -8,10 +8,12 @@ use serde_json::json;
 
 use super::Ctx;
 use super::init::parse_date_arg;
+use crate::cohort::Cohort;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::meetings;
 use crate::model::MeetingStatus;
 use crate::render::{Format, Listing};
-use crate::store::Cohort;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,7 +37,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(path) = &args.ics {
         return write_ics(ctx, &args, path);
     }
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Matches, File::Meetings]),
+    )?;
     let pairs = meetings::confirmed_pairs(&cohort, args.from);
     if pairs.is_empty() {
         return Err(anyhow!(
@@ -45,7 +50,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ));
     }
     let done = meetings::replan(&mut cohort, &pairs, ctx.today).map_err(|e| anyhow!(e))?;
-    cohort.save(&lock)?;
+    change.commit(&cohort)?;
     let mut out = render(&cohort, args.format);
     if args.format == Format::Table {
         out.push_str(&format!(
@@ -66,7 +71,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             cohort.config.cohort.end
         ));
     }
-    super::emit(&out)
+    crate::out::emit(&out)
 }
 
 fn render(cohort: &Cohort, format: Format) -> String {
@@ -124,10 +129,13 @@ fn render(cohort: &Cohort, format: Format) -> String {
 }
 
 fn write_ics(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
-    let cohort = ctx.store.open(&args.cohort)?;
+    let cohort = ctx.store.open(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Matches, File::Meetings]),
+    )?;
     let only = match &args.pair {
         Some(who) => {
-            let p = cohort.resolve(who)?;
+            let p = cohort.resolve(who).map_err(|e| anyhow!(e))?;
             let id = p.id.clone();
             let pairs: Vec<_> = meetings::confirmed_pairs(&cohort, None)
                 .into_iter()
@@ -163,8 +171,8 @@ fn write_ics(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
                 .any(|k| k.mentee == m.mentee && k.mentor == m.mentor)
         })
     });
-    crate::store::fs::write_atomic(path, text.as_bytes())?;
-    super::emit(&format!(
+    ctx.store.write_output(path, text.as_bytes())?;
+    crate::out::emit(&format!(
         "wrote {planned} planned meetings to {}\n",
         path.display()
     ))

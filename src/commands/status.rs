@@ -4,6 +4,8 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Ctx;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::dashboard::{self, Dashboard};
 use crate::model::Role;
 use crate::render::{Format, Listing};
@@ -19,14 +21,14 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match &args.cohort {
         Some(name) => {
-            let cohort = ctx.store.open(name)?;
+            let cohort = ctx.store.open(name, Load::WITHOUT_CHARACTERISTICS)?;
             let d = dashboard::build(&cohort, ctx.today);
             let text = match args.format {
                 Format::Table => render_table(&d),
                 Format::Json => format!("{}\n", serde_json::to_string_pretty(&d)?),
                 Format::Csv => metrics(&d).csv(),
             };
-            super::emit(&text)
+            crate::out::emit(&text)
         }
         None => {
             let mut listing = Listing::new(&[
@@ -36,7 +38,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let mut broken = Vec::new();
             for name in &names {
                 // One unreadable cohort must not hide the others: list it, report it, fail at the end.
-                let cohort = match ctx.store.open(name) {
+                let cohort = match ctx.store.open(name, Load::WITHOUT_CHARACTERISTICS) {
                     Ok(cohort) => cohort,
                     Err(e) => {
                         listing.push(vec![
@@ -49,7 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                             json!(null),
                             json!(null),
                         ]);
-                        broken.push(format!("{name}: {e:#}"));
+                        broken.push(format!("{name}: cannot read cohort files: {e:#}"));
                         continue;
                     }
                 };
@@ -73,12 +75,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 ]);
             }
             if names.is_empty() && args.format == Format::Table {
-                return super::emit(&format!(
+                return crate::out::emit(&format!(
                     "no cohorts in {}: create one with `revmentor init NAME --start YYYY-MM-DD --end YYYY-MM-DD`\n",
-                    ctx.store.root.display()
+                    ctx.store.root().display()
                 ));
             }
-            super::emit(&listing.render(args.format))?;
+            crate::out::emit(&listing.render(args.format))?;
             if broken.is_empty() {
                 Ok(())
             } else {

@@ -6,6 +6,8 @@ use anyhow::{Result, anyhow};
 
 use super::Ctx;
 use super::problems_error;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::model::Phase;
 use crate::survey::{self, Column};
 
@@ -52,10 +54,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .map(|m| crate::import::parse_map(m))
         .collect::<Result<Vec<_>, _>>()
         .map_err(crate::UsageError)?;
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Responses]),
+    )?;
     let file = path.display().to_string();
     let bytes = std::fs::read(&path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let sheet = crate::store::csvio::parse(&file, &bytes)?;
+    let sheet = crate::csvio::parse(&file, &bytes)?;
     let columns = survey::map_columns(&file, &sheet.headers, &cohort.config, &maps, &ignore)
         .map_err(|p| problems_error(&p, &file))?;
     let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
@@ -69,7 +74,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     )
     .map_err(|p| problems_error(&p, &file))?;
     let done = survey::apply(&mut cohort, phase, respondents);
-    cohort.save(&lock)?;
+    change.commit(&cohort)?;
 
     let mut out = format!("{file}, {phase} survey:\n");
     for (header, column) in sheet.headers.iter().zip(&columns) {
@@ -110,7 +115,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             plural(done.other_role)
         ));
     }
-    super::emit(&out)
+    crate::out::emit(&out)
 }
 
 fn plural(n: usize) -> &'static str {

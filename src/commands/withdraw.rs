@@ -3,6 +3,8 @@
 use anyhow::{Result, anyhow};
 
 use super::Ctx;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::enrolment::{self, Withdrawal};
 
 #[derive(Debug, clap::Args)]
@@ -20,14 +22,14 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(&args.cohort, Load::ALL)?;
     let w = Withdrawal {
         reason: args.reason.unwrap_or_default().trim().to_string(),
         erase: args.erase,
         today: ctx.today,
     };
     let done = enrolment::withdraw(&mut cohort, &args.who, &w).map_err(|e| anyhow!(e))?;
-    cohort.save(&lock)?;
+    change.commit(&cohort)?;
     let mut out = format!(
         "{} {}\n",
         done.id,
@@ -55,5 +57,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             done.meetings_cancelled
         ));
     }
-    super::emit(&out)
+    crate::out::emit(&out)
 }

@@ -297,10 +297,14 @@ fn cohort_toml_is_read_strictly() {
         "cohort.toml",
         good.replace("min_weeks = 6", "min_weks = 6"),
     );
-    w.refuses(&args, 1, &["cohort.toml", "line", "min_weks"]);
+    w.refuses(
+        &args,
+        1,
+        &["cohort.toml:12:", "min_weks", "did you mean `min_weeks`"],
+    );
     let cut = good.find("start = ").expect("start") + 12;
     w.write_cohort_file("c", "cohort.toml", &good[..cut]);
-    w.refuses(&args, 1, &["cohort.toml", "line 6"]);
+    w.refuses(&args, 1, &["cohort.toml:6:"]);
     let cut = good.find("[cadence]").expect("cadence");
     w.write_cohort_file(
         "c",

@@ -1,6 +1,7 @@
-//! Strict CSV reading and deterministic CSV writing: a file is read whole or refused with its line.
+//! The CSV codec every part of the tool shares (the store, imports, surveys, listings): strict
+//! reading, where a file is read whole or refused with its line, and deterministic writing.
 
-use std::fmt;
+use crate::problems::Problem;
 
 /// One CSV file as text cells: its header row and its data rows, in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,40 +18,26 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row from cells read some other way (a workbook's sheet), found on `line`.
+    pub fn new(line: usize, cells: &[String]) -> Self {
+        Row {
+            line,
+            record: cells.iter().map(String::as_str).collect(),
+        }
+    }
+
     /// The cell in column `i` (empty past the end).
     pub fn cell(&self, i: usize) -> &str {
         self.record.get(i).unwrap_or("")
     }
 }
 
-/// Why a CSV file was refused. Always carries the line where that is known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
-}
+/// Why a CSV file was refused: a [`Problem`] naming the file and, where known, the line.
+pub type CsvError = Problem;
 
-impl fmt::Display for CsvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-impl std::error::Error for CsvError {}
-
-impl CsvError {
-    pub fn new(file: &str, line: Option<usize>, message: impl Into<String>) -> Self {
-        CsvError {
-            file: file.to_string(),
-            line,
-            message: message.into(),
-        }
-    }
-}
+/// Part of the message for a row with another number of cells than the header; reading can go on
+/// after one.
+pub const RAGGED: &str = "cells but the header has";
 
 const SAVE_AS_UTF8: &str =
     "save it from the spreadsheet as \"CSV UTF-8 (comma delimited)\" and try again";
@@ -84,7 +71,7 @@ impl Rows<'_> {
                     self.file,
                     Some(line),
                     format!(
-                        "this row has {} cells but the header has {}: every row needs one cell per column",
+                        "this row has {} {RAGGED} {}: every row needs one cell per column",
                         record.len(),
                         self.headers.len()
                     ),

@@ -1,17 +1,27 @@
-//! `cohort.toml`: the cohort's settings, read strictly (a misspelt key is an error with its line),
-//! and the commented template `init` writes.
+//! `cohort.toml`: the cohort's settings, read strictly (every misspelt key, wrong type and value
+//! out of range is reported at once, each with its line), and the commented template `init` writes.
 
 use std::collections::BTreeMap;
 
-use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
 use crate::model::{DEFAULT_CHARACTERISTICS, Role};
+use crate::problems::Problem;
+
+/// The longest cadence window, in weeks.
+pub const MAX_CADENCE_WEEKS: u32 = 52;
+/// The highest weight a field may have in `[matching.weights]`.
+pub const MAX_WEIGHT: f64 = 100.0;
+/// The most mentees one mentor may take.
+pub const MAX_CAPACITY: i64 = 100;
+/// The longest a one-to-one may be set to last, in minutes.
+pub const MAX_SESSION_MINUTES: u32 = 600;
+/// The largest `min_group` for disclosure control.
+pub const MAX_MIN_GROUP: u32 = 100;
 
 /// Every setting of a cohort, with the defaults a freshly written `cohort.toml` shows.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     pub cohort: CohortSettings,
     #[serde(default)]
@@ -29,7 +39,6 @@ pub struct Config {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CohortSettings {
     #[serde(default)]
     pub title: String,
@@ -44,7 +53,7 @@ pub struct CohortSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct Cadence {
     pub min_weeks: u32,
     pub max_weeks: u32,
@@ -64,7 +73,7 @@ impl Default for Cadence {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct Calendar {
     pub timezone: String,
     pub meeting_time: String,
@@ -82,7 +91,6 @@ impl Default for Calendar {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Closure {
     #[serde(deserialize_with = "toml_date")]
     pub from: NaiveDate,
@@ -100,7 +108,7 @@ pub enum SameDepartment {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct Matching {
     pub require_briefing: bool,
     pub same_department: SameDepartment,
@@ -120,7 +128,7 @@ impl Default for Matching {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct Privacy {
     pub min_group: u32,
 }
@@ -133,7 +141,6 @@ impl Default for Privacy {
 
 /// One requirement of the scheme a mentor's application must meet.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Criterion {
     pub id: String,
     pub question: String,
@@ -166,7 +173,7 @@ impl YesNo {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct Evaluation {
     pub topics: Vec<String>,
     pub question: Vec<Question>,
@@ -182,7 +189,6 @@ impl Default for Evaluation {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
     pub text: String,
@@ -312,100 +318,364 @@ fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     }
 }
 
+/// The 1-based line of a byte offset in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn problem(
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    message: impl Into<String>,
+) -> Problem {
+    Problem::new(
+        crate::cohort::CONFIG_FILE,
+        span.map(|s| line_of(text, s.start)),
+        message,
+    )
+}
+
+/// The field names of a struct, as serde sees them (for "did you mean" and "valid keys").
+fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Capture(Option<&'static [&'static str]>);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> Deserializer<'de> for &mut Capture {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut capture = Capture(None);
+    let _ = T::deserialize(&mut capture);
+    capture.0.unwrap_or(&[])
+}
+
+/// The closest of `options` to a misspelt `word`, if one is close.
+fn suggest<'a>(word: &str, options: &[&'a str]) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    options
+        .iter()
+        .map(|o| (distance(word, o), *o))
+        .filter(|(d, o)| *d <= 2.max(o.len() / 3))
+        .min()
+        .map(|(_, o)| o)
+}
+
+/// The span of the key at `path` (dot-separated, array indexes as numbers) under `value`.
+fn key_span(value: &toml::de::DeValue, path: &[&str]) -> Option<std::ops::Range<usize>> {
+    let (first, rest) = path.split_first()?;
+    match value {
+        toml::de::DeValue::Table(t) => {
+            let (key, v) = t.iter().find(|(k, _)| k.get_ref().as_ref() == *first)?;
+            if rest.is_empty() {
+                Some(key.span())
+            } else {
+                key_span(v.get_ref(), rest).or(Some(key.span()))
+            }
+        }
+        toml::de::DeValue::Array(a) => {
+            let i: usize = first.parse().ok()?;
+            let v = a.get(i)?;
+            if rest.is_empty() {
+                Some(v.span())
+            } else {
+                key_span(v.get_ref(), rest).or(Some(v.span()))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Deserialize one section, reporting its unknown keys (with a suggestion) and its type errors.
+fn section<'de, T: Deserialize<'de>>(
+    text: &str,
+    name: &str,
+    value: toml::Spanned<toml::de::DeValue<'de>>,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    let mut unknown = Vec::new();
+    let root = value.get_ref().clone();
+    let de = toml::de::ValueDeserializer::from(value);
+    let result: Result<T, _> =
+        serde_ignored::deserialize(de, |path| unknown.push(path.to_string()));
+    for path in unknown {
+        let parts: Vec<&str> = path.split('.').collect();
+        let key = parts.last().copied().unwrap_or_default();
+        let fields = fields_of::<T>();
+        let hint = match suggest(key, fields) {
+            Some(s) if parts.len() == 1 => format!("did you mean `{s}`?"),
+            _ if parts.len() == 1 && !fields.is_empty() => {
+                format!("valid settings: {}", fields.join(", "))
+            }
+            _ => "check its spelling against the template `init` writes".to_string(),
+        };
+        problems.push(problem(
+            text,
+            key_span(&root, &parts),
+            format!("[{name}] has no setting `{path}`: {hint}"),
+        ));
+    }
+    match result {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let message = e.message().trim_end().to_string();
+            let hint = if message.contains("expected a date") || message.contains("datetime") {
+                " (dates are TOML dates, written without quotes: start = 2020-01-13)"
+            } else {
+                ""
+            };
+            // The key of the line the error points at, so the message names the setting.
+            let key = e
+                .span()
+                .and_then(|span| text.lines().nth(line_of(text, span.start) - 1))
+                .and_then(|line| line.split_once('='))
+                .map(|(k, _)| k.trim())
+                .filter(|k| {
+                    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .map(|k| format!(" {k}:"))
+                .unwrap_or_default();
+            problems.push(problem(
+                text,
+                e.span(),
+                format!("[{name}]{key} {message}{hint}"),
+            ));
+            None
+        }
+    }
+}
+
 impl Config {
-    /// Parse and check `cohort.toml`. Errors carry the line and column (from the TOML parser) or the
-    /// setting's name, and say what would be valid.
-    pub fn parse(text: &str) -> Result<Config> {
-        let config: Config =
-            toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
-        config.check()?;
-        Ok(config)
+    /// Parse and check `cohort.toml`. Every problem is returned at once, each with its line where
+    /// there is one (from the TOML parser) or the setting's name, and what would be valid.
+    pub fn parse(text: &str) -> Result<Config, Vec<Problem>> {
+        let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            return Err(errors
+                .iter()
+                .map(|e| problem(text, e.span(), e.message().trim_end().to_string()))
+                .collect());
+        }
+        let mut problems = Vec::new();
+        let sections = fields_of::<Config>();
+        let mut config = Config {
+            cohort: CohortSettings {
+                title: String::new(),
+                start: NaiveDate::MIN,
+                end: NaiveDate::MIN,
+                recruiting: true,
+                characteristics: default_characteristics(),
+            },
+            cadence: Cadence::default(),
+            calendar: Calendar::default(),
+            matching: Matching::default(),
+            privacy: Privacy::default(),
+            eligibility: default_eligibility(),
+            evaluation: Evaluation::default(),
+        };
+        let mut has_cohort = false;
+        for (key, value) in doc.into_inner() {
+            let name = key.get_ref().to_string();
+            let p = &mut problems;
+            match name.as_str() {
+                "cohort" => {
+                    if let Some(v) = section(text, &name, value, p) {
+                        config.cohort = v;
+                        has_cohort = true;
+                    } else {
+                        has_cohort = true;
+                    }
+                }
+                "cadence" => config.cadence = section(text, &name, value, p).unwrap_or_default(),
+                "calendar" => config.calendar = section(text, &name, value, p).unwrap_or_default(),
+                "matching" => config.matching = section(text, &name, value, p).unwrap_or_default(),
+                "privacy" => config.privacy = section(text, &name, value, p).unwrap_or_default(),
+                "eligibility" => {
+                    config.eligibility =
+                        section(text, &name, value, p).unwrap_or_else(default_eligibility);
+                }
+                "evaluation" => {
+                    config.evaluation = section(text, &name, value, p).unwrap_or_default();
+                }
+                other => {
+                    let hint = match suggest(other, sections) {
+                        Some(s) => format!("did you mean [{s}]?"),
+                        None => format!("valid sections: {}", sections.join(", ")),
+                    };
+                    problems.push(problem(
+                        text,
+                        Some(key.span()),
+                        format!("there is no section [{other}]: {hint}"),
+                    ));
+                }
+            }
+        }
+        if !has_cohort {
+            problems.push(problem(
+                text,
+                None,
+                "there is no [cohort] section: it needs at least start and end dates (start = 2020-01-13)",
+            ));
+        }
+        if problems.is_empty() {
+            config.check(&mut problems);
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
     }
 
-    fn check(&self) -> Result<()> {
+    fn check(&self, problems: &mut Vec<Problem>) {
+        let mut bad = |message: String| problems.push(problem("", None, message));
         let c = &self.cohort;
         if c.end <= c.start {
-            return Err(anyhow!(
+            bad(format!(
                 "[cohort] end = {} is not after start = {}: the cohort must end after it starts",
-                c.end,
-                c.start
+                c.end, c.start
             ));
         }
-        check_cadence(self.cadence.min_weeks, self.cadence.max_weeks)
-            .map_err(|e| anyhow!("[cadence] {e}"))?;
-        if !(1..=crate::schedule::MAX_CADENCE_WEEKS).contains(&self.cadence.first_within_weeks) {
-            return Err(anyhow!(
-                "[cadence] first_within_weeks = {}: the first one-to-one falls within 1 to {} weeks of a pair's confirmation (default 2)",
+        for (what, value) in [("title", c.title.as_str())] {
+            if let Err(e) = crate::text::check(value, crate::text::Kind::Short) {
+                bad(format!("[cohort] {what} {e}"));
+            }
+        }
+        if let Err(e) = check_cadence(self.cadence.min_weeks, self.cadence.max_weeks) {
+            bad(format!("[cadence] {e}"));
+        }
+        if !(1..=MAX_CADENCE_WEEKS).contains(&self.cadence.first_within_weeks) {
+            bad(format!(
+                "[cadence] first_within_weeks = {}: the first one-to-one falls within 1 to {MAX_CADENCE_WEEKS} weeks of a pair's confirmation (default 2)",
                 self.cadence.first_within_weeks,
-                crate::schedule::MAX_CADENCE_WEEKS
             ));
         }
-        if self.cadence.session_minutes == 0 {
-            return Err(anyhow!(
-                "[cadence] session_minutes = 0: a one-to-one lasts at least a minute (the scheme says at most 60)"
+        if !(1..=MAX_SESSION_MINUTES).contains(&self.cadence.session_minutes) {
+            bad(format!(
+                "[cadence] session_minutes = {}: a one-to-one lasts 1 to {MAX_SESSION_MINUTES} minutes (the scheme says at most 60)",
+                self.cadence.session_minutes
             ));
         }
         for name in &c.characteristics {
             if !crate::model::is_identifier(name) {
-                return Err(anyhow!(
+                bad(format!(
                     "[cohort] characteristics: \"{name}\" is not a valid name: use lower-case letters, digits and _ (like sexual_orientation)"
                 ));
-            }
-            if crate::model::PARTICIPANT_FIELDS.contains(&name.as_str()) {
-                return Err(anyhow!(
+            } else if crate::model::PARTICIPANT_FIELDS.contains(&name.as_str()) {
+                bad(format!(
                     "[cohort] characteristics: \"{name}\" is a participant field, not a characteristic"
                 ));
             }
         }
         for (i, name) in c.characteristics.iter().enumerate() {
             if c.characteristics[..i].contains(name) {
-                return Err(anyhow!(
+                bad(format!(
                     "[cohort] characteristics: \"{name}\" is listed twice"
                 ));
             }
         }
-        if self.matching.mentor_capacity < 1 {
-            return Err(anyhow!(
-                "[matching] mentor_capacity = {}: each mentor takes at least 1 mentee",
+        if !(1..=MAX_CAPACITY).contains(&self.matching.mentor_capacity) {
+            bad(format!(
+                "[matching] mentor_capacity = {}: each mentor takes 1 to {MAX_CAPACITY} mentees",
                 self.matching.mentor_capacity
             ));
         }
         for (field, weight) in &self.matching.weights {
             if field != "department" && !c.characteristics.contains(field) {
-                return Err(anyhow!(
+                bad(format!(
                     "[matching.weights] {field}: not a known field; valid: department, {}",
                     c.characteristics.join(", ")
                 ));
             }
-            if !weight.is_finite() || *weight < 0.0 {
-                return Err(anyhow!(
-                    "[matching.weights] {field} = {weight}: a weight is a number of 0 or more"
+            if !weight.is_finite() || !(0.0..=MAX_WEIGHT).contains(weight) {
+                bad(format!(
+                    "[matching.weights] {field} = {weight}: a weight is a number from 0 to {MAX_WEIGHT}"
                 ));
             }
         }
         for closure in &self.calendar.closure {
             if closure.to < closure.from {
-                return Err(anyhow!(
+                bad(format!(
                     "[[calendar.closure]] from = {} to = {}: a closure ends on or after the day it starts",
-                    closure.from,
-                    closure.to
+                    closure.from, closure.to
                 ));
+            }
+            if let Err(e) = crate::text::check(&closure.reason, crate::text::Kind::Short) {
+                bad(format!("[[calendar.closure]] reason {e}"));
             }
         }
         if self.calendar.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(anyhow!(
+            bad(format!(
                 "[calendar] timezone = \"{}\": not a time zone name; use an IANA name like \"Europe/London\"",
                 self.calendar.timezone
             ));
         }
-        self.calendar.start_time()?;
-        self.evaluation.check()?;
-        if self.privacy.min_group < 1 {
-            return Err(anyhow!(
-                "[privacy] min_group = 0: use 1 or more (default 5)"
+        if let Err(e) = self.calendar.start_time() {
+            bad(e);
+        }
+        for criterion in &self.eligibility {
+            if let Err(e) = crate::text::check(&criterion.question, crate::text::Kind::Note) {
+                bad(format!(
+                    "[[eligibility]] id = \"{}\": question {e}",
+                    criterion.id
+                ));
+            }
+        }
+        for topic in &self.evaluation.topics {
+            if let Err(e) = crate::text::check(topic, crate::text::Kind::Short) {
+                bad(format!("[evaluation] topics: a topic {e}"));
+            }
+        }
+        self.evaluation.check(&mut bad);
+        if !(1..=MAX_MIN_GROUP).contains(&self.privacy.min_group) {
+            bad(format!(
+                "[privacy] min_group = {}: use 1 to {MAX_MIN_GROUP} (default 5)",
+                self.privacy.min_group
             ));
         }
-        Ok(())
     }
 }
 
@@ -414,49 +684,50 @@ pub const RESERVED_SURVEY_FIELDS: &[&str] = &["quote", "consent", "email", "igno
 
 impl Evaluation {
     /// Question ids are names (unique, not a reserved survey field), texts are given, scales 2 to 10.
-    fn check(&self) -> Result<()> {
+    fn check(&self, bad: &mut impl FnMut(String)) {
         for (i, q) in self.question.iter().enumerate() {
             let at = format!("[[evaluation.question]] id = \"{}\"", q.id);
             if !crate::model::is_identifier(&q.id) {
-                return Err(anyhow!(
+                bad(format!(
                     "{at}: not a valid id: use lower-case letters, digits and _ (like confidence_race)"
                 ));
             }
             if RESERVED_SURVEY_FIELDS.contains(&q.id.as_str()) {
-                return Err(anyhow!(
+                bad(format!(
                     "{at}: \"{}\" names a survey column of its own; choose another id",
                     q.id
                 ));
             }
             if self.question[..i].iter().any(|other| other.id == q.id) {
-                return Err(anyhow!("{at}: the id is used by two questions"));
+                bad(format!("{at}: the id is used by two questions"));
             }
             if q.text.trim().is_empty() {
-                return Err(anyhow!(
+                bad(format!(
                     "{at}: text is empty: write the question as the survey asks it"
                 ));
+            } else if let Err(e) = crate::text::check(&q.text, crate::text::Kind::Note) {
+                bad(format!("{at}: text {e}"));
             }
             if q.roles.is_empty() {
-                return Err(anyhow!(
+                bad(format!(
                     "{at}: roles is empty: use [\"mentor\"], [\"mentee\"] or both"
                 ));
             }
-            if !(2..=10).contains(&q.scale) {
-                return Err(anyhow!(
+            if !(2..=crate::model::MAX_SCALE).contains(&q.scale) {
+                bad(format!(
                     "{at}: scale = {}: answers run from 1 to the scale, which is 2 to 10 (5 for Likert labels)",
                     q.scale
                 ));
             }
         }
-        Ok(())
     }
 }
 
 impl Calendar {
     /// `meeting_time` as a time of day (`HH:MM`).
-    pub fn start_time(&self) -> Result<chrono::NaiveTime> {
+    pub fn start_time(&self) -> Result<chrono::NaiveTime, String> {
         chrono::NaiveTime::parse_from_str(self.meeting_time.trim(), "%H:%M").map_err(|_| {
-            anyhow!(
+            format!(
                 "[calendar] meeting_time = \"{}\": not a time of day; write HH:MM, like \"10:00\"",
                 self.meeting_time
             )
@@ -470,20 +741,19 @@ impl Calendar {
 }
 
 /// A cadence of `min..max` weeks is valid when 1 <= min <= max.
-pub fn check_cadence(min: u32, max: u32) -> Result<()> {
+pub fn check_cadence(min: u32, max: u32) -> Result<(), String> {
     if min < 1 {
-        return Err(anyhow!(
+        return Err(format!(
             "min_weeks = {min}: meetings are at least 1 week apart (the scheme says 6-8)"
         ));
     }
-    if max > crate::schedule::MAX_CADENCE_WEEKS {
-        return Err(anyhow!(
-            "max_weeks = {max}: at most {} weeks between one-to-ones",
-            crate::schedule::MAX_CADENCE_WEEKS
+    if max > MAX_CADENCE_WEEKS {
+        return Err(format!(
+            "max_weeks = {max}: at most {MAX_CADENCE_WEEKS} weeks between one-to-ones"
         ));
     }
     if min > max {
-        return Err(anyhow!(
+        return Err(format!(
             "min_weeks = {min} is more than max_weeks = {max}: the window is MIN-MAX weeks with MIN <= MAX"
         ));
     }
@@ -615,18 +885,18 @@ mod tests {
     fn questions_are_checked() {
         let text = sample().replace("id = \"heard\"", "id = \"quote\"");
         let e = Config::parse(&text).expect_err("reserved");
-        assert!(format!("{e}").contains("names a survey column"), "{e}");
+        assert!(format!("{e:?}").contains("names a survey column"), "{e:?}");
         let text = sample().replace("id = \"heard\"", "id = \"awareness\"");
         assert!(Config::parse(&text).is_err(), "duplicate id");
         let text = sample().replacen("scale = 5", "scale = 1", 1);
-        assert!(format!("{}", Config::parse(&text).expect_err("scale")).contains("2 to 10"));
+        assert!(format!("{:?}", Config::parse(&text).expect_err("scale")).contains("2 to 10"));
     }
 
     #[test]
     fn misspelt_key_names_its_line() {
         let text = sample().replace("min_weeks = 6", "min_weks = 6");
         let e = Config::parse(&text).expect_err("misspelt");
-        let msg = format!("{e}");
+        let msg = format!("{e:?}");
         assert!(msg.contains("min_weks"), "{msg}");
         assert!(msg.contains("line"), "{msg}");
     }

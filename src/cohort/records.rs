@@ -2,9 +2,10 @@
 
 use chrono::NaiveDate;
 
-use super::csvio::CsvError;
 use super::table::{Cells, Record};
+use crate::csvio::CsvError;
 use crate::model::*;
+use crate::text::Kind;
 
 /// `participants.csv`: the first ten columns are required; later ones are added when missing.
 pub const PARTICIPANT_COLUMNS: &[&str] = PARTICIPANT_FIELDS;
@@ -70,8 +71,15 @@ impl Record for Participant {
         if !erased && c.get("name").is_empty() {
             return Err(c.error("name", "is empty, but every participant has a name"));
         }
+        let id = c.id("id")?;
+        if id_number(id).is_none_or(|n| n > MAX_ID_NUMBER) {
+            return Err(c.error(
+                "id",
+                format!("\"{id}\" is not a participant id: ids are p and a number up to {MAX_ID_NUMBER} (like p001)"),
+            ));
+        }
         Ok(Participant {
-            id: c.id("id")?.to_string(),
+            id: id.to_string(),
             role,
             name: c.get("name").to_string(),
             email,
@@ -85,6 +93,14 @@ impl Record for Participant {
             status_reason: c.get("status_reason").to_string(),
             eligibility: c.get("eligibility").to_string(),
         })
+    }
+
+    fn text_kind(column: &str) -> Kind {
+        match column {
+            "email" => Kind::Email,
+            "status_reason" | "conflicts" | "eligibility" => Kind::Note,
+            _ => Kind::Short,
+        }
     }
 
     fn cells(&self, _: &[String]) -> Vec<String> {
@@ -138,11 +154,11 @@ impl Record for Briefing {
             h => h
                 .parse::<f64>()
                 .ok()
-                .filter(|h| h.is_finite() && *h >= 0.0)
+                .filter(|h| h.is_finite() && (0.0..=24.0).contains(h))
                 .ok_or_else(|| {
                     c.error(
                         "hours",
-                        format!("\"{h}\" is not a number of hours (like 3.5)"),
+                        format!("\"{h}\" is not a number of hours from 0 to 24 (like 3.5)"),
                     )
                 })?,
         };
@@ -188,6 +204,13 @@ impl Record for Attendance {
 }
 
 impl Record for Pair {
+    fn text_kind(column: &str) -> Kind {
+        match column {
+            "reasons" | "end_reason" => Kind::Note,
+            _ => Kind::Short,
+        }
+    }
+
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let status = c.word(
             "status",
@@ -200,8 +223,13 @@ impl Record for Pair {
             s => s
                 .parse::<f64>()
                 .ok()
-                .filter(|s| s.is_finite())
-                .ok_or_else(|| c.error("score", format!("\"{s}\" is not a number")))?,
+                .filter(|s| s.is_finite() && (0.0..=MAX_SCORE).contains(s))
+                .ok_or_else(|| {
+                    c.error(
+                        "score",
+                        format!("\"{s}\" is not a score: a number from 0 to {MAX_SCORE}"),
+                    )
+                })?,
         };
         Ok(Pair {
             mentee: c.id("mentee")?.to_string(),
@@ -232,6 +260,13 @@ impl Record for Pair {
 }
 
 impl Record for Meeting {
+    fn text_kind(column: &str) -> Kind {
+        match column {
+            "topics" | "reason" => Kind::Note,
+            _ => Kind::Short,
+        }
+    }
+
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let status = c.word(
             "status",
@@ -239,21 +274,11 @@ impl Record for Meeting {
             "a meeting status",
             "planned, held or cancelled",
         )?;
-        let number = c.required("number")?.parse::<u32>().map_err(|_| {
-            c.error(
-                "number",
-                format!("\"{}\" is not a whole number", c.get("number")),
-            )
-        })?;
-        let minutes = match c.get("minutes") {
-            "" => None,
-            m => Some(m.parse::<u32>().map_err(|_| {
-                c.error(
-                    "minutes",
-                    format!("\"{m}\" is not a whole number of minutes"),
-                )
-            })?),
-        };
+        c.required("number")?;
+        let number = c
+            .number("number", 1..=MAX_MEETING_NUMBER, "a meeting's number")?
+            .unwrap_or(1);
+        let minutes = c.number("minutes", 1..=MAX_MINUTES, "a number of minutes")?;
         Ok(Meeting {
             mentee: c.id("mentee")?.to_string(),
             mentor: c.id("mentor")?.to_string(),
@@ -287,11 +312,22 @@ impl Record for Meeting {
 }
 
 impl Record for Response {
+    fn text_kind(column: &str) -> Kind {
+        match column {
+            "answer" => Kind::Comment,
+            _ => Kind::Short,
+        }
+    }
+
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let phase = c.word("phase", Phase::parse, "a survey phase", "baseline or final")?;
         let question = c.required("question")?.to_string();
         let answer = c.get("answer").to_string();
-        if question != QUOTE && !answer.parse::<u32>().is_ok_and(|a| a >= 1) {
+        if question != QUOTE
+            && !answer
+                .parse::<u32>()
+                .is_ok_and(|a| (1..=MAX_SCALE).contains(&a))
+        {
             return Err(c.error(
                 "answer",
                 format!("\"{answer}\" is not an answer (expected a whole number from 1 to the question's scale)"),
@@ -300,9 +336,9 @@ impl Record for Response {
         let consent = match c.get("consent") {
             "" => None,
             v => Some(
-                crate::store::config::YesNo::parse(v)
+                crate::cohort::config::YesNo::parse(v)
                     .ok_or_else(|| c.error("consent", format!("\"{v}\" is not yes or no")))?
-                    == crate::store::config::YesNo::Yes,
+                    == crate::cohort::config::YesNo::Yes,
             ),
         };
         Ok(Response {
@@ -326,16 +362,5 @@ impl Record for Response {
                 Some(false) => "no".into(),
             },
         ]
-    }
-}
-
-/// Numbers as a person writes them: `3.5`, `2`, never `2.0000000001`.
-pub fn format_number(x: f64) -> String {
-    let rounded = (x * 1000.0).round() / 1000.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        let s = format!("{rounded:.3}");
-        s.trim_end_matches('0').to_string()
     }
 }
