@@ -108,12 +108,13 @@ fn value_code(table: &mut FxHashMap<String, u32>, value: &str) -> u32 {
         return 0;
     }
     let key = value.trim().to_lowercase();
-    let next = table.len() as u32 + 1;
+    let next = u32::try_from(table.len()).map_or(u32::MAX, |n| n.saturating_add(1));
     *table.entry(key).or_insert(next)
 }
 
 impl<'a> Rules<'a> {
     /// Index the cohort: value codes per scored field, and every forbidden pair the files imply.
+    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn new(cohort: &'a Cohort, avoids: &[(usize, usize)]) -> Self {
         let people: Vec<&Participant> = cohort.participants.iter().collect();
         let index: FxHashMap<&str, usize> = people
@@ -140,7 +141,10 @@ impl<'a> Rules<'a> {
             .collect();
         let mut fields = Vec::new();
         for (name, weight) in &cohort.config.matching.weights {
-            let weight = (weight * SCALE).round() as i32;
+            // Weights are checked to lie in 0..=MAX_WEIGHT when cohort.toml is read.
+            #[allow(clippy::cast_possible_truncation)]
+            let weight =
+                (weight.clamp(0.0, crate::cohort::config::MAX_WEIGHT) * SCALE).round() as i32;
             if weight == 0 {
                 continue;
             }
@@ -355,6 +359,7 @@ fn to_score(hundredths: i32) -> f64 {
 /// Propose the optimal pairing. Confirmed pairs and locks are kept; the solver matches the rest.
 /// Problems with the request (unknown people, a forbidden lock, a lock and avoid of one pair) are
 /// all returned at once.
+#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<String>> {
     let mut problems = Vec::new();
     let resolve =

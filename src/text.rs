@@ -1,6 +1,8 @@
 //! Rules for text that people type: which characters a field may hold and how long it may be, the
 //! same for every entry point (flags, prompts, imports, hand-edited files). Pure.
 
+use std::fmt::Write as _;
+
 /// A character no field may hold: control characters (a newline only where a field allows several
 /// lines), bidirectional overrides and isolates that reorder what a reader sees, line and paragraph
 /// separators, and the byte-order mark.
@@ -110,7 +112,7 @@ pub fn terminal_safe(value: &str, multiline: bool) -> std::borrow::Cow<'_, str> 
     let mut out = String::with_capacity(value.len() + 8);
     for c in value.chars() {
         if forbidden_char(c, multiline) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
             out.push(c);
         }

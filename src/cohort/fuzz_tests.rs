@@ -1,6 +1,8 @@
 //! Property tests feeding arbitrary bytes and near-CSV or near-TOML text to every loader: each
 //! answers `Ok` or `Err`, never panics, and whatever it accepts it writes back unchanged.
 
+#![allow(clippy::disallowed_methods)] // the tests write cohort folders to read
+
 use proptest::prelude::*;
 
 use super::config::{self, Config, InitSettings};

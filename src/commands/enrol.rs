@@ -1,5 +1,7 @@
 //! `revmentor enrol`: one participant from flags or prompts, or a whole spreadsheet, all or nothing.
 
+use std::fmt::Write as _;
+
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
@@ -76,7 +78,7 @@ fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text).ok_or_else(|| format!("\"{text}\" is not a role: use mentor or mentee"))
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, change) = ctx.store.open_for_change(
         &args.cohort,
         Load::only(&[File::Participants, File::Characteristics]),
@@ -87,7 +89,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "the command line".to_string());
     let applicants = if let Some(path) = &args.from {
-        from_file(&cohort, path, &args)?
+        from_file(&cohort, path, args)?
     } else if args.interactive {
         if !ctx.can_prompt() {
             return crate::usage(
@@ -96,7 +98,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         vec![prompt(&cohort)?]
     } else {
-        vec![from_flags(&cohort, &args)?]
+        vec![from_flags(&cohort, args)?]
     };
     let options = Options {
         update: args.update,
@@ -355,16 +357,18 @@ fn report(
         out.push_str(&listing.table());
     }
     for (id, reason) in &outcome.ineligible {
-        out.push_str(&format!("{id} {would}ineligible: {reason}\n"));
+        let _ = writeln!(out, "{id} {would}ineligible: {reason}");
     }
     if outcome.forced > 0 {
-        out.push_str(&format!(
-            "{} mentor(s) {would}enrolled although recruitment is closed (--force)\n",
+        let _ = writeln!(
+            out,
+            "{} mentor(s) {would}enrolled although recruitment is closed (--force)",
             outcome.forced
-        ));
+        );
     }
-    out.push_str(&format!(
-        "{}{} added, {} updated, {} unchanged\n",
+    let _ = writeln!(
+        out,
+        "{}{} added, {} updated, {} unchanged",
         if dry_run {
             "dry run, nothing written: "
         } else {
@@ -373,6 +377,6 @@ fn report(
         outcome.added.len(),
         outcome.updated.len(),
         outcome.unchanged.len()
-    ));
+    );
     out
 }

@@ -45,7 +45,7 @@ pub struct Args {
     pub pairs: bool,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let cohort = ctx
         .store
         .open(&args.cohort, Load::WITHOUT_CHARACTERISTICS)?;

@@ -44,7 +44,7 @@ pub fn parse_cadence(text: &str) -> Result<(u32, u32), String> {
     Ok((min, max))
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.end <= args.start {
         return crate::usage(format!(
             "--end {} is not after --start {}: a cohort ends after it starts",

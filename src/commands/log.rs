@@ -34,7 +34,7 @@ pub struct Args {
     pub reason: Option<String>,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, change) = ctx.store.open_for_change(
         &args.cohort,
         Load::only(&[File::Participants, File::Matches, File::Meetings]),

@@ -1,5 +1,7 @@
 //! `revmentor match`: propose the optimal pairing with reasons, or confirm the proposal.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use serde_json::json;
 
@@ -42,9 +44,9 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
     }
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.confirm {
-        return confirm(ctx, &args);
+        return confirm(ctx, args);
     }
     let request = Request {
         locks: args.locks.clone(),
@@ -235,19 +237,21 @@ fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -
                 out.push_str("\nleft unmatched:\n");
                 out.push_str(&unmatched.table());
             }
-            out.push_str(&format!(
-                "{} of {} eligible mentees matched · total score {}\n",
+            let _ = writeln!(
+                out,
+                "{} of {} eligible mentees matched · total score {}",
                 proposal.mentees_matched,
                 proposal.mentees_eligible,
                 crate::model::format_number(proposal.total_score)
-            ));
+            );
             if dry_run {
                 out.push_str("dry run: nothing written\n");
             } else if proposal.pairs.iter().any(|p| p.origin != Origin::Confirmed) {
-                out.push_str(&format!(
-                    "proposed pairs written to matches.csv; confirm them with `revmentor match {} --confirm`\n",
+                let _ = writeln!(
+                    out,
+                    "proposed pairs written to matches.csv; confirm them with `revmentor match {} --confirm`",
                     cohort.name
-                ));
+                );
             }
             out
         }

@@ -1,5 +1,7 @@
 //! `revmentor schedule`: plan every confirmed pair's one-to-ones, or write the plan as a calendar.
 
+use std::fmt::Write as _;
+
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
@@ -33,9 +35,9 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(path) = &args.ics {
-        return write_ics(ctx, &args, path);
+        return write_ics(ctx, args, path);
     }
     let (mut cohort, change) = ctx.store.open_for_change(
         &args.cohort,
@@ -53,8 +55,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     change.commit(&cohort)?;
     let mut out = render(&cohort, args.format);
     if args.format == Format::Table {
-        out.push_str(&format!(
-            "{} pair{}, {} meetings planned{} · one-to-ones every {}-{} weeks until {}\n",
+        let _ = writeln!(
+            out,
+            "{} pair{}, {} meetings planned{} · one-to-ones every {}-{} weeks until {}",
             done.pairs,
             if done.pairs == 1 { "" } else { "s" },
             done.planned,
@@ -69,7 +72,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             cohort.config.cadence.min_weeks,
             cohort.config.cadence.max_weeks,
             cohort.config.cohort.end
-        ));
+        );
     }
     crate::out::emit(&out)
 }
@@ -108,13 +111,14 @@ fn render(cohort: &Cohort, format: Format) -> String {
     }
     let mut out = String::new();
     for pair in meetings::confirmed_pairs(cohort, None) {
-        out.push_str(&format!(
-            "{} {} with {} {}\n",
+        let _ = writeln!(
+            out,
+            "{} {} with {} {}",
             pair.mentee,
             label(&pair.mentee),
             pair.mentor,
             label(&pair.mentor)
-        ));
+        );
         let mut l = Listing::new(&["no.", "due from", "due by", "planned", "status", "date"]);
         for m in by_pair
             .get(&(pair.mentee.as_str(), pair.mentor.as_str()))

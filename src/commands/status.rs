@@ -1,5 +1,7 @@
 //! `revmentor status`: one cohort's dashboard and next steps, or every cohort in a list.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use serde_json::json;
 
@@ -18,7 +20,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     match &args.cohort {
         Some(name) => {
             let cohort = ctx.store.open(name, Load::WITHOUT_CHARACTERISTICS)?;
@@ -169,24 +171,27 @@ fn render_table(d: &Dashboard) -> String {
         ]);
     }
     out.push_str(&counts.table());
-    out.push_str(&format!(
-        "briefings: {} · not yet briefed: {} mentors, {} mentees\n",
+    let _ = writeln!(
+        out,
+        "briefings: {} · not yet briefed: {} mentors, {} mentees",
         d.briefings, d.unbriefed_mentors, d.unbriefed_mentees
-    ));
-    out.push_str(&format!(
-        "pairs: {} confirmed, {} proposed, {} ended · mentees without a mentor: {}\n",
+    );
+    let _ = writeln!(
+        out,
+        "pairs: {} confirmed, {} proposed, {} ended · mentees without a mentor: {}",
         d.pairs_confirmed, d.pairs_proposed, d.pairs_ended, d.mentees_without_mentor
-    ));
-    out.push_str(&format!(
-        "meetings: {} planned, {} held, {} cancelled · pairs overdue: {}\n",
+    );
+    let _ = writeln!(
+        out,
+        "meetings: {} planned, {} held, {} cancelled · pairs overdue: {}",
         d.meetings_planned, d.meetings_held, d.meetings_cancelled, d.pairs_overdue
-    ));
+    );
     if d.next_steps.is_empty() {
         out.push_str("\nnext: nothing to do today\n");
     } else {
         out.push_str("\nnext steps:\n");
         for step in &d.next_steps {
-            out.push_str(&format!("  - {step}\n"));
+            let _ = writeln!(out, "  - {step}");
         }
     }
     out

@@ -1,5 +1,7 @@
 //! `revmentor withdraw`: the scheme is voluntary; a withdrawal ends the pair, `--erase` the data.
 
+use std::fmt::Write as _;
+
 use anyhow::{Result, anyhow};
 
 use super::Ctx;
@@ -21,10 +23,10 @@ pub struct Args {
     pub erase: bool,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, change) = ctx.store.open_for_change(&args.cohort, Load::ALL)?;
     let w = Withdrawal {
-        reason: args.reason.unwrap_or_default().trim().to_string(),
+        reason: args.reason.clone().unwrap_or_default().trim().to_string(),
         erase: args.erase,
         today: ctx.today,
     };
@@ -40,22 +42,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     );
     if done.pairs_ended > 0 {
-        out.push_str(&format!(
-            "ended {} pair(s): their partner can be matched again with `revmentor match {}`\n",
+        let _ = writeln!(
+            out,
+            "ended {} pair(s): their partner can be matched again with `revmentor match {}`",
             done.pairs_ended, cohort.name
-        ));
+        );
     }
     if done.proposals_dropped > 0 {
-        out.push_str(&format!(
-            "dropped {} proposed pair(s)\n",
-            done.proposals_dropped
-        ));
+        let _ = writeln!(out, "dropped {} proposed pair(s)", done.proposals_dropped);
     }
     if done.meetings_cancelled > 0 {
-        out.push_str(&format!(
-            "cancelled {} planned meeting(s)\n",
+        let _ = writeln!(
+            out,
+            "cancelled {} planned meeting(s)",
             done.meetings_cancelled
-        ));
+        );
     }
     crate::out::emit(&out)
 }

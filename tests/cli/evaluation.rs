@@ -1,5 +1,7 @@
 //! `survey import` and `export`: form exports in, the suppressed summary and the pair list out.
 
+use std::fmt::Write as _;
+
 use chrono::{Days, NaiveDate};
 
 use crate::harness::Workdir;
@@ -82,7 +84,7 @@ fn enrolled() -> Workdir {
     w.cohort();
     let mut form = String::from("Role,Full name,Email address,Department,Gender,Ethnicity\n");
     for (_, role, name, email, dept, [g, e]) in people() {
-        form.push_str(&format!("{role},{name},{email},{dept},{g},{e}\n"));
+        let _ = writeln!(form, "{role},{name},{email},{dept},{g},{e}");
     }
     w.write("people.csv", form);
     w.run(&["enrol", "c", "--from", "people.csv"]).ok();
@@ -127,10 +129,11 @@ fn fixture() -> Workdir {
         "mentee,mentor,score,reasons,status,proposed_on,confirmed_on,ended_on,end_reason\n",
     );
     for i in 1..=6 {
-        matches.push_str(&format!(
-            "p{:03},p{i:03},2,differs in gender,confirmed,2020-01-10,2020-01-13,,\n",
+        let _ = writeln!(
+            matches,
+            "p{:03},p{i:03},2,differs in gender,confirmed,2020-01-10,2020-01-13,,",
             i + 6
-        ));
+        );
     }
     w.write_cohort_file("c", "matches.csv", matches);
     w.write_cohort_file("c", "meetings.csv", meetings());
@@ -189,18 +192,20 @@ fn meetings() -> String {
                 ("held", "")
             };
             let tags = if status == "held" { t } else { "" };
-            out.push_str(&format!(
-                "{mentee},{mentor},{},{},{},{day},{status},{day},{},{tags},{reason}\n",
+            let _ = writeln!(
+                out,
+                "{mentee},{mentor},{},{},{},{day},{status},{day},{},{tags},{reason}",
                 n + 1,
                 day - Days::new(7),
                 day + Days::new(7),
                 if status == "held" { "55" } else { "" },
-            ));
+            );
         }
         if pair == 6 {
-            out.push_str(&format!(
-                "{mentee},{mentor},3,2020-07-20,2020-07-31,2020-07-28,planned,,,,\n"
-            ));
+            let _ = writeln!(
+                out,
+                "{mentee},{mentor},3,2020-07-20,2020-07-31,2020-07-28,planned,,,,"
+            );
         }
     }
     out
@@ -220,14 +225,15 @@ fn survey(rows: &[Row]) -> String {
         "Timestamp,Email address,{Q_CONFIDENCE},{Q_AWARENESS},{Q_HEARD},{Q_EMPOWERED},Anything you would like to share about the scheme?,May we quote you anonymously?\n"
     );
     for (i, (email, mentee, mentor, quote, consent)) in rows.iter().enumerate() {
-        out.push_str(&format!(
-            "2020/01/17 09:{i:02}:00,{email},{},{},{},{},\"{}\",{consent}\n",
+        let _ = writeln!(
+            out,
+            "2020/01/17 09:{i:02}:00,{email},{},{},{},{},\"{}\",{consent}",
             mentee[0],
             mentee[1],
             mentor[0],
             mentor[1],
             quote.replace('"', "\"\"")
-        ));
+        );
     }
     out
 }
