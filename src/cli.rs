@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    brief, completions, due, enrol, export, init, log, matching, schedule, status, survey, withdraw,
+    brief, check, completions, due, enrol, export, init, log, matching, reinstate, schedule,
+    status, survey, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -48,6 +49,8 @@ pub enum Command {
     Enrol(Box<enrol::Args>),
     /// Withdraw someone from the scheme (it is voluntary); --erase removes their personal data
     Withdraw(withdraw::Args),
+    /// Undo a withdrawal made in error: active again, the pair restored if the partner is free
+    Reinstate(reinstate::Args),
     /// Add group sessions (briefings, the evaluation activity), record attendance, list who is unbriefed
     Brief(brief::Args),
     /// Propose the optimal pairing (most mentees matched, then most difference), or confirm it
@@ -64,6 +67,8 @@ pub enum Command {
     Export(export::Args),
     /// Show a cohort's dashboard and next steps, or list every cohort
     Status(status::Args),
+    /// Report every problem of every file of a cohort in one run; repair dates a spreadsheet changed
+    Check(check::Args),
     /// Print shell completions
     Completions(completions::Args),
     /// Print the manual page (roff)

@@ -26,6 +26,7 @@ pub mod schedule;
 pub mod store;
 pub mod survey;
 pub mod text;
+pub mod withdrawal;
 
 /// A mistake in how the command was called (exit status 2), as opposed to a failure (exit 1).
 #[derive(Debug, thiserror::Error)]

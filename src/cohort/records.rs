@@ -95,6 +95,10 @@ impl Record for Participant {
         })
     }
 
+    fn date_columns() -> &'static [&'static str] {
+        &["enrolled_on", "status_on"]
+    }
+
     fn text_kind(column: &str) -> Kind {
         match column {
             "email" => Kind::Email,
@@ -142,6 +146,10 @@ impl Record for Traits {
 }
 
 impl Record for Briefing {
+    fn date_columns() -> &'static [&'static str] {
+        &["date"]
+    }
+
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let audience = c.word(
             "audience",
@@ -204,6 +212,10 @@ impl Record for Attendance {
 }
 
 impl Record for Pair {
+    fn date_columns() -> &'static [&'static str] {
+        &["proposed_on", "confirmed_on", "ended_on"]
+    }
+
     fn text_kind(column: &str) -> Kind {
         match column {
             "reasons" | "end_reason" => Kind::Note,
@@ -260,6 +272,10 @@ impl Record for Pair {
 }
 
 impl Record for Meeting {
+    fn date_columns() -> &'static [&'static str] {
+        &["due_from", "due_by", "planned", "date"]
+    }
+
     fn text_kind(column: &str) -> Kind {
         match column {
             "topics" | "reason" => Kind::Note,

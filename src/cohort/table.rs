@@ -190,6 +190,11 @@ pub trait Record: Sized {
     fn text_kind(_column: &str) -> text::Kind {
         text::Kind::Short
     }
+    /// The known columns that hold dates: each is checked on reading, so every bad date of a row
+    /// is reported, not only the first.
+    fn date_columns() -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// A row's value, and the cells of the columns the tool does not know, written back as they were.
@@ -345,6 +350,11 @@ impl<T: Record> Table<T> {
             for (column, &p) in columns.iter().zip(&positions) {
                 let cell = record.get(p).unwrap_or("");
                 if let Err(e) = text::check(cell, T::text_kind(column)) {
+                    problems.push(Problem::cell(file, line, column, e));
+                } else if T::date_columns().contains(&column.as_str())
+                    && !cell.trim().is_empty()
+                    && let Err(e) = crate::model::parse_date_in(cell, options.dates)
+                {
                     problems.push(Problem::cell(file, line, column, e));
                 }
             }

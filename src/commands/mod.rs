@@ -3,6 +3,7 @@
 #![allow(clippy::disallowed_methods)]
 
 pub mod brief;
+pub mod check;
 pub mod completions;
 pub mod due;
 pub mod enrol;
@@ -10,6 +11,7 @@ pub mod export;
 pub mod init;
 pub mod log;
 pub mod matching;
+pub mod reinstate;
 pub mod schedule;
 pub mod status;
 pub mod survey;
@@ -82,6 +84,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(&ctx, &args),
         Command::Enrol(args) => enrol::run(&ctx, &args),
         Command::Withdraw(args) => withdraw::run(&ctx, &args),
+        Command::Reinstate(args) => reinstate::run(&ctx, &args),
         Command::Brief(args) => brief::run(&ctx, &args),
         Command::Match(args) => matching::run(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Survey(args) => survey::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
+        Command::Check(args) => check::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => completions::man(),
     }

@@ -605,7 +605,7 @@ fn erasure_deletes_a_persons_quotes_but_keeps_their_answers() {
     );
     w.run_on(
         "2020-07-25",
-        &["withdraw", "c", &email(MENTEES[0]), "--erase"],
+        &["withdraw", "c", &email(MENTEES[0]), "--erase", "--yes"],
     )
     .ok();
     let responses = w.cohort_file("c", "responses.csv");

@@ -10,6 +10,8 @@ fn help_texts() {
         &["init", "--help"],
         &["enrol", "--help"],
         &["withdraw", "--help"],
+        &["reinstate", "--help"],
+        &["check", "--help"],
         &["status", "--help"],
         &["brief", "--help"],
         &["match", "--help"],

@@ -229,7 +229,7 @@ fn rerun_after_a_withdrawal_rematches_only_the_partner_and_never_repairs() {
     let first = pairs(&proposal(&w, &[]));
     assert_eq!(first, vec![pair("p001", "p003"), pair("p002", "p004")]);
     let run = w
-        .run(&["withdraw", "c", "p003", "--reason", "moved abroad"])
+        .run(&["withdraw", "c", "p003", "--reason", "moved abroad", "--yes"])
         .ok();
     assert!(run.stdout.contains("ended 1 pair"));
     let v = proposal(&w, &[]);
@@ -239,7 +239,7 @@ fn rerun_after_a_withdrawal_rematches_only_the_partner_and_never_repairs() {
     let matches = w.cohort_file("c", "matches.csv");
     assert!(matches.contains("p001,p003,3.5,\"differs in gender, ethnicity, disability; other department\",ended,2020-01-06,2020-01-06,2020-01-06,mentor withdrew: moved abroad\n"), "{matches}");
     // Withdraw Moe too: Eve is left unmatched rather than re-paired with anyone she had before.
-    w.run(&["withdraw", "c", "p005"]).ok();
+    w.run(&["withdraw", "c", "p005", "--yes"]).ok();
     let v = proposal(&w, &[]);
     assert_eq!(pairs(&v), vec![pair("p002", "p004")]);
 }

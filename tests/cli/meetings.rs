@@ -265,7 +265,9 @@ fn due_lists_meetings_soon_and_pairs_overdue() {
 fn withdrawal_cancels_the_pairs_future_meetings() {
     let w = confirmed(1);
     w.run(&["schedule", "c"]).ok();
-    let run = w.run(&["withdraw", "c", "p002", "--reason", "left"]).ok();
+    let run = w
+        .run(&["withdraw", "c", "p002", "--reason", "left", "--yes"])
+        .ok();
     assert!(run.stdout.contains("cancelled"), "{}", run.stdout);
     for r in rows(&w) {
         assert_eq!(r[6], "cancelled");

@@ -158,7 +158,7 @@ fn trust_an_unknown_column_in_participants_survives_withdraw() {
         "participants.csv",
         3,
         1,
-        &["withdraw", "c", "p001", "--reason", "moved"],
+        &["withdraw", "c", "p001", "--reason", "moved", "--yes"],
     );
 }
 
@@ -226,7 +226,7 @@ fn trust_an_unknown_column_in_matches_survives_confirm_and_rematch() {
         &["match", "c", "--confirm", "--yes"],
     );
     // A withdrawal ends a confirmed pair; matching again adds new proposals beside the old rows.
-    w.run(&["withdraw", "c", "p003"]).ok();
+    w.run(&["withdraw", "c", "p003", "--yes"]).ok();
     let before = column_by_key(&w, "matches.csv", "Coordinator notes", 2);
     w.run(&["match", "c"]).ok();
     let after = column_by_key(&w, "matches.csv", "Coordinator notes", 2);
@@ -632,7 +632,7 @@ fn trust_unknown_people_are_refused_by_every_command_that_names_people() {
     );
     assert!(!w.path().join("plan.ics").exists());
     w.refuses(
-        &["withdraw", "c", "NOBODY@x.example"],
+        &["withdraw", "c", "NOBODY@x.example", "--yes"],
         1,
         &["no participant \"NOBODY@x.example\""],
     );
@@ -642,9 +642,9 @@ fn trust_unknown_people_are_refused_by_every_command_that_names_people() {
 fn trust_an_erased_person_named_again_is_refused() {
     let w = scheduled_cohort();
     brief_b1(&w);
-    w.run(&["withdraw", "c", "p001", "--erase"]).ok();
+    w.run(&["withdraw", "c", "p001", "--erase", "--yes"]).ok();
     w.refuses(
-        &["withdraw", "c", "p001", "--erase"],
+        &["withdraw", "c", "p001", "--erase", "--yes"],
         1,
         &["p001 was erased on 2020-01-06"],
     );
@@ -670,7 +670,7 @@ fn trust_an_erased_person_named_again_is_refused() {
     );
     // The email is gone with the person: it names nobody now.
     w.refuses(
-        &["withdraw", "c", "lead.one@x.example"],
+        &["withdraw", "c", "lead.one@x.example", "--yes"],
         1,
         &["no participant \"lead.one@x.example\""],
     );
@@ -692,7 +692,7 @@ fn trust_a_path_like_cohort_name_is_a_usage_error_for_every_command() {
                 "a@x.example",
             ],
             vec!["enrol", name, "--from", "f.csv"],
-            vec!["withdraw", name, "p001"],
+            vec!["withdraw", name, "p001", "--yes"],
             vec!["brief", name],
             vec![
                 "brief",
@@ -762,7 +762,7 @@ fn trust_a_cohort_folder_that_cannot_be_written_is_refused_and_nothing_changes()
         &["cannot write in", "writable", "Permission denied"],
     );
     w.refuses(
-        &["withdraw", "c", "p001", "--erase"],
+        &["withdraw", "c", "p001", "--erase", "--yes"],
         1,
         &["cannot write in", "Permission denied"],
     );
@@ -911,8 +911,8 @@ fn trust_a_crash_at_any_write_point_leaves_every_file_old_or_new() {
             "baseline",
         ],
     );
-    crash_at_every_write_point(&w, &["withdraw", "c", "p002", "--reason", "left"]);
-    crash_at_every_write_point(&w, &["withdraw", "c", "p001", "--erase"]);
+    crash_at_every_write_point(&w, &["withdraw", "c", "p002", "--reason", "left", "--yes"]);
+    crash_at_every_write_point(&w, &["withdraw", "c", "p001", "--erase", "--yes"]);
 }
 
 #[test]
@@ -959,7 +959,7 @@ fn trust_a_reader_during_a_stream_of_writes_always_reads_whole_consistent_files(
                 assert_eq!(run.code, 0, "{}", run.stderr);
                 if i % 6 == 5 {
                     let who = format!("person{}@x.example", i - 1);
-                    w.run(&["withdraw", "c", &who, "--erase"]).ok();
+                    w.run(&["withdraw", "c", &who, "--erase", "--yes"]).ok();
                 }
             }
         });
@@ -1121,6 +1121,7 @@ fn trust_erasure_after_a_whole_pair_life_leaves_no_trace_and_counts_add_up() {
             "--erase",
             "--reason",
             "Quentin asked",
+            "--yes",
         ],
     )
     .ok();
@@ -1302,7 +1303,7 @@ fn trust_survey_import_refuses_bad_exports_and_changes_nothing() {
         &["missing.csv"],
     );
     // An erased respondent is unknown: their email is gone.
-    w.run(&["withdraw", "c", "lead.one@x.example", "--erase"])
+    w.run(&["withdraw", "c", "lead.one@x.example", "--erase", "--yes"])
         .ok();
     w.refuses(
         &["survey", "c", "import", "ok.csv", "--phase", "baseline"],

@@ -10,7 +10,14 @@ fn withdraw_records_status_date_and_reason() {
     let run = w
         .run_on(
             "2020-02-03",
-            &["withdraw", "c", "ann@x.example", "--reason", "new job"],
+            &[
+                "withdraw",
+                "c",
+                "ann@x.example",
+                "--reason",
+                "new job",
+                "--yes",
+            ],
         )
         .ok();
     assert!(run.stdout.contains("p001 withdrawn"));
@@ -18,11 +25,15 @@ fn withdraw_records_status_date_and_reason() {
         "{id},mentor,Ann Lee,ann@x.example,,,,withdrawn,2020-01-06,,2020-02-03,new job,"
     )));
     w.refuses(
-        &["withdraw", "c", "p001"],
+        &["withdraw", "c", "p001", "--yes"],
         1,
         &["already withdrawn since 2020-02-03", "--erase"],
     );
-    w.refuses(&["withdraw", "c", "p999"], 1, &["no participant \"p999\""]);
+    w.refuses(
+        &["withdraw", "c", "p999", "--yes"],
+        1,
+        &["no participant \"p999\""],
+    );
 }
 
 #[test]
@@ -61,6 +72,7 @@ fn erase_leaves_no_name_or_email_anywhere_and_counts_still_add_up() {
         "--erase",
         "--reason",
         "Zed Boss asked",
+        "--yes",
     ])
     .ok();
     for (file, bytes) in w.snapshot() {
@@ -94,7 +106,7 @@ fn erase_leaves_no_name_or_email_anywhere_and_counts_still_add_up() {
         .sum();
     assert_eq!(total, 2);
     w.refuses(
-        &["withdraw", "c", "p001"],
+        &["withdraw", "c", "p001", "--yes"],
         1,
         &["p001 was erased on 2020-01-06"],
     );
