@@ -1,5 +1,6 @@
-//! Enrolment and withdrawal as changes to a loaded cohort: all checks first, then the change, so a
-//! refused enrolment leaves the cohort value (and so every file) as it was.
+//! Enrolment as a change to a loaded cohort: every applicant is checked (text, emails, roles,
+//! eligibility) on a staged copy first, so a refused enrolment leaves the cohort value (and so
+//! every file) as it was.
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -8,6 +9,7 @@ use crate::cohort::Cohort;
 use crate::cohort::config::{Criterion, YesNo};
 use crate::import::Applicant;
 use crate::model::{Participant, Role, Status, Traits, format_id, is_email, normalise_email};
+use crate::text::{self, Kind};
 
 /// How an enrolment is applied.
 #[derive(Debug, Clone, Copy)]
@@ -19,11 +21,23 @@ pub struct Options {
     pub today: NaiveDate,
 }
 
+/// One field an update changed: the participant, the field, its old and new value. A
+/// characteristic's values are never shown: `old` and `new` are empty for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub id: String,
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
 /// What an enrolment did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
     pub added: Vec<String>,
     pub updated: Vec<String>,
+    /// Every field each update changed, in order.
+    pub changes: Vec<FieldChange>,
     pub unchanged: Vec<String>,
     /// Mentors enrolled or left `ineligible`, with the reason.
     pub ineligible: Vec<(String, String)>,
@@ -91,228 +105,407 @@ fn resolve_conflicts(cohort: &Cohort, entries: &[String]) -> Result<Vec<String>,
     Ok(out)
 }
 
-/// Enrol or update every applicant, or none: every problem is returned at once and the cohort is
-/// left unchanged.
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
-pub fn enrol(
-    cohort: &mut Cohort,
-    applicants: &[Applicant],
+/// The text an applicant brings, checked as every text field is: no control characters or
+/// bidirectional overrides, not too long, and nothing a spreadsheet would run as a formula.
+fn check_text(a: &Applicant, characteristics: &[String], problems: &mut Vec<String>) {
+    let mut field = |name: &str, value: &str, kind: Kind| {
+        if let Err(e) = text::check(value, kind) {
+            problems.push(format!("{}: {name} {e}", a.origin));
+        } else if text::looks_like_formula(value) && value.chars().count() > 1 {
+            problems.push(format!(
+                "{}: {name} \"{value}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character",
+                a.origin,
+                value.chars().next().unwrap_or('=')
+            ));
+        }
+    };
+    for (name, value) in [
+        ("name", &a.name),
+        ("department", &a.department),
+        ("grade", &a.grade),
+    ] {
+        if let Some(v) = value {
+            field(name, v, Kind::Short);
+        }
+    }
+    field("email", &a.email, Kind::Email);
+    if let Some(m) = &a.manager {
+        field("manager", m, Kind::Email);
+    }
+    for c in a.conflicts.iter().flatten() {
+        field("conflict", c, Kind::Email);
+    }
+    for (name, value) in characteristics.iter().zip(&a.traits) {
+        if let Some(v) = value {
+            field(name, v, Kind::Short);
+        }
+    }
+}
+
+/// An enrolment under way: the staged cohort, indexes over it, and what has happened so far.
+struct Enrolment<'a> {
+    staged: Cohort,
     options: Options,
-) -> Result<Outcome, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut staged = cohort.clone();
-    let mut outcome = Outcome::default();
-    let mut next = staged.next_id();
-    let mut by_email: FxHashMap<String, usize> = staged
-        .participants
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.email.is_empty())
-        .map(|(i, p)| (p.email.clone(), i))
-        .collect();
-    let mut traits_row: FxHashMap<String, usize> = staged
-        .traits
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.clone(), i))
-        .collect();
-    for a in applicants {
+    criteria: &'a [Criterion],
+    outcome: Outcome,
+    problems: Vec<String>,
+    next: Option<u32>,
+    by_email: FxHashMap<String, usize>,
+    /// Each email's skeleton (look-alike letters folded), to catch near-duplicates.
+    by_skeleton: FxHashMap<String, usize>,
+    traits_row: FxHashMap<String, usize>,
+}
+
+impl Enrolment<'_> {
+    /// An email that is not enrolled but looks like one that is: refused, naming the person.
+    fn look_alike(&mut self, a: &Applicant) -> bool {
+        let skeleton = text::email_skeleton(&a.email);
+        let Some(p) = self
+            .by_skeleton
+            .get(&skeleton)
+            .and_then(|&row| self.staged.participants.get(row))
+        else {
+            return false;
+        };
+        self.problems.push(format!(
+            "{}: {} looks like the email of {} ({}): they differ {}; if this is the same person, use their enrolled email (with --update), else correct it",
+            a.origin,
+            a.email,
+            p.who(),
+            p.email,
+            text::how_emails_differ(&a.email, &p.email)
+        ));
+        true
+    }
+
+    fn apply(&mut self, a: &Applicant) {
         let conflicts = match a
             .conflicts
             .as_deref()
-            .map(|c| resolve_conflicts(&staged, c))
+            .map(|c| resolve_conflicts(&self.staged, c))
         {
             Some(Err(e)) => {
-                problems.push(format!("{}: {e}", a.origin));
+                self.problems.push(format!("{}: {e}", a.origin));
                 None
             }
             Some(Ok(c)) => Some(c),
             None => None,
         };
-        let criteria = &cohort.config.eligibility;
-        let reason = if a.role == Some(Role::Mentor) {
-            unmet_criteria(criteria, &a.answers)
+        match self.by_email.get(&a.email).copied() {
+            Some(row) if self.options.update => self.update(row, a, conflicts),
+            Some(row) => {
+                if let Some(p) = self.staged.participants.get(row) {
+                    self.problems.push(format!(
+                        "{}: {} is already enrolled as {} ({}): pass --update to update them from this file",
+                        a.origin, a.email, p.id, p.name
+                    ));
+                }
+            }
+            None if self.look_alike(a) => {}
+            None => self.add(a, conflicts),
+        }
+    }
+
+    /// Update an enrolled participant from an applicant, noting every field that changes.
+    fn update(&mut self, row: usize, a: &Applicant, conflicts: Option<Vec<String>>) {
+        let Some(before) = self.staged.participants.get(row).cloned() else {
+            return;
+        };
+        if let Some(role) = a.role
+            && role != before.role
+        {
+            self.problems.push(format!(
+                "{}: {} is enrolled as a {}, not a {role}: a participant's role cannot change; withdraw them and enrol again",
+                a.origin, a.email, before.role
+            ));
+            return;
+        }
+        if before.status == Status::Withdrawn {
+            self.problems.push(format!(
+                "{}: {} withdrew{}: an update does not change a withdrawn participant; if the withdrawal was a mistake, `revmentor reinstate {} {}` first",
+                a.origin,
+                before.who(),
+                before.status_on.map(|d| format!(" on {d}")).unwrap_or_default(),
+                self.staged.name,
+                before.id
+            ));
+            return;
+        }
+        let (options, criteria) = (self.options, self.criteria);
+        let Some(p) = self.staged.participants.get_mut(row) else {
+            return;
+        };
+        set(&mut p.name, &a.name);
+        set(&mut p.department, &a.department);
+        set(&mut p.grade, &a.grade);
+        set(&mut p.manager, &a.manager);
+        if let Some(c) = conflicts {
+            p.conflicts = c;
+        }
+        if p.role == Role::Mentor && !a.answers.is_empty() {
+            judge_answers(p, criteria, &a.answers, options.today);
+            if p.status == Status::Ineligible {
+                self.outcome
+                    .ineligible
+                    .push((p.id.clone(), p.status_reason.clone()));
+            }
+        }
+        let after = p.clone();
+        let mut changes = participant_changes(&before, &after);
+        changes.extend(self.update_traits(&before.id, a));
+        if changes.is_empty() {
+            self.outcome.unchanged.push(before.id);
+        } else {
+            self.outcome.changes.extend(changes);
+            self.outcome.updated.push(before.id);
+        }
+    }
+
+    /// Set the characteristics an applicant gives; the names of those that changed.
+    fn update_traits(&mut self, id: &str, a: &Applicant) -> Vec<FieldChange> {
+        let mut changed = Vec::new();
+        if !a.traits.iter().any(Option::is_some) {
+            return changed;
+        }
+        let names = self.staged.config.cohort.characteristics.clone();
+        let row = match self.traits_row.get(id) {
+            Some(&i) => i,
+            None => {
+                self.staged.traits.push(Traits {
+                    id: id.to_string(),
+                    values: vec![String::new(); names.len()],
+                });
+                let i = self.staged.traits.len() - 1;
+                self.traits_row.insert(id.to_string(), i);
+                i
+            }
+        };
+        let Some(t) = self.staged.traits.get_mut(row) else {
+            return changed;
+        };
+        for (i, v) in a.traits.iter().enumerate() {
+            if let Some(v) = v
+                && t.values.get(i) != Some(v)
+                && let Some(slot) = t.values.get_mut(i)
+            {
+                slot.clone_from(v);
+                changed.push(FieldChange {
+                    id: id.to_string(),
+                    field: names.get(i).cloned().unwrap_or_default(),
+                    old: String::new(),
+                    new: String::new(),
+                });
+            }
+        }
+        changed
+    }
+
+    /// Enrol a new participant with the next id.
+    fn add(&mut self, a: &Applicant, conflicts: Option<Vec<String>>) {
+        let Some(role) = a.role else {
+            self.problems.push(format!(
+                "{}: no role: pass --role mentor or mentee",
+                a.origin
+            ));
+            return;
+        };
+        if role == Role::Mentor && !self.staged.config.cohort.recruiting {
+            if self.options.force {
+                self.outcome.forced += 1;
+            } else {
+                self.problems.push(format!(
+                    "{}: recruitment of mentors is closed for cohort {} ([cohort] recruiting = false): {} was not enrolled; pass --force to enrol them anyway",
+                    a.origin, self.staged.name, a.email
+                ));
+                return;
+            }
+        }
+        let Some(n) = self.next else {
+            self.problems.push(format!(
+                "{}: cohort {} has used every participant id up to p{}: no one more can be enrolled",
+                a.origin,
+                self.staged.name,
+                crate::model::MAX_ID_NUMBER
+            ));
+            return;
+        };
+        let id = format_id(n);
+        self.next = n
+            .checked_add(1)
+            .filter(|&n| n <= crate::model::MAX_ID_NUMBER);
+        let reason = if role == Role::Mentor {
+            unmet_criteria(self.criteria, &a.answers)
         } else {
             String::new()
         };
-        let existing = by_email.get(&a.email).copied();
-        match existing {
-            Some(row) if options.update => {
-                let Some(before) = staged.participants.get(row).cloned() else {
-                    continue;
-                };
-                let id = before.id.clone();
-                if let Some(role) = a.role
-                    && role != before.role
-                {
-                    problems.push(format!(
-                        "{}: {} is enrolled as a {}, not a {role}: a participant's role cannot change; withdraw them and enrol again",
-                        a.origin, a.email, before.role
-                    ));
-                    continue;
-                }
-                let Some(p) = staged.participants.get_mut(row) else {
-                    continue;
-                };
-                set(&mut p.name, &a.name);
-                set(&mut p.department, &a.department);
-                set(&mut p.grade, &a.grade);
-                set(&mut p.manager, &a.manager);
-                if let Some(c) = conflicts {
-                    p.conflicts = c;
-                }
-                let mut traits_changed = false;
-                if p.role == Role::Mentor && !a.answers.is_empty() {
-                    let answers = {
-                        let mut merged = stored_answers(criteria, &p.eligibility);
-                        for (i, ans) in &a.answers {
-                            merged.retain(|(j, _)| j != i);
-                            merged.push((*i, *ans));
-                        }
-                        merged
-                    };
-                    p.eligibility = answers_cell(criteria, &answers);
-                    let reason = unmet_criteria(criteria, &answers);
-                    match (p.status, reason.is_empty()) {
-                        (Status::Active, false) => {
-                            p.status = Status::Ineligible;
-                            p.status_on = Some(options.today);
-                            p.status_reason = reason.clone();
-                        }
-                        (Status::Ineligible, true) => {
-                            p.status = Status::Active;
-                            p.status_on = Some(options.today);
-                            p.status_reason.clear();
-                        }
-                        (Status::Ineligible, false) => p.status_reason = reason.clone(),
-                        _ => {}
-                    }
-                    if p.status == Status::Ineligible {
-                        outcome
-                            .ineligible
-                            .push((id.clone(), p.status_reason.clone()));
-                    }
-                }
-                let p_after = p.clone();
-                if a.traits.iter().any(Option::is_some) {
-                    let n = staged.config.cohort.characteristics.len();
-                    let row = match traits_row.get(&id) {
-                        Some(&i) => i,
-                        None => {
-                            staged.traits.push(Traits {
-                                id: id.clone(),
-                                values: vec![String::new(); n],
-                            });
-                            traits_changed = true;
-                            traits_row.insert(id.clone(), staged.traits.len() - 1);
-                            staged.traits.len() - 1
-                        }
-                    };
-                    let Some(t) = staged.traits.get_mut(row) else {
-                        continue;
-                    };
-                    for (i, v) in a.traits.iter().enumerate() {
-                        if let Some(v) = v
-                            && t.values.get(i) != Some(v)
-                        {
-                            t.values[i] = v.clone();
-                            traits_changed = true;
-                        }
-                    }
-                }
-                if p_after != before || traits_changed {
-                    outcome.updated.push(id);
-                } else {
-                    outcome.unchanged.push(id);
-                }
-            }
-            Some(row) => {
-                let Some(p) = staged.participants.get(row) else {
-                    continue;
-                };
-                problems.push(format!(
-                    "{}: {} is already enrolled as {} ({}): pass --update to update them from this file",
-                    a.origin, a.email, p.id, p.name
-                ));
-            }
-            None => {
-                let Some(role) = a.role else {
-                    problems.push(format!(
-                        "{}: no role: pass --role mentor or mentee",
-                        a.origin
-                    ));
-                    continue;
-                };
-                if role == Role::Mentor && !staged.config.cohort.recruiting {
-                    if options.force {
-                        outcome.forced += 1;
-                    } else {
-                        problems.push(format!(
-                            "{}: recruitment of mentors is closed for cohort {} ([cohort] recruiting = false): {} was not enrolled; pass --force to enrol them anyway",
-                            a.origin,
-                            staged.name,
-                            a.email
-                        ));
-                        continue;
-                    }
-                }
-                let Some(n) = next else {
-                    problems.push(format!(
-                        "{}: cohort {} has used every participant id up to p{}: no one more can be enrolled",
-                        a.origin,
-                        staged.name,
-                        crate::model::MAX_ID_NUMBER
-                    ));
-                    break;
-                };
-                let id = format_id(n);
-                next = n
-                    .checked_add(1)
-                    .filter(|&n| n <= crate::model::MAX_ID_NUMBER);
-                let status = if reason.is_empty() {
-                    Status::Active
-                } else {
-                    outcome.ineligible.push((id.clone(), reason.clone()));
-                    Status::Ineligible
-                };
-                by_email.insert(a.email.clone(), staged.participants.len());
-                staged.participants.push(Participant {
-                    id: id.clone(),
-                    role,
-                    name: a.name.clone().unwrap_or_default(),
-                    email: a.email.clone(),
-                    department: a.department.clone().unwrap_or_default(),
-                    grade: a.grade.clone().unwrap_or_default(),
-                    manager: a.manager.clone().unwrap_or_default(),
-                    status,
-                    enrolled_on: Some(options.today),
-                    conflicts: conflicts.unwrap_or_default(),
-                    status_on: (status != Status::Active).then_some(options.today),
-                    status_reason: reason,
-                    eligibility: if role == Role::Mentor {
-                        answers_cell(criteria, &a.answers)
-                    } else {
-                        String::new()
-                    },
-                });
-                traits_row.insert(id.clone(), staged.traits.len());
-                staged.traits.push(Traits {
-                    id: id.clone(),
-                    values: a
-                        .traits
-                        .iter()
-                        .map(|v| v.clone().unwrap_or_default())
-                        .collect(),
-                });
-                outcome.added.push(id);
-            }
-        }
+        let status = if reason.is_empty() {
+            Status::Active
+        } else {
+            self.outcome.ineligible.push((id.clone(), reason.clone()));
+            Status::Ineligible
+        };
+        let today = self.options.today;
+        self.by_email
+            .insert(a.email.clone(), self.staged.participants.len());
+        self.by_skeleton.insert(
+            text::email_skeleton(&a.email),
+            self.staged.participants.len(),
+        );
+        self.staged.participants.push(Participant {
+            id: id.clone(),
+            role,
+            name: a.name.clone().unwrap_or_default(),
+            email: a.email.clone(),
+            department: a.department.clone().unwrap_or_default(),
+            grade: a.grade.clone().unwrap_or_default(),
+            manager: a.manager.clone().unwrap_or_default(),
+            status,
+            enrolled_on: Some(today),
+            conflicts: conflicts.unwrap_or_default(),
+            status_on: (status != Status::Active).then_some(today),
+            status_reason: reason,
+            eligibility: if role == Role::Mentor {
+                answers_cell(self.criteria, &a.answers)
+            } else {
+                String::new()
+            },
+        });
+        self.traits_row.insert(id.clone(), self.staged.traits.len());
+        self.staged.traits.push(Traits {
+            id: id.clone(),
+            values: a
+                .traits
+                .iter()
+                .map(|v| v.clone().unwrap_or_default())
+                .collect(),
+        });
+        self.outcome.added.push(id);
     }
-    if problems.is_empty() {
-        *cohort = staged;
-        Ok(outcome)
+}
+
+/// Merge a mentor's new answers into their stored ones and judge their eligibility again.
+fn judge_answers(
+    p: &mut Participant,
+    criteria: &[Criterion],
+    given: &[(usize, YesNo)],
+    today: NaiveDate,
+) {
+    let mut merged = stored_answers(criteria, &p.eligibility);
+    for (i, ans) in given {
+        merged.retain(|(j, _)| j != i);
+        merged.push((*i, *ans));
+    }
+    p.eligibility = answers_cell(criteria, &merged);
+    let reason = unmet_criteria(criteria, &merged);
+    match (p.status, reason.is_empty()) {
+        (Status::Active, false) => {
+            p.status = Status::Ineligible;
+            p.status_on = Some(today);
+            p.status_reason = reason;
+        }
+        (Status::Ineligible, true) => {
+            p.status = Status::Active;
+            p.status_on = Some(today);
+            p.status_reason.clear();
+        }
+        (Status::Ineligible, false) => p.status_reason = reason,
+        _ => {}
+    }
+}
+
+/// The fields of `participants.csv` that differ between two versions of a participant.
+fn participant_changes(before: &Participant, after: &Participant) -> Vec<FieldChange> {
+    let fields: [(&str, String, String); 8] = [
+        ("name", before.name.clone(), after.name.clone()),
+        (
+            "department",
+            before.department.clone(),
+            after.department.clone(),
+        ),
+        ("grade", before.grade.clone(), after.grade.clone()),
+        ("manager", before.manager.clone(), after.manager.clone()),
+        (
+            "conflicts",
+            before.conflicts.join(";"),
+            after.conflicts.join(";"),
+        ),
+        (
+            "status",
+            before.status.to_string(),
+            after.status.to_string(),
+        ),
+        (
+            "status_reason",
+            before.status_reason.clone(),
+            after.status_reason.clone(),
+        ),
+        (
+            "eligibility",
+            before.eligibility.clone(),
+            after.eligibility.clone(),
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(field, old, new)| FieldChange {
+            id: after.id.clone(),
+            field: field.to_string(),
+            old,
+            new,
+        })
+        .collect()
+}
+
+/// Enrol or update every applicant, or none: every problem is returned at once and the cohort is
+/// left unchanged.
+pub fn enrol(
+    cohort: &mut Cohort,
+    applicants: &[Applicant],
+    options: Options,
+) -> Result<Outcome, Vec<String>> {
+    let criteria = cohort.config.eligibility.clone();
+    let mut problems = Vec::new();
+    for a in applicants {
+        check_text(a, &cohort.config.cohort.characteristics, &mut problems);
+    }
+    let staged = cohort.clone();
+    let index = |key: fn(&Participant) -> String| -> FxHashMap<String, usize> {
+        staged
+            .participants
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.email.is_empty())
+            .map(|(i, p)| (key(p), i))
+            .collect()
+    };
+    let by_email = index(|p| p.email.clone());
+    let by_skeleton = index(|p| text::email_skeleton(&p.email));
+    let traits_row = staged
+        .traits
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect();
+    let mut e = Enrolment {
+        next: staged.next_id(),
+        staged,
+        options,
+        criteria: &criteria,
+        outcome: Outcome::default(),
+        problems,
+        by_email,
+        by_skeleton,
+        traits_row,
+    };
+    for a in applicants {
+        e.apply(a);
+    }
+    if e.problems.is_empty() {
+        *cohort = e.staged;
+        Ok(e.outcome)
     } else {
-        Err(problems)
+        Err(e.problems)
     }
 }
 

@@ -22,7 +22,13 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            let _ = writeln!(std::io::stderr(), "error: {error:#}");
+            // A message may quote what the user typed: never let it act on the terminal.
+            let message = format!("{error:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                revmentor::text::terminal_safe(&message, true)
+            );
             if error.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else {

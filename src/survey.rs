@@ -339,13 +339,21 @@ pub fn read_rows(
                         Err(e) => problems.push(format!("{}: {e}", at(h))),
                     }
                 }
-                Column::Quote if !value.is_empty() => r.responses.push(Response {
-                    participant: r.id.clone(),
-                    phase,
-                    question: QUOTE.into(),
-                    answer: value.to_string(),
-                    consent: Some(consent.unwrap_or(false)),
-                }),
+                Column::Quote if !value.is_empty() => {
+                    // Line breaks in a comment become `\n`; other control characters are refused.
+                    let value = value.replace("\r\n", "\n").replace('\r', "\n");
+                    if let Err(e) = crate::text::check(&value, crate::text::Kind::Comment) {
+                        problems.push(format!("{}: the comment {e}", at(h)));
+                        continue;
+                    }
+                    r.responses.push(Response {
+                        participant: r.id.clone(),
+                        phase,
+                        question: QUOTE.into(),
+                        answer: value,
+                        consent: Some(consent.unwrap_or(false)),
+                    });
+                }
                 _ => {}
             }
         }

@@ -120,6 +120,75 @@ pub fn terminal_safe(value: &str, multiline: bool) -> std::borrow::Cow<'_, str> 
     std::borrow::Cow::Owned(out)
 }
 
+/// Latin letters that letters of other scripts are easily mistaken for (Cyrillic and Greek look-alikes).
+fn latin_look_alike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' | 'ı' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'ӏ' => 'l',
+        'м' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'ᴢ' => 'z',
+        // Fullwidth forms of ASCII.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0)?,
+        _ => return None,
+    })
+}
+
+/// An email reduced to what a reader sees: lower case, look-alike letters as Latin ones, a `+tag`
+/// and trailing dots dropped. Two different emails with one skeleton are easily confused.
+pub fn email_skeleton(email: &str) -> String {
+    let lower = email.trim().to_lowercase();
+    let folded: String = lower
+        .chars()
+        .map(|c| latin_look_alike(c).unwrap_or(c))
+        .collect();
+    let folded = folded.trim_end_matches('.');
+    match folded.split_once('@') {
+        Some((local, domain)) => {
+            let local = local
+                .split('+')
+                .next()
+                .unwrap_or(local)
+                .trim_end_matches('.');
+            format!("{local}@{}", domain.trim_end_matches('.'))
+        }
+        None => folded.to_string(),
+    }
+}
+
+/// How two different emails with one skeleton differ, for a message.
+pub fn how_emails_differ(a: &str, b: &str) -> &'static str {
+    let (a, b) = (a.trim(), b.trim());
+    if a.eq_ignore_ascii_case(b) {
+        "only by capital letters"
+    } else if a.contains('+') || b.contains('+') {
+        "only by a +tag"
+    } else if a.ends_with('.') || b.ends_with('.') || a.contains(".@") || b.contains(".@") {
+        "only by a trailing dot"
+    } else {
+        "only by a look-alike letter (another alphabet's letter that looks Latin)"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +224,27 @@ mod tests {
         assert_eq!(terminal_safe("plain", false), "plain");
         assert_eq!(terminal_safe("two\nlines", true), "two\nlines");
         assert_eq!(terminal_safe("two\nlines", false), "two\\u{a}lines");
+    }
+
+    #[test]
+    fn look_alike_emails_share_a_skeleton() {
+        let base = email_skeleton("ann.lee@x.example");
+        for other in [
+            "Ann.Lee@X.example",
+            "ann.lee+scheme@x.example",
+            "ann.lee@x.example.",
+            "\u{430}nn.lee@x.example",
+            "ann.l\u{435}e@x.\u{435}xample",
+            "ａnn.lee@x.example",
+        ] {
+            assert_eq!(email_skeleton(other), base, "{other}");
+        }
+        assert_ne!(email_skeleton("ann.leigh@x.example"), base);
+        assert_eq!(
+            how_emails_differ("a+b@x.example", "a@x.example"),
+            "only by a +tag"
+        );
+        assert!(how_emails_differ("\u{430}@x.example", "a@x.example").contains("look-alike"));
     }
 
     #[test]

@@ -7,21 +7,21 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::{
     ATTENDANCE, BRIEFINGS, CHARACTERISTICS, Cohort, MATCHES, MEETINGS, PARTICIPANTS, RESPONSES,
 };
-use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status, id_number, is_email};
+use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status, is_email};
 use crate::problems::Problem;
 
 /// Every rule between the loaded files; an empty list when the cohort is whole.
 pub fn consistency(c: &Cohort) -> Vec<Problem> {
     let mut problems = Vec::new();
+    if c.briefings.is_loaded() {
+        briefings(c, &mut problems);
+    }
     if !c.participants.is_loaded() {
         return problems;
     }
     let people = participants(c, &mut problems);
     if c.traits.is_loaded() {
         characteristics(c, &people, &mut problems);
-    }
-    if c.briefings.is_loaded() {
-        briefings(c, &mut problems);
     }
     if c.attendance.is_loaded() && c.briefings.is_loaded() {
         attendance(c, &people, &mut problems);
@@ -36,6 +36,56 @@ pub fn consistency(c: &Cohort) -> Vec<Problem> {
         responses(c, &people, &mut problems);
     }
     problems
+}
+
+/// What is not wrong but worth a look, reported by `check` only: emails that differ from another
+/// only by what a reader cannot see (case, a +tag, a trailing dot, a look-alike letter), and text a
+/// spreadsheet would run as a formula.
+pub fn advisories(c: &Cohort) -> Vec<Problem> {
+    let mut found = Vec::new();
+    if !c.participants.is_loaded() {
+        return found;
+    }
+    let mut skeletons: FxHashMap<String, (usize, &Participant)> = FxHashMap::default();
+    for (line, p) in c.participants.iter_lines() {
+        if p.email.is_empty() {
+            continue;
+        }
+        let skeleton = crate::text::email_skeleton(&p.email);
+        if let Some((first, other)) = skeletons.get(&skeleton) {
+            found.push(at(
+                PARTICIPANTS,
+                line,
+                format!(
+                    "{}'s email {} looks like {}'s {} (line {first}): they differ {}; if they are one person, withdraw the copy",
+                    p.id,
+                    p.email,
+                    other.id,
+                    other.email,
+                    crate::text::how_emails_differ(&p.email, &other.email)
+                ),
+            ));
+        } else {
+            skeletons.insert(skeleton, (line, p));
+        }
+        for (field, value) in [
+            ("name", &p.name),
+            ("department", &p.department),
+            ("grade", &p.grade),
+        ] {
+            if crate::text::looks_like_formula(value) && value.chars().count() > 1 {
+                found.push(at(
+                    PARTICIPANTS,
+                    line,
+                    format!(
+                        "{}'s {field} \"{value}\" begins like a formula: a spreadsheet may run it (or have replaced a value with its result); check it",
+                        p.id
+                    ),
+                ));
+            }
+        }
+    }
+    found
 }
 
 type People<'a> = FxHashMap<&'a str, (usize, &'a Participant)>;
@@ -462,5 +512,4 @@ fn responses(c: &Cohort, people: &People, problems: &mut Vec<Problem>) {
             ));
         }
     }
-    let _ = id_number;
 }

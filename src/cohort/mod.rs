@@ -155,11 +155,17 @@ fn table<T: Record>(
     }
     match bytes(file) {
         None => Table::new(file.name(), columns),
-        Some(b) => match Table::parse(file.name(), b, columns.clone(), required, options) {
-            Ok(t) => t,
-            Err(mut ps) => {
+        Some(b) => match Table::parse_rows(file.name(), b, columns.clone(), required, options) {
+            (Some(t), ps) if ps.is_empty() => t,
+            // The rows that read still take part in the rules between files, except a broken
+            // participants file's: every id of a row that did not read would seem unknown.
+            (Some(t), mut ps) if file != File::Participants => {
                 problems.append(&mut ps);
-                Table::new(file.name(), columns)
+                t
+            }
+            (_, mut ps) => {
+                problems.append(&mut ps);
+                Table::not_loaded(file.name(), columns)
             }
         },
     }
@@ -205,10 +211,8 @@ impl Cohort {
             responses: table(File::Responses, c, load, bytes, options, p),
             config,
         };
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let problems = check::consistency(&cohort);
+        // The rules between files run over every file that read, so one run reports them all.
+        problems.extend(check::consistency(&cohort));
         if problems.is_empty() {
             Ok(cohort)
         } else {

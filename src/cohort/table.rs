@@ -180,6 +180,71 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// Find each known column in a header (any case); a missing optional column is added at the end,
+/// a missing required one is an error naming every one missing.
+fn place_columns(
+    file: &str,
+    headers: &mut Vec<String>,
+    columns: &[String],
+    required: usize,
+) -> Result<Vec<usize>, CsvError> {
+    let mut positions = Vec::with_capacity(columns.len());
+    let mut missing = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        match headers.iter().position(|h| h.eq_ignore_ascii_case(column)) {
+            Some(p) => positions.push(p),
+            None if i < required => missing.push(column.as_str()),
+            None => {
+                headers.push(column.clone());
+                positions.push(headers.len() - 1);
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(positions);
+    }
+    let message = format!(
+        "the header has no column {} (was it renamed?): the header must include {}",
+        missing
+            .iter()
+            .map(|m| format!("\"{m}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        columns[..required].join(", ")
+    );
+    Err(CsvError::new(file, Some(1), message))
+}
+
+/// Where a row is, for checking its cells.
+struct RowAt<'a> {
+    file: &'a str,
+    line: usize,
+    options: &'a ReadOptions,
+}
+
+impl RowAt<'_> {
+    /// Every known cell's text (characters, length) and every date cell, each problem reported.
+    fn check_cells<T: Record>(
+        &self,
+        record: &csv::StringRecord,
+        columns: &[String],
+        positions: &[usize],
+        problems: &mut Vec<CsvError>,
+    ) {
+        for (column, &p) in columns.iter().zip(positions) {
+            let cell = record.get(p).unwrap_or("");
+            if let Err(e) = text::check(cell, T::text_kind(column)) {
+                problems.push(Problem::cell(self.file, self.line, column, e));
+            } else if T::date_columns().contains(&column.as_str())
+                && !cell.trim().is_empty()
+                && let Err(e) = crate::model::parse_date_in(cell, self.options.dates)
+            {
+                problems.push(Problem::cell(self.file, self.line, column, e));
+            }
+        }
+    }
+}
+
 /// A value stored as one row of a CSV file.
 pub trait Record: Sized {
     /// Parse one row; `cells` holds the known columns only.
@@ -291,33 +356,32 @@ impl<T: Record> Table<T> {
         required: usize,
         options: &ReadOptions,
     ) -> Result<Self, Vec<CsvError>> {
-        let mut reader = csvio::rows(file, bytes).map_err(|e| vec![e])?;
+        let (table, problems) = Table::parse_rows(file, bytes, columns, required, options);
+        match table {
+            Some(t) if problems.is_empty() => Ok(t),
+            _ => Err(problems),
+        }
+    }
+
+    /// Like [`Table::parse`], but the rows that read are kept beside the problems (`None` when
+    /// the file itself could not be read), so the rules between files can still be checked.
+    pub fn parse_rows(
+        file: &'static str,
+        bytes: &[u8],
+        columns: Vec<String>,
+        required: usize,
+        options: &ReadOptions,
+    ) -> (Option<Self>, Vec<CsvError>) {
+        let mut reader = match csvio::rows(file, bytes) {
+            Ok(r) => r,
+            Err(e) => return (None, vec![e]),
+        };
         let mut headers = std::mem::take(&mut reader.headers);
         let read_width = headers.len();
-        let mut positions = Vec::with_capacity(columns.len());
-        let mut missing = Vec::new();
-        for (i, column) in columns.iter().enumerate() {
-            match headers.iter().position(|h| h.eq_ignore_ascii_case(column)) {
-                Some(p) => positions.push(p),
-                None if i < required => missing.push(column.as_str()),
-                None => {
-                    headers.push(column.clone());
-                    positions.push(headers.len() - 1);
-                }
-            }
-        }
-        if !missing.is_empty() {
-            let message = format!(
-                "the header has no column {} (was it renamed?): the header must include {}",
-                missing
-                    .iter()
-                    .map(|m| format!("\"{m}\""))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                columns[..required].join(", ")
-            );
-            return Err(vec![CsvError::new(file, Some(1), message)]);
-        }
+        let positions = match place_columns(file, &mut headers, &columns, required) {
+            Ok(p) => p,
+            Err(e) => return (None, vec![e]),
+        };
         let mut problems = Vec::new();
         for h in &headers[..read_width] {
             if let Err(e) = text::check(h, text::Kind::Short) {
@@ -347,17 +411,12 @@ impl<T: Record> Table<T> {
                 }
             };
             let before = problems.len();
-            for (column, &p) in columns.iter().zip(&positions) {
-                let cell = record.get(p).unwrap_or("");
-                if let Err(e) = text::check(cell, T::text_kind(column)) {
-                    problems.push(Problem::cell(file, line, column, e));
-                } else if T::date_columns().contains(&column.as_str())
-                    && !cell.trim().is_empty()
-                    && let Err(e) = crate::model::parse_date_in(cell, options.dates)
-                {
-                    problems.push(Problem::cell(file, line, column, e));
-                }
-            }
+            let at = RowAt {
+                file,
+                line,
+                options,
+            };
+            at.check_cells::<T>(&record, &columns, &positions, &mut problems);
             for &p in &extra_positions {
                 let cell = record.get(p).unwrap_or("");
                 if let Err(e) = text::check(cell, text::Kind::Other) {
@@ -389,10 +448,7 @@ impl<T: Record> Table<T> {
                 Err(e) => problems.push(e),
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Ok(Table {
+        let table = Table {
             file,
             columns,
             headers,
@@ -401,7 +457,8 @@ impl<T: Record> Table<T> {
             rows: entries,
             loaded: true,
             changed: false,
-        })
+        };
+        (Some(table), problems)
     }
 
     /// The file's bytes: header as read (plus any added column), rows in order, unknown cells kept.

@@ -77,6 +77,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             kind,
         }) => {
             let (date, audience, hours, kind) = (*date, *audience, *hours, *kind);
+            if let Some(t) = title {
+                crate::text::check(t, crate::text::Kind::Short)
+                    .map_err(|e| crate::UsageError(format!("--title {e}")))?;
+            }
             if !hours.is_finite() || hours <= 0.0 || hours > 24.0 {
                 return crate::usage(format!(
                     "--hours {hours}: give the session's length in hours, like 3.5"

@@ -50,11 +50,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map(|p| ("file", p))
         .chain(checked.folder.iter().map(|p| ("folder", p)))
         .collect();
+    let warnings: Vec<(&str, &Problem)> = checked.warnings.iter().map(|p| ("warning", p)).collect();
     let text = match args.format {
-        Format::Table => table(&args.cohort, &all),
+        Format::Table => {
+            let mut text = table(&args.cohort, &all);
+            for (_, w) in &warnings {
+                let _ = writeln!(text, "warning: {w}");
+            }
+            text
+        }
         format => {
             let mut listing = Listing::new(&["kind", "file", "line", "column", "problem"]);
-            for (kind, p) in &all {
+            for (kind, p) in all.iter().chain(&warnings) {
                 listing.push(vec![
                     json!(kind),
                     json!(p.file),

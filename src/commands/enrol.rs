@@ -143,10 +143,23 @@ fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
     };
     let email = normalise_email(email);
     if !is_email(&email) {
-        return crate::usage(format!(
-            "--email \"{}\" is not an email address (expected name@domain)",
-            args.email.as_deref().unwrap_or_default()
-        ));
+        let skeleton = crate::text::email_skeleton(&email);
+        let resembles = cohort
+            .participants
+            .iter()
+            .find(|p| !p.email.is_empty() && crate::text::email_skeleton(&p.email) == skeleton);
+        return crate::usage(match resembles {
+            Some(p) => format!(
+                "--email \"{email}\" is not an email address, and looks like the email of {} ({}): they differ {}",
+                p.who(),
+                p.email,
+                crate::text::how_emails_differ(&email, &p.email)
+            ),
+            None => format!(
+                "--email \"{}\" is not an email address (expected name@domain)",
+                args.email.as_deref().unwrap_or_default()
+            ),
+        });
     }
     if name.trim().is_empty() {
         return crate::usage("--name is empty: every participant has a name");
@@ -232,9 +245,9 @@ fn prompt(cohort: &Cohort) -> Result<Applicant> {
         .with_prompt("Full name")
         .validate_with(|s: &String| {
             if s.trim().is_empty() {
-                Err("a name is needed")
+                Err("a name is needed".to_string())
             } else {
-                Ok(())
+                prompt_text(s, crate::text::Kind::Short)
             }
         })
         .interact_text()?;
@@ -260,6 +273,7 @@ fn prompt(cohort: &Cohort) -> Result<Applicant> {
         Ok(Input::<String>::new()
             .with_prompt(label)
             .allow_empty(true)
+            .validate_with(|s: &String| prompt_text(s, crate::text::Kind::Short))
             .interact_text()?)
     };
     let department = optional("Department")?;
@@ -300,6 +314,15 @@ fn prompt(cohort: &Cohort) -> Result<Applicant> {
         traits,
         answers,
     })
+}
+
+/// A prompt's answer checked as every text field is (characters, length, no formula).
+fn prompt_text(value: &str, kind: crate::text::Kind) -> Result<(), String> {
+    crate::text::check(value.trim(), kind)?;
+    if crate::text::looks_like_formula(value.trim()) && value.trim().chars().count() > 1 {
+        return Err("a spreadsheet would run this as a formula: remove the first character".into());
+    }
+    Ok(())
 }
 
 fn report(
@@ -355,6 +378,31 @@ fn report(
     let mut out = String::new();
     if !listing.rows.is_empty() {
         out.push_str(&listing.table());
+    }
+    for c in &outcome.changes {
+        if c.old.is_empty() && c.new.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} {}: {would}changed (a characteristic: its value is not shown)",
+                c.id, c.field
+            );
+        } else {
+            let show = |v: &str| {
+                if v.is_empty() {
+                    "(empty)".to_string()
+                } else {
+                    format!("\"{v}\"")
+                }
+            };
+            let _ = writeln!(
+                out,
+                "{} {}: {} -> {}",
+                c.id,
+                c.field,
+                show(&c.old),
+                show(&c.new)
+            );
+        }
     }
     for (id, reason) in &outcome.ineligible {
         let _ = writeln!(out, "{id} {would}ineligible: {reason}");

@@ -400,8 +400,11 @@ impl Store {
                 Err(items) => checked.problems.extend(items),
                 Ok(config) => {
                     let bytes = |f: File| snapshot.bytes(f);
-                    if let Err(items) = Cohort::parse(name, config, Load::ALL, &bytes, &options) {
-                        checked.problems.extend(items);
+                    match Cohort::parse(name, config, Load::ALL, &bytes, &options) {
+                        Err(items) => checked.problems.extend(items),
+                        Ok(cohort) => {
+                            checked.warnings = crate::cohort::check::advisories(&cohort);
+                        }
                     }
                 }
             },
@@ -444,6 +447,8 @@ pub type Repair = (Vec<DateRepair>, Option<(Cohort, Change)>);
 pub struct Checked {
     pub problems: Vec<Problem>,
     pub folder: Vec<Problem>,
+    /// Worth a look, but not wrong: commands go on.
+    pub warnings: Vec<Problem>,
 }
 
 /// The folder's own problems: loose permissions, links, read-only files, leftovers.

@@ -17,6 +17,7 @@ mod cohort_files;
 mod enrol;
 mod evaluation;
 mod help;
+mod integrity;
 mod matching;
 mod meetings;
 mod pilot;

