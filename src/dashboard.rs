@@ -7,6 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cohort::Cohort;
 use crate::model::{Briefing, MeetingStatus, PairStatus, Role, SessionKind, Status};
+use crate::problems::plural;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -311,8 +312,4 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         pairs_overdue,
         next_steps: next,
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -5,6 +5,7 @@
 //! touches cohort files; only [`out`] prints.
 
 pub mod assign;
+pub mod briefing;
 pub mod cli;
 pub mod cohort;
 pub mod commands;
@@ -29,9 +30,16 @@ pub mod text;
 pub mod withdrawal;
 
 /// A mistake in how the command was called (exit status 2), as opposed to a failure (exit 1).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
+#[derive(Debug)]
 pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
 
 /// Shorthand for returning a [`UsageError`].
 pub fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {

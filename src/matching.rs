@@ -629,3 +629,41 @@ fn why_unmatched_mentee(
         )
     }
 }
+
+/// Write a proposal into the cohort: earlier proposals are replaced; the solver's and the locked
+/// pairs become `proposed` pairs dated `today` (confirmed pairs stay as they are).
+pub fn apply(cohort: &mut Cohort, proposal: &Proposal, today: chrono::NaiveDate) {
+    cohort.pairs.retain(|p| p.status != PairStatus::Proposed);
+    for pair in proposal
+        .pairs
+        .iter()
+        .filter(|p| p.origin != Origin::Confirmed)
+    {
+        cohort.pairs.push(crate::model::Pair {
+            mentee: pair.mentee.clone(),
+            mentor: pair.mentor.clone(),
+            score: pair.score,
+            reasons: pair.reasons.clone(),
+            status: PairStatus::Proposed,
+            proposed_on: Some(today),
+            confirmed_on: None,
+            ended_on: None,
+            end_reason: String::new(),
+        });
+    }
+}
+
+/// Confirm every proposed pair as of `today`; returns how many.
+pub fn confirm(cohort: &mut Cohort, today: chrono::NaiveDate) -> usize {
+    let mut confirmed = 0;
+    for p in cohort
+        .pairs
+        .iter_mut()
+        .filter(|p| p.status == PairStatus::Proposed)
+    {
+        p.status = PairStatus::Confirmed;
+        p.confirmed_on = Some(today);
+        confirmed += 1;
+    }
+    confirmed
+}

@@ -11,6 +11,7 @@ use super::problems_error;
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
 use crate::model::Phase;
+use crate::problems::plural;
 use crate::survey::{self, Column};
 
 #[derive(Debug, clap::Args)]
@@ -122,8 +123,4 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         );
     }
     crate::out::emit(&out)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -174,3 +174,70 @@ fn evaluation_sessions_never_count_as_briefings() {
             .contains("Group evaluation and learning session,evaluation")
     );
 }
+
+#[test]
+fn sessions_can_be_corrected_removed_and_attendance_taken_back() {
+    let w = Workdir::new();
+    w.cohort();
+    let ann = w.enrol("mentor", "Ann Lee", "ann@x.example", &[]);
+    let bo = w.enrol("mentee", "Bo Chan", "bo@x.example", &[]);
+    w.refuses_sh(
+        "brief c add --date 2020-01-02 --audience mentor",
+        2,
+        &["did you mean mentors?"],
+    );
+    w.refuses_sh(
+        "brief c add --date 2020-01-02 --audience staff",
+        2,
+        &["use mentors, mentees or all"],
+    );
+    w.refuses_sh(
+        "brief c add --date 2020-01-02 --audience all --hours 30",
+        2,
+        &["at most 24"],
+    );
+    let b1 = w.sh("brief c add --date 2020-01-02 --audience all").ok();
+    assert_eq!(b1.stdout, "b1\n");
+    let again = w.sh("brief c add --date 2020-01-02 --audience all").ok();
+    assert!(
+        again
+            .stderr
+            .contains("warning: b1 is also a briefing for all on 2020-01-02"),
+        "{}",
+        again.stderr
+    );
+    w.sh("brief c remove b2").ok();
+    w.sh(&format!("brief c attend b1 {ann} {bo}")).ok();
+    // A narrower audience must still include everyone recorded there.
+    w.refuses_sh("brief c edit b1 --audience mentors", 1, &[&bo, "unattend"]);
+    w.refuses_sh("brief c edit b1 --date 2020-02-01", 1, &["after today"]);
+    w.refuses_sh(
+        "brief c unattend b1 nobody@x.example",
+        1,
+        &["no participant"],
+    );
+    let run = w.sh(&format!("brief c unattend b1 {bo}")).ok();
+    assert!(
+        run.stdout.contains("removed 1 attendance record"),
+        "{}",
+        run.stdout
+    );
+    let run = w
+        .sh("brief c edit b1 --audience mentors --title 'Mentor briefing' --hours 3")
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "b1 audience: all -> mentors\nb1 hours: 3.5 -> 3\nb1 title: Reverse mentoring briefing for all -> Mentor briefing\n"
+    );
+    let run = w.sh("brief c remove b1").ok();
+    assert!(
+        run.stdout.contains("removed b1 and 1 attendance record"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        w.cohort_file("c", "attendance.csv"),
+        "briefing,participant\n"
+    );
+    w.refuses_sh("brief c remove b1", 1, &["no session \"b1\""]);
+}

@@ -90,6 +90,13 @@ pub fn words(line: &str) -> Vec<String> {
 }
 
 impl Workdir {
+    /// Run a command line given as one string (split as a shell would).
+    pub fn sh(&self, line: &str) -> Run {
+        let args = words(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args)
+    }
+
     /// Like [`Workdir::refuses`], with the command line as one string.
     #[track_caller]
     pub fn refuses_sh(&self, line: &str, code: i32, says: &[&str]) -> Run {

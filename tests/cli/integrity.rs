@@ -639,6 +639,11 @@ fn control_characters_bidi_overrides_and_huge_text_are_refused_at_every_entry_po
         1,
         &["hostile.csv:2: name", "U+001B"],
     );
+    w.refuses_sh(
+        "brief p add --date 2020-05-20 --audience all --title 'Debrief\u{1b}[31m'",
+        2,
+        &["U+001B"],
+    );
     // A hand-edited file: refused with file, line and column, and never echoed raw.
     edit(&w, "participants.csv", |t| {
         t.replace("Adaeze Okafor", "Adaeze\u{202E} Okafor")
@@ -649,11 +654,6 @@ fn control_characters_bidi_overrides_and_huge_text_are_refused_at_every_entry_po
         &["participants.csv:2: column \"name\"", "U+202E"],
     );
     assert!(!run.stderr.contains('\u{202E}'));
-    w.refuses_sh(
-        "brief p add --date 2020-05-20 --audience all --title 'Debrief\u{1b}[31m'",
-        2,
-        &["U+001B"],
-    );
 }
 
 #[test]

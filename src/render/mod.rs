@@ -6,6 +6,8 @@ use serde_json::{Map, Value};
 
 use crate::csvio;
 
+pub mod proposal;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     /// aligned columns for reading in a terminal
