@@ -178,7 +178,7 @@ impl Enrolment<'_> {
         true
     }
 
-    fn apply(&mut self, a: &Applicant) {
+    fn apply(&mut self, a: Applicant) {
         let conflicts = match a
             .conflicts
             .as_deref()
@@ -192,7 +192,7 @@ impl Enrolment<'_> {
             None => None,
         };
         match self.by_email.get(&a.email).copied() {
-            Some(row) if self.options.update => self.update(row, a, conflicts),
+            Some(row) if self.options.update => self.update(row, &a, conflicts),
             Some(row) => {
                 if let Some(p) = self.staged.participants.get(row) {
                     self.problems.push(format!(
@@ -201,7 +201,7 @@ impl Enrolment<'_> {
                     ));
                 }
             }
-            None if self.look_alike(a) => {}
+            None if self.look_alike(&a) => {}
             None => self.add(a, conflicts),
         }
     }
@@ -300,8 +300,8 @@ impl Enrolment<'_> {
         changed
     }
 
-    /// Enrol a new participant with the next id.
-    fn add(&mut self, a: &Applicant, conflicts: Option<Vec<String>>) {
+    /// Enrol a new participant with the next id (the applicant's text moves into the cohort).
+    fn add(&mut self, a: Applicant, conflicts: Option<Vec<String>>) {
         let Some(role) = a.role else {
             self.problems.push(format!(
                 "{}: no role: pass --role mentor or mentee",
@@ -345,38 +345,36 @@ impl Enrolment<'_> {
             Status::Ineligible
         };
         let today = self.options.today;
-        self.by_email
-            .insert(a.email.clone(), self.staged.participants.len());
-        self.by_skeleton.insert(
-            text::email_skeleton(&a.email),
-            self.staged.participants.len(),
-        );
+        let row = self.staged.participants.len();
+        self.by_skeleton.insert(text::email_skeleton(&a.email), row);
+        self.by_email.insert(a.email.clone(), row);
+        let eligibility = if role == Role::Mentor {
+            answers_cell(self.criteria, &a.answers)
+        } else {
+            String::new()
+        };
         self.staged.participants.push(Participant {
             id: id.clone(),
             role,
-            name: a.name.clone().unwrap_or_default(),
-            email: a.email.clone(),
-            department: a.department.clone().unwrap_or_default(),
-            grade: a.grade.clone().unwrap_or_default(),
-            manager: a.manager.clone().unwrap_or_default(),
+            name: a.name.unwrap_or_default(),
+            email: a.email,
+            department: a.department.unwrap_or_default(),
+            grade: a.grade.unwrap_or_default(),
+            manager: a.manager.unwrap_or_default(),
             status,
             enrolled_on: Some(today),
             conflicts: conflicts.unwrap_or_default(),
             status_on: (status != Status::Active).then_some(today),
             status_reason: reason,
-            eligibility: if role == Role::Mentor {
-                answers_cell(self.criteria, &a.answers)
-            } else {
-                String::new()
-            },
+            eligibility,
         });
         self.traits_row.insert(id.clone(), self.staged.traits.len());
         self.staged.traits.push(Traits {
             id: id.clone(),
             values: a
                 .traits
-                .iter()
-                .map(|v| v.clone().unwrap_or_default())
+                .into_iter()
+                .map(Option::unwrap_or_default)
                 .collect(),
         });
         self.outcome.added.push(id);
@@ -457,19 +455,20 @@ fn participant_changes(before: &Participant, after: &Participant) -> Vec<FieldCh
         .collect()
 }
 
-/// Enrol or update every applicant, or none: every problem is returned at once and the cohort is
-/// left unchanged.
+/// Enrol or update every applicant, or none: every problem is returned at once. On an error the
+/// cohort value is left part-changed: the caller drops it (nothing was committed).
 pub fn enrol(
     cohort: &mut Cohort,
-    applicants: &[Applicant],
+    applicants: Vec<Applicant>,
     options: Options,
 ) -> Result<Outcome, Vec<String>> {
     let criteria = cohort.config.eligibility.clone();
     let mut problems = Vec::new();
-    for a in applicants {
+    for a in &applicants {
         check_text(a, &cohort.config.cohort.characteristics, &mut problems);
     }
-    let staged = cohort.clone();
+    let name = cohort.name.clone();
+    let staged = std::mem::replace(cohort, Cohort::empty(&name, cohort.config.clone()));
     let index = |key: fn(&Participant) -> String| -> FxHashMap<String, usize> {
         staged
             .participants
@@ -501,8 +500,8 @@ pub fn enrol(
     for a in applicants {
         e.apply(a);
     }
+    *cohort = e.staged;
     if e.problems.is_empty() {
-        *cohort = e.staged;
         Ok(e.outcome)
     } else {
         Err(e.problems)

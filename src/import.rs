@@ -429,7 +429,6 @@ pub fn split_list(value: &str) -> Vec<String> {
 
 /// Read every row of an import into applicants, or every problem found (file, line, column, value,
 /// what is valid). Rows with the same email (case and spaces ignored) are a problem too.
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn read_rows(
     file: &str,
     sheet: &Sheet,
@@ -437,99 +436,140 @@ pub fn read_rows(
     default_role: Option<Role>,
     config: &Config,
 ) -> Result<Vec<Applicant>, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut applicants = Vec::with_capacity(sheet.rows.len());
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    if sheet.rows.is_empty() {
-        return Err(vec![format!(
-            "{file}: has a header but no rows: nothing to import"
-        )]);
-    }
-    let n_traits = config.cohort.characteristics.len();
-    for row in &sheet.rows {
-        let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, sheet.headers[h]);
-        let mut a = Applicant {
-            origin: format!("{file}:{}", row.line),
-            traits: vec![None; n_traits],
-            ..Applicant::default()
-        };
-        let mut first = String::new();
-        let mut last = String::new();
-        let mut raw_answers = Vec::new();
-        let mut bad_role = false;
-        for (h, field) in mapping.fields.iter().enumerate() {
-            let raw = row.cell(h);
-            let value = raw.trim();
-            match field {
-                Field::Ignore => {}
-                Field::Role => {
-                    if !value.is_empty() {
-                        match Role::parse(value) {
-                            Some(r) => a.role = Some(r),
-                            None => {
-                                bad_role = true;
-                                problems.push(format!(
-                                    "{}: \"{value}\" is not a role (expected mentor or mentee)",
-                                    at(h)
-                                ));
-                            }
+    let rows = sheet.rows.iter().cloned().map(Ok);
+    read_stream(file, &sheet.headers, rows, mapping, default_role, config)
+}
+
+/// One row as an applicant; each problem with the row is added to `problems`.
+fn applicant(
+    file: &str,
+    headers: &[String],
+    row: &crate::csvio::Row,
+    mapping: &Mapping,
+    default_role: Option<Role>,
+    n_traits: usize,
+    problems: &mut Vec<String>,
+) -> Applicant {
+    let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, headers[h]);
+    let mut a = Applicant {
+        origin: format!("{file}:{}", row.line),
+        traits: vec![None; n_traits],
+        ..Applicant::default()
+    };
+    let mut first = String::new();
+    let mut last = String::new();
+    let mut raw_answers = Vec::new();
+    let mut bad_role = false;
+    for (h, field) in mapping.fields.iter().enumerate() {
+        let raw = row.cell(h);
+        let value = raw.trim();
+        match field {
+            Field::Ignore => {}
+            Field::Role => {
+                if !value.is_empty() {
+                    match Role::parse(value) {
+                        Some(r) => a.role = Some(r),
+                        None => {
+                            bad_role = true;
+                            problems.push(format!(
+                                "{}: \"{value}\" is not a role (expected mentor or mentee)",
+                                at(h)
+                            ));
                         }
                     }
                 }
-                Field::Name => a.name = Some(value.to_string()),
-                Field::FirstName => first = value.to_string(),
-                Field::LastName => last = value.to_string(),
-                Field::Email => {
-                    let email = normalise_email(value);
-                    if !is_email(&email) {
-                        problems.push(format!(
-                            "{}: \"{value}\" is not an email address (expected name@domain)",
-                            at(h)
-                        ));
-                    }
-                    a.email = email;
-                }
-                Field::Department => a.department = Some(value.to_string()),
-                Field::Grade => a.grade = Some(value.to_string()),
-                Field::Manager => match check_manager(value) {
-                    Ok(m) => a.manager = Some(m),
-                    Err(e) => problems.push(format!("{}: {e}", at(h))),
-                },
-                Field::Conflicts => a.conflicts = Some(split_list(value)),
-                Field::Trait(i) => a.traits[*i] = Some(value.to_string()),
-                Field::Criterion(i) => raw_answers.push((*i, h, value)),
             }
-        }
-        if a.name.is_none() && (!first.is_empty() || !last.is_empty()) {
-            a.name = Some(format!("{first} {last}").trim().to_string());
-        }
-        if a.name.as_deref().unwrap_or("").is_empty() {
-            problems.push(format!(
-                "{file}:{}: the name is empty: every participant needs a name",
-                row.line
-            ));
-        }
-        if a.role.is_none() {
-            a.role = default_role;
-        }
-        if a.role.is_none() && !bad_role {
-            problems.push(format!(
-                "{file}:{}: no role: add a role column (mentor or mentee) or pass --role",
-                row.line
-            ));
-        }
-        // Eligibility questions are for mentors; a leader's answers (if any) are not read.
-        if a.role == Some(Role::Mentor) {
-            for (i, h, value) in raw_answers {
-                match YesNo::parse(value) {
-                    Some(answer) => a.answers.push((i, answer)),
-                    None => problems.push(format!(
-                        "{}: \"{value}\" is not an answer (expected Yes or No)",
+            Field::Name => a.name = Some(value.to_string()),
+            Field::FirstName => first = value.to_string(),
+            Field::LastName => last = value.to_string(),
+            Field::Email => {
+                let email = normalise_email(value);
+                if !is_email(&email) {
+                    problems.push(format!(
+                        "{}: \"{value}\" is not an email address (expected name@domain)",
                         at(h)
-                    )),
+                    ));
                 }
+                a.email = email;
+            }
+            Field::Department => a.department = Some(value.to_string()),
+            Field::Grade => a.grade = Some(value.to_string()),
+            Field::Manager => match check_manager(value) {
+                Ok(m) => a.manager = Some(m),
+                Err(e) => problems.push(format!("{}: {e}", at(h))),
+            },
+            Field::Conflicts => a.conflicts = Some(split_list(value)),
+            Field::Trait(i) => a.traits[*i] = Some(value.to_string()),
+            Field::Criterion(i) => raw_answers.push((*i, h, value)),
+        }
+    }
+    if a.name.is_none() && (!first.is_empty() || !last.is_empty()) {
+        a.name = Some(format!("{first} {last}").trim().to_string());
+    }
+    if a.name.as_deref().unwrap_or("").is_empty() {
+        problems.push(format!(
+            "{file}:{}: the name is empty: every participant needs a name",
+            row.line
+        ));
+    }
+    if a.role.is_none() {
+        a.role = default_role;
+    }
+    if a.role.is_none() && !bad_role {
+        problems.push(format!(
+            "{file}:{}: no role: add a role column (mentor or mentee) or pass --role",
+            row.line
+        ));
+    }
+    // Eligibility questions are for mentors; a leader's answers (if any) are not read.
+    if a.role == Some(Role::Mentor) {
+        for (i, h, value) in raw_answers {
+            match YesNo::parse(value) {
+                Some(answer) => a.answers.push((i, answer)),
+                None => problems.push(format!(
+                    "{}: \"{value}\" is not an answer (expected Yes or No)",
+                    at(h)
+                )),
             }
         }
+    }
+    a
+}
+
+/// [`read_rows`] over rows as they are read (one row in memory at a time, not the whole sheet).
+pub fn read_stream(
+    file: &str,
+    headers: &[String],
+    rows: impl Iterator<Item = Result<crate::csvio::Row, crate::csvio::CsvError>>,
+    mapping: &Mapping,
+    default_role: Option<Role>,
+    config: &Config,
+) -> Result<Vec<Applicant>, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut applicants = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let n_traits = config.cohort.characteristics.len();
+    for row in rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                let ragged = e.message.contains(crate::csvio::RAGGED);
+                problems.push(e.to_string());
+                if ragged {
+                    continue;
+                }
+                break;
+            }
+        };
+        let a = applicant(
+            file,
+            headers,
+            &row,
+            mapping,
+            default_role,
+            n_traits,
+            &mut problems,
+        );
         if !a.email.is_empty() {
             if let Some(first_line) = seen.get(&a.email) {
                 problems.push(format!(
@@ -541,6 +581,11 @@ pub fn read_rows(
             }
         }
         applicants.push(a);
+    }
+    if applicants.is_empty() && problems.is_empty() {
+        problems.push(format!(
+            "{file}: has a header but no rows: nothing to import"
+        ));
     }
     if problems.is_empty() {
         Ok(applicants)

@@ -105,7 +105,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         force: args.force,
         today: ctx.today,
     };
-    let outcome = enrolment::enrol(&mut cohort, &applicants, options)
+    let outcome = enrolment::enrol(&mut cohort, applicants, options)
         .map_err(|problems| super::problems_error(&problems, &source))?;
     if !args.dry_run {
         change.commit(&cohort)?;
@@ -122,16 +122,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec<Applicant>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let sheet = crate::csvio::parse(&file, &bytes)?;
+    let mut rows = crate::csvio::rows(&file, &bytes)?;
+    let headers = std::mem::take(&mut rows.headers);
     let maps = args
         .maps
         .iter()
         .map(|m| import::parse_map(m))
         .collect::<Result<Vec<_>, _>>()
         .map_err(crate::UsageError)?;
-    let mapping = import::map_headers(&file, &sheet.headers, &cohort.config, &maps, &args.ignore)
+    let mapping = import::map_headers(&file, &headers, &cohort.config, &maps, &args.ignore)
         .map_err(|p| super::problems_error(&p, &file))?;
-    import::read_rows(&file, &sheet, &mapping, args.role, &cohort.config)
+    // The reader still checks each row's width against the header.
+    rows.headers.clone_from(&headers);
+    import::read_stream(&file, &headers, rows, &mapping, args.role, &cohort.config)
         .map_err(|p| super::problems_error(&p, &file))
 }
 

@@ -63,12 +63,18 @@ impl Listing {
     }
 
     pub fn csv(&self) -> String {
-        let headers: Vec<String> = self.columns.iter().map(|c| c.to_string()).collect();
-        let rows = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|v| csvio::neutralise(&text(v))).collect());
-        String::from_utf8(csvio::write(&headers, rows)).unwrap_or_default()
+        let mut writer = csvio::Writer::new(self.rows.len().saturating_mul(64));
+        writer.row(self.columns.iter().copied());
+        let mut cells: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(self.columns.len());
+        for row in &self.rows {
+            cells.clear();
+            cells.extend(row.iter().map(|v| match text_ref(v) {
+                std::borrow::Cow::Borrowed(t) => csvio::neutralise_ref(t),
+                std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(csvio::neutralise(&t)),
+            }));
+            writer.row(cells.iter().map(std::convert::AsRef::as_ref));
+        }
+        String::from_utf8(writer.finish()).unwrap_or_default()
     }
 
     pub fn json(&self) -> Value {
@@ -86,6 +92,15 @@ impl Listing {
                 })
                 .collect(),
         )
+    }
+}
+
+/// A cell's text without copying a string cell.
+fn text_ref(value: &Value) -> std::borrow::Cow<'_, str> {
+    match value {
+        Value::String(s) => std::borrow::Cow::Borrowed(s),
+        Value::Null => std::borrow::Cow::Borrowed(""),
+        other => std::borrow::Cow::Owned(text(other)),
     }
 }
 
