@@ -237,8 +237,6 @@ impl Grid {
     /// `column_totals` a total row (whose tallies the caller gives, since a total's basis is not
     /// the sum of its cells' when one pair is in two cells).
     #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn build(
         corner: &str,
         rows: Vec<String>,

@@ -570,9 +570,16 @@ impl Config {
         }
     }
 
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     fn check(&self, problems: &mut Vec<Problem>) {
         let mut bad = |message: String| problems.push(problem("", None, message));
+        self.check_cohort(&mut bad);
+        self.check_matching(&mut bad);
+        self.check_calendar(&mut bad);
+        self.check_questions(&mut bad);
+    }
+
+    /// Dates, title, cadence, session length, characteristics.
+    fn check_cohort(&self, bad: &mut impl FnMut(String)) {
         let c = &self.cohort;
         if c.end <= c.start {
             bad(format!(
@@ -618,6 +625,11 @@ impl Config {
                 ));
             }
         }
+    }
+
+    /// Capacity and weights.
+    fn check_matching(&self, bad: &mut impl FnMut(String)) {
+        let c = &self.cohort;
         if !(1..=MAX_CAPACITY).contains(&self.matching.mentor_capacity) {
             bad(format!(
                 "[matching] mentor_capacity = {}: each mentor takes 1 to {MAX_CAPACITY} mentees",
@@ -637,6 +649,10 @@ impl Config {
                 ));
             }
         }
+    }
+
+    /// Closures, time zone, meeting time.
+    fn check_calendar(&self, bad: &mut impl FnMut(String)) {
         for closure in &self.calendar.closure {
             if closure.to < closure.from {
                 bad(format!(
@@ -657,6 +673,10 @@ impl Config {
         if let Err(e) = self.calendar.start_time() {
             bad(e);
         }
+    }
+
+    /// Eligibility questions, topics, survey questions, privacy.
+    fn check_questions(&self, bad: &mut impl FnMut(String)) {
         for criterion in &self.eligibility {
             if let Err(e) = crate::text::check(&criterion.question, crate::text::Kind::Note) {
                 bad(format!(
@@ -670,7 +690,7 @@ impl Config {
                 bad(format!("[evaluation] topics: a topic {e}"));
             }
         }
-        self.evaluation.check(&mut bad);
+        self.evaluation.check(bad);
         if !(1..=MAX_MIN_GROUP).contains(&self.privacy.min_group) {
             bad(format!(
                 "[privacy] min_group = {}: use 1 to {MAX_MIN_GROUP} (default 5)",
