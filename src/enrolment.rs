@@ -83,28 +83,6 @@ pub fn stored_answers(criteria: &[Criterion], cell: &str) -> Vec<(usize, YesNo)>
         .collect()
 }
 
-/// Resolve `--conflict`/conflicts entries: a participant's id or email becomes the id; an email of
-/// someone not (yet) enrolled is kept as an email.
-fn resolve_conflicts(cohort: &Cohort, entries: &[String]) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    for entry in entries {
-        let resolved = match cohort.find(entry) {
-            Some(p) => p.id.clone(),
-            None if is_email(&normalise_email(entry)) => normalise_email(entry),
-            None => {
-                return Err(format!(
-                    "conflict \"{entry}\" is neither a participant of cohort {} nor an email address",
-                    cohort.name
-                ));
-            }
-        };
-        if !out.contains(&resolved) {
-            out.push(resolved);
-        }
-    }
-    Ok(out)
-}
-
 /// The text an applicant brings, checked as every text field is: no control characters or
 /// bidirectional overrides, not too long, and nothing a spreadsheet would run as a formula.
 fn check_text(a: &Applicant, characteristics: &[String], problems: &mut Vec<String>) {
@@ -151,6 +129,7 @@ struct Enrolment<'a> {
     problems: Vec<String>,
     next: Option<u32>,
     by_email: FxHashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     /// Each email's skeleton (look-alike letters folded), to catch near-duplicates.
     by_skeleton: FxHashMap<String, usize>,
     traits_row: FxHashMap<String, usize>,
@@ -178,12 +157,37 @@ impl Enrolment<'_> {
         true
     }
 
+    /// Resolve `--conflict`/conflicts entries through the indexes: a participant's id or email
+    /// becomes the id; an email of someone not (yet) enrolled is kept as an email.
+    fn resolve_conflicts(&self, entries: &[String]) -> Result<Vec<String>, String> {
+        let mut out: Vec<String> = Vec::new();
+        for entry in entries {
+            let key = entry.trim();
+            let email = normalise_email(key);
+            let row = self
+                .by_id
+                .get(key)
+                .or_else(|| self.by_email.get(&email))
+                .copied();
+            let resolved = match row.and_then(|r| self.staged.participants.get(r)) {
+                Some(p) => p.id.clone(),
+                None if is_email(&email) => email,
+                None => {
+                    return Err(format!(
+                        "conflict \"{entry}\" is neither a participant of cohort {} nor an email address",
+                        self.staged.name
+                    ));
+                }
+            };
+            if !out.contains(&resolved) {
+                out.push(resolved);
+            }
+        }
+        Ok(out)
+    }
+
     fn apply(&mut self, a: Applicant) {
-        let conflicts = match a
-            .conflicts
-            .as_deref()
-            .map(|c| resolve_conflicts(&self.staged, c))
-        {
+        let conflicts = match a.conflicts.as_deref().map(|c| self.resolve_conflicts(c)) {
             Some(Err(e)) => {
                 self.problems.push(format!("{}: {e}", a.origin));
                 None
@@ -348,6 +352,7 @@ impl Enrolment<'_> {
         let row = self.staged.participants.len();
         self.by_skeleton.insert(text::email_skeleton(&a.email), row);
         self.by_email.insert(a.email.clone(), row);
+        self.by_id.insert(id.clone(), row);
         let eligibility = if role == Role::Mentor {
             answers_cell(self.criteria, &a.answers)
         } else {
@@ -479,6 +484,12 @@ pub fn enrol(
             .collect()
     };
     let by_email = index(|p| p.email.clone());
+    let by_id = staged
+        .participants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
     let by_skeleton = index(|p| text::email_skeleton(&p.email));
     let traits_row = staged
         .traits
@@ -494,6 +505,7 @@ pub fn enrol(
         outcome: Outcome::default(),
         problems,
         by_email,
+        by_id,
         by_skeleton,
         traits_row,
     };
