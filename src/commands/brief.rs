@@ -200,7 +200,8 @@ fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
     let cohort = ctx.store.open(name, Load::only(&ATTENDANCE))?;
     let mut sessions = Listing::new(&[
         "id", "date", "kind", "audience", "hours", "title", "attended",
-    ]);
+    ])
+    .droppable(&["hours", "kind"]);
     let counts = briefing::attendance_counts(&cohort);
     for b in cohort.briefings.iter() {
         let attended = counts.get(b.id.as_str()).copied().unwrap_or(0);

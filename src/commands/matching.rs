@@ -80,29 +80,27 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
             cohort.name
         ));
     }
+    let listing = proposal::pair_listing(
+        &cohort,
+        cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Proposed)
+            .map(|p| {
+                (
+                    p.mentee.as_str(),
+                    p.mentor.as_str(),
+                    p.score,
+                    p.reasons.as_str(),
+                    "confirmed",
+                )
+            }),
+    );
     if !ctx.yes {
         if !ctx.can_prompt() {
             return crate::usage("match --confirm asks before confirming; in a script pass --yes");
         }
-        crate::out::stderr(
-            &proposal::pair_listing(
-                &cohort,
-                cohort
-                    .pairs
-                    .iter()
-                    .filter(|p| p.status == PairStatus::Proposed)
-                    .map(|p| {
-                        (
-                            p.mentee.as_str(),
-                            p.mentor.as_str(),
-                            p.score,
-                            p.reasons.as_str(),
-                            "proposed",
-                        )
-                    }),
-            )
-            .table(),
-        );
+        crate::out::stderr(&listing.table());
         let ok = dialoguer::Confirm::new()
             .with_prompt(if proposed == 1 {
                 "Confirm this pair?".to_string()
@@ -117,6 +115,10 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     matching::confirm(&mut cohort, ctx.today);
     change.commit(&cohort)?;
+    if args.format != Format::Table {
+        // Scripts get the pairs confirmed, in the format they asked for.
+        return crate::out::emit(&listing.render(args.format));
+    }
     crate::out::emit(&format!(
         "confirmed {proposed} pair{}; next: plan their one-to-ones with `revmentor schedule {}`\n",
         if proposed == 1 { "" } else { "s" },

@@ -74,7 +74,24 @@ pub fn problems_error(problems: &[String], source: &str) -> anyhow::Error {
     )
 }
 
+/// The width tables are fitted to: `COLUMNS` when set, else the terminal's when standard output is
+/// one, else none.
+fn table_width() -> Option<u16> {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+    {
+        return Some(w);
+    }
+    if std::io::stdout().is_terminal() {
+        terminal_size::terminal_size().map(|(w, _)| w.0)
+    } else {
+        None
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
+    crate::render::set_width(table_width());
     let ctx = Ctx {
         store: Store::new(cli.root),
         today: today()?,

@@ -35,7 +35,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         None => {
             let mut listing = Listing::new(&[
                 "cohort", "title", "start", "end", "stage", "mentors", "mentees", "pairs",
-            ]);
+            ])
+            .droppable(&["title", "start", "end"]);
             let names = ctx.store.list()?;
             let mut broken = Vec::new();
             for name in &names {

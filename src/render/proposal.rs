@@ -33,7 +33,8 @@ pub fn pair_listing<'a>(
         "score",
         "reasons",
         "pair",
-    ]);
+    ])
+    .droppable(&["pair", "mentee", "mentor"]);
     for (mentee, mentor, score, reasons, pair) in pairs {
         l.push(vec![
             json!(mentee),

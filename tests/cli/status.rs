@@ -80,3 +80,64 @@ fn one_unreadable_cohort_does_not_hide_the_others() {
         run.stdout
     );
 }
+
+/// Every line of a table fits 80 columns when the terminal (here `COLUMNS`) is 80 wide, and the
+/// columns left out are named.
+#[test]
+fn tables_fit_an_80_column_terminal() {
+    let w = Workdir::new();
+    let root = w.root();
+    let pilot = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cohorts/pilot-2020");
+    for e in std::fs::read_dir(&pilot).expect("pilot").flatten() {
+        w.write(
+            &format!("cohorts/pilot-2020/{}", e.file_name().to_string_lossy()),
+            std::fs::read(e.path()).expect("read"),
+        );
+    }
+    w.run(&[
+        "init",
+        "another-cohort-with-a-long-name",
+        "--start",
+        "2021-01-11",
+        "--end",
+        "2021-07-30",
+        "--title",
+        "Reverse Mentoring for the whole university, second cohort",
+    ])
+    .ok();
+    for args in [
+        vec!["status"],
+        vec!["brief", "pilot-2020"],
+        vec!["match", "pilot-2020", "--dry-run"],
+    ] {
+        let mut cmd = w.command(&args);
+        cmd.env("COLUMNS", "80")
+            .env("REVMENTOR_TODAY", "2020-01-09");
+        let run = w.run_cmd(cmd).ok();
+        for line in run.stdout.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{args:?}: a line of {} characters:\n{}",
+                line.chars().count(),
+                run.stdout
+            );
+        }
+    }
+    let mut cmd = w.command(&["status"]);
+    cmd.env("COLUMNS", "60");
+    let run = w.run_cmd(cmd).ok();
+    assert!(
+        run.stdout.contains("left out to fit the terminal: title"),
+        "{}",
+        run.stdout
+    );
+    // Without a terminal and without COLUMNS the table keeps its full width.
+    let wide = w.run(&["status"]).ok();
+    assert!(
+        wide.stdout
+            .contains("Reverse Mentoring for the whole university"),
+        "{}",
+        wide.stdout
+    );
+    let _ = root;
+}
