@@ -199,8 +199,13 @@ impl Enrolment<'_> {
             Some(row) if self.options.update => self.update(row, &a, conflicts),
             Some(row) => {
                 if let Some(p) = self.staged.participants.get(row) {
+                    let from = if a.origin.contains(':') {
+                        " from this file"
+                    } else {
+                        ""
+                    };
                     self.problems.push(format!(
-                        "{}: {} is already enrolled as {} ({}): pass --update to update them from this file",
+                        "{}: {} is already enrolled as {} ({}): pass --update to update them{from}",
                         a.origin, a.email, p.id, p.name
                     ));
                 }

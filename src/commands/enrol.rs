@@ -58,7 +58,7 @@ pub struct Args {
     #[arg(long = "ignore-column", value_name = "HEADER", requires = "from")]
     pub ignore: Vec<String>,
     /// Update people already enrolled (same email) instead of refusing them
-    #[arg(long, requires = "from")]
+    #[arg(long)]
     pub update: bool,
     /// Show what would change and write nothing
     #[arg(long)]
@@ -79,9 +79,10 @@ fn parse_role(text: &str) -> Result<Role, String> {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let (mut cohort, change) = ctx.store.open_for_change(
+    let (mut cohort, change) = ctx.store.open_maybe_for_change(
         &args.cohort,
         Load::only(&[File::Participants, File::Characteristics]),
+        args.dry_run,
     )?;
     let source = args
         .from
@@ -107,7 +108,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let outcome = enrolment::enrol(&mut cohort, applicants, options)
         .map_err(|problems| super::problems_error(&problems, &source))?;
-    if !args.dry_run {
+    if let Some(change) = change {
         change.commit(&cohort)?;
     }
     crate::out::emit(&report(
@@ -139,10 +140,19 @@ fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec
 }
 
 fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
-    let (Some(role), Some(name), Some(email)) = (args.role, &args.name, &args.email) else {
+    let Some(email) = &args.email else {
         return crate::usage(
-            "enrol needs --role, --name and --email (or --from FILE.csv, or --interactive)",
+            "enrol needs --role, --name and --email (or --from FILE.csv, or --interactive); --update needs at least --email",
         );
+    };
+    let (role, name) = match (args.role, &args.name) {
+        (Some(role), Some(name)) => (Some(role), Some(name)),
+        (role, name) if args.update => (role, name.as_ref()),
+        _ => {
+            return crate::usage(
+                "enrol needs --role, --name and --email (or --from FILE.csv, or --interactive)",
+            );
+        }
     };
     let email = normalise_email(email);
     if !is_email(&email) {
@@ -164,9 +174,37 @@ fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
             ),
         });
     }
-    if name.trim().is_empty() {
+    if name.is_some_and(|n| n.trim().is_empty()) {
         return crate::usage("--name is empty: every participant has a name");
     }
+    let traits = traits_from_flags(cohort, args)?;
+    let answers = answers_from_flags(cohort, args)?;
+    let manager = match &args.manager {
+        Some(m) => Some(
+            import::check_manager(m).map_err(|e| crate::UsageError(format!("--manager {e}")))?,
+        ),
+        None => None,
+    };
+    Ok(Applicant {
+        origin: "the command line".into(),
+        role,
+        name: name.map(|n| n.trim().to_string()),
+        email,
+        department: args.department.clone(),
+        grade: args.grade.clone(),
+        manager,
+        conflicts: (!args.conflicts.is_empty()).then(|| args.conflicts.clone()),
+        traits,
+        answers: if role == Some(Role::Mentee) {
+            Vec::new()
+        } else {
+            answers
+        },
+    })
+}
+
+/// `--trait NAME=VALUE` flags, one slot per characteristic of the cohort.
+fn traits_from_flags(cohort: &Cohort, args: &Args) -> Result<Vec<Option<String>>> {
     let characteristics = &cohort.config.cohort.characteristics;
     let mut traits = vec![None; characteristics.len()];
     for t in &args.traits {
@@ -183,6 +221,11 @@ fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
         };
         traits[i] = Some(v.trim().to_string());
     }
+    Ok(traits)
+}
+
+/// `--answer ID=yes|no` flags, by criterion index.
+fn answers_from_flags(cohort: &Cohort, args: &Args) -> Result<Vec<(usize, YesNo)>> {
     let mut answers = Vec::new();
     for a in &args.answers {
         let parsed = a.split_once('=').and_then(|(k, v)| {
@@ -209,28 +252,7 @@ fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
             }
         }
     }
-    let manager = match &args.manager {
-        Some(m) => Some(
-            import::check_manager(m).map_err(|e| crate::UsageError(format!("--manager {e}")))?,
-        ),
-        None => None,
-    };
-    Ok(Applicant {
-        origin: "the command line".into(),
-        role: Some(role),
-        name: Some(name.trim().to_string()),
-        email,
-        department: args.department.clone(),
-        grade: args.grade.clone(),
-        manager,
-        conflicts: (!args.conflicts.is_empty()).then(|| args.conflicts.clone()),
-        traits,
-        answers: if role == Role::Mentor {
-            answers
-        } else {
-            Vec::new()
-        },
-    })
+    Ok(answers)
 }
 
 fn prompt(cohort: &Cohort) -> Result<Applicant> {
@@ -328,6 +350,38 @@ fn prompt_text(value: &str, kind: crate::text::Kind) -> Result<(), String> {
     Ok(())
 }
 
+/// Every field an update changes, one a line (`p003 department: "Finance" -> "HR"`).
+fn changes(outcome: &Outcome, would: &str) -> String {
+    let show = |v: &str| {
+        if v.is_empty() {
+            "(empty)".to_string()
+        } else {
+            format!("\"{v}\"")
+        }
+    };
+    let mut out = String::new();
+    for c in &outcome.changes {
+        if c.old.is_empty() && c.new.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} {}: {would}changed (a characteristic: its value is not shown)",
+                c.id, c.field
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{} {}: {} -> {}{}",
+                c.id,
+                c.field,
+                show(&c.old),
+                show(&c.new),
+                if would.is_empty() { "" } else { " (dry run)" }
+            );
+        }
+    }
+    out
+}
+
 fn report(
     cohort: &Cohort,
     outcome: &Outcome,
@@ -342,6 +396,13 @@ fn report(
         if let Some(id) = outcome.added.first() {
             out.push_str(id);
             out.push('\n');
+        }
+        out.push_str(&changes(outcome, would));
+        for id in &outcome.unchanged {
+            let _ = writeln!(out, "{id}: nothing to change");
+        }
+        if dry_run {
+            out.push_str("dry run: nothing written\n");
         }
         for (id, reason) in &outcome.ineligible {
             crate::out::note(&format!("{id} {would}enrolled as ineligible: {reason}"));
@@ -382,31 +443,7 @@ fn report(
     if !listing.rows.is_empty() {
         out.push_str(&listing.table());
     }
-    for c in &outcome.changes {
-        if c.old.is_empty() && c.new.is_empty() {
-            let _ = writeln!(
-                out,
-                "{} {}: {would}changed (a characteristic: its value is not shown)",
-                c.id, c.field
-            );
-        } else {
-            let show = |v: &str| {
-                if v.is_empty() {
-                    "(empty)".to_string()
-                } else {
-                    format!("\"{v}\"")
-                }
-            };
-            let _ = writeln!(
-                out,
-                "{} {}: {} -> {}",
-                c.id,
-                c.field,
-                show(&c.old),
-                show(&c.new)
-            );
-        }
-    }
+    out.push_str(&changes(outcome, would));
     for (id, reason) in &outcome.ineligible {
         let _ = writeln!(out, "{id} {would}ineligible: {reason}");
     }

@@ -48,10 +48,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         locks: args.locks.clone(),
         avoids: args.avoids.clone(),
     };
-    let (mut cohort, change) = ctx.store.open_for_change(&args.cohort, Load::ALL)?;
+    let (mut cohort, change) =
+        ctx.store
+            .open_maybe_for_change(&args.cohort, Load::ALL, args.dry_run)?;
     let proposal = matching::propose(&cohort, &request)
         .map_err(|p| super::problems_error(&p, "the match request"))?;
-    if !args.dry_run {
+    if let Some(change) = change {
         matching::apply(&mut cohort, &proposal, ctx.today);
         change.commit(&cohort)?;
     }
@@ -74,9 +76,19 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
         .filter(|p| p.status == PairStatus::Proposed)
         .count();
     if proposed == 0 {
+        let confirmed = cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Confirmed)
+            .count();
         return Err(anyhow::anyhow!(
-            "no proposed pairs to confirm in cohort {}: run `revmentor match {}` first",
+            "no proposed pairs to confirm in cohort {}{}: `revmentor match {}` proposes pairs (and says who is left out, and why)",
             cohort.name,
+            if confirmed > 0 {
+                format!(" ({confirmed} confirmed already)")
+            } else {
+                String::new()
+            },
             cohort.name
         ));
     }

@@ -92,9 +92,14 @@ fn table_width() -> Option<u16> {
 
 pub fn run(cli: Cli) -> Result<()> {
     crate::render::set_width(table_width());
+    // "Today" is read only by commands that use it: completions work whatever REVMENTOR_TODAY says.
+    let today = match &cli.command {
+        Command::Completions(_) | Command::Man(_) => chrono::NaiveDate::MIN,
+        _ => today()?,
+    };
     let ctx = Ctx {
         store: Store::new(cli.root),
-        today: today()?,
+        today,
         yes: cli.yes,
     };
     match cli.command {
@@ -112,6 +117,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => status::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(&ctx, &args),
     }
 }

@@ -338,6 +338,22 @@ impl Store {
         Snapshot::read(&dir, load)?.parse(name, load, &options)
     }
 
+    /// Open a cohort to change it, or, for a dry run, only to read it: a dry run takes no lock and
+    /// creates nothing, and has no [`Change`] to commit.
+    pub fn open_maybe_for_change(
+        &self,
+        name: &str,
+        load: Load,
+        dry_run: bool,
+    ) -> Result<(Cohort, Option<Change>)> {
+        if dry_run {
+            Ok((self.open(name, load)?, None))
+        } else {
+            let (cohort, change) = self.open_for_change(name, load)?;
+            Ok((cohort, Some(change)))
+        }
+    }
+
     /// Lock a cohort, finish or discard what an interrupted command left, make its folder private,
     /// and load it to change it. The lock is held until the [`Change`] is committed or dropped.
     pub fn open_for_change(&self, name: &str, load: Load) -> Result<(Cohort, Change)> {
