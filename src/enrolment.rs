@@ -329,6 +329,13 @@ impl Enrolment<'_> {
                 return;
             }
         }
+        if a.name.as_deref().is_none_or(str::is_empty) {
+            self.problems.push(format!(
+                "{}: {} is not enrolled, and a new participant needs a name: add a name column (or --name)",
+                a.origin, a.email
+            ));
+            return;
+        }
         let Some(n) = self.next else {
             self.problems.push(format!(
                 "{}: cohort {} has used every participant id up to p{}: no one more can be enrolled",

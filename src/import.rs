@@ -241,6 +241,14 @@ pub struct Mapping {
     pub fields: Vec<Field>,
 }
 
+impl Mapping {
+    /// Whether a column holds the name (or the first and last names).
+    pub fn has_name(&self) -> bool {
+        let has = |f: Field| self.fields.contains(&f);
+        has(Field::Name) || has(Field::FirstName) && has(Field::LastName)
+    }
+}
+
 /// What a spreadsheet's columns are placed on: an enrolment's fields, a survey's questions.
 pub trait Target: Copy + PartialEq {
     /// A column to skip.
@@ -359,6 +367,19 @@ pub fn map_headers(
     maps: &[(String, String)],
     ignore: &[String],
 ) -> Result<Mapping, Vec<String>> {
+    map_columns(file, headers, config, maps, ignore, false)
+}
+
+/// Like [`map_headers`]; with `names_optional` (an `--update` import) a sheet without a name
+/// column is fine: it updates other fields of people already enrolled.
+pub fn map_columns(
+    file: &str,
+    headers: &[String],
+    config: &Config,
+    maps: &[(String, String)],
+    ignore: &[String],
+    names_optional: bool,
+) -> Result<Mapping, Vec<String>> {
     let (fields, mut problems) = place_columns::<Field>(file, headers, config, maps, ignore);
     let has = |f: Field| fields.contains(&f);
     if !has(Field::Email) {
@@ -366,13 +387,14 @@ pub fn map_headers(
             "{file}:1: no column holds the email address: --map 'HEADER=email'"
         ));
     }
-    if !(has(Field::Name) || has(Field::FirstName) && has(Field::LastName)) {
+    let mapping = Mapping { fields };
+    if !names_optional && !mapping.has_name() {
         problems.push(format!(
             "{file}:1: no column holds the name (a name column, or first and last name columns): --map 'HEADER=name'"
         ));
     }
     if problems.is_empty() {
-        Ok(Mapping { fields })
+        Ok(mapping)
     } else {
         Err(problems)
     }
@@ -506,7 +528,7 @@ fn applicant(
     if a.name.is_none() && (!first.is_empty() || !last.is_empty()) {
         a.name = Some(format!("{first} {last}").trim().to_string());
     }
-    if a.name.as_deref().unwrap_or("").is_empty() {
+    if mapping.has_name() && a.name.as_deref().unwrap_or("").is_empty() {
         problems.push(format!(
             "{file}:{}: the name is empty: every participant needs a name",
             row.line

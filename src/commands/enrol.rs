@@ -131,8 +131,15 @@ fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec
         .map(|m| import::parse_map(m))
         .collect::<Result<Vec<_>, _>>()
         .map_err(crate::UsageError)?;
-    let mapping = import::map_headers(&file, &headers, &cohort.config, &maps, &args.ignore)
-        .map_err(|p| super::problems_error(&p, &file))?;
+    let mapping = import::map_columns(
+        &file,
+        &headers,
+        &cohort.config,
+        &maps,
+        &args.ignore,
+        args.update,
+    )
+    .map_err(|p| super::problems_error(&p, &file))?;
     // The reader still checks each row's width against the header.
     rows.headers.clone_from(&headers);
     import::read_stream(&file, &headers, rows, &mapping, args.role, &cohort.config)

@@ -16,6 +16,7 @@ mod brief;
 mod cohort_files;
 mod enrol;
 mod evaluation;
+mod everyday;
 mod help;
 mod integrity;
 mod matching;

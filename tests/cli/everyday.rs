@@ -1,0 +1,142 @@
+//! Everyday use around git and spreadsheets: a command that changes nothing writes nothing, a file a
+//! spreadsheet saved (BOM, CRLF) is rewritten only when its content changes, and read-only commands
+//! and dry runs create nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::harness::Workdir;
+
+fn pilot() -> Workdir {
+    let w = Workdir::new();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("cohorts/pilot-2020");
+    for e in std::fs::read_dir(&from).expect("pilot").flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name != ".lock" {
+            w.write(
+                &format!("cohorts/p/{name}"),
+                std::fs::read(e.path()).expect("read"),
+            );
+        }
+    }
+    w
+}
+
+/// Every file under the cohort with its bytes and modification time.
+fn stamps(w: &Workdir) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    std::fs::read_dir(w.root().join("p"))
+        .expect("dir")
+        .flatten()
+        .map(|e| {
+            let meta = e.metadata().expect("meta");
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                (
+                    std::fs::read(e.path()).expect("read"),
+                    meta.modified().expect("mtime"),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_command_that_changes_nothing_writes_nothing_not_even_a_lock() {
+    let w = pilot();
+    // Make the folder private first (the first change does, once), then look.
+    w.run_on(
+        "2020-05-20",
+        &[
+            "brief",
+            "p",
+            "add",
+            "--date",
+            "2020-05-20",
+            "--audience",
+            "all",
+        ],
+    )
+    .ok();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let before = stamps(&w);
+    w.write(
+        "same.csv",
+        "Email address,Department\na.okafor@northgate.example,Chemistry\n",
+    );
+    for args in [
+        &[
+            "enrol", "p", "--from", "same.csv", "--role", "mentor", "--update",
+        ][..],
+        &["brief", "p", "attend", "b1", "p001"],
+        &["check", "p", "--fix-dates", "dmy", "--yes"],
+        &[
+            "enrol",
+            "p",
+            "--role",
+            "mentee",
+            "--name",
+            "Bo",
+            "--email",
+            "bo@x.example",
+            "--dry-run",
+        ],
+        &["status", "p"],
+        &["due", "p"],
+        &["export", "p"],
+    ] {
+        let run = w.run_on("2020-05-20", args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_eq!(stamps(&w), before, "{args:?} touched a file");
+    }
+}
+
+#[test]
+fn a_file_saved_by_a_spreadsheet_is_rewritten_only_when_its_content_changes() {
+    let w = pilot();
+    let dir = w.root().join("p");
+    for file in ["participants.csv", "matches.csv"] {
+        let text = w.cohort_file("p", file);
+        let excel = format!("\u{FEFF}{}", text.replace('\n', "\r\n"));
+        w.write_cohort_file("p", file, excel);
+    }
+    w.run_on("2020-05-20", &["status", "p"]).ok();
+    let excel_people = std::fs::read(dir.join("participants.csv")).expect("read");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mtime = |f: &str| {
+        std::fs::metadata(dir.join(f))
+            .expect("meta")
+            .modified()
+            .expect("mtime")
+    };
+    let (people_at, matches_at) = (mtime("participants.csv"), mtime("matches.csv"));
+    // A change to another file, and a no-op that reads these two: neither is rewritten.
+    w.run_on(
+        "2020-05-20",
+        &[
+            "brief",
+            "p",
+            "add",
+            "--date",
+            "2020-05-20",
+            "--audience",
+            "all",
+        ],
+    )
+    .ok();
+    w.run_on("2020-05-20", &["brief", "p", "attend", "b5", "p001"])
+        .ok();
+    assert_eq!(
+        std::fs::read(dir.join("participants.csv")).expect("read"),
+        excel_people
+    );
+    assert_eq!(
+        (mtime("participants.csv"), mtime("matches.csv")),
+        (people_at, matches_at)
+    );
+    // A real change to the file is written in the tool's form (no BOM, \n).
+    w.run_on("2020-05-20", &["withdraw", "p", "p013", "--yes"])
+        .ok();
+    let now = w.cohort_file("p", "participants.csv");
+    assert!(!now.starts_with('\u{FEFF}') && !now.contains('\r'));
+}
