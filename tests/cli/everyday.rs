@@ -100,7 +100,7 @@ fn a_file_saved_by_a_spreadsheet_is_rewritten_only_when_its_content_changes() {
         let excel = format!("\u{FEFF}{}", text.replace('\n', "\r\n"));
         w.write_cohort_file("p", file, excel);
     }
-    w.run_on("2020-05-20", &["status", "p"]).ok();
+    w.sh_on("2020-05-20", "status p").ok();
     let excel_people = std::fs::read(dir.join("participants.csv")).expect("read");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let mtime = |f: &str| {
@@ -124,8 +124,7 @@ fn a_file_saved_by_a_spreadsheet_is_rewritten_only_when_its_content_changes() {
         ],
     )
     .ok();
-    w.run_on("2020-05-20", &["brief", "p", "attend", "b5", "p001"])
-        .ok();
+    w.sh_on("2020-05-20", "brief p attend b5 p001").ok();
     assert_eq!(
         std::fs::read(dir.join("participants.csv")).expect("read"),
         excel_people
@@ -135,8 +134,7 @@ fn a_file_saved_by_a_spreadsheet_is_rewritten_only_when_its_content_changes() {
         (people_at, matches_at)
     );
     // A real change to the file is written in the tool's form (no BOM, \n).
-    w.run_on("2020-05-20", &["withdraw", "p", "p013", "--yes"])
-        .ok();
+    w.sh_on("2020-05-20", "withdraw p p013 --yes").ok();
     let now = w.cohort_file("p", "participants.csv");
     assert!(!now.starts_with('\u{FEFF}') && !now.contains('\r'));
 }

@@ -5,7 +5,7 @@ use crate::harness::Workdir;
 #[test]
 fn status_without_cohorts_says_how_to_start() {
     let w = Workdir::new();
-    let run = w.run(&["status"]).ok();
+    let run = w.sh("status").ok();
     assert!(run.stdout.contains("no cohorts in"), "{}", run.stdout);
 }
 
@@ -13,17 +13,9 @@ fn status_without_cohorts_says_how_to_start() {
 fn status_lists_every_cohort() {
     let w = Workdir::new();
     w.cohort();
-    w.run(&[
-        "init",
-        "second",
-        "--start",
-        "2021-01-11",
-        "--end",
-        "2021-07-30",
-    ])
-    .ok();
+    w.sh("init second --start 2021-01-11 --end 2021-07-30").ok();
     w.enrol("mentor", "Ann Lee", "ann@x.example", &[]);
-    let run = w.run(&["status", "--format", "csv"]).ok();
+    let run = w.sh("status --format csv").ok();
     assert_eq!(
         run.stdout,
         "cohort,title,start,end,stage,mentors,mentees,pairs\nc,Test cohort,2020-01-13,2020-07-31,recruiting,1,0,0\nsecond,Reverse mentoring,2021-01-11,2021-07-30,recruiting,0,0,0\n"
@@ -42,7 +34,7 @@ fn status_shows_counts_stage_and_next_steps() {
         &["--answer", "commitment=no"],
     );
     w.enrol("mentee", "Bo Chan", "bo@x.example", &[]);
-    let run = w.run(&["status", "c"]).ok();
+    let run = w.sh("status c").ok();
     insta::assert_snapshot!(run.stdout);
 }
 
@@ -50,17 +42,9 @@ fn status_shows_counts_stage_and_next_steps() {
 fn one_unreadable_cohort_does_not_hide_the_others() {
     let w = Workdir::new();
     w.cohort();
-    w.run(&[
-        "init",
-        "second",
-        "--start",
-        "2021-01-11",
-        "--end",
-        "2021-07-30",
-    ])
-    .ok();
+    w.sh("init second --start 2021-01-11 --end 2021-07-30").ok();
     w.write_cohort_file("second", "participants.csv", "id;role\n");
-    let run = w.run(&["status", "--format", "csv"]).fails(
+    let run = w.sh("status --format csv").fails(
         1,
         &[
             "1 cohort could not be read",
@@ -94,16 +78,7 @@ fn tables_fit_an_80_column_terminal() {
             std::fs::read(e.path()).expect("read"),
         );
     }
-    w.run(&[
-        "init",
-        "another-cohort-with-a-long-name",
-        "--start",
-        "2021-01-11",
-        "--end",
-        "2021-07-30",
-        "--title",
-        "Reverse Mentoring for the whole university, second cohort",
-    ])
+    w.sh("init another-cohort-with-a-long-name --start 2021-01-11 --end 2021-07-30 --title 'Reverse Mentoring for the whole university, second cohort'")
     .ok();
     for args in [
         vec!["status"],
@@ -132,7 +107,7 @@ fn tables_fit_an_80_column_terminal() {
         run.stdout
     );
     // Without a terminal and without COLUMNS the table keeps its full width.
-    let wide = w.run(&["status"]).ok();
+    let wide = w.sh("status").ok();
     assert!(
         wide.stdout
             .contains("Reverse Mentoring for the whole university"),
