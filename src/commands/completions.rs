@@ -11,11 +11,51 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
+/// Completes a cohort's name as the first argument of every command that takes one, by asking
+/// `revmentor status --names` (which honours `--root` and `REVMENTOR_ROOT`).
+const BASH_COHORTS: &str = r#"
+_revmentor_cohorts() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" i word sub="" root=() position=0
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word="${COMP_WORDS[i]}"
+        case "$word" in
+            --root) root=(--root "${COMP_WORDS[i + 1]}"); ((i++)) ;;
+            --root=*) root=("$word") ;;
+            -*) ;;
+            *) if [[ -z "$sub" ]]; then sub="$word"; else ((position++)); fi ;;
+        esac
+    done
+    case "$sub" in
+        enrol|withdraw|reinstate|brief|match|schedule|log|due|survey|export|status|check)
+            if [[ $position -eq 0 && "$cur" != -* ]]; then
+                COMPREPLY=($(compgen -W "$(revmentor "${root[@]}" status --names 2>/dev/null)" -- "$cur"))
+                return 0
+            fi ;;
+    esac
+    _revmentor "$@"
+}
+complete -F _revmentor_cohorts -o nosort -o bashdefault -o default revmentor
+"#;
+
+const FISH_COHORTS: &str = r#"
+function __revmentor_wants_cohort
+    set -l words (commandline -opc)
+    test (count $words) -eq 2; and contains -- $words[2] enrol withdraw reinstate brief match schedule log due survey export status check
+end
+complete -c revmentor -n __revmentor_wants_cohort -f -a '(revmentor status --names 2>/dev/null)'
+"#;
+
 pub fn run(args: &Args) -> Result<()> {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "revmentor", &mut out);
-    crate::out::emit(&String::from_utf8_lossy(&out))
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    match args.shell {
+        clap_complete::Shell::Bash => text.push_str(BASH_COHORTS),
+        clap_complete::Shell::Fish => text.push_str(FISH_COHORTS),
+        _ => {}
+    }
+    crate::out::emit(&text)
 }
 
 #[derive(Debug, clap::Args)]

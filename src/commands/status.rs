@@ -6,8 +6,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Ctx;
-#[allow(unused_imports)]
-use crate::cohort::{File, Load};
+use crate::cohort::Load;
 use crate::dashboard::{self, Dashboard};
 use crate::model::Role;
 use crate::render::{Format, Listing};
@@ -18,9 +17,19 @@ pub struct Args {
     pub cohort: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Print only the names of the cohorts, one a line (for scripts and shell completion)
+    #[arg(long, conflicts_with_all = ["cohort", "format"])]
+    pub names: bool,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    if args.names {
+        let mut out = String::new();
+        for name in ctx.store.list()? {
+            let _ = writeln!(out, "{name}");
+        }
+        return crate::out::emit(&out);
+    }
     match &args.cohort {
         Some(name) => {
             let cohort = ctx.store.open(name, Load::WITHOUT_CHARACTERISTICS)?;

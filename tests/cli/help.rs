@@ -61,3 +61,29 @@ fn usage_errors_exit_2() {
     let run = w.run(&["frobnicate"]);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn cohort_names_complete_in_bash() {
+    let w = Workdir::new();
+    w.cohort();
+    w.sh("init second --start 2021-01-11 --end 2021-07-30").ok();
+    assert_eq!(w.sh("status --names").ok().stdout, "c\nsecond\n");
+    let script = w.sh("completions bash").ok().stdout;
+    assert!(script.contains("_revmentor_cohorts"));
+    let bin = assert_cmd::cargo::cargo_bin("revmentor");
+    let dir = bin.parent().expect("bin dir").display().to_string();
+    let probe = format!(
+        "source <(revmentor completions bash); COMP_WORDS=(revmentor --root {} due s); COMP_CWORD=4; _revmentor_cohorts; echo \"${{COMPREPLY[*]}}\"",
+        w.root().display()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&probe)
+        .env(
+            "PATH",
+            format!("{dir}:{}", std::env::var("PATH").unwrap_or_default()),
+        )
+        .output()
+        .expect("bash");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "second");
+}
