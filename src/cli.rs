@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    brief, check, completions, due, enrol, export, init, log, matching, reinstate, schedule,
-    status, survey, withdraw,
+    archive, brief, check, completions, due, enrol, export, init, log, matching, reinstate,
+    schedule, status, survey, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -99,6 +99,14 @@ pub enum Command {
     /// Report every problem of every file of a cohort in one run; repair dates a spreadsheet changed
     #[command(after_help = EXAMPLES_CHECK)]
     Check(check::Args),
+    /// Pack a cohort into one .tar.zst file, to hand it over to a successor coordinator
+    #[command(after_help = "Examples:\n  revmentor archive pilot-2020 --out pilot-2020.tar.zst")]
+    Archive(archive::Args),
+    /// Unpack a cohort from an archive under the root (never over an existing cohort), then check it
+    #[command(
+        after_help = "Examples:\n  revmentor restore pilot-2020.tar.zst\n  revmentor restore pilot-2020.tar.zst --as pilot-2020-copy"
+    )]
+    Restore(archive::RestoreArgs),
     /// Print shell completions
     #[command(after_help = EXAMPLES_COMPLETIONS)]
     Completions(completions::Args),

@@ -2,6 +2,7 @@
 // This module may touch the file system, the environment and the clock (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+pub mod archive;
 pub mod brief;
 pub mod check;
 pub mod completions;
@@ -116,6 +117,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Archive(args) => archive::run(&ctx, &args),
+        Command::Restore(args) => archive::restore(&ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => completions::man(&ctx, &args),
     }

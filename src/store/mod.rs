@@ -6,6 +6,7 @@
 // This module may touch the file system, the environment and the clock (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+mod archive;
 mod commit;
 mod fs;
 pub mod output;
@@ -446,6 +447,52 @@ impl Store {
             }
         }
         Ok((repairs, Some((cohort, change))))
+    }
+
+    /// Pack a cohort into a `.tar.zst` archive at `out` (its files and permissions, one version:
+    /// read under the cohort's lock). Returns the path written and how many files it holds.
+    pub fn archive(&self, name: &str, out: &Path) -> Result<(PathBuf, usize)> {
+        let dir = self.existing(name)?;
+        let _lock = fs::lock(&dir, name)?;
+        commit::recover(&dir)?;
+        let (bytes, files) = archive::pack(&dir, name)?;
+        let path = archive::write(&self.root, out, &bytes)?;
+        Ok((path, files))
+    }
+
+    /// Unpack an archive as a new cohort under the root (as `rename` when given), refusing to
+    /// overwrite anything; then check it. Returns the cohort's name, its file count, and what
+    /// `check` found.
+    pub fn restore(&self, from: &Path, rename: Option<&str>) -> Result<(String, usize, Checked)> {
+        fs::create_private_dir(&self.root)?;
+        let staging = self
+            .root
+            .join(format!(".revmentor-restore-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .with_context(|| format!("cannot remove {}", staging.display()))?;
+        }
+        let unpacked = archive::unpack(from, &staging, rename);
+        let (name, files) = match unpacked {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let dir = self.cohort_dir(&name)?;
+        if !matches!(fs::kind(&dir)?, fs::Kind::Missing) {
+            let _ = std::fs::remove_dir_all(&staging);
+            bail!(
+                "cohort {name} already exists in {}: restore never overwrites; `--as NEW-NAME` restores it under another name",
+                self.root.display()
+            );
+        }
+        std::fs::rename(&staging, &dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::sync_dir(&self.root)?;
+        let checked = self.check(&name)?;
+        Ok((name, files, checked))
     }
 
     /// Write an output file (`--out`, `--ics`) atomically and readable by the owner only; refuses

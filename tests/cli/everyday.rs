@@ -138,3 +138,80 @@ fn a_file_saved_by_a_spreadsheet_is_rewritten_only_when_its_content_changes() {
     let now = w.cohort_file("p", "participants.csv");
     assert!(!now.starts_with('\u{FEFF}') && !now.contains('\r'));
 }
+
+#[test]
+fn an_archive_restores_byte_for_byte_and_never_overwrites() {
+    let w = pilot();
+    let out = w.path().join("handover.tar.zst");
+    w.sh_on("2020-05-20", &format!("archive p --out {}", out.display()))
+        .ok();
+    w.refuses_sh(
+        &format!("restore {}", out.display()),
+        1,
+        &["already exists", "--as"],
+    );
+    let run = w
+        .sh_on(
+            "2020-05-20",
+            &format!("restore {} --as p-copy", out.display()),
+        )
+        .ok();
+    assert!(run.stdout.contains("every file reads"), "{}", run.stdout);
+    for e in std::fs::read_dir(w.root().join("p"))
+        .expect("dir")
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == ".lock" {
+            continue;
+        }
+        assert_eq!(
+            std::fs::read(e.path()).expect("read"),
+            std::fs::read(w.root().join("p-copy").join(&name)).unwrap_or_default(),
+            "{name} differs after a restore"
+        );
+    }
+    // An archive cannot be written over a cohort's files, and is a .tar.zst.
+    w.refuses_sh(
+        "archive p --out cohorts/p/participants.csv",
+        1,
+        &["tar.zst"],
+    );
+    w.refuses_sh(
+        "archive p --out cohorts/p/cohort.tar.zst",
+        1,
+        &["own files"],
+    );
+}
+
+#[test]
+fn restore_refuses_an_archive_whose_entries_leave_the_cohort_folder() {
+    let w = Workdir::new();
+    for (name, entries) in [
+        (
+            "escape",
+            vec![("c/cohort.toml", "x"), ("c/../../evil.txt", "x")],
+        ),
+        ("absolute", vec![("/tmp/evil.txt", "x")]),
+        ("two", vec![("a/cohort.toml", "x"), ("b/cohort.toml", "x")]),
+        ("no-settings", vec![("c/participants.csv", "x")]),
+    ] {
+        let mut tar = tar::Builder::new(Vec::new());
+        for (path, text) in &entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o600);
+            header.set_entry_type(tar::EntryType::Regular);
+            // Written raw so the names are kept as given (the builder would refuse `..`).
+            let bytes = path.as_bytes();
+            header.as_old_mut().name[..bytes.len()].copy_from_slice(bytes);
+            header.set_cksum();
+            tar.append(&header, text.as_bytes()).expect("append");
+        }
+        let raw = tar.into_inner().expect("tar");
+        let packed = zstd::encode_all(&raw[..], 3).expect("zstd");
+        let file = w.write(&format!("{name}.tar.zst"), packed);
+        w.refuses(&["restore", file.to_str().expect("path")], 1, &[]);
+        assert!(!w.path().join("evil.txt").exists() && !Path::new("/tmp/evil.txt").exists());
+    }
+}
