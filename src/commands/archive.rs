@@ -1,5 +1,7 @@
 //! `revmentor archive` and `restore`: hand a cohort over to a successor coordinator as one file.
 
+use std::fmt::Write as _;
+
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -46,10 +48,11 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
     if problems == 0 {
         out.push_str("check: every file reads and agrees with the others\n");
     } else {
-        out.push_str(&format!(
-            "check found {}: see `revmentor check {name}`\n",
+        let _ = writeln!(
+            out,
+            "check found {}: see `revmentor check {name}`",
             count(problems, "problem", "problems")
-        ));
+        );
     }
     crate::out::emit(&out)
 }
