@@ -781,6 +781,131 @@ pub fn check_cadence(min: u32, max: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// What `init --like` changes in the earlier cohort's settings.
+pub struct LikeSettings<'a> {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub title: Option<&'a str>,
+    pub cadence: Option<(u32, u32)>,
+    pub session_minutes: Option<u32>,
+}
+
+/// A new cohort's `cohort.toml` made from an earlier one's text (its comments kept): new dates and
+/// title, recruitment open, calendar closures that end before the new start left out; every other
+/// setting copied. Returns the text and a line for each thing copied or left out.
+pub fn like(text: &str, s: &LikeSettings) -> Result<(String, Vec<String>), Vec<Problem>> {
+    use toml_edit::DocumentMut;
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        vec![problem(text, e.span(), e.message().to_string())]
+    })?;
+    let date = |d: NaiveDate| toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: u16::try_from(chrono::Datelike::year(&d)).unwrap_or(0),
+            month: u8::try_from(chrono::Datelike::month(&d)).unwrap_or(1),
+            day: u8::try_from(chrono::Datelike::day(&d)).unwrap_or(1),
+        }),
+        time: None,
+        offset: None,
+    };
+    // Set a value, keeping the comment written beside the old one.
+    let set = |doc: &mut DocumentMut, table: &str, key: &str, new: toml_edit::Value| {
+        let mut new = new;
+        if let Some(old) = doc
+            .get(table)
+            .and_then(|t| t.get(key))
+            .and_then(toml_edit::Item::as_value)
+        {
+            *new.decor_mut() = old.decor().clone();
+        }
+        doc[table][key] = toml_edit::Item::Value(new);
+    };
+    let mut notes = Vec::new();
+    set(&mut doc, "cohort", "start", date(s.start).into());
+    set(&mut doc, "cohort", "end", date(s.end).into());
+    set(&mut doc, "cohort", "recruiting", true.into());
+    match s.title {
+        Some(t) => set(&mut doc, "cohort", "title", t.into()),
+        None => notes.push("the title (pass --title to give the new cohort its own)".to_string()),
+    }
+    if let Some((min, max)) = s.cadence {
+        set(&mut doc, "cadence", "min_weeks", i64::from(min).into());
+        set(&mut doc, "cadence", "max_weeks", i64::from(max).into());
+    }
+    if let Some(m) = s.session_minutes {
+        set(&mut doc, "cadence", "session_minutes", i64::from(m).into());
+    }
+    let (mut kept, mut dropped) = (0, 0);
+    if let Some(closures) = doc
+        .get_mut("calendar")
+        .and_then(|c| c.get_mut("closure"))
+        .and_then(toml_edit::Item::as_array_of_tables_mut)
+    {
+        closures.retain(|t| {
+            let to = t
+                .get("to")
+                .and_then(toml_edit::Item::as_datetime)
+                .and_then(|d| d.date)
+                .and_then(|d| {
+                    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                });
+            let ahead = to.is_none_or(|to| to >= s.start);
+            if ahead {
+                kept += 1;
+            } else {
+                dropped += 1;
+            }
+            ahead
+        });
+    }
+    let text = doc.to_string();
+    let config = Config::parse(&text)?;
+    notes.extend(copied(&config, kept, dropped));
+    Ok((text, notes))
+}
+
+/// What `init --like` copied, a line each.
+fn copied(config: &Config, kept: usize, dropped: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    notes.push(format!(
+        "cadence {}-{} weeks, sessions of at most {} minutes",
+        config.cadence.min_weeks, config.cadence.max_weeks, config.cadence.session_minutes
+    ));
+    notes.push(format!(
+        "{kept} calendar closure{} still ahead{}",
+        if kept == 1 { "" } else { "s" },
+        if dropped > 0 {
+            format!(" ({dropped} already past left out)")
+        } else {
+            String::new()
+        }
+    ));
+    notes.push(format!(
+        "matching settings and {} weights",
+        config.matching.weights.len()
+    ));
+    notes.push(format!(
+        "{} eligibility question{}, {} survey question{}, {} topics",
+        config.eligibility.len(),
+        if config.eligibility.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        config.evaluation.question.len(),
+        if config.evaluation.question.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        config.evaluation.topics.len()
+    ));
+    notes.push(format!(
+        "characteristics ({}) and privacy settings",
+        config.cohort.characteristics.join(", ")
+    ));
+    notes
+}
+
 /// Settings `init` fills in; everything else takes its default.
 pub struct InitSettings<'a> {
     pub title: &'a str,

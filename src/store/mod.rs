@@ -237,6 +237,12 @@ impl Store {
     /// Create a new cohort folder with its settings, empty tables and a `.gitignore`, in one
     /// commit. Refuses a folder that already holds cohort files.
     pub fn create(&self, name: &str, config_text: &str) -> Result<()> {
+        self.create_like(name, config_text, None).map(|_| ())
+    }
+
+    /// Like [`Store::create`], also copying the `templates/` folder of the cohort `like` (its
+    /// files, never its people). Returns how many templates were copied.
+    pub fn create_like(&self, name: &str, config_text: &str, like: Option<&str>) -> Result<usize> {
         let dir = self.cohort_dir(name)?;
         match fs::kind(&dir)? {
             fs::Kind::Link(to) => bail!(
@@ -281,6 +287,35 @@ impl Store {
         if !Store::cohort_files_in(&dir).is_empty() {
             bail!("cohort {name} was just created by another command");
         }
+        // Templates first, in their own folder: the cohort exists only once cohort.toml does, so
+        // a command cut between the two leaves no cohort, and `init` can simply be run again.
+        let mut templates = Vec::new();
+        if let Some(other) = like {
+            let from = self.existing(other)?.join("templates");
+            if from.is_dir() {
+                for e in std::fs::read_dir(&from)
+                    .with_context(|| format!("cannot read {}", from.display()))?
+                    .flatten()
+                {
+                    if let fs::Kind::File(_) = fs::kind(&e.path())? {
+                        let bytes = std::fs::read(e.path())
+                            .with_context(|| format!("cannot read {}", e.path().display()))?;
+                        templates.push((e.file_name().to_string_lossy().into_owned(), bytes));
+                    }
+                }
+                templates.sort();
+            }
+        }
+        if !templates.is_empty() {
+            let to = dir.join("templates");
+            fs::create_private_dir(&to)?;
+            commit::recover(&to)?;
+            let files: Vec<(&str, &[u8])> = templates
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
+                .collect();
+            commit::commit(&to, &files)?;
+        }
         let cohort = Cohort::empty(name, config);
         let tables = cohort.all_files();
         let mut files: Vec<(&str, &[u8])> = tables
@@ -289,7 +324,17 @@ impl Store {
             .collect();
         files.push((CONFIG_FILE, config_text.as_bytes()));
         files.push((".gitignore", GITIGNORE.as_bytes()));
-        commit::commit(&dir, &files)
+        commit::commit(&dir, &files)?;
+        Ok(templates.len())
+    }
+
+    /// The text of a cohort's `cohort.toml` (for `init --like`).
+    pub fn config_text(&self, name: &str) -> Result<String> {
+        let path = self.existing(name)?.join(CONFIG_FILE);
+        let bytes = read_plain(&path)?
+            .map(|(b, _)| b)
+            .ok_or_else(|| anyhow!("{} is missing", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
     }
 
     /// The folder of an existing cohort, or an error saying what to do.

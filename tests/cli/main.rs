@@ -22,6 +22,7 @@ mod integrity;
 mod matching;
 mod meetings;
 mod pilot;
+mod programme;
 mod prompts;
 mod rules;
 mod status;
