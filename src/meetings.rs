@@ -189,6 +189,10 @@ pub fn replan(
                 minutes: None,
                 topics: Vec::new(),
                 reason: String::new(),
+                uid: String::new(),
+                sequence: 0,
+                time: None,
+                agreed: None,
             }));
         }
     };
