@@ -1,14 +1,19 @@
 //! `revmentor log`: record that a pair's next one-to-one was held or cancelled, then re-plan the pair.
 //! There is no field for what was said: the scheme is confidential.
 
+use std::fmt::Write as _;
+
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
+use serde_json::json;
 
 use super::Ctx;
 use super::init::parse_date_arg;
+use super::schedule::{change_listing, document};
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
 use crate::meetings::{self, Happened};
+use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["held", "cancelled"]))]
@@ -20,7 +25,7 @@ pub struct Args {
     /// The meeting was held on this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_date_arg)]
     pub held: Option<NaiveDate>,
-    /// How long it lasted, in minutes (at most the cohort's session_minutes)
+    /// How long it lasted, in minutes (longer than the cohort's session_minutes is recorded with a warning)
     #[arg(long, requires = "held")]
     pub minutes: Option<u32>,
     /// Topic tags raised, comma-separated, from the cohort's list
@@ -32,6 +37,9 @@ pub struct Args {
     /// Why it was cancelled
     #[arg(long, requires = "cancelled")]
     pub reason: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -45,25 +53,63 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             minutes: args.minutes,
             topics: meetings::check_topics(&cohort, &args.topics).map_err(|e| anyhow!(e))?,
         },
-        (None, Some(date)) => Happened::Cancelled {
-            date,
-            reason: args.reason.clone().unwrap_or_default().trim().to_string(),
-        },
+        (None, Some(date)) => {
+            let reason = args.reason.clone().unwrap_or_default().trim().to_string();
+            crate::text::check(&reason, crate::text::Kind::Note)
+                .map_err(|e| crate::UsageError(format!("--reason {e}")))?;
+            Happened::Cancelled { date, reason }
+        }
         (None, None) => return crate::usage("pass --held DATE or --cancelled DATE"),
     };
-    let held = matches!(happened, Happened::Held { .. });
-    let logged =
-        meetings::log(&mut cohort, &args.who, happened, ctx.today).map_err(|e| anyhow!(e))?;
-    change.commit(&cohort)?;
-    crate::out::emit(&format!(
-        "meeting {} of {}-{} recorded as {}; {}\n",
-        logged.number,
-        logged.mentee,
-        logged.mentor,
-        if held { "held" } else { "cancelled" },
-        match logged.next {
-            Some(d) => format!("next one-to-one planned for {d}"),
-            None => "nothing more is planned before the cohort ends".to_string(),
+    let who = args.who.as_str();
+    let status = happened.status();
+    let logged = meetings::log(&mut cohort, who, happened, ctx.today).map_err(|problems| {
+        match <[String; 1]>::try_from(problems) {
+            Ok([one]) => anyhow!(one),
+            Err(all) => super::problems_error(&all, "the record"),
         }
-    ))
+    })?;
+    change.commit(&cohort)?;
+    for w in &logged.warnings {
+        crate::out::warn(w);
+    }
+    let changes = change_listing(&cohort, &logged.changes);
+    let text = match args.format {
+        Format::Json => document(&[
+            ("command", json!("log")),
+            ("cohort", json!(cohort.name)),
+            ("today", json!(ctx.today.to_string())),
+            (
+                "recorded",
+                json!({
+                    "mentee": logged.mentee,
+                    "mentor": logged.mentor,
+                    "number": logged.number,
+                    "uid": logged.uid,
+                    "status": status.as_str(),
+                }),
+            ),
+            ("next_planned", json!(logged.next.map(|d| d.to_string()))),
+            ("changes", changes.json()),
+        ]),
+        Format::Csv => changes.csv(),
+        Format::Table => {
+            let mut out = format!(
+                "meeting {} of {}-{} recorded as {}; {}\n",
+                logged.number,
+                logged.mentee,
+                logged.mentor,
+                status.as_str(),
+                match logged.next {
+                    Some(d) => format!("next one-to-one planned for {d}"),
+                    None => "nothing more is planned before the cohort ends".to_string(),
+                }
+            );
+            for c in &logged.changes {
+                let _ = writeln!(out, "  {}", super::schedule::change_sentence(c));
+            }
+            out
+        }
+    };
+    crate::out::emit(&text)
 }
