@@ -47,7 +47,10 @@ rv match "$cohort"
 export REVMENTOR_TODAY=2020-01-13
 rv match "$cohort" --confirm --yes
 
-# The coordinator adds the 2020 bank holidays to cohort.toml by hand: no one-to-one falls on them.
+# The coordinator edits cohort.toml by hand: their own address, which calendar invitations come
+# from, and the 2020 bank holidays (no one-to-one falls on them).
+sed -i.bak 's/^organizer = ""/organizer = "mentoring@northgate.example"/' "$REVMENTOR_ROOT/$cohort/cohort.toml"
+rm -f "$REVMENTOR_ROOT/$cohort/cohort.toml.bak"
 cat >> "$REVMENTOR_ROOT/$cohort/cohort.toml" <<'TOML'
 
 [[calendar.closure]]
@@ -111,7 +114,8 @@ rv log "$cohort" m.adeyemi@northgate.example --held 2020-05-06 --minutes 60 --to
 rv log "$cohort" a.kellett@northgate.example --held 2020-05-07 --minutes 40 --topics sexism-and-racism
 rv log "$cohort" s.rao@northgate.example --held 2020-05-13 --minutes 60 --topics power-and-hierarchies
 
-# 20 May: what is due in the next fortnight, which pairs have lapsed, and the calendar to send out.
+# 20 May: what is due in the next fortnight, which pairs have lapsed, and the calendar to send out
+# as invitations (with the cancellations beside them).
 export REVMENTOR_TODAY=2020-05-20
 rv due "$cohort"
 rv schedule "$cohort" --ics "$REVMENTOR_ROOT/$cohort/one-to-ones.ics"

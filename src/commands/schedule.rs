@@ -2,7 +2,7 @@
 //! `--pair WHO --at 'Tue 14:00'` records an agreed slot), or write the plan as calendar invitations.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
@@ -13,9 +13,10 @@ use super::init::parse_date_arg;
 use crate::cohort::Cohort;
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
+use crate::ics::{self, Method};
 use crate::meetings::{self, Change, Mode, Request};
-use crate::model::{Agreed, Meeting, PairStatus, Status};
-use crate::problems::count;
+use crate::model::{Agreed, Meeting, PairStatus, Participant, Status};
+use crate::problems::{count, plural};
 use crate::render::{Format, Listing};
 
 /// Version of the JSON documents `schedule`, `log` and `due` print (README, "JSON output").
@@ -26,24 +27,27 @@ pub struct Args {
     /// Cohort
     pub cohort: String,
     /// Pairs that have not met yet start from this date instead of their confirmation (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_date_arg, conflicts_with_all = ["ics"])]
+    #[arg(long, value_parser = parse_date_arg, conflicts_with_all = ["ics", "per_person"])]
     pub from: Option<NaiveDate>,
     /// Move missed meetings (planned days that passed with nothing recorded) to the next working days
-    #[arg(long, conflicts_with_all = ["ics"])]
+    #[arg(long, conflicts_with_all = ["ics", "per_person"])]
     pub replan: bool,
     /// Only this pair: the mentee, or the mentor (by id or email)
     #[arg(long, value_name = "WHO")]
     pub pair: Option<String>,
     /// With --pair: the weekday and time the pair agreed, like 'Tue 14:00' (kept on every re-plan)
-    #[arg(long, value_name = "'DAY HH:MM'", requires = "pair", value_parser = parse_agreed, conflicts_with_all = ["ics"])]
+    #[arg(long, value_name = "'DAY HH:MM'", requires = "pair", value_parser = parse_agreed, conflicts_with_all = ["ics", "per_person"])]
     pub at: Option<Agreed>,
     /// Show what would change, and write nothing
-    #[arg(long, conflicts_with_all = ["ics"])]
+    #[arg(long, conflicts_with_all = ["ics", "per_person"])]
     pub dry_run: bool,
-    /// Write the plan as an iCalendar file instead of planning
+    /// Write invitations (METHOD:REQUEST) to this file, and cancellations to FILE-cancelled.ics
     #[arg(long, value_name = "FILE.ics")]
     pub ics: Option<PathBuf>,
-    /// Output format of what changed
+    /// Write each participant's invitations (and cancellations) to a file of their own in DIR
+    #[arg(long, value_name = "DIR")]
+    pub per_person: Option<PathBuf>,
+    /// Output format of what changed (or, with --ics, of the files written)
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -53,7 +57,7 @@ fn parse_agreed(text: &str) -> Result<Agreed, String> {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    if args.ics.is_some() {
+    if args.ics.is_some() || args.per_person.is_some() {
         return write_calendars(ctx, args);
     }
     let (mut cohort, change) = ctx.store.open_for_change(
@@ -315,37 +319,163 @@ pub fn document(fields: &[(&str, Value)]) -> String {
     text
 }
 
+/// `FILE.ics` → `FILE-cancelled.ics`, beside it.
+fn cancelled_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}-cancelled.ics"))
+}
+
+/// One file written, for the listing.
+struct Written {
+    path: PathBuf,
+    method: Method,
+    person: Option<Participant>,
+    events: usize,
+}
+
 fn write_calendars(ctx: &Ctx, args: &Args) -> Result<()> {
-    let Some(path) = &args.ics else {
-        return Ok(());
-    };
     let cohort = ctx.store.open(
         &args.cohort,
         Load::only(&[File::Participants, File::Matches, File::Meetings]),
     )?;
     let only = match &args.pair {
-        Some(who) => Some(pairs_of(&cohort, who, true)?),
+        Some(who) => Some(pairs_of(&cohort, who, false)?),
         None => None,
     };
     let selected = |m: &Meeting| {
         only.as_ref()
             .is_none_or(|ps| ps.iter().any(|(e, r)| m.of(e, r)))
     };
-    let planned = cohort
-        .meetings
-        .iter()
-        .filter(|m| m.status == crate::model::MeetingStatus::Planned && selected(m))
-        .count();
-    if planned == 0 {
+    let events = ics::events(&cohort, selected);
+    if events.is_empty() {
         return Err(anyhow!(
             "nothing planned to put in a calendar: run `revmentor schedule {}` first",
             cohort.name
         ));
     }
-    let text = crate::ics::calendar(&cohort, ctx.today, selected);
-    ctx.store.write_output(path, text.as_bytes())?;
-    crate::out::emit(&format!(
-        "wrote {planned} planned meetings to {}\n",
-        path.display()
-    ))
+    let organizer = cohort.config.calendar.organizer().ok_or_else(|| {
+        anyhow!(
+            "cohort.toml has no [calendar] organizer: invitations are sent from the organizer's address, so add organizer = \"you@example.org\" under [calendar]"
+        )
+    })?;
+    let mut written = Vec::new();
+    if let Some(path) = &args.ics {
+        written.extend(write_pair_of_files(
+            ctx, &cohort, &events, &organizer, path, None,
+        )?);
+    }
+    if let Some(dir) = &args.per_person {
+        create_private_dir(dir)?;
+        for person in cohort.participants.iter() {
+            if person.status == Status::Erased || person.email.is_empty() {
+                continue;
+            }
+            let own = |m: &&Meeting| m.mentee == person.id || m.mentor == person.id;
+            let mine = ics::Events {
+                requests: events.requests.iter().copied().filter(own).collect(),
+                cancels: events.cancels.iter().copied().filter(own).collect(),
+            };
+            if mine.is_empty() {
+                continue;
+            }
+            let path = dir.join(format!("{}.ics", person.id));
+            written.extend(write_pair_of_files(
+                ctx,
+                &cohort,
+                &mine,
+                &organizer,
+                &path,
+                Some(person),
+            )?);
+        }
+    }
+    crate::out::emit(&files_report(&written, args.format))
+}
+
+/// Write the invitations to `path` and the cancellations beside it (each only when there are some).
+fn write_pair_of_files(
+    ctx: &Ctx,
+    cohort: &Cohort,
+    events: &ics::Events,
+    organizer: &str,
+    path: &Path,
+    person: Option<&Participant>,
+) -> Result<Vec<Written>> {
+    let mut written = Vec::new();
+    for (method, list, path) in [
+        (Method::Request, &events.requests, path.to_path_buf()),
+        (Method::Cancel, &events.cancels, cancelled_path(path)),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let text = ics::calendar(cohort, method, list, organizer, ctx.today);
+        ctx.store.write_output(&path, text.as_bytes())?;
+        written.push(Written {
+            path,
+            method,
+            person: person.cloned(),
+            events: list.len(),
+        });
+    }
+    Ok(written)
+}
+
+fn files_report(written: &[Written], format: Format) -> String {
+    let mut l = Listing::new(&["file", "method", "events", "participant", "name", "email"]);
+    for w in written {
+        l.push(vec![
+            json!(w.path.display().to_string()),
+            json!(w.method.as_str()),
+            json!(w.events),
+            json!(w.person.as_ref().map(|p| p.id.clone())),
+            json!(w.person.as_ref().map(|p| p.name.clone())),
+            json!(w.person.as_ref().map(|p| p.email.clone())),
+        ]);
+    }
+    match format {
+        Format::Json => document(&[("files", l.json())]),
+        Format::Csv => l.csv(),
+        Format::Table => {
+            let people = written.iter().filter(|w| w.person.is_some()).count();
+            let mut out = String::new();
+            for w in written.iter().filter(|w| w.person.is_none()) {
+                let _ = writeln!(
+                    out,
+                    "wrote {} to {}",
+                    match w.method {
+                        Method::Request => count(w.events, "invitation", "invitations"),
+                        Method::Cancel => count(w.events, "cancellation", "cancellations"),
+                    },
+                    w.path.display()
+                );
+            }
+            if people > 0 {
+                let _ = writeln!(
+                    out,
+                    "wrote {people} file{} for participants:",
+                    plural(people)
+                );
+                out.push_str(&l.table());
+            }
+            out
+        }
+    }
+}
+
+/// Create the folder for `--per-person` (readable by the owner only) when it does not exist.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| anyhow!("cannot create the folder {}: {e}", dir.display()))
 }

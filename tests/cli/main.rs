@@ -13,10 +13,12 @@
 mod harness;
 
 mod brief;
+mod calendar;
 mod cohort_files;
 mod enrol;
 mod evaluation;
 mod help;
+mod ics_check;
 mod matching;
 mod meetings;
 mod pilot;
