@@ -9,6 +9,8 @@
 //! `schedule` for new pairs and pairs whose tail no longer follows from their history, `log` for
 //! the pair it recorded, `schedule --replan` for missed meetings.
 
+pub mod checkins;
+
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;

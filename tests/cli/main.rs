@@ -14,6 +14,7 @@ mod harness;
 
 mod brief;
 mod calendar;
+mod checkins;
 mod cohort_files;
 mod enrol;
 mod evaluation;
