@@ -22,7 +22,6 @@ fn planned() -> (Workdir, Vec<String>) {
 fn both_people_reporting_the_same_meeting_record_one_and_a_reimport_changes_nothing() {
     let (w, firsts) = planned();
     let (_, m1, _) = mentor_of(&w, "p001");
-    let (_, m2, _) = mentor_of(&w, "p002");
     let (_, m3, _) = mentor_of(&w, "p003");
     let csv = format!(
         "{HEADER}\
@@ -65,7 +64,6 @@ fn both_people_reporting_the_same_meeting_record_one_and_a_reimport_changes_noth
         "{}",
         run.stdout
     );
-    let _ = m2;
     // The same file again: nothing changes.
     let before = w.snapshot();
     let again = w
@@ -129,14 +127,13 @@ fn a_report_that_disagrees_with_the_record_is_listed_not_recorded() {
 
 #[test]
 fn a_cancellation_reported_late_gets_a_replacement_and_a_later_report_is_recorded_on_it() {
-    let (w, firsts) = planned();
+    let (w, _) = planned();
     w.write(
         "checkins.csv",
         format!(
             "{HEADER}x,lead0@x.example,2020-01-15,No,,,diary clash\nx,lead0@x.example,2020-02-05,Yes,55,Power and hierarchies,\n"
         ),
     );
-    let _ = firsts;
     w.run_on("2020-02-06", &["log", "c", "--from", "checkins.csv"])
         .ok();
     let r = rows_of(&w, "p001");
@@ -161,7 +158,7 @@ fn bad_rows_are_all_reported_and_nothing_is_written() {
              x,lead2@x.example,2020-08-03,No,,,\n"
         ),
     );
-    let run = w.refuses(
+    w.refuses(
         &["log", "c", "--from", "bad.csv"],
         1,
         &[
@@ -175,7 +172,6 @@ fn bad_rows_are_all_reported_and_nothing_is_written() {
             "nothing was written",
         ],
     );
-    let _ = run;
     w.write("nocolumns.csv", "Name,When\nLead 0,2020-01-20\n");
     w.refuses(
         &["log", "c", "--from", "nocolumns.csv"],
