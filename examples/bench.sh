@@ -114,7 +114,27 @@ if [ "$part" = all ] || [ "$part" = schedule ]; then
   cohort_with s5000 5000 5200 2021-01-12
   "$bin" match s5000 --format json >/dev/null
   "$bin" match s5000 --confirm --yes >/dev/null
-  hyperfine --warmup 1 --runs 10 "$bin schedule s5000 --format csv"
+  cp -r "$REVMENTOR_ROOT/s5000" "$work/s5000.unplanned"
+  hyperfine --warmup 1 --runs 10 \
+    --prepare "rm -rf $REVMENTOR_ROOT/s5000 && cp -r $work/s5000.unplanned $REVMENTOR_ROOT/s5000" \
+    "$bin schedule s5000 --format csv"
   peak "$bin" schedule s5000 --format csv
+  echo "== schedule again (nothing changed) and --replan --dry-run five months on"
+  hyperfine --warmup 1 --runs 10 "$bin schedule s5000 --format csv"
+  hyperfine --warmup 1 --runs 10 "REVMENTOR_TODAY=2020-06-01 $bin schedule s5000 --replan --dry-run --format csv"
   hyperfine --warmup 2 --runs 20 "$bin due s5000 --format json"
+  echo "== log --from: 7,500 check-in reports (every pair's first meeting, half of them from both people)"
+  awk -F, 'NR == FNR { if (FNR > 1) email[$1] = $4; next }
+    FNR == 1 { print "Timestamp,Email address,Date of the meeting,Did the meeting take place?,How long did it last (minutes)?"; next }
+    $3 == 1 { print "x," email[$1] "," $6 ",Yes,60"; if (n++ % 2 == 0) print "x," email[$2] "," $6 ",Yes,55" }' \
+    "$REVMENTOR_ROOT/s5000/participants.csv" "$REVMENTOR_ROOT/s5000/meetings.csv" > "$work/checkins.csv"
+  cp -r "$REVMENTOR_ROOT/s5000" "$work/s5000.planned"
+  hyperfine --warmup 1 --runs 5 \
+    --prepare "rm -rf $REVMENTOR_ROOT/s5000 && cp -r $work/s5000.planned $REVMENTOR_ROOT/s5000" \
+    "REVMENTOR_TODAY=2020-03-02 $bin log s5000 --from $work/checkins.csv --format csv"
+  REVMENTOR_TODAY=2020-03-02 peak "$bin" log s5000 --from "$work/checkins.csv" --format csv
+  hyperfine --warmup 1 --runs 5 "REVMENTOR_TODAY=2020-03-02 $bin log s5000 --from $work/checkins.csv --format csv"
+  echo "== schedule --ics: invitations for every planned meeting"
+  sed -i 's/^organizer = ""/organizer = "bench@example.org"/' "$REVMENTOR_ROOT/s5000/cohort.toml"
+  hyperfine --warmup 1 --runs 5 "$bin schedule s5000 --ics $work/all.ics --format csv"
 fi

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// Characteristics a new cohort declares, one column each in `characteristics.csv`.
@@ -326,6 +326,8 @@ pub const MAX_ID_NUMBER: u32 = 99_999_999;
 pub const MAX_SCORE: f64 = 10_000.0;
 /// A pair's one-to-ones are numbered 1 to this.
 pub const MAX_MEETING_NUMBER: u32 = 999;
+/// The highest revision a meeting's calendar entry may reach.
+pub const MAX_SEQUENCE: u32 = 99_999;
 /// The longest a one-to-one may be recorded as lasting, in minutes (a working day).
 pub const MAX_MINUTES: u32 = 480;
 /// The largest survey scale (answers run from 1 to the scale).
@@ -501,6 +503,121 @@ pub struct Meeting {
     pub minutes: Option<u32>,
     pub topics: Vec<String>,
     pub reason: String,
+    /// The meeting's identity for life (its calendar UID); empty in files written before it existed.
+    pub uid: String,
+    /// Raised each time the planned day or time changes, so a calendar takes the newest version.
+    pub sequence: u32,
+    /// The time of day the meeting was planned at (the calendar's start time).
+    pub time: Option<NaiveTime>,
+    /// The weekday and time the pair agreed on (`schedule --pair WHO --at 'Tue 14:00'`).
+    pub agreed: Option<Agreed>,
+}
+
+impl Meeting {
+    /// The meeting's identity: its `uid`, or for a row from before uids, the pair and number (what
+    /// calendars written then used).
+    pub fn identity(&self) -> String {
+        if self.uid.is_empty() {
+            format!("{}-{}-{}", self.mentee, self.mentor, self.number)
+        } else {
+            self.uid.clone()
+        }
+    }
+
+    /// Whether this meeting belongs to the pair `(mentee, mentor)`.
+    pub fn of(&self, mentee: &str, mentor: &str) -> bool {
+        self.mentee == mentee && self.mentor == mentor
+    }
+}
+
+/// A pair's agreed slot for its one-to-ones: a weekday, a time of day, or both (`Tue 14:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Agreed {
+    /// Monday to Friday.
+    pub weekday: Option<chrono::Weekday>,
+    pub time: Option<NaiveTime>,
+}
+
+const WEEKDAYS: [(chrono::Weekday, &str, &str); 7] = [
+    (chrono::Weekday::Mon, "Mon", "monday"),
+    (chrono::Weekday::Tue, "Tue", "tuesday"),
+    (chrono::Weekday::Wed, "Wed", "wednesday"),
+    (chrono::Weekday::Thu, "Thu", "thursday"),
+    (chrono::Weekday::Fri, "Fri", "friday"),
+    (chrono::Weekday::Sat, "Sat", "saturday"),
+    (chrono::Weekday::Sun, "Sun", "sunday"),
+];
+
+/// A time of day written `H:MM` or `HH:MM` (24-hour clock).
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let (h, m) = text.trim().split_once(':')?;
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(h, 1..=2) && digits(m, 2..=2)) {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+impl Agreed {
+    /// `Tue 14:00`, `Tuesday 14:00`, `Tue`, `14:00` (any case); a weekend day is refused.
+    pub fn parse(text: &str) -> Result<Agreed, String> {
+        let bad = || {
+            format!(
+                "\"{text}\" is not an agreed slot: write a weekday and a time, like \"Tue 14:00\" (or just \"Tue\", or \"14:00\")"
+            )
+        };
+        let mut agreed = Agreed {
+            weekday: None,
+            time: None,
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.is_empty() || words.len() > 2 {
+            return Err(bad());
+        }
+        for word in words {
+            let lower = word.to_ascii_lowercase();
+            if let Some((day, _, _)) = WEEKDAYS
+                .iter()
+                .find(|(_, short, long)| lower == short.to_ascii_lowercase() || lower == *long)
+            {
+                if agreed.weekday.is_some() {
+                    return Err(bad());
+                }
+                if matches!(day, chrono::Weekday::Sat | chrono::Weekday::Sun) {
+                    return Err(format!(
+                        "\"{text}\": one-to-ones are planned on working days, never at a weekend: agree a day from Monday to Friday"
+                    ));
+                }
+                agreed.weekday = Some(*day);
+            } else if let Some(time) = parse_time(word) {
+                if agreed.time.is_some() {
+                    return Err(bad());
+                }
+                agreed.time = Some(time);
+            } else {
+                return Err(bad());
+            }
+        }
+        Ok(agreed)
+    }
+}
+
+impl fmt::Display for Agreed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let day = self
+            .weekday
+            .and_then(|d| WEEKDAYS.iter().find(|(w, _, _)| *w == d))
+            .map(|(_, short, _)| *short);
+        let time = self.time.map(|t| t.format("%H:%M").to_string());
+        match (day, time) {
+            (Some(d), Some(t)) => write!(f, "{d} {t}"),
+            (Some(d), None) => f.write_str(d),
+            (None, Some(t)) => f.write_str(&t),
+            (None, None) => Ok(()),
+        }
+    }
 }
 
 /// When a survey was taken: at the start of the cohort or at its end.
@@ -608,6 +725,29 @@ mod tests {
         assert!(!is_known(" Prefer not to say "));
         assert!(!is_known("UNKNOWN"));
         assert!(is_known("Woman"));
+    }
+
+    #[test]
+    fn agreed_slots_read_and_write_back() {
+        for (text, written) in [
+            ("Tue 14:00", "Tue 14:00"),
+            ("tuesday 9:30", "Tue 09:30"),
+            ("14:00 Fri", "Fri 14:00"),
+            ("Mon", "Mon"),
+            ("08:05", "08:05"),
+        ] {
+            let a = Agreed::parse(text).expect(text);
+            assert_eq!(a.to_string(), written);
+            assert_eq!(Agreed::parse(written), Ok(a));
+        }
+        for bad in ["", "Sat 10:00", "Tue Wed", "25:00", "Tue 14", "Tue 14:00 x"] {
+            assert!(Agreed::parse(bad).is_err(), "{bad}");
+        }
+        assert!(
+            Agreed::parse("Sunday")
+                .expect_err("weekend")
+                .contains("weekend")
+        );
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub const MAX_CAPACITY: i64 = 100;
 pub const MAX_SESSION_MINUTES: u32 = 600;
 /// The largest `min_group` for disclosure control.
 pub const MAX_MIN_GROUP: u32 = 100;
+/// The most working days a cancelled one-to-one's replacement may be planned within.
+pub const MAX_REPLACEMENT_DAYS: u32 = 60;
 
 /// Every setting of a cohort, with the defaults a freshly written `cohort.toml` shows.
 #[derive(Debug, Clone, Deserialize)]
@@ -59,6 +61,8 @@ pub struct Cadence {
     pub max_weeks: u32,
     pub session_minutes: u32,
     pub first_within_weeks: u32,
+    /// After a cancellation, the replacement falls within this many working days of its record.
+    pub replacement_within_days: u32,
 }
 
 impl Default for Cadence {
@@ -68,7 +72,30 @@ impl Default for Cadence {
             max_weeks: 8,
             session_minutes: 60,
             first_within_weeks: 2,
+            replacement_within_days: 10,
         }
+    }
+}
+
+impl Cadence {
+    /// Shortest gap between one-to-ones, in days.
+    pub fn min_days(&self) -> i64 {
+        i64::from(self.min_weeks) * 7
+    }
+
+    /// Longest gap between one-to-ones, in days: a pair past it is overdue.
+    pub fn max_days(&self) -> i64 {
+        i64::from(self.max_weeks) * 7
+    }
+
+    /// The gap aimed at: the middle of the window, rounded down (49 days for 6..8 weeks).
+    pub fn target_days(&self) -> i64 {
+        (self.min_days() + self.max_days()) / 2
+    }
+
+    /// Length of the first meeting's window, in days.
+    pub fn first_days(&self) -> i64 {
+        i64::from(self.first_within_weeks) * 7
     }
 }
 
@@ -77,6 +104,8 @@ impl Default for Cadence {
 pub struct Calendar {
     pub timezone: String,
     pub meeting_time: String,
+    /// The coordinator's email: calendar invitations are sent from it (empty: not set).
+    pub organizer: String,
     pub closure: Vec<Closure>,
 }
 
@@ -85,6 +114,7 @@ impl Default for Calendar {
         Calendar {
             timezone: "Europe/London".into(),
             meeting_time: "10:00".into(),
+            organizer: String::new(),
             closure: Vec::new(),
         }
     }
@@ -601,6 +631,22 @@ impl Config {
                 self.cadence.first_within_weeks,
             ));
         }
+        if !(1..=MAX_REPLACEMENT_DAYS).contains(&self.cadence.replacement_within_days) {
+            bad(format!(
+                "[cadence] replacement_within_days = {}: a cancelled one-to-one is replaced within 1 to {MAX_REPLACEMENT_DAYS} working days (default 10)",
+                self.cadence.replacement_within_days,
+            ));
+        }
+        let organizer = &self.calendar.organizer;
+        if !organizer.is_empty()
+            && (!crate::model::is_email(organizer.trim())
+                || crate::text::check(organizer, crate::text::Kind::Email).is_err())
+        {
+            bad(format!(
+                "[calendar] organizer = \"{}\": not an email address; write the email invitations come from, like \"coordinator@example.org\"",
+                crate::text::terminal_safe(organizer, false)
+            ));
+        }
         if !(1..=MAX_SESSION_MINUTES).contains(&self.cadence.session_minutes) {
             bad(format!(
                 "[cadence] session_minutes = {}: a one-to-one lasts 1 to {MAX_SESSION_MINUTES} minutes (the scheme says at most 60)",
@@ -753,6 +799,12 @@ impl Calendar {
                 self.meeting_time
             )
         })
+    }
+
+    /// The organizer's email, trimmed and lower-case; `None` when not set.
+    pub fn organizer(&self) -> Option<String> {
+        let o = crate::model::normalise_email(&self.organizer);
+        (!o.is_empty()).then_some(o)
     }
 
     /// The time zone (checked when the settings are read).
@@ -966,10 +1018,12 @@ min_weeks = {min}  # fewest weeks between one-to-ones
 max_weeks = {max}  # most weeks between one-to-ones; a pair past this is overdue
 session_minutes = {minutes}  # longest a one-to-one may last
 first_within_weeks = 2  # the first meeting falls within this many weeks of a pair's confirmation
+replacement_within_days = 10  # a cancelled one-to-one is replaced within this many working days
 
 [calendar]
 timezone = "Europe/London"  # time zone of the meeting times in calendar files
-meeting_time = "10:00"  # start time of planned meetings in calendar files
+meeting_time = "10:00"  # start time of planned meetings in calendar files (a pair may agree its own)
+organizer = ""  # your email: calendar invitations (schedule --ics) are sent from it
 # Closures: no meeting is planned on these days (weekends never are). One block per closure:
 # [[calendar.closure]]
 # from = 2019-12-24

@@ -53,8 +53,9 @@ fn init_creates_commented_settings_and_empty_csvs() {
         w.cohort_file("pilot-2020", "matches.csv")
             .starts_with("mentee,mentor,score,reasons,status,")
     );
+    // The specified columns first; the plan's own (uid, sequence, time, agreed) after them.
     assert!(w.cohort_file("pilot-2020", "meetings.csv").starts_with(
-        "mentee,mentor,number,due_from,due_by,planned,status,date,minutes,topics,reason\n"
+        "mentee,mentor,number,due_from,due_by,planned,status,date,minutes,topics,reason,"
     ));
 }
 

@@ -400,12 +400,12 @@ fn check_lists_every_broken_link_between_files_in_one_run_and_commands_refuse() 
         ),
         (
             "meetings.csv",
-            "p025,p005,1,2020-01-13,2020-01-27,2020-01-20,planned,,,,",
+            "p025,p005,1,2020-01-13,2020-01-27,2020-01-20,planned,,,,,,0,,",
             "were never a pair",
         ),
         (
             "meetings.csv",
-            "p015,p002,9,2020-06-27,2020-06-13,,planned,,,,",
+            "p015,p002,9,2020-06-27,2020-06-13,,planned,,,,,,0,,",
             "due_by 2020-06-13 is before due_from 2020-06-27",
         ),
         (

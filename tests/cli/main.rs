@@ -13,11 +13,14 @@
 mod harness;
 
 mod brief;
+mod calendar;
+mod checkins;
 mod cohort_files;
 mod enrol;
 mod evaluation;
 mod everyday;
 mod help;
+mod ics_check;
 mod integrity;
 mod matching;
 mod meetings;

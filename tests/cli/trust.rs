@@ -426,7 +426,9 @@ fn trust_impossible_and_ambiguous_dates_are_refused_everywhere() {
     w.write_cohort_file(
         "c",
         "meetings.csv",
-        meetings.replacen("2020-01-06", "06/01/2020", 1),
+        // The first meeting's window opens on the cohort's start (2020-01-13), not on the
+        // confirmation (2020-01-06), since issue 13.
+        meetings.replacen("2020-01-13", "06/01/2020", 1),
     );
     w.refuses_sh(
         "due c",
