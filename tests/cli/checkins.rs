@@ -246,7 +246,8 @@ fn other_headers_are_placed_with_map_and_a_mentor_of_several_names_the_mentee() 
 fn a_dry_run_writes_nothing_and_an_ended_pairs_report_is_listed_for_the_coordinator() {
     let (w, firsts) = planned();
     let (mentor, _, _) = mentor_of(&w, "p002");
-    w.run(&["withdraw", "c", &mentor, "--reason", "left", "--yes"]).ok();
+    w.run(&["withdraw", "c", &mentor, "--reason", "left", "--yes"])
+        .ok();
     w.write(
         "checkins.csv",
         format!(
