@@ -81,7 +81,7 @@ pub enum Command {
     /// Plan every confirmed pair's one-to-ones at the cohort's cadence, or write them as a calendar
     #[command(after_help = EXAMPLES_SCHEDULE)]
     Schedule(schedule::Args),
-    /// Record that a pair's next one-to-one was held or cancelled
+    /// Record that a pair's next one-to-one was held or cancelled, or import participants' own reports (--from)
     #[command(after_help = EXAMPLES_LOG)]
     Log(log::Args),
     /// One-to-ones due soon, and pairs overdue

@@ -167,7 +167,7 @@ impl Listing {
                     let object: Map<String, Value> = self
                         .columns
                         .iter()
-                        .map(|c| c.to_string())
+                        .map(|c| json_key(c))
                         .zip(row.iter().cloned())
                         .collect();
                     Value::Object(object)
@@ -175,6 +175,21 @@ impl Listing {
                 .collect(),
         )
     }
+}
+
+/// A column's name as a JSON key: snake_case, the same in every command (`mentee name` is
+/// `mentee_name`, `no.` is `number`).
+pub fn json_key(column: &str) -> String {
+    if column == "no." {
+        return "number".to_string();
+    }
+    column
+        .trim()
+        .trim_end_matches('.')
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 /// Text wrapped at spaces to lines of at most `width` characters (a longer word stands alone).

@@ -210,3 +210,45 @@ fn restore_refuses_an_archive_whose_entries_leave_the_cohort_folder() {
         assert!(!w.path().join("evil.txt").exists() && !Path::new("/tmp/evil.txt").exists());
     }
 }
+
+/// Every key of every JSON listing is snake_case, the same across commands.
+#[test]
+fn json_keys_are_snake_case_in_every_command() {
+    fn keys(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    out.push(k.clone());
+                    keys(v, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let w = pilot();
+    for line in [
+        "match p --dry-run --format json",
+        "due p --format json",
+        "brief p --format json",
+        "status p --format json",
+        "status --format json",
+        "check p --format json",
+        "schedule p --dry-run --format json",
+        "export p --pairs --format json",
+        "export p --format json",
+    ] {
+        // `check` fails (exit 1) on the copy's loose permissions, and still prints its JSON.
+        let run = w.sh_on("2020-05-20", line);
+        let value: serde_json::Value = serde_json::from_str(&run.stdout).expect(line);
+        let mut found = Vec::new();
+        keys(&value, &mut found);
+        for k in found {
+            assert!(
+                k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{line}: key {k:?} is not snake_case"
+            );
+        }
+    }
+}
