@@ -4,8 +4,10 @@
 
 pub mod check;
 pub mod config;
+pub mod org;
 pub mod records;
 pub mod table;
+pub mod vocabulary;
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -15,7 +17,7 @@ use rustc_hash::FxHashMap;
 pub use config::Config;
 pub use table::{Entry, ReadOptions, Record, Table};
 
-use crate::model::{Attendance, Briefing, Meeting, Pair, Participant, Response, Traits};
+use crate::model::{Attendance, Briefing, Meeting, OrgPerson, Pair, Participant, Response, Traits};
 use crate::problems::Problem;
 use records::*;
 
@@ -31,17 +33,19 @@ pub enum File {
     Matches,
     Meetings,
     Responses,
+    Org,
     Participants,
 }
 
 impl File {
-    pub const ALL: [File; 7] = [
+    pub const ALL: [File; 8] = [
         File::Characteristics,
         File::Briefings,
         File::Attendance,
         File::Matches,
         File::Meetings,
         File::Responses,
+        File::Org,
         File::Participants,
     ];
 
@@ -54,10 +58,11 @@ impl File {
             File::Matches => "matches.csv",
             File::Meetings => "meetings.csv",
             File::Responses => "responses.csv",
+            File::Org => "org.csv",
         }
     }
 
-    fn bit(self) -> u8 {
+    fn bit(self) -> u16 {
         match self {
             File::Characteristics => 1,
             File::Briefings => 2,
@@ -66,6 +71,7 @@ impl File {
             File::Meetings => 16,
             File::Responses => 32,
             File::Participants => 64,
+            File::Org => 256,
         }
     }
 }
@@ -77,18 +83,19 @@ pub const ATTENDANCE: &str = "attendance.csv";
 pub const MATCHES: &str = "matches.csv";
 pub const MEETINGS: &str = "meetings.csv";
 pub const RESPONSES: &str = "responses.csv";
+pub const ORG: &str = "org.csv";
 
 /// Which files a command reads. A file not read is an empty table that is never written, so a
 /// command reads only what it needs: above all, only the commands that need characteristics read
 /// `characteristics.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Load(u8);
+pub struct Load(u16);
 
 impl Load {
     /// Every file.
-    pub const ALL: Load = Load(127);
+    pub const ALL: Load = Load(127 | 256);
     /// Every file but `characteristics.csv`: what listings, schedules, calendars and reports read.
-    pub const WITHOUT_CHARACTERISTICS: Load = Load(127 & !1);
+    pub const WITHOUT_CHARACTERISTICS: Load = Load((127 | 256) & !1);
 
     /// Only these files.
     pub fn only(files: &[File]) -> Load {
@@ -116,6 +123,8 @@ pub struct Cohort {
     pub pairs: Table<Pair>,
     pub meetings: Table<Meeting>,
     pub responses: Table<Response>,
+    /// `org.csv`: reporting lines of people in and outside the scheme (optional).
+    pub org: Table<OrgPerson>,
 }
 
 fn trait_columns(config: &Config) -> Vec<String> {
@@ -134,6 +143,7 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
         File::Matches => (columns(PAIR_COLUMNS), PAIR_COLUMNS.len()),
         File::Meetings => (columns(MEETING_COLUMNS), MEETING_REQUIRED),
         File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
+        File::Org => (columns(ORG_COLUMNS), ORG_REQUIRED),
     }
 }
 
@@ -184,6 +194,7 @@ impl Cohort {
             pairs: Table::new(MATCHES, t(File::Matches)),
             meetings: Table::new(MEETINGS, t(File::Meetings)),
             responses: Table::new(RESPONSES, t(File::Responses)),
+            org: Table::new(ORG, t(File::Org)),
             config,
         }
     }
@@ -209,6 +220,7 @@ impl Cohort {
             pairs: table(File::Matches, c, load, bytes, options, p),
             meetings: table(File::Meetings, c, load, bytes, options, p),
             responses: table(File::Responses, c, load, bytes, options, p),
+            org: table(File::Org, c, load, bytes, options, p),
             config,
         };
         // The rules between files run over every file that read, so one run reports them all.
@@ -233,13 +245,15 @@ impl Cohort {
                     File::Matches => changed(&self.pairs),
                     File::Meetings => changed(&self.meetings),
                     File::Responses => changed(&self.responses),
+                    File::Org => changed(&self.org),
                 }?;
                 Some((f, bytes))
             })
             .collect()
     }
 
-    /// The bytes of every table, loaded or not (a new cohort's empty files).
+    /// The bytes of every table, loaded or not (a new cohort's empty files). `org.csv` is optional:
+    /// it is written by `org --from`, not created empty.
     pub fn all_files(&self) -> Vec<(File, Vec<u8>)> {
         vec![
             (File::Characteristics, self.traits.to_bytes()),
@@ -276,6 +290,9 @@ impl Cohort {
             }
             File::Responses => {
                 let _ = self.responses.entries_mut();
+            }
+            File::Org => {
+                let _ = self.org.entries_mut();
             }
         }
     }

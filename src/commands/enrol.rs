@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use super::Ctx;
 use crate::cohort::Cohort;
@@ -36,21 +36,28 @@ pub struct Args {
     /// Grade or job level
     #[arg(long)]
     pub grade: Option<String>,
-    /// Line manager's email
+    /// Line manager: email, id, or a name that matches exactly one person
     #[arg(long)]
     pub manager: Option<String>,
     /// A self-declared characteristic, as NAME=VALUE (goes to characteristics.csv only)
     #[arg(long = "trait", value_name = "NAME=VALUE")]
     pub traits: Vec<String>,
+    /// A topic from [evaluation] topics: what a mentee would like to learn about, or an experience a
+    /// mentor is willing to share (repeat for several)
+    #[arg(long = "interest", value_name = "TOPIC")]
+    pub interests: Vec<String>,
     /// Someone this person must not be paired with (id or email)
     #[arg(long = "conflict", value_name = "WHO")]
     pub conflicts: Vec<String>,
     /// A mentor's answer to an eligibility question, as ID=yes|no
     #[arg(long = "answer", value_name = "ID=yes|no")]
     pub answers: Vec<String>,
-    /// Import a spreadsheet or form export (CSV), all rows or none
-    #[arg(long, value_name = "FILE.csv")]
+    /// Import a spreadsheet or form export (CSV, .xlsx or .ods), all rows or none
+    #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// The sheet of a workbook to import (default: the first)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub sheet: Option<String>,
     /// Map a column of the import to a field: 'Header=field'
     #[arg(long = "map", value_name = "'Header=field'", requires = "from")]
     pub maps: Vec<String>,
@@ -81,7 +88,7 @@ fn parse_role(text: &str) -> Result<Role, String> {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, change) = ctx.store.open_maybe_for_change(
         &args.cohort,
-        Load::only(&[File::Participants, File::Characteristics]),
+        Load::only(&[File::Participants, File::Characteristics, File::Org]),
         args.dry_run,
     )?;
     let source = args
@@ -89,7 +96,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "the command line".to_string());
-    let applicants = if let Some(path) = &args.from {
+    let mut applicants = if let Some(path) = &args.from {
         from_file(&cohort, path, args)?
     } else if args.interactive {
         if !ctx.can_prompt() {
@@ -101,6 +108,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         vec![from_flags(&cohort, args)?]
     };
+    enrolment::resolve_managers(&cohort, &mut applicants)
+        .map_err(|problems| super::problems_error(&problems, &source))?;
     let options = Options {
         update: args.update,
         force: args.force,
@@ -110,6 +119,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map_err(|problems| super::problems_error(&problems, &source))?;
     if let Some(change) = change {
         change.commit(&cohort)?;
+    }
+    for w in crate::cohort::vocabulary::advisories(&cohort) {
+        crate::out::warn(&w);
     }
     crate::out::emit(&report(
         &cohort,
@@ -121,8 +133,29 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 }
 
 fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec<Applicant>> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
+    let (file, bytes, sheet) = super::import_file(path, args.sheet.as_deref())?;
+    if let Some(sheet) = sheet {
+        let maps = parse_maps(args)?;
+        let mapping = import::map_columns(
+            &file,
+            &sheet.headers,
+            &cohort.config,
+            &maps,
+            &args.ignore,
+            args.update,
+        )
+        .map_err(|p| super::problems_error(&p, &file))?;
+        let rows = sheet.rows.into_iter().map(Ok);
+        let read = import::read_all(
+            &file,
+            &sheet.headers,
+            rows,
+            &mapping,
+            args.role,
+            &cohort.config,
+        );
+        return with_managers(cohort, read).map_err(|p| super::problems_error(&p, &file));
+    }
     let mut rows = crate::csvio::rows(&file, &bytes)?;
     let headers = std::mem::take(&mut rows.headers);
     let maps = args
@@ -142,8 +175,32 @@ fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec
     .map_err(|p| super::problems_error(&p, &file))?;
     // The reader still checks each row's width against the header.
     rows.headers.clone_from(&headers);
-    import::read_stream(&file, &headers, rows, &mapping, args.role, &cohort.config)
-        .map_err(|p| super::problems_error(&p, &file))
+    let read = import::read_all(&file, &headers, rows, &mapping, args.role, &cohort.config);
+    with_managers(cohort, read).map_err(|p| super::problems_error(&p, &file))
+}
+
+/// The rows read, with managers typed as names turned into emails; every problem of both steps.
+fn with_managers(
+    cohort: &Cohort,
+    (mut applicants, mut problems): (Vec<Applicant>, Vec<String>),
+) -> Result<Vec<Applicant>, Vec<String>> {
+    if let Err(mut more) = enrolment::resolve_managers(cohort, &mut applicants) {
+        problems.append(&mut more);
+    }
+    if problems.is_empty() {
+        Ok(applicants)
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse_maps(args: &Args) -> Result<Vec<(String, String)>> {
+    Ok(args
+        .maps
+        .iter()
+        .map(|m| import::parse_map(m))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(crate::UsageError)?)
 }
 
 fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
@@ -187,9 +244,13 @@ fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
     let traits = traits_from_flags(cohort, args)?;
     let answers = answers_from_flags(cohort, args)?;
     let manager = match &args.manager {
-        Some(m) => Some(
-            import::check_manager(m).map_err(|e| crate::UsageError(format!("--manager {e}")))?,
-        ),
+        Some(m) => {
+            let directory = crate::cohort::org::Directory::new(cohort, std::iter::empty());
+            let checked = import::check_manager(m)
+                .and_then(|m| directory.manager(&m, "the cohort or org.csv"))
+                .map_err(|e| crate::UsageError(format!("--manager: {e}")))?;
+            Some(checked)
+        }
         None => None,
     };
     Ok(Applicant {
@@ -201,6 +262,14 @@ fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
         grade: args.grade.clone(),
         manager,
         conflicts: (!args.conflicts.is_empty()).then(|| args.conflicts.clone()),
+        interests: if args.interests.is_empty() {
+            None
+        } else {
+            Some(
+                import::topics(&cohort.config.evaluation.topics, &args.interests)
+                    .map_err(|e| crate::UsageError(format!("--interest: {e}")))?,
+            )
+        },
         traits,
         answers: if role == Some(Role::Mentee) {
             Vec::new()
@@ -311,7 +380,7 @@ fn prompt(cohort: &Cohort) -> Result<Applicant> {
     let department = optional("Department")?;
     let grade = optional("Grade")?;
     let manager: String = Input::new()
-        .with_prompt("Line manager's email (empty if not known)")
+        .with_prompt("Line manager's email, id or name (empty if not known)")
         .allow_empty(true)
         .validate_with(|s: &String| import::check_manager(s).map(|_| ()))
         .interact_text()?;
@@ -343,6 +412,7 @@ fn prompt(cohort: &Cohort) -> Result<Applicant> {
         grade: Some(grade.trim().to_string()),
         manager: Some(import::check_manager(&manager).unwrap_or_default()),
         conflicts: None,
+        interests: None,
         traits,
         answers,
     })

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use super::Ctx;
 use super::problems_error;
@@ -27,8 +27,11 @@ pub enum Action {
     /// Import a form export (CSV): one row per respondent, found by email; all rows or none.
     /// Importing a phase again replaces those respondents' earlier answers for that phase.
     Import {
-        /// The form export (CSV, UTF-8)
+        /// The form export (CSV UTF-8, .xlsx or .ods)
         file: PathBuf,
+        /// The sheet of a workbook to import (default: the first)
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// Which survey this is: baseline (at the start) or final (at the end)
         #[arg(long, value_parser = parse_phase)]
         phase: Phase,
@@ -51,6 +54,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         phase,
         maps,
         ignore,
+        sheet,
     } = &args.action;
     let phase = *phase;
     let maps = maps
@@ -62,9 +66,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         &args.cohort,
         Load::only(&[File::Participants, File::Responses]),
     )?;
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let sheet = crate::csvio::parse(&file, &bytes)?;
+    let (file, bytes, sheet) = super::import_file(path, sheet.as_deref())?;
+    let sheet = match sheet {
+        Some(sheet) => sheet,
+        None => crate::csvio::parse(&file, &bytes)?,
+    };
     let columns = survey::map_columns(&file, &sheet.headers, &cohort.config, &maps, ignore)
         .map_err(|p| problems_error(&p, &file))?;
     let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
