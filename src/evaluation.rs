@@ -1173,6 +1173,7 @@ mod tests {
             status_on: None,
             status_reason: String::new(),
             eligibility: String::new(),
+            interests: Vec::new(),
         };
         let r = Redactor::new(&[&p]);
         assert_eq!(

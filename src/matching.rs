@@ -135,7 +135,7 @@ fn topic_fields(cohort: &Cohort, people: &[&Participant], weight: i32) -> Vec<Fi
                 codes,
             }
         })
-        .filter(|f: &Field| f.codes.iter().any(|&c| c == 1) && f.codes.iter().any(|&c| c == 2))
+        .filter(|f: &Field| f.codes.contains(&1) && f.codes.contains(&2))
         .collect()
 }
 

@@ -1087,6 +1087,7 @@ mod tests {
             status_on: None,
             status_reason: String::new(),
             eligibility: String::new(),
+            interests: Vec::new(),
         };
         for i in 0..n {
             c.participants.push(person(format!("e{i}"), Role::Mentee));

@@ -27,7 +27,7 @@ fn enrol_from_flags_prints_the_id_and_keeps_characteristics_apart() {
     let participants = w.cohort_file("c", "participants.csv");
     assert!(
         participants
-            .contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,\n"),
+            .contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,,\n"),
         "{participants}"
     );
     assert!(!participants.contains("Woman") && !participants.contains("Black British"));
