@@ -28,8 +28,9 @@ pub struct Args {
     /// The meeting was held on this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_date_arg)]
     pub held: Option<NaiveDate>,
-    /// How long it lasted, in minutes (longer than the cohort's session_minutes is recorded with a warning)
-    #[arg(long, requires = "held")]
+    /// How long it lasted: minutes (60), or hours and minutes (1h, 1h30, 1:30); longer than the
+    /// cohort's session_minutes is recorded with a warning
+    #[arg(long, requires = "held", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
     /// Topic tags raised, comma-separated, from the cohort's list
     #[arg(long, requires = "held", value_delimiter = ',')]
@@ -174,4 +175,66 @@ fn import(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
         }
     };
     crate::out::emit(&text)
+}
+
+/// A meeting's length as a coordinator types it: `60`, `60m`, `1h`, `1h30`, `1:30`.
+pub fn parse_minutes(text: &str) -> Result<u32, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let bad = || {
+        format!(
+            "\"{text}\" is not a length: write minutes (like 60), or hours and minutes (1h, 1h30, 1:30), from 1 to {}",
+            crate::model::MAX_MINUTES
+        )
+    };
+    let number = |s: &str| -> Result<u32, String> {
+        if s.is_empty() {
+            Ok(0)
+        } else {
+            s.parse::<u32>().map_err(|_| bad())
+        }
+    };
+    let minutes = if let Some((h, m)) = t.split_once(':').or_else(|| t.split_once('h')) {
+        let m = m.strip_suffix('m').unwrap_or(m);
+        let (h, m) = (number(h)?, number(m)?);
+        if m >= 60 {
+            return Err(bad());
+        }
+        h.checked_mul(60)
+            .and_then(|h| h.checked_add(m))
+            .ok_or_else(bad)?
+    } else {
+        number(
+            t.strip_suffix("min")
+                .or_else(|| t.strip_suffix('m'))
+                .unwrap_or(&t),
+        )?
+    };
+    if (1..=crate::model::MAX_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(bad())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_minutes;
+
+    #[test]
+    fn lengths_as_people_type_them() {
+        for (text, minutes) in [
+            ("60", 60),
+            ("45m", 45),
+            ("1h", 60),
+            ("1h30", 90),
+            ("1:30", 90),
+            (" 2H ", 120),
+            ("90min", 90),
+        ] {
+            assert_eq!(parse_minutes(text), Ok(minutes), "{text}");
+        }
+        for text in ["", "0", "1h75", "an hour", "9h", "-5", "1.5"] {
+            assert!(parse_minutes(text).is_err(), "{text}");
+        }
+    }
 }
