@@ -320,6 +320,48 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// A meeting's length as people write it: minutes (`45`, `45m`, `45 mins`, `45 minutes`), hours
+/// (`1h`, `1 hour`, `1.5 hours`) or both (`1h30`, `1:30`). `None` when it is none of these or not
+/// a whole number of minutes.
+pub fn parse_minutes(text: &str) -> Option<u32> {
+    let t = text.trim().to_ascii_lowercase();
+    let whole = |s: &str| -> Option<u32> {
+        if s.is_empty() {
+            Some(0)
+        } else if s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    // `1h30`, `1h30m`, `1:30`.
+    if let Some((h, m)) = t.split_once(':').or_else(|| {
+        t.split_once('h').filter(|(_, m)| {
+            !m.is_empty() && !m.starts_with(char::is_alphabetic) && !m.starts_with(' ')
+        })
+    }) {
+        let m = m.strip_suffix('m').unwrap_or(m);
+        let (h, m) = (whole(h.trim())?, whole(m.trim())?);
+        return (m < 60)
+            .then(|| h.checked_mul(60)?.checked_add(m))
+            .flatten();
+    }
+    let number_end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(number_end);
+    let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite())?;
+    let minutes = match unit.trim() {
+        "" | "m" | "min" | "mins" | "minute" | "minutes" => value,
+        "h" | "hr" | "hrs" | "hour" | "hours" => value * 60.0,
+        _ => return None,
+    };
+    let rounded = minutes.round();
+    (rounded == minutes && (0.0..=f64::from(u32::MAX)).contains(&rounded))
+        .then(|| format!("{rounded:.0}").parse().ok())
+        .flatten()
+}
+
 /// The largest number a participant id may carry (`p99999999`): ids never wrap.
 pub const MAX_ID_NUMBER: u32 = 99_999_999;
 /// The highest score a pair may have in `matches.csv`.

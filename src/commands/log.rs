@@ -11,11 +11,11 @@ use serde_json::json;
 
 use super::Ctx;
 use super::init::parse_date_arg;
-use super::schedule::{change_listing, document};
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
 use crate::meetings::{self, Happened, checkins};
 use crate::render::Format;
+use crate::render::plan::{change_listing, document};
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["held", "cancelled", "from"]))]
@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 }
             );
             for c in &logged.changes {
-                let _ = writeln!(out, "  {}", super::schedule::change_sentence(c));
+                let _ = writeln!(out, "  {}", crate::render::plan::change_sentence(c));
             }
             out
         }
@@ -177,43 +177,16 @@ fn import(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
     crate::out::emit(&text)
 }
 
-/// A meeting's length as a coordinator types it: `60`, `60m`, `1h`, `1h30`, `1:30`.
+/// A meeting's length as a coordinator types it (see [`crate::model::parse_minutes`]), 1 to 480.
 pub fn parse_minutes(text: &str) -> Result<u32, String> {
-    let t = text.trim().to_ascii_lowercase();
-    let bad = || {
-        format!(
-            "\"{text}\" is not a length: write minutes (like 60), or hours and minutes (1h, 1h30, 1:30), from 1 to {}",
-            crate::model::MAX_MINUTES
-        )
-    };
-    let number = |s: &str| -> Result<u32, String> {
-        if s.is_empty() {
-            Ok(0)
-        } else {
-            s.parse::<u32>().map_err(|_| bad())
-        }
-    };
-    let minutes = if let Some((h, m)) = t.split_once(':').or_else(|| t.split_once('h')) {
-        let m = m.strip_suffix('m').unwrap_or(m);
-        let (h, m) = (number(h)?, number(m)?);
-        if m >= 60 {
-            return Err(bad());
-        }
-        h.checked_mul(60)
-            .and_then(|h| h.checked_add(m))
-            .ok_or_else(bad)?
-    } else {
-        number(
-            t.strip_suffix("min")
-                .or_else(|| t.strip_suffix('m'))
-                .unwrap_or(&t),
-        )?
-    };
-    if (1..=crate::model::MAX_MINUTES).contains(&minutes) {
-        Ok(minutes)
-    } else {
-        Err(bad())
-    }
+    crate::model::parse_minutes(text)
+        .filter(|m| (1..=crate::model::MAX_MINUTES).contains(m))
+        .ok_or_else(|| {
+            format!(
+                "\"{text}\" is not a length: write minutes (like 60), or hours and minutes (1h, 1h30, 1:30), from 1 to {}",
+                crate::model::MAX_MINUTES
+            )
+        })
 }
 
 #[cfg(test)]

@@ -540,6 +540,11 @@ impl Store {
         Ok((name, files, checked))
     }
 
+    /// Create a folder for outputs (`--per-person`, `--drafts`); never a cohort's own folder.
+    pub fn create_output_dir(&self, dir: &Path) -> Result<()> {
+        output::create_dir(&self.root, dir)
+    }
+
     /// Write an output file (`--out`, `--ics`) atomically and readable by the owner only; refuses
     /// any cohort's own files however the path is spelt. Returns the path written.
     pub fn write_output(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
