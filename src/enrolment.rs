@@ -9,7 +9,15 @@ use crate::cohort::Cohort;
 use crate::cohort::config::{Criterion, YesNo};
 use crate::import::Applicant;
 use crate::model::{Participant, Role, Status, Traits, format_id, is_email, normalise_email};
+use crate::problems::Problem;
 use crate::text::{self, Kind};
+
+/// A problem with an applicant, placed where it came from (a file's row, the flags, the prompts).
+macro_rules! origin_problem {
+    ($origin:expr, $($message:tt)*) => {
+        $origin.problem(format!($($message)*))
+    };
+}
 
 /// How an enrolment is applied.
 #[derive(Debug, Clone, Copy)]
@@ -85,14 +93,12 @@ pub fn stored_answers(criteria: &[Criterion], cell: &str) -> Vec<(usize, YesNo)>
 
 /// The text an applicant brings, checked as every text field is: no control characters or
 /// bidirectional overrides, not too long, and nothing a spreadsheet would run as a formula.
-fn check_text(a: &Applicant, characteristics: &[String], problems: &mut Vec<String>) {
+fn check_text(a: &Applicant, characteristics: &[String], problems: &mut Vec<Problem>) {
     let mut field = |name: &str, value: &str, kind: Kind| {
         if let Err(e) = text::check(value, kind) {
-            problems.push(format!("{}: {name} {e}", a.origin));
+            problems.push(origin_problem!(a.origin, "{name} {e}"));
         } else if text::looks_like_formula(value) && value.chars().count() > 1 {
-            problems.push(format!(
-                "{}: {name} \"{value}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character",
-                a.origin,
+            problems.push(origin_problem!(a.origin, "{name} \"{value}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character", 
                 value.chars().next().unwrap_or('=')
             ));
         }
@@ -126,7 +132,7 @@ struct Enrolment<'a> {
     options: Options,
     criteria: &'a [Criterion],
     outcome: Outcome,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
     next: Option<u32>,
     by_email: FxHashMap<String, usize>,
     by_id: FxHashMap<String, usize>,
@@ -146,9 +152,7 @@ impl Enrolment<'_> {
         else {
             return false;
         };
-        self.problems.push(format!(
-            "{}: {} looks like the email of {} ({}): they differ {}; if this is the same person, use their enrolled email (with --update), else correct it",
-            a.origin,
+        self.problems.push(origin_problem!(a.origin, "{} looks like the email of {} ({}): they differ {}; if this is the same person, use their enrolled email (with --update), else correct it", 
             a.email,
             p.who(),
             p.email,
@@ -189,7 +193,7 @@ impl Enrolment<'_> {
     fn apply(&mut self, a: Applicant) {
         let conflicts = match a.conflicts.as_deref().map(|c| self.resolve_conflicts(c)) {
             Some(Err(e)) => {
-                self.problems.push(format!("{}: {e}", a.origin));
+                self.problems.push(origin_problem!(a.origin, "{e}"));
                 None
             }
             Some(Ok(c)) => Some(c),
@@ -199,14 +203,17 @@ impl Enrolment<'_> {
             Some(row) if self.options.update => self.update(row, &a, conflicts),
             Some(row) => {
                 if let Some(p) = self.staged.participants.get(row) {
-                    let from = if a.origin.contains(':') {
+                    let from = if a.origin.is_file() {
                         " from this file"
                     } else {
                         ""
                     };
-                    self.problems.push(format!(
-                        "{}: {} is already enrolled as {} ({}): pass --update to update them{from}",
-                        a.origin, a.email, p.id, p.name
+                    self.problems.push(origin_problem!(
+                        a.origin,
+                        "{} is already enrolled as {} ({}): pass --update to update them{from}",
+                        a.email,
+                        p.id,
+                        p.name
                     ));
                 }
             }
@@ -223,16 +230,12 @@ impl Enrolment<'_> {
         if let Some(role) = a.role
             && role != before.role
         {
-            self.problems.push(format!(
-                "{}: {} is enrolled as a {}, not a {role}: a participant's role cannot change; withdraw them and enrol again",
-                a.origin, a.email, before.role
+            self.problems.push(origin_problem!(a.origin, "{} is enrolled as a {}, not a {role}: a participant's role cannot change; withdraw them and enrol again",  a.email, before.role
             ));
             return;
         }
         if before.status == Status::Withdrawn {
-            self.problems.push(format!(
-                "{}: {} withdrew{}: an update does not change a withdrawn participant; if the withdrawal was a mistake, `revmentor reinstate {} {}` first",
-                a.origin,
+            self.problems.push(origin_problem!(a.origin, "{} withdrew{}: an update does not change a withdrawn participant; if the withdrawal was a mistake, `revmentor reinstate {} {}` first", 
                 before.who(),
                 before.status_on.map(|d| format!(" on {d}")).unwrap_or_default(),
                 self.staged.name,
@@ -312,9 +315,9 @@ impl Enrolment<'_> {
     /// Enrol a new participant with the next id (the applicant's text moves into the cohort).
     fn add(&mut self, a: Applicant, conflicts: Option<Vec<String>>) {
         let Some(role) = a.role else {
-            self.problems.push(format!(
-                "{}: no role: pass --role mentor or mentee",
-                a.origin
+            self.problems.push(origin_problem!(
+                a.origin,
+                "no role: pass --role mentor or mentee"
             ));
             return;
         };
@@ -322,24 +325,20 @@ impl Enrolment<'_> {
             if self.options.force {
                 self.outcome.forced += 1;
             } else {
-                self.problems.push(format!(
-                    "{}: recruitment of mentors is closed for cohort {} ([cohort] recruiting = false): {} was not enrolled; pass --force to enrol them anyway",
-                    a.origin, self.staged.name, a.email
+                self.problems.push(origin_problem!(a.origin, "recruitment of mentors is closed for cohort {} ([cohort] recruiting = false): {} was not enrolled; pass --force to enrol them anyway",  self.staged.name, a.email
                 ));
                 return;
             }
         }
         if a.name.as_deref().is_none_or(str::is_empty) {
-            self.problems.push(format!(
-                "{}: {} is not enrolled, and a new participant needs a name: add a name column (or --name)",
-                a.origin, a.email
+            self.problems.push(origin_problem!(a.origin, "{} is not enrolled, and a new participant needs a name: add a name column (or --name)",  a.email
             ));
             return;
         }
         let Some(n) = self.next else {
-            self.problems.push(format!(
-                "{}: cohort {} has used every participant id up to p{}: no one more can be enrolled",
+            self.problems.push(origin_problem!(
                 a.origin,
+                "cohort {} has used every participant id up to p{}: no one more can be enrolled",
                 self.staged.name,
                 crate::model::MAX_ID_NUMBER
             ));
@@ -478,7 +477,7 @@ pub fn enrol(
     cohort: &mut Cohort,
     applicants: Vec<Applicant>,
     options: Options,
-) -> Result<Outcome, Vec<String>> {
+) -> Result<Outcome, Vec<Problem>> {
     let criteria = cohort.config.eligibility.clone();
     let mut problems = Vec::new();
     for a in &applicants {

@@ -55,7 +55,7 @@ pub(super) fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
         None => None,
     };
     Ok(Applicant {
-        origin: "the command line".into(),
+        origin: import::Origin::named("the command line"),
         role,
         name: name.map(|n| n.trim().to_string()),
         email,

@@ -80,7 +80,7 @@ pub(super) fn prompt(cohort: &Cohort) -> Result<Applicant> {
         }
     }
     Ok(Applicant {
-        origin: "the prompts".into(),
+        origin: import::Origin::named("the prompts"),
         role: Some(role),
         name: Some(name.trim().to_string()),
         email: normalise_email(&email),
