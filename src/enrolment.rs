@@ -348,10 +348,15 @@ impl Enrolment<'_> {
         self.next = n
             .checked_add(1)
             .filter(|&n| n <= crate::model::MAX_ID_NUMBER);
-        let reason = if role == Role::Mentor {
-            unmet_criteria(self.criteria, &a.answers)
-        } else {
-            String::new()
+        let reason = match role {
+            Role::Mentor if !a.answer_again.is_empty() => format!(
+                "the scheme's questions changed since they last applied: answer {} again (`revmentor enrol {} --update --email {} --answer ID=yes|no`)",
+                a.answer_again.join(", "),
+                self.staged.name,
+                a.email
+            ),
+            Role::Mentor => unmet_criteria(self.criteria, &a.answers),
+            Role::Mentee => String::new(),
         };
         let status = if reason.is_empty() {
             Status::Active
@@ -535,4 +540,150 @@ fn set(field: &mut String, value: &Option<String>) {
     if let Some(v) = value {
         v.clone_into(field);
     }
+}
+
+/// Which people of an earlier cohort come back, and how.
+#[derive(Debug, Clone, Default)]
+pub struct Returning<'a> {
+    /// Only this role, when given.
+    pub role: Option<Role>,
+    /// Only these people (ids or emails in the earlier cohort), when given.
+    pub who: &'a [String],
+}
+
+/// The people of an earlier cohort who may come back, as applicants to this one: active and
+/// ineligible people (never withdrawn or erased), their contact details and self-declared
+/// characteristics copied by the characteristic's name, managers and conflicts as emails, and a
+/// mentor's answers kept for every question the scheme still asks in the same words (the others
+/// are to be answered again). People already enrolled here (by email) are left out, and listed.
+pub fn returning(
+    this: &Cohort,
+    earlier: &Cohort,
+    r: &Returning,
+) -> Result<(Vec<Applicant>, Vec<String>), Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut wanted: Vec<&Participant> = Vec::new();
+    for w in r.who {
+        match earlier.find(w) {
+            Some(p) => wanted.push(p),
+            None => problems.push(Problem::general(format!(
+                "--who {}: nobody of that id or email in cohort {}",
+                text::terminal_safe(w, false),
+                earlier.name
+            ))),
+        }
+    }
+    let here: rustc_hash::FxHashSet<&str> = this
+        .participants
+        .iter()
+        .map(|p| p.email.as_str())
+        .filter(|e| !e.is_empty())
+        .collect();
+    let people = earlier.people();
+    let email_of = |id_or_email: &str| -> Option<String> {
+        if is_email(id_or_email) {
+            Some(id_or_email.to_string())
+        } else {
+            people
+                .get(id_or_email)
+                .map(|p| p.email.clone())
+                .filter(|e| !e.is_empty())
+        }
+    };
+    let traits: FxHashMap<&str, &Traits> =
+        earlier.traits.iter().map(|t| (t.id.as_str(), t)).collect();
+    let mut applicants = Vec::new();
+    let mut skipped = Vec::new();
+    for p in earlier.participants.iter() {
+        let chosen = if r.who.is_empty() {
+            r.role.is_none_or(|role| role == p.role)
+        } else {
+            wanted.iter().any(|w| w.id == p.id)
+        };
+        if !chosen {
+            continue;
+        }
+        if matches!(p.status, Status::Withdrawn | Status::Erased) {
+            if !r.who.is_empty() {
+                problems.push(Problem::general(format!(
+                    "{} is {} in cohort {}: withdrawn and erased people are never brought back; if they want to return, enrol them afresh",
+                    p.id, p.status, earlier.name
+                )));
+            }
+            continue;
+        }
+        if here.contains(p.email.as_str()) {
+            skipped.push(format!(
+                "{} is enrolled here already (same email, {})",
+                p.who(),
+                p.email
+            ));
+            continue;
+        }
+        let old_traits = traits.get(p.id.as_str());
+        let (answers, answer_again) = carried_answers(this, earlier, p);
+        applicants.push(Applicant {
+            origin: crate::import::Origin::named(&format!("{}:{}", earlier.name, p.id)),
+            role: Some(p.role),
+            name: Some(p.name.clone()),
+            email: p.email.clone(),
+            department: Some(p.department.clone()),
+            grade: Some(p.grade.clone()),
+            manager: Some(email_of(&p.manager).unwrap_or_default()),
+            conflicts: Some(p.conflicts.iter().filter_map(|c| email_of(c)).collect()),
+            traits: this
+                .config
+                .cohort
+                .characteristics
+                .iter()
+                .map(|name| {
+                    let i = earlier
+                        .config
+                        .cohort
+                        .characteristics
+                        .iter()
+                        .position(|c| c == name)?;
+                    old_traits.and_then(|t| t.values.get(i)).cloned()
+                })
+                .collect(),
+            answers: if p.role == Role::Mentor {
+                answers
+            } else {
+                Vec::new()
+            },
+            answer_again: if p.role == Role::Mentor {
+                answer_again
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    if problems.is_empty() {
+        Ok((applicants, skipped))
+    } else {
+        Err(problems)
+    }
+}
+
+/// A returning mentor's answers to the questions this cohort asks: kept where the question (id,
+/// words and required answer) is the same as before; the ids of the others, to answer again.
+fn carried_answers(
+    this: &Cohort,
+    earlier: &Cohort,
+    p: &Participant,
+) -> (Vec<(usize, YesNo)>, Vec<String>) {
+    let old = stored_answers(&earlier.config.eligibility, &p.eligibility);
+    let mut kept = Vec::new();
+    let mut again = Vec::new();
+    for (i, c) in this.config.eligibility.iter().enumerate() {
+        let same = earlier.config.eligibility.iter().position(|o| {
+            o.id == c.id && o.question.trim() == c.question.trim() && o.required == c.required
+        });
+        match same.and_then(|j| old.iter().find(|(k, _)| *k == j)) {
+            Some((_, answer)) => kept.push((i, *answer)),
+            None if p.eligibility.is_empty() => {}
+            None => again.push(c.id.clone()),
+        }
+    }
+    (kept, again)
 }

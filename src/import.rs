@@ -459,6 +459,8 @@ pub struct Applicant {
     pub traits: Vec<Option<String>>,
     /// Answers to eligibility questions, by criterion index.
     pub answers: Vec<(usize, YesNo)>,
+    /// Eligibility questions to answer again (they changed since an earlier cohort), by id.
+    pub answer_again: Vec<String>,
 }
 
 /// Check a manager cell: an email (kept lower-case) or a participant id.

@@ -69,6 +69,7 @@ pub(super) fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
         } else {
             answers
         },
+        answer_again: Vec::new(),
     })
 }
 

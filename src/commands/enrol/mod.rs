@@ -16,7 +16,7 @@ use crate::model::Role;
 use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
-#[command(group = clap::ArgGroup::new("source").args(["from", "interactive", "name"]).multiple(false))]
+#[command(group = clap::ArgGroup::new("source").args(["from", "interactive", "name", "from_cohort"]).multiple(false))]
 pub struct Args {
     /// Cohort to enrol into
     pub cohort: String,
@@ -56,6 +56,13 @@ pub struct Args {
     /// Skip a column of the import
     #[arg(long = "ignore-column", value_name = "HEADER", requires = "from")]
     pub ignore: Vec<String>,
+    /// Bring back people of an earlier cohort (contact details and characteristics; never those
+    /// who withdrew or were erased)
+    #[arg(long, value_name = "COHORT")]
+    pub from_cohort: Option<String>,
+    /// With --from-cohort: only these people (ids or emails in the earlier cohort)
+    #[arg(long = "who", value_name = "WHO", requires = "from_cohort")]
+    pub who: Vec<String>,
     /// Update people already enrolled (same email) instead of refusing them
     #[arg(long)]
     pub update: bool,
@@ -83,13 +90,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Load::only(&[File::Participants, File::Characteristics]),
         args.dry_run,
     )?;
-    let source = args
-        .from
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "the command line".to_string());
+    let source = match (&args.from, &args.from_cohort) {
+        (Some(p), _) => p.display().to_string(),
+        (None, Some(other)) => format!("cohort {other}"),
+        _ => "the command line".to_string(),
+    };
     let applicants = if let Some(path) = &args.from {
         from_file(&cohort, path, args)?
+    } else if let Some(other) = &args.from_cohort {
+        from_cohort(ctx, &cohort, other, args)?
     } else if args.interactive {
         if !ctx.can_prompt() {
             return crate::usage(
@@ -110,13 +119,47 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(change) = change {
         change.commit(&cohort)?;
     }
-    crate::out::emit(&crate::render::enrolment::report(
+    let mut out = crate::render::enrolment::report(
         &cohort,
         &outcome,
         args.dry_run,
-        args.from.is_some(),
+        args.from.is_some() || args.from_cohort.is_some(),
         args.format,
-    ))
+    );
+    if args.format == Format::Table && args.from.is_some() {
+        out.push_str(&known_before(ctx, &cohort, &outcome.added));
+    }
+    crate::out::emit(&out)
+}
+
+/// The people just added who were in an earlier cohort under the root (the same email), a line.
+fn known_before(ctx: &Ctx, cohort: &Cohort, added: &[String]) -> String {
+    let people = cohort.people();
+    let emails: rustc_hash::FxHashMap<&str, &str> = added
+        .iter()
+        .filter_map(|id| people.get(id.as_str()))
+        .map(|p| (p.email.as_str(), p.id.as_str()))
+        .collect();
+    let mut found = Vec::new();
+    for other in ctx.store.list().unwrap_or_default() {
+        if other == cohort.name {
+            continue;
+        }
+        let Ok(earlier) = ctx.store.open(&other, Load::only(&[File::Participants])) else {
+            continue;
+        };
+        for p in earlier.participants.iter() {
+            if let Some(id) = emails.get(p.email.as_str()) {
+                found.push(format!("{id} (was {} in {other})", p.id));
+            }
+        }
+    }
+    if found.is_empty() {
+        String::new()
+    } else {
+        found.sort();
+        format!("returning from earlier cohorts: {}\n", found.join(", "))
+    }
 }
 
 fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec<Applicant>> {
@@ -143,4 +186,27 @@ fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec
     rows.headers.clone_from(&headers);
     import::read_stream(&file, &headers, rows, &mapping, args.role, &cohort.config)
         .map_err(|p| crate::commands::problems_error(&p, &file))
+}
+
+/// The people of an earlier cohort who come back (`--from-cohort`), as applicants.
+fn from_cohort(ctx: &Ctx, cohort: &Cohort, other: &str, args: &Args) -> Result<Vec<Applicant>> {
+    if other == cohort.name {
+        return crate::usage(format!(
+            "--from-cohort {other} is this cohort: name the earlier cohort people come back from"
+        ));
+    }
+    let earlier = ctx.store.open(
+        other,
+        Load::only(&[File::Participants, File::Characteristics]),
+    )?;
+    let r = enrolment::Returning {
+        role: args.role,
+        who: &args.who,
+    };
+    let (applicants, skipped) = enrolment::returning(cohort, &earlier, &r)
+        .map_err(|p| crate::commands::problems_error(&p, &format!("cohort {other}")))?;
+    for s in skipped {
+        crate::out::note(&s);
+    }
+    Ok(applicants)
 }

@@ -90,6 +90,7 @@ pub(super) fn prompt(cohort: &Cohort) -> Result<Applicant> {
         conflicts: None,
         traits,
         answers,
+        answer_again: Vec::new(),
     })
 }
 
