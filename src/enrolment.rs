@@ -620,48 +620,64 @@ pub fn returning(
             ));
             continue;
         }
-        let old_traits = traits.get(p.id.as_str());
-        let (answers, answer_again) = carried_answers(this, earlier, p);
-        applicants.push(Applicant {
-            origin: crate::import::Origin::named(&format!("{}:{}", earlier.name, p.id)),
-            role: Some(p.role),
-            name: Some(p.name.clone()),
-            email: p.email.clone(),
-            department: Some(p.department.clone()),
-            grade: Some(p.grade.clone()),
-            manager: Some(email_of(&p.manager).unwrap_or_default()),
-            conflicts: Some(p.conflicts.iter().filter_map(|c| email_of(c)).collect()),
-            traits: this
-                .config
-                .cohort
-                .characteristics
-                .iter()
-                .map(|name| {
-                    let i = earlier
-                        .config
-                        .cohort
-                        .characteristics
-                        .iter()
-                        .position(|c| c == name)?;
-                    old_traits.and_then(|t| t.values.get(i)).cloned()
-                })
-                .collect(),
-            answers: if p.role == Role::Mentor {
-                answers
-            } else {
-                Vec::new()
-            },
-            answer_again: if p.role == Role::Mentor {
-                answer_again
-            } else {
-                Vec::new()
-            },
-        });
+        applicants.push(returning_applicant(
+            this,
+            earlier,
+            p,
+            traits.get(p.id.as_str()).copied(),
+            &email_of,
+        ));
     }
     if problems.is_empty() {
         Ok((applicants, skipped))
     } else {
         Err(problems)
+    }
+}
+
+/// One returning person as an applicant to this cohort.
+fn returning_applicant(
+    this: &Cohort,
+    earlier: &Cohort,
+    p: &Participant,
+    old_traits: Option<&Traits>,
+    email_of: &dyn Fn(&str) -> Option<String>,
+) -> Applicant {
+    let (answers, answer_again) = carried_answers(this, earlier, p);
+    Applicant {
+        origin: crate::import::Origin::named(&format!("{}:{}", earlier.name, p.id)),
+        role: Some(p.role),
+        name: Some(p.name.clone()),
+        email: p.email.clone(),
+        department: Some(p.department.clone()),
+        grade: Some(p.grade.clone()),
+        manager: Some(email_of(&p.manager).unwrap_or_default()),
+        conflicts: Some(p.conflicts.iter().filter_map(|c| email_of(c)).collect()),
+        traits: this
+            .config
+            .cohort
+            .characteristics
+            .iter()
+            .map(|name| {
+                let i = earlier
+                    .config
+                    .cohort
+                    .characteristics
+                    .iter()
+                    .position(|c| c == name)?;
+                old_traits.and_then(|t| t.values.get(i)).cloned()
+            })
+            .collect(),
+        answers: if p.role == Role::Mentor {
+            answers
+        } else {
+            Vec::new()
+        },
+        answer_again: if p.role == Role::Mentor {
+            answer_again
+        } else {
+            Vec::new()
+        },
     }
 }
 
