@@ -942,7 +942,7 @@ fn quotes(input: &Inputs) -> Vec<Quote> {
         .collect();
     let redactor = Redactor::new(&input.participants);
     let mut out: Vec<Quote> = Vec::new();
-    for phase in Phase::ALL {
+    for &phase in Phase::ALL {
         for role in [Role::Mentor, Role::Mentee] {
             if respondents_by(input, phase, role).len() < input.min_group as usize {
                 continue;

@@ -410,12 +410,54 @@ pub fn map_columns(
     }
 }
 
+/// Where an applicant came from: a file's row, the command line or the prompts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub source: String,
+    pub line: Option<usize>,
+}
+
+impl Origin {
+    pub fn row(file: &str, line: usize) -> Origin {
+        Origin {
+            source: file.to_string(),
+            line: Some(line),
+        }
+    }
+
+    pub fn named(source: &str) -> Origin {
+        Origin {
+            source: source.to_string(),
+            line: None,
+        }
+    }
+
+    /// Whether it is a file's row (an import), not flags or prompts.
+    pub fn is_file(&self) -> bool {
+        self.line.is_some()
+    }
+
+    /// A problem with the applicant from here.
+    pub fn problem(&self, message: impl Into<String>) -> crate::problems::Problem {
+        crate::problems::Problem::new(&self.source, self.line, message)
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.source),
+            None => f.write_str(&self.source),
+        }
+    }
+}
+
 /// One person to enrol or update, from a row, the flags or the prompts. `None`: not given (an update
 /// leaves that field as it was).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applicant {
-    /// Where it came from, for messages: `applications.csv:7`.
-    pub origin: String,
+    /// Where it came from, for messages: `applications.csv:7`, `the command line`.
+    pub origin: Origin,
     pub role: Option<Role>,
     pub name: Option<String>,
     pub email: String,
@@ -429,6 +471,8 @@ pub struct Applicant {
     pub traits: Vec<Option<String>>,
     /// Answers to eligibility questions, by criterion index.
     pub answers: Vec<(usize, YesNo)>,
+    /// Eligibility questions to answer again (they changed since an earlier cohort), by id.
+    pub answer_again: Vec<String>,
 }
 
 /// Read a manager cell: an email (kept lower-case), a participant id, or a name as typed (turned
@@ -515,7 +559,7 @@ fn applicant(
     let topic_list = &config.evaluation.topics;
     let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, headers[h]);
     let mut a = Applicant {
-        origin: format!("{file}:{}", row.line),
+        origin: Origin::row(file, row.line),
         traits: vec![None; n_traits],
         ..Applicant::default()
     };

@@ -9,11 +9,11 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::Ctx;
-use super::schedule::document;
 use crate::cohort::Cohort;
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
 use crate::meetings::{self, DueReport};
+use crate::render::plan::document;
 use crate::render::{Format, Listing};
 
 #[derive(Debug, clap::Args)]

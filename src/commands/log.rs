@@ -11,11 +11,11 @@ use serde_json::json;
 
 use super::Ctx;
 use super::init::parse_date_arg;
-use super::schedule::{change_listing, document};
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
 use crate::meetings::{self, Happened, checkins};
 use crate::render::Format;
+use crate::render::plan::{change_listing, document};
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["held", "cancelled", "from"]))]
@@ -28,8 +28,9 @@ pub struct Args {
     /// The meeting was held on this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_date_arg)]
     pub held: Option<NaiveDate>,
-    /// How long it lasted, in minutes (longer than the cohort's session_minutes is recorded with a warning)
-    #[arg(long, requires = "held")]
+    /// How long it lasted: minutes (60), or hours and minutes (1h, 1h30, 1:30); longer than the
+    /// cohort's session_minutes is recorded with a warning
+    #[arg(long, requires = "held", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
     /// Topic tags raised, comma-separated, from the cohort's list
     #[arg(long, requires = "held", value_delimiter = ',')]
@@ -128,7 +129,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 }
             );
             for c in &logged.changes {
-                let _ = writeln!(out, "  {}", super::schedule::change_sentence(c));
+                let _ = writeln!(out, "  {}", crate::render::plan::change_sentence(c));
             }
             out
         }
@@ -180,4 +181,39 @@ fn import(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
         }
     };
     crate::out::emit(&text)
+}
+
+/// A meeting's length as a coordinator types it (see [`crate::model::parse_minutes`]), 1 to 480.
+pub fn parse_minutes(text: &str) -> Result<u32, String> {
+    crate::model::parse_minutes(text)
+        .filter(|m| (1..=crate::model::MAX_MINUTES).contains(m))
+        .ok_or_else(|| {
+            format!(
+                "\"{text}\" is not a length: write minutes (like 60), or hours and minutes (1h, 1h30, 1:30), from 1 to {}",
+                crate::model::MAX_MINUTES
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_minutes;
+
+    #[test]
+    fn lengths_as_people_type_them() {
+        for (text, minutes) in [
+            ("60", 60),
+            ("45m", 45),
+            ("1h", 60),
+            ("1h30", 90),
+            ("1:30", 90),
+            (" 2H ", 120),
+            ("90min", 90),
+        ] {
+            assert_eq!(parse_minutes(text), Ok(minutes), "{text}");
+        }
+        for text in ["", "0", "1h75", "an hour", "9h", "-5", "1.5"] {
+            assert!(parse_minutes(text).is_err(), "{text}");
+        }
+    }
 }

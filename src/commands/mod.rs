@@ -63,18 +63,30 @@ pub fn emit(text: &str) -> Result<()> {
         .context("cannot write to standard output")
 }
 
-/// One error listing every problem, saying nothing was written.
-pub fn problems_error(problems: &[String], source: &str) -> anyhow::Error {
-    let n = problems.len();
-    let list = problems
-        .iter()
-        .map(|p| format!("  {p}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    anyhow!(
-        "{n} problem{} in {source}; nothing was written:\n{list}",
-        if n == 1 { "" } else { "s" }
-    )
+/// One error listing every problem, saying nothing was written. Each item is a [`Problem`]
+/// (placed) or a message.
+///
+/// [`Problem`]: crate::problems::Problem
+pub fn problems_error<P: ProblemLike>(problems: &[P], source: &str) -> anyhow::Error {
+    let items = problems.iter().map(ProblemLike::problem).collect();
+    anyhow::Error::new(crate::problems::Problems::new(source, items))
+}
+
+/// What `problems_error` lists: problems, or plain messages.
+pub trait ProblemLike {
+    fn problem(&self) -> crate::problems::Problem;
+}
+
+impl ProblemLike for crate::problems::Problem {
+    fn problem(&self) -> crate::problems::Problem {
+        self.clone()
+    }
+}
+
+impl ProblemLike for String {
+    fn problem(&self) -> crate::problems::Problem {
+        crate::problems::Problem::general(self.clone())
+    }
 }
 
 /// An import file (a form or spreadsheet export): its name for messages, its bytes, and its sheet

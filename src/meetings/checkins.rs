@@ -213,26 +213,6 @@ pub fn parse_status(text: &str) -> Option<MeetingStatus> {
     }
 }
 
-/// Minutes as forms write them: `45`, `45 minutes`, `45 mins`, `1 hour`, `1.5 hours`.
-pub fn parse_minutes(text: &str) -> Option<u32> {
-    let t = text.trim().to_ascii_lowercase();
-    let number_end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(number_end);
-    let unit = unit.trim();
-    let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite())?;
-    let minutes = match unit {
-        "" | "m" | "min" | "mins" | "minute" | "minutes" => value,
-        "h" | "hr" | "hrs" | "hour" | "hours" => value * 60.0,
-        _ => return None,
-    };
-    let rounded = minutes.round();
-    (rounded == minutes && (0.0..=f64::from(u32::MAX)).contains(&rounded))
-        .then(|| format!("{rounded:.0}").parse().ok())
-        .flatten()
-}
-
 /// One report, read and checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -602,7 +582,7 @@ fn read_what(cohort: &Cohort, cells: &Cells, problems: &mut Vec<String>) -> Opti
     // Minutes and topics are checked unless the meeting was cancelled (then they are not read).
     let held = status != Some(MeetingStatus::Cancelled);
     let minutes = match cells.get(Column::Minutes) {
-        Some((v, at)) if held && !v.is_empty() => match parse_minutes(v) {
+        Some((v, at)) if held && !v.is_empty() => match crate::model::parse_minutes(v) {
             Some(m) if (1..=MAX_MINUTES).contains(&m) => Some(m),
             _ => {
                 problems.push(format!(
@@ -962,13 +942,13 @@ mod tests {
         }
         assert_eq!(parse_status("maybe"), None);
         assert_eq!(parse_status("held, then cancelled"), None);
-        assert_eq!(parse_minutes("45"), Some(45));
-        assert_eq!(parse_minutes("45 mins"), Some(45));
-        assert_eq!(parse_minutes("1.5 hours"), Some(90));
-        assert_eq!(parse_minutes("1 hour"), Some(60));
-        assert_eq!(parse_minutes("an hour"), None);
-        assert_eq!(parse_minutes("1.2345 minutes"), None);
-        assert_eq!(parse_minutes("-5"), None);
+        assert_eq!(crate::model::parse_minutes("45"), Some(45));
+        assert_eq!(crate::model::parse_minutes("45 mins"), Some(45));
+        assert_eq!(crate::model::parse_minutes("1.5 hours"), Some(90));
+        assert_eq!(crate::model::parse_minutes("1 hour"), Some(60));
+        assert_eq!(crate::model::parse_minutes("an hour"), None);
+        assert_eq!(crate::model::parse_minutes("1.2345 minutes"), None);
+        assert_eq!(crate::model::parse_minutes("-5"), None);
     }
 
     #[test]

@@ -6,6 +6,10 @@ use serde_json::{Map, Value};
 
 use crate::csvio;
 
+pub mod briefing;
+pub mod dashboard;
+pub mod enrolment;
+pub mod plan;
 pub mod proposal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

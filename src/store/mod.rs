@@ -443,14 +443,20 @@ impl Store {
             let _lock = fs::lock(&dir, name)?;
             snapshot = Snapshot::read(&dir, Load::ALL)?;
             if dir.join(commit::JOURNAL).exists() {
-                checked.folder.push(Problem::new(
+                checked.warnings.push(Problem::new(
                     commit::JOURNAL,
                     None,
                     "an interrupted command recorded a change it did not finish: any command that changes the cohort (or `revmentor status`) completes it",
                 ));
             }
         }
-        checked.folder.extend(folder_problems(&dir));
+        for (fatal, problem) in folder_findings(&dir) {
+            if fatal {
+                checked.folder.push(problem);
+            } else {
+                checked.warnings.push(problem);
+            }
+        }
         let options = ReadOptions::default();
         match std::str::from_utf8(&snapshot.config) {
             Err(_) => checked.problems.push(Problem::new(
@@ -465,7 +471,9 @@ impl Store {
                     match Cohort::parse(name, config, Load::ALL, &bytes, &options) {
                         Err(items) => checked.problems.extend(items),
                         Ok(cohort) => {
-                            checked.warnings = crate::cohort::check::advisories(&cohort);
+                            checked
+                                .warnings
+                                .extend(crate::cohort::check::advisories(&cohort));
                         }
                     }
                 }
@@ -540,6 +548,11 @@ impl Store {
         Ok((name, files, checked))
     }
 
+    /// Create a folder for outputs (`--per-person`, `--drafts`); never a cohort's own folder.
+    pub fn create_output_dir(&self, dir: &Path) -> Result<()> {
+        output::create_dir(&self.root, dir)
+    }
+
     /// Write an output file (`--out`, `--ics`) atomically and readable by the owner only; refuses
     /// any cohort's own files however the path is spelt. Returns the path written.
     pub fn write_output(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
@@ -559,13 +572,15 @@ pub struct Checked {
     pub warnings: Vec<Problem>,
 }
 
-/// The folder's own problems: loose permissions, links, read-only files, leftovers.
-fn folder_problems(dir: &Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
+/// What `check` finds about the folder itself, each marked fatal or not: a link is a problem (every
+/// command refuses it); loose permissions (the next change tightens them), read-only files and the
+/// leftovers of an interrupted command (the next command clears them) are warnings.
+fn folder_findings(dir: &Path) -> Vec<(bool, Problem)> {
+    let mut problems: Vec<(bool, Problem)> = Vec::new();
     if let Ok(m) = std::fs::metadata(dir)
         && fs::mode(&m) & 0o077 != 0
     {
-        problems.push(Problem::new(
+        problems.push((false, Problem::new(
             "",
             None,
             format!(
@@ -574,52 +589,59 @@ fn folder_problems(dir: &Path) -> Vec<Problem> {
                 fs::mode(&m),
                 dir.display()
             ),
-        ));
+        )));
     }
     let names = std::iter::once(CONFIG_FILE).chain(File::ALL.iter().map(|f| f.name()));
+    let mut loose = Vec::new();
     for name in names {
         match fs::kind(&dir.join(name)) {
             Ok(fs::Kind::File(m)) => {
                 let mode = fs::mode(&m);
                 if mode & 0o077 != 0 {
-                    problems.push(Problem::new(
-                        name,
-                        None,
-                        format!(
-                            "can be read by others (mode {mode:04o}): it holds personal data; the next command that changes the cohort makes it 0600, or run `chmod 600`"
-                        ),
-                    ));
+                    loose.push(name);
                 }
                 if mode & 0o200 == 0 {
-                    problems.push(Problem::new(
+                    problems.push((false, Problem::new(
                         name,
                         None,
                         format!(
                             "is read-only (mode {mode:04o}): commands that change the cohort refuse it; `chmod u+w` it when you mean to change the cohort"
                         ),
-                    ));
+                    )));
                 }
             }
-            Ok(fs::Kind::Link(to)) => problems.push(Problem::new(
-                name,
-                None,
-                format!(
-                    "is a symbolic link (to {}): put the file itself in the folder",
-                    to.display()
+            Ok(fs::Kind::Link(to)) => problems.push((
+                true,
+                Problem::new(
+                    name,
+                    None,
+                    format!(
+                        "is a symbolic link (to {}): put the file itself in the folder",
+                        to.display()
+                    ),
                 ),
             )),
             _ => {}
         }
     }
+    if !loose.is_empty() {
+        problems.push((
+            false,
+            Problem::general(format!(
+                "{} can be read by other users: they hold personal data; the next command that changes the cohort makes them 0600, or run `chmod 600` on them",
+                loose.join(", ")
+            )),
+        ));
+    }
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
             if n.starts_with(commit::STAGE_PREFIX) {
-                problems.push(Problem::new(
+                problems.push((false, Problem::new(
                     &n,
                     None,
                     "is left from a command that was interrupted before it changed anything: the next command that changes the cohort removes it",
-                ));
+                )));
             }
         }
     }

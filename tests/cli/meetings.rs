@@ -425,13 +425,13 @@ fn log_refuses_bad_records_with_their_dates_and_changes_nothing() {
             "--minutes",
             "481",
         ],
-        1,
-        &["--minutes 481", "1 to 480 minutes"],
+        2,
+        &["--minutes", "\"481\" is not a length", "from 1 to 480"],
     );
     w.refuses(
         &["log", "c", "p001", "--held", "2020-01-06", "--minutes", "0"],
-        1,
-        &["--minutes 0"],
+        2,
+        &["--minutes", "\"0\" is not a length"],
     );
     w.refuses(
         &[
