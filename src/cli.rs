@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    brief, check, completions, due, enrol, export, init, log, matching, reinstate, schedule,
-    status, survey, withdraw,
+    brief, check, completions, due, enrol, export, init, log, matching, notify, reinstate,
+    schedule, status, survey, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -65,6 +65,8 @@ pub enum Command {
     Survey(survey::Args),
     /// Write the evaluation summary for the board, or the pairs for introductions (--pairs)
     Export(export::Args),
+    /// Messages of the cohort's life, drafted or sent: application, briefing, introduction, reminder, chaser, survey, thanks
+    Notify(Box<notify::Args>),
     /// Show a cohort's dashboard and next steps, or list every cohort
     Status(status::Args),
     /// Report every problem of every file of a cohort in one run; repair dates a spreadsheet changed

@@ -64,6 +64,10 @@ pub struct Dashboard {
     pub meetings_held: usize,
     pub meetings_cancelled: usize,
     pub pairs_overdue: usize,
+    /// Of the pairs overdue, those chased for their current lapse (`messages.csv`), and of
+    /// those, the ones whose chaser was escalated to the coordinator.
+    pub pairs_chased: usize,
+    pub pairs_escalated: usize,
     pub next_steps: Vec<String>,
 }
 
@@ -152,6 +156,7 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
     };
     let max_days = u64::from(config.cadence.max_weeks) * 7;
     let pairs_overdue = crate::meetings::due(cohort, today, 0).overdue.len();
+    let chased = crate::notify::log::chased(cohort, today);
     let active_mentors = active(Role::Mentor).count();
     let active_mentees = active(Role::Mentee).count();
     let evaluation_held = cohort
@@ -268,6 +273,13 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
             config.cadence.max_weeks
         ));
     }
+    if pairs_overdue > chased.chased && stage != Stage::Closed {
+        let n = pairs_overdue - chased.chased;
+        next.push(format!(
+            "{n} overdue pair{} not chased yet: revmentor notify {name} chaser --drafts DIR (or --send)",
+            plural(n)
+        ));
+    }
     if matches!(stage, Stage::Evaluating | Stage::Closed) {
         if !cohort
             .briefings
@@ -310,6 +322,8 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         meetings_held: meetings_with(MeetingStatus::Held),
         meetings_cancelled: meetings_with(MeetingStatus::Cancelled),
         pairs_overdue,
+        pairs_chased: chased.chased,
+        pairs_escalated: chased.escalated,
         next_steps: next,
     }
 }

@@ -11,6 +11,7 @@ pub mod export;
 pub mod init;
 pub mod log;
 pub mod matching;
+pub mod notify;
 pub mod reinstate;
 pub mod schedule;
 pub mod status;
@@ -92,6 +93,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Due(args) => due::run(&ctx, &args),
         Command::Survey(args) => survey::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Notify(args) => notify::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),

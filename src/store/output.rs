@@ -117,3 +117,100 @@ pub fn write(root: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     super::fs::sync_dir(dir)?;
     Ok(target)
 }
+
+/// Whether `folder` is, or is inside, a cohort's folder (a folder holding a `cohort.toml`, or a
+/// folder of the root).
+fn inside_cohort(root: &Path, folder: &Path) -> Option<PathBuf> {
+    let root = root.canonicalize().ok();
+    folder
+        .ancestors()
+        .find(|a| {
+            a.join(CONFIG_FILE).exists()
+                || root
+                    .as_ref()
+                    .is_some_and(|r| a.parent() == Some(r.as_path()))
+        })
+        .map(Path::to_path_buf)
+}
+
+/// Write a set of files (plain names) into an output folder, creating it (owner only) when
+/// missing. The folder may not be, or be inside, a cohort's folder: outputs that hold names and
+/// emails stay out of the cohort's files. Each file is written whole under a temporary name and
+/// renamed; one flush of the file system at the end makes them all durable (a flush per file
+/// costs milliseconds each). Returns the folder written.
+pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+    use std::io::Write;
+    if !dir.exists() {
+        super::fs::create_private_dir(dir)?;
+    }
+    let folder = dir
+        .canonicalize()
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    if !folder.is_dir() {
+        bail!(
+            "{} is not a folder: give a folder to write into",
+            dir.display()
+        );
+    }
+    if let Some(cohort) = inside_cohort(root, &folder) {
+        bail!(
+            "{} is inside the folder of cohort {}: write these files outside any cohort's folder (like --drafts drafts)",
+            dir.display(),
+            cohort
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+    }
+    for (name, _) in files {
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            bail!("{name}: not a plain file name");
+        }
+    }
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let target = folder.join(name);
+        if let Ok(m) = std::fs::symlink_metadata(&target)
+            && !m.is_file()
+        {
+            bail!(
+                "{} is not a file (a link or a folder): move it away, or write to another folder",
+                target.display()
+            );
+        }
+        let mut temp = tempfile::Builder::new()
+            .prefix(OUTPUT_TEMP_PREFIX)
+            .tempfile_in(&folder)
+            .with_context(|| format!("cannot write in {}", folder.display()))?;
+        temp.write_all(bytes)
+            .and_then(|()| temp.flush())
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        let file = temp
+            .persist(&target)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        written.push(file);
+    }
+    flush(&folder, &written)?;
+    Ok(folder)
+}
+
+/// Make files just written durable: the whole file system at once where the platform can.
+fn flush(folder: &Path, files: &[std::fs::File]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = files;
+        let dir = std::fs::File::open(folder)
+            .with_context(|| format!("cannot open {}", folder.display()))?;
+        rustix::fs::syncfs(&dir).with_context(|| format!("cannot flush {}", folder.display()))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for f in files {
+            f.sync_all()
+                .with_context(|| format!("cannot flush a file in {}", folder.display()))?;
+        }
+        super::fs::sync_dir(folder)?;
+    }
+    Ok(())
+}

@@ -20,6 +20,7 @@ fn help_texts() {
         &["due", "--help"],
         &["survey", "c", "import", "--help"],
         &["export", "--help"],
+        &["notify", "--help"],
     ] {
         let run = w.run_cmd({
             let mut c = assert_cmd::Command::cargo_bin("revmentor").expect("bin");

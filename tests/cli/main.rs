@@ -20,6 +20,7 @@ mod help;
 mod integrity;
 mod matching;
 mod meetings;
+mod notify;
 mod pilot;
 mod prompts;
 mod rules;
