@@ -68,6 +68,8 @@ pub struct Dashboard {
     /// those, the ones whose chaser was escalated to the coordinator.
     pub pairs_chased: usize,
     pub pairs_escalated: usize,
+    /// Messages written or sent so far, by kind (`messages.csv`; a message to a pair counts once).
+    pub messages: std::collections::BTreeMap<&'static str, usize>,
     pub next_steps: Vec<String>,
 }
 
@@ -324,6 +326,11 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         pairs_overdue,
         pairs_chased: chased.chased,
         pairs_escalated: chased.escalated,
+        messages: crate::notify::log::counts(cohort)
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (k.as_str(), n))
+            .collect(),
         next_steps: next,
     }
 }

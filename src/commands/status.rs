@@ -196,6 +196,10 @@ fn render_table(d: &Dashboard) -> String {
         );
     }
     out.push('\n');
+    if !d.messages.is_empty() {
+        let each: Vec<String> = d.messages.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(out, "messages: {}", each.join(", "));
+    }
     if d.next_steps.is_empty() {
         out.push_str("\nnext: nothing to do today\n");
     } else {

@@ -1,68 +1,133 @@
 //! Calendar invitations attached to messages (RFC 5546 `METHOD:REQUEST`, RFC 5545 text): a pair's
-//! one-to-one, through the `ics` module's calendar behind one adapter ([`invitation`]), and a
+//! one-to-one, through the `ics` module's calendar behind one adapter ([`invitations`]), and a
 //! group session. Pure: returns the text.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Invite, Recipient};
 use crate::cohort::Cohort;
 use crate::model::Briefing;
 
-/// The invitation for what a message is about, if there is one to attach.
-pub fn for_invite(
-    cohort: &Cohort,
-    invite: &Invite,
-    to: &[Recipient],
-    today: NaiveDate,
-    organizer: &(String, String),
-) -> Option<String> {
-    match invite {
-        Invite::Meeting {
-            mentee,
-            mentor,
-            number,
-        } => invitation(cohort, mentee, mentor, *number, today, organizer),
-        Invite::Session { id } => {
-            let session = cohort.briefings.iter().find(|b| b.id == *id)?;
-            Some(session_invitation(cohort, session, to, today, organizer))
+/// The invitations a run attaches: every one-to-one's, made in one pass, and each session's.
+pub struct Invitations {
+    meetings: FxHashMap<(String, String, u32), String>,
+}
+
+impl Invitations {
+    /// The one-to-ones of every message that invites to one, as invitations.
+    pub fn new(
+        cohort: &Cohort,
+        invites: &[&Invite],
+        today: NaiveDate,
+        organizer: &(String, String),
+    ) -> Self {
+        let wanted: FxHashSet<(&str, &str, u32)> = invites
+            .iter()
+            .filter_map(|i| match i {
+                Invite::Meeting {
+                    mentee,
+                    mentor,
+                    number,
+                } => Some((mentee.as_str(), mentor.as_str(), *number)),
+                Invite::Session { .. } => None,
+            })
+            .collect();
+        Invitations {
+            meetings: invitations(cohort, &wanted, today, organizer),
+        }
+    }
+
+    /// The invitation for what a message is about, if there is one to attach.
+    pub fn get(
+        &self,
+        cohort: &Cohort,
+        invite: &Invite,
+        to: &[Recipient],
+        today: NaiveDate,
+        organizer: &(String, String),
+    ) -> Option<String> {
+        match invite {
+            Invite::Meeting {
+                mentee,
+                mentor,
+                number,
+            } => self
+                .meetings
+                .get(&(mentee.clone(), mentor.clone(), *number))
+                .cloned(),
+            Invite::Session { id } => {
+                let session = cohort.briefings.iter().find(|b| b.id == *id)?;
+                Some(session_invitation(cohort, session, to, today, organizer))
+            }
         }
     }
 }
 
-/// The one call into the `ics` module: one planned one-to-one as an invitation. The calendar
-/// `ics` writes is published (`METHOD:PUBLISH`) with no organizer; an invitation is a request
-/// from the organizer (RFC 5546), so both are set here. `None` when the meeting has no event
-/// (held, or without a planned date).
-pub fn invitation(
+/// The one call into the `ics` module: the planned one-to-ones `wanted` (mentee, mentor, number),
+/// each as an invitation of its own. The calendar `ics` writes is published (`METHOD:PUBLISH`)
+/// with no organizer; an invitation is a request from the organizer (RFC 5546), so both are set
+/// here. A meeting with no event (held, or without a planned date) has no invitation.
+pub fn invitations(
     cohort: &Cohort,
-    mentee: &str,
-    mentor: &str,
-    number: u32,
+    wanted: &FxHashSet<(&str, &str, u32)>,
     today: NaiveDate,
     organizer: &(String, String),
-) -> Option<String> {
+) -> FxHashMap<(String, String, u32), String> {
+    let mut out = FxHashMap::default();
+    if wanted.is_empty() {
+        return out;
+    }
     let text = crate::ics::calendar(cohort, today, |m| {
-        m.mentee == mentee && m.mentor == mentor && m.number == number
+        wanted.contains(&(m.mentee.as_str(), m.mentor.as_str(), m.number))
     });
-    if !text.contains("BEGIN:VEVENT") {
-        return None;
-    }
-    let organizer_line = organizer_line(organizer);
-    let mut out = String::with_capacity(text.len() + 128);
+    let uids: FxHashMap<String, (String, String, u32)> = cohort
+        .meetings
+        .iter()
+        .filter(|m| wanted.contains(&(m.mentee.as_str(), m.mentor.as_str(), m.number)))
+        .map(|m| {
+            (
+                crate::ics::uid(&cohort.name, m),
+                (m.mentee.clone(), m.mentor.clone(), m.number),
+            )
+        })
+        .collect();
+    // The calendar's own lines (before the first event), each event, and its last line.
+    let mut head = String::new();
+    let mut event: Option<String> = None;
+    let mut events = Vec::new();
     for line in text.split_inclusive("\r\n") {
-        if line.trim_end() == "METHOD:PUBLISH" {
-            out.push_str("METHOD:REQUEST\r\n");
-            continue;
-        }
-        out.push_str(line);
-        if line.trim_end() == "BEGIN:VEVENT"
-            && let Some(o) = &organizer_line
-        {
-            out.push_str(o);
+        let bare = line.trim_end();
+        match (&mut event, bare) {
+            (None, "BEGIN:VEVENT") => event = Some(line.to_string()),
+            (None, "END:VCALENDAR") => {}
+            (None, "METHOD:PUBLISH") => head.push_str("METHOD:REQUEST\r\n"),
+            (None, _) => head.push_str(line),
+            (Some(e), "END:VEVENT") => {
+                e.push_str(line);
+                events.extend(event.take());
+            }
+            (Some(e), _) => e.push_str(line),
         }
     }
-    Some(out)
+    let organizer_line = organizer_line(organizer).unwrap_or_default();
+    for e in events {
+        let uid = e
+            .split("\r\n")
+            .find_map(|l| l.strip_prefix("UID:"))
+            .unwrap_or_default();
+        let Some(key) = uids.get(uid) else {
+            continue;
+        };
+        let body = e.replacen(
+            "BEGIN:VEVENT\r\n",
+            &format!("BEGIN:VEVENT\r\n{organizer_line}"),
+            1,
+        );
+        out.insert(key.clone(), format!("{head}{body}END:VCALENDAR\r\n"));
+    }
+    out
 }
 
 /// `ORGANIZER;CN="Name":mailto:address`, folded at 75 octets, or `None` without a sender.

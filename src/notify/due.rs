@@ -518,15 +518,24 @@ fn introduction(cohort: &Cohort) -> Candidates {
         .flat_map(|(e, m)| [e.id.as_str(), m.id.as_str()])
         .collect();
     not_paired(cohort, &mut c, &paired);
+    // Each pair's first planned one-to-one, in one pass.
+    let mut firsts: FxHashMap<(&str, &str), (&crate::model::Meeting, NaiveDate)> =
+        FxHashMap::default();
+    for m in cohort.meetings.iter() {
+        let Some(planned) = m.planned.filter(|_| m.status == MeetingStatus::Planned) else {
+            continue;
+        };
+        let slot = firsts
+            .entry((m.mentee.as_str(), m.mentor.as_str()))
+            .or_insert((m, planned));
+        if m.number < slot.0.number {
+            *slot = (m, planned);
+        }
+    }
     for (mentee, mentor) in pairs {
-        let first = cohort
-            .meetings
-            .iter()
-            .filter(|m| {
-                m.mentee == mentee.id && m.mentor == mentor.id && m.status == MeetingStatus::Planned
-            })
-            .filter_map(|m| Some((m, m.planned?)))
-            .min_by_key(|(m, _)| m.number);
+        let first = firsts
+            .get(&(mentee.id.as_str(), mentor.id.as_str()))
+            .copied();
         let pair = format!("{}-{}", mentee.id, mentor.id);
         let Some((m, planned)) = first else {
             let why = format!(
@@ -633,6 +642,11 @@ fn reminder(cohort: &Cohort, within: Option<u32>, mode: Mode, today: NaiveDate) 
     };
     let (upcoming, _) = from_meetings(cohort, today, ahead);
     let people = cohort.people();
+    let windows: FxHashMap<(&str, &str, u32), NaiveDate> = cohort
+        .meetings
+        .iter()
+        .map(|m| ((m.mentee.as_str(), m.mentor.as_str(), m.number), m.due_from))
+        .collect();
     let mut seen: FxHashSet<(&str, &str)> = FxHashSet::default();
     for u in &upcoming {
         let (Some(mentee), Some(mentor)) =
@@ -644,11 +658,10 @@ fn reminder(cohort: &Cohort, within: Option<u32>, mode: Mode, today: NaiveDate) 
         if mode != Mode::Due && !seen.insert((u.mentee.as_str(), u.mentor.as_str())) {
             continue;
         }
-        let m = cohort
-            .meetings
-            .iter()
-            .find(|m| m.mentee == u.mentee && m.mentor == u.mentor && m.number == u.number);
-        let from = m.map_or(u.planned, |m| m.due_from);
+        let from = windows
+            .get(&(u.mentee.as_str(), u.mentor.as_str(), u.number))
+            .copied()
+            .unwrap_or(u.planned);
         let mut d = Due::new(
             Kind::Reminder,
             "reminder",
@@ -671,8 +684,9 @@ fn reminder(cohort: &Cohort, within: Option<u32>, mode: Mode, today: NaiveDate) 
         });
         c.due.push(d);
     }
+    let reminded: FxHashSet<String> = c.due.iter().flat_map(|d| d.to.clone()).collect();
     for (mentee, mentor) in &pairs {
-        if !c.due.iter().any(|d| d.to.contains(&mentee.id)) {
+        if !reminded.contains(&mentee.id) {
             let why = format!(
                 "the pair {}-{} has no one-to-one planned in the next {ahead} days",
                 mentee.id, mentor.id
@@ -722,12 +736,15 @@ fn chaser(cohort: &Cohort, log: &super::log::Index, mode: Mode, today: NaiveDate
     let settings = &cohort.config.messages;
     let ended = today > cohort.config.cohort.end;
     let (_, lapses) = from_meetings(cohort, today, 0);
+    let lapses: FxHashMap<(&str, &str), &Lapse> = lapses
+        .iter()
+        .map(|l| ((l.mentee.as_str(), l.mentor.as_str()), l))
+        .collect();
     let people = cohort.people();
     for (mentee, mentor) in &pairs {
         let lapse = lapses
-            .iter()
-            .find(|l| l.mentee == mentee.id && l.mentor == mentor.id)
-            .cloned();
+            .get(&(mentee.id.as_str(), mentor.id.as_str()))
+            .map(|l| (*l).clone());
         let lapse = match (lapse, mode) {
             (Some(l), _) if !ended || mode == Mode::Preview => l,
             (_, Mode::Preview) => standing(cohort, &mentee.id, &mentor.id, today),
@@ -850,24 +867,24 @@ fn survey(
     Ok(c)
 }
 
-/// The group evaluation session a thank-you points to: the next one, else the last one held, else
-/// `[messages] evaluation_date`.
+/// The group evaluation session a thank-you points to: the next one (from briefings.csv, else
+/// `[messages] evaluation_date`); none once it has passed.
 fn evaluation_session(cohort: &Cohort, today: NaiveDate) -> Value {
-    let mut sessions: Vec<&Briefing> = cohort
+    let next = cohort
         .briefings
         .iter()
-        .filter(|b| b.kind == SessionKind::Evaluation)
-        .collect();
-    sessions.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
-    let chosen = sessions
-        .iter()
-        .find(|s| s.date >= today)
-        .or(sessions.last());
-    match (chosen, cohort.config.messages.evaluation_date) {
+        .filter(|b| b.kind == SessionKind::Evaluation && b.date >= today)
+        .min_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+    let configured = cohort
+        .config
+        .messages
+        .evaluation_date
+        .filter(|d| *d >= today);
+    match (next, configured) {
         (Some(s), _) => session_fields(cohort, s),
         (None, Some(date)) => json!({
             "id": "",
-            "title": "Group evaluation and learning session",
+            "title": "the group evaluation and learning session",
             "date": date.to_string(),
             "day": day(date),
             "time": cohort.config.messages.session_start().format("%H:%M").to_string(),

@@ -75,6 +75,13 @@ pub fn plan(
     let people = cohort.people();
     let mut problems = Vec::new();
     let mut messages = Vec::with_capacity(selected.due.len());
+    let invites: Vec<&Invite> = selected
+        .due
+        .iter()
+        .filter_map(|d| d.invite.as_ref())
+        .collect();
+    let invitations = attachment::Invitations::new(cohort, &invites, today, &sender);
+    let base = common(cohort, today);
     for d in selected.due {
         let to: Vec<Recipient> =
             d.to.iter()
@@ -85,14 +92,14 @@ pub fn plan(
                     email: p.email.clone(),
                 })
                 .collect();
-        let mut context = common(cohort, today);
+        let mut context = base.clone();
         if let (Value::Object(c), Value::Object(f)) = (&mut context, &d.fields) {
             c.extend(f.clone());
         }
         let invitation = d
             .invite
             .as_ref()
-            .and_then(|i| attachment::for_invite(cohort, i, &to, today, &sender));
+            .and_then(|i| invitations.get(cohort, i, &to, today, &sender));
         if let Value::Object(c) = &mut context {
             c.insert("invitation".into(), json!(invitation.is_some()));
         }

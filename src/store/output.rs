@@ -135,9 +135,10 @@ fn inside_cohort(root: &Path, folder: &Path) -> Option<PathBuf> {
 
 /// Write a set of files (plain names) into an output folder, creating it (owner only) when
 /// missing. The folder may not be, or be inside, a cohort's folder: outputs that hold names and
-/// emails stay out of the cohort's files. Each file is written whole under a temporary name and
-/// renamed; one flush of the file system at the end makes them all durable (a flush per file
-/// costs milliseconds each). Returns the folder written.
+/// emails stay out of the cohort's files. Files are written in place (a file of the same name is
+/// replaced, a link or folder refused), owner-only; then one flush of the file system makes them
+/// all durable (a flush per file costs milliseconds each). A run cut short leaves files the same
+/// run rewrites whole, since the caller records nothing until this returns. Returns the folder.
 pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
     use std::io::Write;
     if !dir.exists() {
@@ -167,7 +168,7 @@ pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result
             bail!("{name}: not a plain file name");
         }
     }
-    let mut written = Vec::with_capacity(files.len());
+    let mut written = Vec::new();
     for (name, bytes) in files {
         let target = folder.join(name);
         if let Ok(m) = std::fs::symlink_metadata(&target)
@@ -178,18 +179,21 @@ pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result
                 target.display()
             );
         }
-        let mut temp = tempfile::Builder::new()
-            .prefix(OUTPUT_TEMP_PREFIX)
-            .tempfile_in(&folder)
-            .with_context(|| format!("cannot write in {}", folder.display()))?;
-        temp.write_all(bytes)
-            .and_then(|()| temp.flush())
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(&target)
             .with_context(|| format!("cannot write {}", target.display()))?;
-        let file = temp
-            .persist(&target)
-            .map_err(|e| e.error)
+        file.write_all(bytes)
             .with_context(|| format!("cannot write {}", target.display()))?;
-        written.push(file);
+        if cfg!(not(target_os = "linux")) {
+            written.push(file);
+        }
     }
     flush(&folder, &written)?;
     Ok(folder)
