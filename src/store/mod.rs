@@ -441,7 +441,7 @@ impl Store {
     /// Write files into an output folder (`--drafts`), made when missing, never inside a cohort's
     /// folder; durable together. Returns the folder written.
     pub fn write_outputs(&self, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
-        output::write_all(&self.root, dir, files)
+        output::write_all(dir, files)
     }
 
     /// A cohort's own wording for its messages: each `*.txt` file of its `templates/` folder, by

@@ -118,17 +118,16 @@ pub fn write(root: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     Ok(target)
 }
 
-/// Whether `folder` is, or is inside, a cohort's folder (a folder holding a `cohort.toml`, or a
-/// folder of the root).
-fn inside_cohort(root: &Path, folder: &Path) -> Option<PathBuf> {
-    let root = root.canonicalize().ok();
+/// The cohort folder `folder` is, or is inside, if any: a folder holding a cohort's settings or
+/// one of its tables (a cohort whose `cohort.toml` went missing is still one).
+fn inside_cohort(folder: &Path) -> Option<PathBuf> {
     folder
         .ancestors()
         .find(|a| {
             a.join(CONFIG_FILE).exists()
-                || root
-                    .as_ref()
-                    .is_some_and(|r| a.parent() == Some(r.as_path()))
+                || crate::cohort::File::ALL
+                    .iter()
+                    .any(|f| a.join(f.name()).exists())
         })
         .map(Path::to_path_buf)
 }
@@ -139,7 +138,7 @@ fn inside_cohort(root: &Path, folder: &Path) -> Option<PathBuf> {
 /// replaced, a link or folder refused), owner-only; then one flush of the file system makes them
 /// all durable (a flush per file costs milliseconds each). A run cut short leaves files the same
 /// run rewrites whole, since the caller records nothing until this returns. Returns the folder.
-pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
     use std::io::Write;
     if !dir.exists() {
         super::fs::create_private_dir(dir)?;
@@ -153,7 +152,7 @@ pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result
             dir.display()
         );
     }
-    if let Some(cohort) = inside_cohort(root, &folder) {
+    if let Some(cohort) = inside_cohort(&folder) {
         bail!(
             "{} is inside the folder of cohort {}: write these files outside any cohort's folder (like --drafts drafts)",
             dir.display(),

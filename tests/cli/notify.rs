@@ -466,6 +466,18 @@ fn sending_delivers_each_message_once_over_one_connection() {
     w.sh("notify c application --send").ok();
     assert_eq!(relay.messages().len(), 4);
     assert_eq!(relay.connections(), 1);
+    // Introductions arrive once each, to both of the pair, with an invitation that parses.
+    w.sh("notify c introduction --send").ok();
+    let intros = &relay.messages()[4..];
+    assert_eq!(intros.len(), 2);
+    for r in intros {
+        let m = parse(&r.data);
+        assert_eq!(r.to.len(), 2, "{:?}", r.to);
+        assert_eq!(addresses(m.to()), r.to);
+        invitation(&m).expect("the first one-to-one's invitation");
+    }
+    w.sh("notify c introduction --send").ok();
+    assert_eq!(relay.messages().len(), 6, "never twice");
 }
 
 #[test]
