@@ -99,7 +99,6 @@ impl Iterator for Rows<'_> {
 /// Open a CSV file for reading. `file` names it in errors. Accepts a UTF-8 BOM and `\r\n` line
 /// ends. Refuses: non-UTF-8 bytes (UTF-16 named as such), an empty file, an unclosed quote, a
 /// `;`-delimited file, duplicate headers; ragged rows are refused as they are read.
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
     // UTF-16 with a byte-order mark, or without one (then every other byte of ASCII text is NUL,
     // which is valid UTF-8 but never in a text file).
@@ -167,6 +166,16 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         }
         Err(e) => return Err(from_csv_error(file, &e)),
     }
+    let headers = check_headers(file, &header)?;
+    Ok(Rows {
+        file,
+        headers,
+        reader,
+    })
+}
+
+/// The header row's names, trimmed; a `;`- or tab-separated file and a repeated name are refused.
+fn check_headers(file: &str, header: &csv::StringRecord) -> Result<Vec<String>, CsvError> {
     let headers: Vec<String> = header
         .iter()
         .map(|h| h.trim_matches(blank).to_string())
@@ -201,11 +210,7 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
             ));
         }
     }
-    Ok(Rows {
-        file,
-        headers,
-        reader,
-    })
+    Ok(headers)
 }
 
 /// Spaces, and the byte-order mark a file joined from two exports (`cat a.csv b.csv`) carries in

@@ -237,8 +237,6 @@ impl Grid {
     /// `column_totals` a total row (whose tallies the caller gives, since a total's basis is not
     /// the sum of its cells' when one pair is in two cells).
     #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn build(
         corner: &str,
         rows: Vec<String>,
@@ -944,7 +942,7 @@ fn quotes(input: &Inputs) -> Vec<Quote> {
         .collect();
     let redactor = Redactor::new(&input.participants);
     let mut out: Vec<Quote> = Vec::new();
-    for phase in Phase::ALL {
+    for &phase in Phase::ALL {
         for role in [Role::Mentor, Role::Mentee] {
             if respondents_by(input, phase, role).len() < input.min_group as usize {
                 continue;

@@ -241,6 +241,14 @@ pub struct Mapping {
     pub fields: Vec<Field>,
 }
 
+impl Mapping {
+    /// Whether a column holds the name (or the first and last names).
+    pub fn has_name(&self) -> bool {
+        let has = |f: Field| self.fields.contains(&f);
+        has(Field::Name) || has(Field::FirstName) && has(Field::LastName)
+    }
+}
+
 /// What a spreadsheet's columns are placed on: an enrolment's fields, a survey's questions.
 pub trait Target: Copy + PartialEq {
     /// A column to skip.
@@ -359,6 +367,19 @@ pub fn map_headers(
     maps: &[(String, String)],
     ignore: &[String],
 ) -> Result<Mapping, Vec<String>> {
+    map_columns(file, headers, config, maps, ignore, false)
+}
+
+/// Like [`map_headers`]; with `names_optional` (an `--update` import) a sheet without a name
+/// column is fine: it updates other fields of people already enrolled.
+pub fn map_columns(
+    file: &str,
+    headers: &[String],
+    config: &Config,
+    maps: &[(String, String)],
+    ignore: &[String],
+    names_optional: bool,
+) -> Result<Mapping, Vec<String>> {
     let (fields, mut problems) = place_columns::<Field>(file, headers, config, maps, ignore);
     let has = |f: Field| fields.contains(&f);
     if !has(Field::Email) {
@@ -366,15 +387,58 @@ pub fn map_headers(
             "{file}:1: no column holds the email address: --map 'HEADER=email'"
         ));
     }
-    if !(has(Field::Name) || has(Field::FirstName) && has(Field::LastName)) {
+    let mapping = Mapping { fields };
+    if !names_optional && !mapping.has_name() {
         problems.push(format!(
             "{file}:1: no column holds the name (a name column, or first and last name columns): --map 'HEADER=name'"
         ));
     }
     if problems.is_empty() {
-        Ok(Mapping { fields })
+        Ok(mapping)
     } else {
         Err(problems)
+    }
+}
+
+/// Where an applicant came from: a file's row, the command line or the prompts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub source: String,
+    pub line: Option<usize>,
+}
+
+impl Origin {
+    pub fn row(file: &str, line: usize) -> Origin {
+        Origin {
+            source: file.to_string(),
+            line: Some(line),
+        }
+    }
+
+    pub fn named(source: &str) -> Origin {
+        Origin {
+            source: source.to_string(),
+            line: None,
+        }
+    }
+
+    /// Whether it is a file's row (an import), not flags or prompts.
+    pub fn is_file(&self) -> bool {
+        self.line.is_some()
+    }
+
+    /// A problem with the applicant from here.
+    pub fn problem(&self, message: impl Into<String>) -> crate::problems::Problem {
+        crate::problems::Problem::new(&self.source, self.line, message)
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.source),
+            None => f.write_str(&self.source),
+        }
     }
 }
 
@@ -382,8 +446,8 @@ pub fn map_headers(
 /// leaves that field as it was).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applicant {
-    /// Where it came from, for messages: `applications.csv:7`.
-    pub origin: String,
+    /// Where it came from, for messages: `applications.csv:7`, `the command line`.
+    pub origin: Origin,
     pub role: Option<Role>,
     pub name: Option<String>,
     pub email: String,
@@ -395,6 +459,8 @@ pub struct Applicant {
     pub traits: Vec<Option<String>>,
     /// Answers to eligibility questions, by criterion index.
     pub answers: Vec<(usize, YesNo)>,
+    /// Eligibility questions to answer again (they changed since an earlier cohort), by id.
+    pub answer_again: Vec<String>,
 }
 
 /// Check a manager cell: an email (kept lower-case) or a participant id.
@@ -452,7 +518,7 @@ fn applicant(
 ) -> Applicant {
     let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, headers[h]);
     let mut a = Applicant {
-        origin: format!("{file}:{}", row.line),
+        origin: Origin::row(file, row.line),
         traits: vec![None; n_traits],
         ..Applicant::default()
     };
@@ -506,7 +572,7 @@ fn applicant(
     if a.name.is_none() && (!first.is_empty() || !last.is_empty()) {
         a.name = Some(format!("{first} {last}").trim().to_string());
     }
-    if a.name.as_deref().unwrap_or("").is_empty() {
+    if mapping.has_name() && a.name.as_deref().unwrap_or("").is_empty() {
         problems.push(format!(
             "{file}:{}: the name is empty: every participant needs a name",
             row.line

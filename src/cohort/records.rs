@@ -22,10 +22,13 @@ pub const PAIR_COLUMNS: &[&str] = &[
     "ended_on",
     "end_reason",
 ];
+/// `meetings.csv`: the first eleven columns are the specified ones; `uid`, `sequence`, `time` and
+/// `agreed` came later, so a file without them still reads (they are added on the next write).
 pub const MEETING_COLUMNS: &[&str] = &[
     "mentee", "mentor", "number", "due_from", "due_by", "planned", "status", "date", "minutes",
-    "topics", "reason",
+    "topics", "reason", "uid", "sequence", "time", "agreed",
 ];
+pub const MEETING_REQUIRED: usize = 11;
 /// `responses.csv`: `consent` (on quote rows) came later, so older files without it still read.
 pub const RESPONSE_COLUMNS: &[&str] = &["participant", "phase", "question", "answer", "consent"];
 pub const RESPONSE_REQUIRED: usize = 4;
@@ -293,6 +296,36 @@ impl Record for Meeting {
             .number("number", 1..=MAX_MEETING_NUMBER, "a meeting's number")?
             .unwrap_or(1);
         let minutes = c.number("minutes", 1..=MAX_MINUTES, "a number of minutes")?;
+        let uid = c.get("uid");
+        if uid.len() > 100
+            || !uid
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+        {
+            return Err(c.error(
+                "uid",
+                format!(
+                    "\"{}\" is not a meeting's uid (letters, digits, '-', '_' and '.', like p015-p002-3-20200113): restore it from a backup or git",
+                    crate::text::terminal_safe(uid, false)
+                ),
+            ));
+        }
+        let sequence = c
+            .number("sequence", 0..=MAX_SEQUENCE, "a calendar sequence number")?
+            .unwrap_or(0);
+        let time = match c.get("time") {
+            "" => None,
+            t => Some(parse_time(t).ok_or_else(|| {
+                c.error(
+                    "time",
+                    format!("\"{t}\" is not a time of day: write HH:MM, like 14:00"),
+                )
+            })?),
+        };
+        let agreed = match c.get("agreed") {
+            "" => None,
+            a => Some(Agreed::parse(a).map_err(|e| c.error("agreed", e))?),
+        };
         Ok(Meeting {
             mentee: c.id("mentee")?.to_string(),
             mentor: c.id("mentor")?.to_string(),
@@ -305,6 +338,10 @@ impl Record for Meeting {
             minutes,
             topics: list(c.get("topics")),
             reason: c.get("reason").to_string(),
+            uid: uid.to_string(),
+            sequence,
+            time,
+            agreed,
         })
     }
 
@@ -320,6 +357,10 @@ impl Record for Meeting {
         w.optional(self.minutes);
         w.list(&self.topics);
         w.text(&self.reason);
+        w.text(&self.uid);
+        w.display(self.sequence);
+        w.optional(self.time.map(|t| t.format("%H:%M")));
+        w.optional(self.agreed);
     }
 }
 

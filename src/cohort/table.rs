@@ -403,7 +403,6 @@ impl<T: Record> Table<T> {
     /// Read a table. `required` columns must be in the header; the other known columns are added
     /// (empty) when missing, so a file from an older version reads. Every row is parsed, and every
     /// bad row and cell is returned, each with its line.
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn parse(
         file: &'static str,
         bytes: &[u8],

@@ -13,15 +13,20 @@
 mod harness;
 
 mod brief;
+mod calendar;
+mod checkins;
 mod cohort_files;
 mod enrol;
 mod evaluation;
+mod everyday;
 mod help;
+mod ics_check;
 mod integrity;
 mod matching;
 mod meetings;
 mod notify;
 mod pilot;
+mod programme;
 mod prompts;
 mod rules;
 mod status;
