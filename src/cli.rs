@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    archive, brief, check, completions, due, enrol, export, init, log, matching, org, reinstate,
-    schedule, status, survey, values, withdraw,
+    archive, brief, check, completions, due, enrol, export, init, log, matching, notify, org,
+    reinstate, schedule, status, survey, values, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -54,6 +54,7 @@ const EXAMPLES_LOG: &str = "Examples:\n  revmentor log pilot-2020 p015 --held 20
 const EXAMPLES_DUE: &str = "Examples:\n  revmentor due pilot-2020\n  revmentor due pilot-2020 --within 7 --format csv > chasers.csv";
 const EXAMPLES_SURVEY: &str = "Examples:\n  revmentor survey pilot-2020 import baseline.csv --phase baseline\n  revmentor survey pilot-2020 import final.csv --phase final --map 'Any other comments?=quote'";
 const EXAMPLES_EXPORT: &str = "Examples:\n  revmentor export pilot-2020 > summary.md\n  revmentor export pilot-2020 --format html --out board/summary.html\n  revmentor export pilot-2020 --pairs --out introductions.csv";
+const EXAMPLES_NOTIFY: &str = "Examples:\n  revmentor notify pilot-2020 chaser --dry-run          # who would get one, and why\n  revmentor notify pilot-2020 introduction --drafts drafts/\n  revmentor notify pilot-2020 reminder --send\n  revmentor notify pilot-2020 survey --phase final --who m03 --preview";
 const EXAMPLES_STATUS: &str = "Examples:\n  revmentor status                   # every cohort\n  revmentor status pilot-2020        # one cohort: stage, counts, next steps";
 const EXAMPLES_CHECK: &str = "Examples:\n  revmentor check pilot-2020\n  revmentor check pilot-2020 --fix-dates dmy --dry-run\n  revmentor check pilot-2020 --fix-dates dmy --yes";
 const EXAMPLES_VALUES: &str = "Examples:\n  revmentor values pilot-2020\n  revmentor values pilot-2020 --rename 'gender:Female=Woman' --rename 'gender:Male=Man' --dry-run";
@@ -95,6 +96,9 @@ pub enum Command {
     /// Write the evaluation summary for the board, or the pairs for introductions (--pairs)
     #[command(after_help = EXAMPLES_EXPORT)]
     Export(export::Args),
+    /// Messages of the cohort's life, drafted or sent: application, briefing, introduction, reminder, chaser, survey, thanks
+    #[command(after_help = EXAMPLES_NOTIFY)]
+    Notify(Box<notify::Args>),
     /// Show a cohort's dashboard and next steps, or list every cohort
     #[command(after_help = EXAMPLES_STATUS)]
     Status(status::Args),

@@ -17,7 +17,9 @@ use rustc_hash::FxHashMap;
 pub use config::Config;
 pub use table::{Entry, ReadOptions, Record, Table};
 
-use crate::model::{Attendance, Briefing, Meeting, OrgPerson, Pair, Participant, Response, Traits};
+use crate::model::{
+    Attendance, Briefing, Meeting, Message, OrgPerson, Pair, Participant, Response, Traits,
+};
 use crate::problems::Problem;
 use records::*;
 
@@ -34,11 +36,12 @@ pub enum File {
     Meetings,
     Responses,
     Org,
+    Messages,
     Participants,
 }
 
 impl File {
-    pub const ALL: [File; 8] = [
+    pub const ALL: [File; 9] = [
         File::Characteristics,
         File::Briefings,
         File::Attendance,
@@ -46,6 +49,7 @@ impl File {
         File::Meetings,
         File::Responses,
         File::Org,
+        File::Messages,
         File::Participants,
     ];
 
@@ -59,6 +63,7 @@ impl File {
             File::Meetings => "meetings.csv",
             File::Responses => "responses.csv",
             File::Org => "org.csv",
+            File::Messages => "messages.csv",
         }
     }
 
@@ -72,6 +77,7 @@ impl File {
             File::Responses => 32,
             File::Participants => 64,
             File::Org => 256,
+            File::Messages => 128,
         }
     }
 }
@@ -84,6 +90,7 @@ pub const MATCHES: &str = "matches.csv";
 pub const MEETINGS: &str = "meetings.csv";
 pub const RESPONSES: &str = "responses.csv";
 pub const ORG: &str = "org.csv";
+pub const MESSAGES: &str = "messages.csv";
 
 /// Which files a command reads. A file not read is an empty table that is never written, so a
 /// command reads only what it needs: above all, only the commands that need characteristics read
@@ -93,9 +100,9 @@ pub struct Load(u16);
 
 impl Load {
     /// Every file.
-    pub const ALL: Load = Load(127 | 256);
+    pub const ALL: Load = Load(0b1_1111_1111);
     /// Every file but `characteristics.csv`: what listings, schedules, calendars and reports read.
-    pub const WITHOUT_CHARACTERISTICS: Load = Load((127 | 256) & !1);
+    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b1_1111_1110);
 
     /// Only these files.
     pub fn only(files: &[File]) -> Load {
@@ -125,6 +132,7 @@ pub struct Cohort {
     pub responses: Table<Response>,
     /// `org.csv`: reporting lines of people in and outside the scheme (optional).
     pub org: Table<OrgPerson>,
+    pub messages: Table<Message>,
 }
 
 fn trait_columns(config: &Config) -> Vec<String> {
@@ -144,6 +152,7 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
         File::Meetings => (columns(MEETING_COLUMNS), MEETING_REQUIRED),
         File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
         File::Org => (columns(ORG_COLUMNS), ORG_REQUIRED),
+        File::Messages => (columns(MESSAGE_COLUMNS), MESSAGE_COLUMNS.len()),
     }
 }
 
@@ -195,6 +204,7 @@ impl Cohort {
             meetings: Table::new(MEETINGS, t(File::Meetings)),
             responses: Table::new(RESPONSES, t(File::Responses)),
             org: Table::new(ORG, t(File::Org)),
+            messages: Table::new(MESSAGES, t(File::Messages)),
             config,
         }
     }
@@ -221,6 +231,7 @@ impl Cohort {
             meetings: table(File::Meetings, c, load, bytes, options, p),
             responses: table(File::Responses, c, load, bytes, options, p),
             org: table(File::Org, c, load, bytes, options, p),
+            messages: table(File::Messages, c, load, bytes, options, p),
             config,
         };
         // The rules between files run over every file that read, so one run reports them all.
@@ -246,6 +257,7 @@ impl Cohort {
                     File::Meetings => changed(&self.meetings),
                     File::Responses => changed(&self.responses),
                     File::Org => changed(&self.org),
+                    File::Messages => changed(&self.messages),
                 }?;
                 Some((f, bytes))
             })
@@ -262,6 +274,7 @@ impl Cohort {
             (File::Matches, self.pairs.to_bytes()),
             (File::Meetings, self.meetings.to_bytes()),
             (File::Responses, self.responses.to_bytes()),
+            (File::Messages, self.messages.to_bytes()),
             (File::Participants, self.participants.to_bytes()),
         ]
     }
@@ -293,6 +306,9 @@ impl Cohort {
             }
             File::Org => {
                 let _ = self.org.entries_mut();
+            }
+            File::Messages => {
+                let _ = self.messages.entries_mut();
             }
         }
     }

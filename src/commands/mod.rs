@@ -12,6 +12,7 @@ pub mod export;
 pub mod init;
 pub mod log;
 pub mod matching;
+pub mod notify;
 pub mod org;
 pub mod reinstate;
 pub mod schedule;
@@ -143,6 +144,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Due(args) => due::run(&ctx, &args),
         Command::Survey(args) => survey::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Notify(args) => notify::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Values(args) => values::run(&ctx, &args),
         Command::Org(args) => org::run(&ctx, &args),

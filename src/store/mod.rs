@@ -558,7 +558,53 @@ impl Store {
     pub fn write_output(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
         output::write(&self.root, path, bytes)
     }
+
+    /// Write files into an output folder (`--drafts`), made when missing, never inside a cohort's
+    /// folder; durable together. Returns the folder written.
+    pub fn write_outputs(&self, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+        output::write_all(dir, files)
+    }
+
+    /// A cohort's own wording for its messages: each `*.txt` file of its `templates/` folder, by
+    /// name, with its text (none when the folder does not exist). Links are refused.
+    pub fn templates(&self, name: &str) -> Result<Vec<(String, String)>> {
+        let dir = self.existing(name)?.join(TEMPLATES);
+        match fs::kind(&dir)? {
+            fs::Kind::Missing => return Ok(Vec::new()),
+            fs::Kind::Link(to) => bail!(
+                "{} is a symbolic link (to {}): put the templates folder itself there",
+                dir.display(),
+                to.display()
+            ),
+            fs::Kind::File(_) => bail!(
+                "{} is a file, but templates/ is a folder of message templates",
+                dir.display()
+            ),
+            fs::Kind::Other => {}
+        }
+        let entries =
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if file.starts_with('.') {
+                continue;
+            }
+            let Some((bytes, _)) = read_plain(&entry.path())? else {
+                continue;
+            };
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{TEMPLATES}/{file} is not UTF-8 text: save it as UTF-8"))?;
+            found.push((file, text));
+        }
+        found.sort();
+        Ok(found)
+    }
 }
+
+/// The folder of a cohort's own message templates.
+pub const TEMPLATES: &str = "templates";
 
 /// Dates to repair, and the opened cohort to commit them with (none when nothing needs repair).
 pub type Repair = (Vec<DateRepair>, Option<(Cohort, Change)>);

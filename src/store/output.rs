@@ -118,6 +118,106 @@ pub fn write(root: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     Ok(target)
 }
 
+/// The cohort folder `folder` is, or is inside, if any: a folder holding a cohort's settings or
+/// one of its tables (a cohort whose `cohort.toml` went missing is still one).
+fn inside_cohort(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .find(|a| {
+            a.join(CONFIG_FILE).exists()
+                || crate::cohort::File::ALL
+                    .iter()
+                    .any(|f| a.join(f.name()).exists())
+        })
+        .map(Path::to_path_buf)
+}
+
+/// Write a set of files (plain names) into an output folder, creating it (owner only) when
+/// missing. The folder may not be, or be inside, a cohort's folder: outputs that hold names and
+/// emails stay out of the cohort's files. Files are written in place (a file of the same name is
+/// replaced, a link or folder refused), owner-only; then one flush of the file system makes them
+/// all durable (a flush per file costs milliseconds each). A run cut short leaves files the same
+/// run rewrites whole, since the caller records nothing until this returns. Returns the folder.
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+    use std::io::Write;
+    if !dir.exists() {
+        super::fs::create_private_dir(dir)?;
+    }
+    let folder = dir
+        .canonicalize()
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    if !folder.is_dir() {
+        bail!(
+            "{} is not a folder: give a folder to write into",
+            dir.display()
+        );
+    }
+    if let Some(cohort) = inside_cohort(&folder) {
+        bail!(
+            "{} is inside the folder of cohort {}: write these files outside any cohort's folder (like --drafts drafts)",
+            dir.display(),
+            cohort
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+    }
+    for (name, _) in files {
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            bail!("{name}: not a plain file name");
+        }
+    }
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let target = folder.join(name);
+        if let Ok(m) = std::fs::symlink_metadata(&target)
+            && !m.is_file()
+        {
+            bail!(
+                "{} is not a file (a link or a folder): move it away, or write to another folder",
+                target.display()
+            );
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(&target)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        if cfg!(not(target_os = "linux")) {
+            written.push(file);
+        }
+    }
+    flush(&folder, &written)?;
+    Ok(folder)
+}
+
+/// Make files just written durable: the whole file system at once where the platform can.
+fn flush(folder: &Path, files: &[std::fs::File]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = files;
+        let dir = std::fs::File::open(folder)
+            .with_context(|| format!("cannot open {}", folder.display()))?;
+        rustix::fs::syncfs(&dir).with_context(|| format!("cannot flush {}", folder.display()))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for f in files {
+            f.sync_all()
+                .with_context(|| format!("cannot flush a file in {}", folder.display()))?;
+        }
+        super::fs::sync_dir(folder)?;
+    }
+    Ok(())
+}
+
 /// Create a folder for outputs (`--per-person`, `--drafts`), readable by the owner only, when it
 /// does not exist. An output folder never lies inside a cohort's folder (where it could take the
 /// name of one of its files, or its `templates/`).

@@ -25,6 +25,7 @@ mod ics_check;
 mod integrity;
 mod matching;
 mod meetings;
+mod notify;
 mod org;
 mod pilot;
 mod programme;
