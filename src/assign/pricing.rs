@@ -75,8 +75,13 @@ impl TopK {
     }
 
     fn clear(&mut self) {
+        self.clear_above(i32::MIN);
+    }
+
+    /// Empty, taking only values above `floor`.
+    fn clear_above(&mut self, floor: i32) {
         self.items.clear();
-        self.floor = i32::MIN;
+        self.floor = floor;
     }
 
     /// Feeds `scores[start..]` then `scores[..start]`, skipping forbidden cells.
@@ -275,20 +280,32 @@ fn price<S: Source>(
     };
     let mut added = 0;
     let mut found: Vec<(i64, u32)> = Vec::new();
+    let mut net = vec![0i32; if narrow { nc } else { 0 }];
+    let mut top = TopK::new(ADD_K);
     for (i, list) in edges.iter_mut().enumerate() {
         let row = &mut buf[..nc];
         src.row(i, row);
         // Reduced cost (max_score - s) - u - v < 0  <=>  s + v > max_score - u.
         let threshold = max_score - sol.u[i];
         if narrow {
-            let most = row
-                .iter()
-                .zip(&v32)
-                .map(|(&s, &vj)| s.max(-(LIM as i32)) + vj)
-                .fold(i32::MIN, i32::max);
+            for (t, (&s, &vj)) in net.iter_mut().zip(row.iter().zip(&v32)) {
+                *t = s.max(-(LIM as i32)) + vj;
+            }
+            let most = net.iter().copied().fold(i32::MIN, i32::max);
             if i64::from(most) <= threshold {
                 continue;
             }
+            // The ADD_K largest `s + v` above the threshold (ties from a different place per
+            // row), confirmed exactly.
+            top.clear_above(threshold.max(i64::from(i32::MIN)) as i32);
+            top.scan(&net, rotation(i, nc));
+            let before = list.len();
+            list.extend(top.items.iter().map(|&(_, j)| j).filter(|&j| {
+                let s = row[j as usize];
+                s != FORBIDDEN && i64::from(s) + v[j as usize] > threshold
+            }));
+            added += list.len() - before;
+            continue;
         }
         found.clear();
         let start = rotation(i, nc);

@@ -319,15 +319,18 @@ impl Profiles {
         out: &mut [i32],
     ) {
         if self.narrow() {
-            let mut bytes = vec![0u8; out.len()];
-            self.scores_u8(me, mine, theirs, groups, &mut bytes);
-            for (o, &b) in out.iter_mut().zip(&bytes) {
-                *o = if b == u8::MAX {
-                    FORBIDDEN
-                } else {
-                    i32::from(b)
-                };
-            }
+            BYTES.with_borrow_mut(|bytes| {
+                bytes.clear();
+                bytes.resize(out.len(), 0);
+                self.scores_u8(me, mine, theirs, groups, bytes);
+                for (o, &b) in out.iter_mut().zip(bytes.iter()) {
+                    *o = if b == u8::MAX {
+                        FORBIDDEN
+                    } else {
+                        i32::from(b)
+                    };
+                }
+            });
             return;
         }
         out.fill(0);
@@ -406,6 +409,11 @@ impl Profiles {
             }
         }
     }
+}
+
+thread_local! {
+    /// Scratch row for the byte kernel.
+    static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Greatest common divisor of two positive numbers.
