@@ -25,7 +25,7 @@ use super::{AssignError, FORBIDDEN};
 
 /// Candidate columns kept per row, and rows per column.
 const ROW_K: usize = 12;
-const COL_K: usize = 6;
+const COL_K: usize = 12;
 
 /// How many candidates to start from (tests use tiny numbers to exercise the pricing loop).
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +43,7 @@ impl Default for Candidates {
     }
 }
 /// Most edges a row gains in one pricing pass.
-pub(super) const ADD_K: usize = 8;
+pub(super) const ADD_K: usize = 32;
 
 /// An optimum of the whole problem with its certificate.
 pub(super) struct Optimum {
