@@ -18,8 +18,12 @@
 //! # Method
 //!
 //! * `sparse`: an exact primal-dual (Hungarian) solver on a sparse graph with column capacities
-//!   and integer duals: Hopcroft–Karp matching on tight edges, and multi-source Dijkstra steps
-//!   of the duals. Ties make its matching steps cheaper, not dearer.
+//!   and integer duals: Jonker–Volgenant's augmenting row reduction to start, then Hopcroft–Karp
+//!   matching on tight edges and multi-source Dijkstra steps of the duals. Ties make its
+//!   matching steps cheaper, not dearer.
+//! * `source`: scores a row or a column at a time, from a dense matrix or from [`Profiles`]
+//!   (compact per-field codes, a byte per score when they fit, in units of the weights' common
+//!   divisor).
 //! * `pricing`: the whole problem solved on a few candidate edges per person, then proved
 //!   optimal on every pair by one pass of reduced costs against the duals (edges that fail join
 //!   the candidates and it repeats). The lexicographic objective (matches, then total) is one
@@ -27,8 +31,8 @@
 //! * `fair`: the fair refinement, a few more solves of the same kind, each restricted to the
 //!   pairs that keep every earlier objective optimal (the tight pairs of its duals: LP
 //!   complementary slackness).
-//! * `crouse`: an independent dense solver (Crouse 2016, as scipy), [`lsap_min`], kept for tests
-//!   and plain cost matrices.
+//! * `crouse`: the dense solver (Crouse 2016, as scipy) that small problems keep (see
+//!   `SMALL_CELLS`), and [`lsap_min`] for plain cost matrices.
 //!
 //! Every answer is deterministic: the same input gives the same pairs.
 

@@ -88,10 +88,16 @@ impl TopK {
     fn scan(&mut self, scores: &[i32], start: usize) {
         let (tail, head) = scores.split_at(start);
         for (offset, part) in [(start, head), (0, tail)] {
-            for (k, &s) in part.iter().enumerate() {
-                // FORBIDDEN is i32::MIN, never above the floor.
-                if s > self.floor {
-                    self.push(s, (offset + k) as u32);
+            // Blocks whose largest value cannot enter are skipped whole (a vectorised max).
+            for (b, block) in part.chunks(32).enumerate() {
+                if block.iter().copied().fold(i32::MIN, i32::max) <= self.floor {
+                    continue;
+                }
+                for (k, &s) in block.iter().enumerate() {
+                    // FORBIDDEN is i32::MIN, never above the floor.
+                    if s > self.floor {
+                        self.push(s, (offset + b * 32 + k) as u32);
+                    }
                 }
             }
         }
@@ -130,14 +136,17 @@ pub(super) fn rotation(person: usize, n: usize) -> usize {
 
 /// The best allowed column of `row` not yet `full`, the first met from `start` among ties.
 fn best_open(row: &[i32], full: &[bool], start: usize) -> Option<usize> {
-    let mut best: Option<(i32, usize)> = None;
-    for j in (start..row.len()).chain(0..start) {
-        let s = row[j];
-        if s != FORBIDDEN && !full[j] && best.is_none_or(|(b, _)| s > b) {
-            best = Some((s, j));
-        }
+    let best = row
+        .iter()
+        .zip(full)
+        .map(|(&s, &f)| if f { FORBIDDEN } else { s })
+        .fold(FORBIDDEN, i32::max);
+    if best == FORBIDDEN {
+        return None;
     }
-    best.map(|(_, j)| j)
+    (start..row.len())
+        .chain(0..start)
+        .find(|&j| row[j] == best && !full[j])
 }
 
 /// Solves the problem of `src` with column capacities `cap` (each at least 1).

@@ -3,7 +3,10 @@
 //!
 //! # Method
 //!
-//! A primal-dual (Hungarian) method in rounds, on integer costs with integer duals, so exact:
+//! A primal-dual (Hungarian) method in rounds, on integer costs with integer duals, so exact. It
+//! starts from Jonker–Volgenant's augmenting row reduction (an auction without ε: free rows take
+//! their cheapest column, raising its price by the gap to their second choice), which assigns
+//! most rows and keeps the invariants below; then:
 //!
 //! 1. **Matching.** With the duals fixed, rows are assigned as far as possible along *tight* edges
 //!    (reduced cost `cost - u[row] - v[col]` zero), by Hopcroft–Karp phases: a breadth-first search
