@@ -210,11 +210,26 @@ pub(super) fn solve<S: Source>(
     let slack = vec![0i64; nc + 1];
 
     let mut seen = vec![u32::MAX; nc];
+    let mut prev: Option<Solution> = None;
+    let mut reopen = vec![false; nr];
     loop {
         let graph = build(src, &mut edges, &mut seen, max_score, q, &mut buf)?;
-        let sol = sparse::solve(&graph, &cap_all, &slack)?;
+        // Warm from the last solution when the rows that gained edges can leave their places
+        // without breaking its invariants (their columns' duals are 0, as for a free place).
+        let warm = prev.as_ref().filter(|p| {
+            reopen.iter().zip(&p.col4row).all(|(&r, &j)| {
+                !r || p
+                    .v
+                    .get(j as usize)
+                    .is_some_and(|&vj| vj == slack[j as usize])
+            })
+        });
+        let sol = match warm {
+            Some(p) => sparse::solve_warm(&graph, &cap_all, &slack, p, &reopen)?,
+            None => sparse::solve(&graph, &cap_all, &slack)?,
+        };
         debug_assert_eq!(sparse::certify(&graph, &cap_all, &slack, &sol), Ok(()));
-        let added = price(src, &sol, max_score, &mut edges, &mut buf);
+        let added = price(src, &sol, max_score, &mut edges, &mut buf, &mut reopen);
         if added == 0 {
             return Ok(Optimum {
                 col4row: sol.col4row.clone(),
@@ -224,6 +239,7 @@ pub(super) fn solve<S: Source>(
                 q,
             });
         }
+        prev = Some(sol);
     }
 }
 
@@ -275,8 +291,10 @@ fn price<S: Source>(
     max_score: i64,
     edges: &mut [Vec<u32>],
     buf: &mut [i32],
+    reopen: &mut [bool],
 ) -> usize {
     let nc = src.n_cols();
+    reopen.fill(false);
     let v = &sol.v[..nc];
     // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
     // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
@@ -314,6 +332,7 @@ fn price<S: Source>(
                 s != FORBIDDEN && i64::from(s) + v[j as usize] > threshold
             }));
             added += list.len() - before;
+            reopen[i] = list.len() > before;
             continue;
         }
         found.clear();
@@ -334,6 +353,7 @@ fn price<S: Source>(
             found.truncate(ADD_K);
         }
         added += found.len();
+        reopen[i] = true;
         list.extend(
             found
                 .iter()

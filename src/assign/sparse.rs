@@ -134,6 +134,30 @@ impl State<'_> {
 /// Errors if some row cannot be assigned at all (the caller guarantees that every row can, e.g.
 /// through a column of capacity `n_rows` on every row), or costs are beyond `limit` in magnitude.
 pub(super) fn solve(g: &Graph, cap: &[u32], slack: &[i64]) -> Result<Solution, AssignError> {
+    solve_from(g, cap, slack, None)
+}
+
+/// [`solve`], warm: rows keep their column and dual in `prev` unless `reopen` marks them, and
+/// columns keep their duals. The caller guarantees that `prev` satisfied the invariants on the
+/// graph it was solved on, that `g` differs from it only by edges of reopened rows, and that no
+/// reopened row held a place whose column dual differs from its `slack` (so freeing the place
+/// keeps the invariants).
+pub(super) fn solve_warm(
+    g: &Graph,
+    cap: &[u32],
+    slack: &[i64],
+    prev: &Solution,
+    reopen: &[bool],
+) -> Result<Solution, AssignError> {
+    solve_from(g, cap, slack, Some((prev, reopen)))
+}
+
+fn solve_from(
+    g: &Graph,
+    cap: &[u32],
+    slack: &[i64],
+    start: Option<(&Solution, &[bool])>,
+) -> Result<Solution, AssignError> {
     let nr = g.n_rows();
     let nc = cap.len();
     if slack.len() != nc || g.col.len() != g.cost.len() {
@@ -145,7 +169,7 @@ pub(super) fn solve(g: &Graph, cap: &[u32], slack: &[i64]) -> Result<Solution, A
         g,
         cap,
         u: vec![0; nr],
-        v: slack.to_vec(),
+        v: start.map_or_else(|| slack.to_vec(), |(p, _)| p.v.clone()),
         col4row: vec![NONE; nr],
         load: vec![0; nc],
         head: vec![NONE; nc],
@@ -153,8 +177,23 @@ pub(super) fn solve(g: &Graph, cap: &[u32], slack: &[i64]) -> Result<Solution, A
         prev: vec![NONE; nr],
         free_rows: nr,
     };
-    // Row duals: the smallest reduced cost, so every edge is feasible and one is tight.
+    if let Some((p, reopen)) = start
+        && (p.col4row.len() != nr || p.v.len() != nc || reopen.len() != nr)
+    {
+        return Err(AssignError::Internal("warm start of another size"));
+    }
+    let mut free: Vec<u32> = Vec::new();
     for i in 0..nr {
+        if let Some((p, reopen)) = start {
+            let j = p.col4row[i];
+            if !reopen[i] && (j as usize) < nc {
+                st.attach(i, j as usize);
+                st.u[i] = p.u[i];
+                st.free_rows -= 1;
+                continue;
+            }
+        }
+        // Row duals: the smallest reduced cost, so every edge is feasible and one is tight.
         let mut best = INF;
         for e in g.edges(i) {
             let c = g.cost[e] - st.v[g.col[e] as usize];
@@ -164,8 +203,9 @@ pub(super) fn solve(g: &Graph, cap: &[u32], slack: &[i64]) -> Result<Solution, A
             return Err(AssignError::Internal("a row has no edge"));
         }
         st.u[i] = best;
+        free.push(i as u32);
     }
-    augmenting_row_reduction(&mut st);
+    augmenting_row_reduction(&mut st, free);
     debug_assert!(st.consistent(), "after the row reduction");
     let mut scratch = Scratch::new(nr, nc);
     loop {
@@ -191,9 +231,8 @@ pub(super) fn solve(g: &Graph, cap: &[u32], slack: &[i64]) -> Result<Solution, A
 /// are left to the exact rounds, as are all once it has made `4 * n_rows` bids (a price war
 /// between close costs could otherwise run long). Keeps the invariants (feasible duals, tight assigned edges,
 /// `v == slack` on columns with a free place), so it only speeds things up.
-fn augmenting_row_reduction(st: &mut State) {
+fn augmenting_row_reduction(st: &mut State, mut free: Vec<u32>) {
     let nr = st.col4row.len();
-    let mut free: Vec<u32> = (0..nr as u32).collect();
     let mut next_free: Vec<u32> = Vec::new();
     let mut budget = 4 * nr;
     for _pass in 0..2 {
