@@ -12,7 +12,9 @@
 //! 3. **Pricing.** One pass over every allowed pair checks its reduced cost against the duals.
 //!    If none is negative, the duals are feasible for the whole problem and the sparse optimum is
 //!    the optimum (LP duality; the assignment polytope is integral). Otherwise the most negative
-//!    edges of each offending row join the candidates and the sparse problem is solved again.
+//!    edges of each offending row join the candidates and the sparse problem is solved again:
+//!    warm (every other row keeps its place and every column its dual) when the offending rows'
+//!    places can be freed without breaking the solver's invariants, from scratch otherwise.
 //!
 //! Costs are `max_score - score` (so non-negative), and the unmatched column costs
 //! `Q = max_score + 1 + sum over rows of the row's best score`. An assignment leaving `k` rows
