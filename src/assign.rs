@@ -264,6 +264,10 @@ fn run_with<S: Source>(
     if n_rows == 0 || n_cols == 0 {
         return Ok(vec![None; n_rows]);
     }
+    // Rows and columns (and the unmatched column) are numbered in `u32`, `u32::MAX` kept free.
+    if n_rows >= u32::MAX as usize - 1 || n_cols >= u32::MAX as usize - 1 {
+        return Err(AssignError::Overflow);
+    }
     let optimum = pricing::solve(src, capacity, candidates)?;
     let col4row = match objective {
         Objective::Total => optimum.col4row,
