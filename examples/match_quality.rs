@@ -6,6 +6,16 @@
 //! ```
 //!
 //! Every active participant counts as eligible (set `require_briefing = false` in the cohort).
+// A tool outside the library: it may print, touch files and convert freely.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::too_many_lines,
+    clippy::needless_pass_by_value
+)]
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -20,7 +30,7 @@ fn main() -> ExitCode {
         eprintln!("usage: match_quality ROOT COHORT");
         return ExitCode::from(2);
     };
-    let cohort = match Store::new(root).open_with_characteristics(name) {
+    let cohort = match Store::new(root).open(name, revmentor::cohort::Load::ALL) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e:#}");

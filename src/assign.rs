@@ -36,6 +36,9 @@
 //!
 //! Every answer is deterministic: the same input gives the same pairs.
 
+// Its test oracles convert small generated costs; the solver itself checks its arithmetic.
+#![allow(clippy::cast_possible_truncation, clippy::too_many_lines)]
+
 use std::fmt;
 
 mod crouse;

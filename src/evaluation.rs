@@ -27,12 +27,12 @@ use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
+use crate::cohort::Cohort;
+use crate::cohort::config::{Cadence, Question};
 use crate::model::{
     Attendance, Briefing, Meeting, MeetingStatus, Pair, PairStatus, Participant, Phase, Response,
     Role, SessionKind, Status,
 };
-use crate::store::Cohort;
-use crate::store::config::{Cadence, Question};
 
 /// Everything the summary is computed from: no characteristics, by construction.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ impl Figure {
 
     /// A number rounded to `decimals`, optionally with its sign (`+0.40`).
     pub fn number(x: f64, decimals: usize, signed: bool) -> Figure {
-        let scale = 10f64.powi(decimals as i32);
+        let scale = 10f64.powi(i32::try_from(decimals.min(9)).unwrap_or(9));
         let mut value = (x * scale).round() / scale;
         if value == 0.0 {
             value = 0.0; // no "-0.00"
@@ -147,6 +147,8 @@ impl Figure {
 impl Serialize for Figure {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
+            // A whole number below 1e15 is exact as an i64.
+            #[allow(clippy::cast_possible_truncation)]
             Figure::Shown { value, .. } if value.fract() == 0.0 && value.abs() < 1e15 => {
                 s.serialize_i64(*value as i64)
             }
@@ -234,6 +236,7 @@ impl Grid {
     /// Build a grid from `values[row][column]`. With `row_totals` a total column is added; with
     /// `column_totals` a total row (whose tallies the caller gives, since a total's basis is not
     /// the sum of its cells' when one pair is in two cells).
+    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn build(
         corner: &str,
         rows: Vec<String>,
@@ -555,7 +558,7 @@ fn sessions(input: &Inputs) -> Grid {
             "{} {kind} for {}, {} h",
             s.date,
             s.audience.as_str(),
-            crate::store::records::format_number(s.hours)
+            crate::model::format_number(s.hours)
         ));
     }
     Grid::build(
@@ -656,9 +659,14 @@ fn quantile(sorted: &[i64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
-    let pos = q * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
+    let last = sorted.len() - 1;
+    let pos = q.clamp(0.0, 1.0) * last as f64;
+    // `pos` lies in [0, last]: its floor and ceiling are indexes of `sorted`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (lo, hi) = (
+        (pos.floor() as usize).min(last),
+        (pos.ceil() as usize).min(last),
+    );
     let frac = pos - lo as f64;
     sorted[lo] as f64 + (sorted[hi] - sorted[lo]) as f64 * frac
 }
@@ -934,7 +942,7 @@ fn quotes(input: &Inputs) -> Vec<Quote> {
         .collect();
     let redactor = Redactor::new(&input.participants);
     let mut out: Vec<Quote> = Vec::new();
-    for phase in Phase::ALL {
+    for &phase in Phase::ALL {
         for role in [Role::Mentor, Role::Mentee] {
             if respondents_by(input, phase, role).len() < input.min_group as usize {
                 continue;
@@ -1124,7 +1132,7 @@ mod tests {
                     if truth < min as usize {
                         prop_assert!(!f.is_shown());
                     } else if let Some(v) = f.value() {
-                        prop_assert_eq!(v as usize, truth);
+                        prop_assert_eq!(v, truth as f64);
                     }
                 }
             }

@@ -4,10 +4,10 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::assign;
+use crate::cohort::Cohort;
+use crate::cohort::config::SameDepartment;
 use crate::dashboard;
 use crate::model::{PairStatus, Participant, Role, Status, is_known};
-use crate::store::Cohort;
-use crate::store::config::SameDepartment;
 
 /// Scores are kept as integers: weights in hundredths, so sums are exact and ties exact.
 const SCALE: f64 = 100.0;
@@ -36,7 +36,7 @@ impl Forbid {
         match self {
             Forbid::Conflict => "a declared conflict",
             Forbid::SameDepartment => "the same department",
-            Forbid::ManagerChain => "one manages the other (line-management chain)",
+            Forbid::ManagerChain => "in one another's line-management chain",
             Forbid::Avoid => "--avoid",
             Forbid::Ended => "paired before and ended (no re-pairing)",
         }
@@ -108,12 +108,13 @@ fn value_code(table: &mut FxHashMap<String, u32>, value: &str) -> u32 {
         return 0;
     }
     let key = value.trim().to_lowercase();
-    let next = table.len() as u32 + 1;
+    let next = u32::try_from(table.len()).map_or(u32::MAX, |n| n.saturating_add(1));
     *table.entry(key).or_insert(next)
 }
 
 impl<'a> Rules<'a> {
     /// Index the cohort: value codes per scored field, and every forbidden pair the files imply.
+    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn new(cohort: &'a Cohort, avoids: &[(usize, usize)]) -> Self {
         let people: Vec<&Participant> = cohort.participants.iter().collect();
         let index: FxHashMap<&str, usize> = people
@@ -140,7 +141,10 @@ impl<'a> Rules<'a> {
             .collect();
         let mut fields = Vec::new();
         for (name, weight) in &cohort.config.matching.weights {
-            let weight = (weight * SCALE).round() as i32;
+            // Weights are checked to lie in 0..=MAX_WEIGHT when cohort.toml is read.
+            #[allow(clippy::cast_possible_truncation)]
+            let weight =
+                (weight.clamp(0.0, crate::cohort::config::MAX_WEIGHT) * SCALE).round() as i32;
             if weight == 0 {
                 continue;
             }
@@ -390,6 +394,7 @@ fn to_score(hundredths: i32) -> f64 {
 /// Propose the optimal pairing. Confirmed pairs and locks are kept; the solver matches the rest.
 /// Problems with the request (unknown people, a forbidden lock, a lock and avoid of one pair) are
 /// all returned at once.
+#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<String>> {
     let mut problems = Vec::new();
     let resolve =
@@ -660,4 +665,42 @@ fn why_unmatched_mentee(
             "the {allowed} mentor(s) they could have are needed by others so that as many mentees as possible are matched"
         )
     }
+}
+
+/// Write a proposal into the cohort: earlier proposals are replaced; the solver's and the locked
+/// pairs become `proposed` pairs dated `today` (confirmed pairs stay as they are).
+pub fn apply(cohort: &mut Cohort, proposal: &Proposal, today: chrono::NaiveDate) {
+    cohort.pairs.retain(|p| p.status != PairStatus::Proposed);
+    for pair in proposal
+        .pairs
+        .iter()
+        .filter(|p| p.origin != Origin::Confirmed)
+    {
+        cohort.pairs.push(crate::model::Pair {
+            mentee: pair.mentee.clone(),
+            mentor: pair.mentor.clone(),
+            score: pair.score,
+            reasons: pair.reasons.clone(),
+            status: PairStatus::Proposed,
+            proposed_on: Some(today),
+            confirmed_on: None,
+            ended_on: None,
+            end_reason: String::new(),
+        });
+    }
+}
+
+/// Confirm every proposed pair as of `today`; returns how many.
+pub fn confirm(cohort: &mut Cohort, today: chrono::NaiveDate) -> usize {
+    let mut confirmed = 0;
+    for p in cohort
+        .pairs
+        .iter_mut()
+        .filter(|p| p.status == PairStatus::Proposed)
+    {
+        p.status = PairStatus::Confirmed;
+        p.confirmed_on = Some(today);
+        confirmed += 1;
+    }
+    confirmed
 }

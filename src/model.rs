@@ -3,8 +3,58 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+
+/// A closed set of words stored in files and typed on the command line: the enum, `ALL`, `as_str`,
+/// `parse` (trimmed, any case, with the other spellings listed after `|`), `Display`, and serde as
+/// the word.
+macro_rules! words {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($variant:ident = $word:literal $(| $alias:literal)*),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word the files hold.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            /// The value a word names (trimmed, any case), or `None`.
+            pub fn parse(text: &str) -> Option<$name> {
+                let t = text.trim();
+                $(
+                    if t.eq_ignore_ascii_case($word) $(|| t.eq_ignore_ascii_case($alias))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
 
 /// Characteristics a new cohort declares, one column each in `characteristics.csv`.
 pub const DEFAULT_CHARACTERISTICS: &[&str] = &[
@@ -32,84 +82,30 @@ pub const PARTICIPANT_FIELDS: &[&str] = &[
     "eligibility",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Mentor,
-    Mentee,
+words! {
+    /// Whether someone mentors (staff at any level) or is mentored (a senior leader).
+    pub enum Role {
+        Mentor = "mentor" | "reverse mentor" | "mentors",
+        Mentee = "mentee" | "senior leader" | "leader" | "mentees",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Mentor => "mentor",
-            Role::Mentee => "mentee",
-        }
-    }
-
     pub fn plural(self) -> &'static str {
         match self {
             Role::Mentor => "mentors",
             Role::Mentee => "mentees",
         }
     }
-
-    /// `mentor`/`mentee`, and the words forms use for them, in any case.
-    pub fn parse(text: &str) -> Option<Role> {
-        let t = text.trim();
-        let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
-        if is(&["mentor", "reverse mentor", "mentors"]) {
-            Some(Role::Mentor)
-        } else if is(&["mentee", "senior leader", "leader", "mentees"]) {
-            Some(Role::Mentee)
-        } else {
-            None
-        }
-    }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Active,
-    Ineligible,
-    Withdrawn,
-    Erased,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Active,
-        Status::Ineligible,
-        Status::Withdrawn,
-        Status::Erased,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Ineligible => "ineligible",
-            Status::Withdrawn => "withdrawn",
-            Status::Erased => "erased",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL
-            .into_iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+words! {
+    /// Where a participant stands in the scheme.
+    pub enum Status {
+        Active = "active",
+        Ineligible = "ineligible",
+        Withdrawn = "withdrawn",
+        Erased = "erased",
     }
 }
 
@@ -198,7 +194,65 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
-/// Parse an ISO date, saying what is wrong with anything else.
+/// How dates that are not ISO are read: refused (the rule everywhere), or, while repairing a file a
+/// spreadsheet saved with local dates, read as day/month/year or month/day/year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    /// Only `YYYY-MM-DD`.
+    #[default]
+    Iso,
+    /// `30/11/2026`, `30-11-2026`, `30.11.2026` as day, month, year.
+    Dmy,
+    /// `11/30/2026` as month, day, year.
+    Mdy,
+}
+
+/// The day-month and month-day readings of a date a spreadsheet wrote in a local form
+/// (`30/11/2026`, `3.4.2020`, with an optional ` 00:00` time), when it is one.
+fn local_readings(t: &str) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let t = t
+        .strip_suffix(" 00:00:00")
+        .or_else(|| t.strip_suffix(" 00:00"))
+        .unwrap_or(t);
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    let [a, b, y] = parts[..] else {
+        return None;
+    };
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit())
+    };
+    if !(digits(a, 1..=2) && digits(b, 1..=2) && digits(y, 4..=4)) {
+        return None;
+    }
+    let (a, b, y) = (a.parse().ok()?, b.parse().ok()?, y.parse().ok()?);
+    Some((
+        NaiveDate::from_ymd_opt(y, b, a),
+        NaiveDate::from_ymd_opt(y, a, b),
+    ))
+}
+
+/// Read a date: ISO `YYYY-MM-DD`, or in `order` when repairing local dates.
+pub fn parse_date_in(text: &str, order: DateOrder) -> Result<NaiveDate, String> {
+    match (parse_date(text), order) {
+        (Ok(d), _) => Ok(d),
+        (Err(e), DateOrder::Iso) => Err(e),
+        (Err(e), DateOrder::Dmy | DateOrder::Mdy) => {
+            let t = text.trim();
+            if let Ok(d) = NaiveDate::parse_from_str(t, "%Y/%m/%d") {
+                return Ok(d);
+            }
+            match (local_readings(t), order) {
+                (Some((Some(d), _)), DateOrder::Dmy) | (Some((_, Some(d))), DateOrder::Mdy) => {
+                    Ok(d)
+                }
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+/// Parse an ISO date, saying what is wrong with anything else: a local date with one possible
+/// reading is named with it, and "ambiguous" is said only of a date that has two.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     // Fast path for the only form the tool writes: YYYY-MM-DD.
@@ -206,33 +260,116 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
         if digits.iter().all(u8::is_ascii_digit) {
             let n = |s: &[u8]| s.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-            if let Some(d) =
-                NaiveDate::from_ymd_opt(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))
-            {
+            let year = i32::try_from(n(&digits[..4])).unwrap_or(0);
+            if let Some(d) = NaiveDate::from_ymd_opt(year, n(&digits[4..6]), n(&digits[6..])) {
                 return Ok(d);
             }
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        && t.len() == 10
-    {
-        return Ok(d);
-    }
-    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
-    if parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
-        if parts[0].len() == 4 {
             return Err(format!(
                 "\"{t}\" is not a day in the calendar (dates are YYYY-MM-DD)"
             ));
         }
-        return Err(format!(
-            "\"{t}\" is ambiguous (day/month or month/day?): write dates as YYYY-MM-DD, like 2020-04-03"
-        ));
+    }
+    if let Some(readings) = local_readings(t) {
+        return Err(match readings {
+            (Some(dmy), Some(mdy)) if dmy != mdy => format!(
+                "\"{t}\" is ambiguous: it is {dmy} read as day/month/year, {mdy} read as month/day/year; write dates as YYYY-MM-DD"
+            ),
+            (Some(d), _) => format!(
+                "\"{t}\" is not written YYYY-MM-DD: it can only be {d} (day/month/year); write {d}"
+            ),
+            (None, Some(d)) => format!(
+                "\"{t}\" is not written YYYY-MM-DD: it can only be {d} (month/day/year); write {d}"
+            ),
+            (None, None) => format!(
+                "\"{t}\" is not a day in the calendar: write dates as YYYY-MM-DD, like 2020-01-13"
+            ),
+        });
+    }
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    if parts.len() == 3
+        && parts[0].len() == 4
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return match NaiveDate::parse_from_str(t, "%Y/%m/%d")
+            .or_else(|_| NaiveDate::parse_from_str(t, "%Y.%m.%d"))
+            .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        {
+            Ok(d) => Err(format!("\"{t}\" is not written YYYY-MM-DD: write {d}")),
+            Err(_) => Err(format!(
+                "\"{t}\" is not a day in the calendar (dates are YYYY-MM-DD)"
+            )),
+        };
     }
     Err(format!(
         "\"{t}\" is not a date: write it as YYYY-MM-DD, like 2020-01-13"
     ))
 }
+
+/// Numbers as a person writes them: `3.5`, `2`, never `2.0000000001`.
+pub fn format_number(x: f64) -> String {
+    let rounded = (x * 1000.0).round() / 1000.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        let s = format!("{rounded:.3}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+/// A meeting's length as people write it: minutes (`45`, `45m`, `45 mins`, `45 minutes`), hours
+/// (`1h`, `1 hour`, `1.5 hours`) or both (`1h30`, `1:30`). `None` when it is none of these or not
+/// a whole number of minutes.
+pub fn parse_minutes(text: &str) -> Option<u32> {
+    let t = text.trim().to_ascii_lowercase();
+    let whole = |s: &str| -> Option<u32> {
+        if s.is_empty() {
+            Some(0)
+        } else if s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    // `1h30`, `1h30m`, `1:30`.
+    if let Some((h, m)) = t.split_once(':').or_else(|| {
+        t.split_once('h').filter(|(_, m)| {
+            !m.is_empty() && !m.starts_with(char::is_alphabetic) && !m.starts_with(' ')
+        })
+    }) {
+        let m = m.strip_suffix('m').unwrap_or(m);
+        let (h, m) = (whole(h.trim())?, whole(m.trim())?);
+        return (m < 60)
+            .then(|| h.checked_mul(60)?.checked_add(m))
+            .flatten();
+    }
+    let number_end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(number_end);
+    let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite())?;
+    let minutes = match unit.trim() {
+        "" | "m" | "min" | "mins" | "minute" | "minutes" => value,
+        "h" | "hr" | "hrs" | "hour" | "hours" => value * 60.0,
+        _ => return None,
+    };
+    let rounded = minutes.round();
+    (rounded == minutes && (0.0..=f64::from(u32::MAX)).contains(&rounded))
+        .then(|| format!("{rounded:.0}").parse().ok())
+        .flatten()
+}
+
+/// The largest number a participant id may carry (`p99999999`): ids never wrap.
+pub const MAX_ID_NUMBER: u32 = 99_999_999;
+/// The highest score a pair may have in `matches.csv`.
+pub const MAX_SCORE: f64 = 10_000.0;
+/// A pair's one-to-ones are numbered 1 to this.
+pub const MAX_MEETING_NUMBER: u32 = 999;
+/// The highest revision a meeting's calendar entry may reach.
+pub const MAX_SEQUENCE: u32 = 99_999;
+/// The longest a one-to-one may be recorded as lasting, in minutes (a working day).
+pub const MAX_MINUTES: u32 = 480;
+/// The largest survey scale (answers run from 1 to the scale).
+pub const MAX_SCALE: u32 = 10;
 
 /// Participant ids: `p` then digits (`p001`), so a spreadsheet can never turn one into a number.
 pub fn format_id(n: u32) -> String {
@@ -243,32 +380,16 @@ pub fn id_number(id: &str) -> Option<u32> {
     id.strip_prefix('p')?.parse().ok()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    Mentors,
-    Mentees,
-    All,
+words! {
+    /// Who a group session is for.
+    pub enum Audience {
+        Mentors = "mentors" | "mentor",
+        Mentees = "mentees" | "mentee",
+        All = "all" | "everyone",
+    }
 }
 
 impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Mentors => "mentors",
-            Audience::Mentees => "mentees",
-            Audience::All => "all",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Audience> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "mentors" | "mentor" => Some(Audience::Mentors),
-            "mentees" | "mentee" => Some(Audience::Mentees),
-            "all" | "everyone" => Some(Audience::All),
-            _ => None,
-        }
-    }
-
     pub fn includes(self, role: Role) -> bool {
         matches!(
             (self, role),
@@ -279,27 +400,12 @@ impl Audience {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SessionKind {
-    Briefing,
-    Evaluation,
-}
-
-impl SessionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Briefing => "briefing",
-            SessionKind::Evaluation => "evaluation",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<SessionKind> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "" | "briefing" => Some(SessionKind::Briefing),
-            "evaluation" => Some(SessionKind::Evaluation),
-            _ => None,
-        }
+words! {
+    /// A briefing (which gates matching) or the group evaluation activity. An empty cell is a
+    /// briefing (files from before the column existed).
+    pub enum SessionKind {
+        Briefing = "briefing" | "",
+        Evaluation = "evaluation",
     }
 }
 
@@ -320,31 +426,12 @@ pub struct Attendance {
     pub participant: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PairStatus {
-    Proposed,
-    Confirmed,
-    Ended,
-}
-
-impl PairStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PairStatus::Proposed => "proposed",
-            PairStatus::Confirmed => "confirmed",
-            PairStatus::Ended => "ended",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PairStatus> {
-        [
-            PairStatus::Proposed,
-            PairStatus::Confirmed,
-            PairStatus::Ended,
-        ]
-        .into_iter()
-        .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+words! {
+    /// Where a pair stands.
+    pub enum PairStatus {
+        Proposed = "proposed",
+        Confirmed = "confirmed",
+        Ended = "ended",
     }
 }
 
@@ -362,31 +449,12 @@ pub struct Pair {
     pub end_reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MeetingStatus {
-    Planned,
-    Held,
-    Cancelled,
-}
-
-impl MeetingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MeetingStatus::Planned => "planned",
-            MeetingStatus::Held => "held",
-            MeetingStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<MeetingStatus> {
-        [
-            MeetingStatus::Planned,
-            MeetingStatus::Held,
-            MeetingStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+words! {
+    /// What happened to a one-to-one.
+    pub enum MeetingStatus {
+        Planned = "planned",
+        Held = "held",
+        Cancelled = "cancelled",
     }
 }
 
@@ -404,36 +472,128 @@ pub struct Meeting {
     pub minutes: Option<u32>,
     pub topics: Vec<String>,
     pub reason: String,
+    /// The meeting's identity for life (its calendar UID); empty in files written before it existed.
+    pub uid: String,
+    /// Raised each time the planned day or time changes, so a calendar takes the newest version.
+    pub sequence: u32,
+    /// The time of day the meeting was planned at (the calendar's start time).
+    pub time: Option<NaiveTime>,
+    /// The weekday and time the pair agreed on (`schedule --pair WHO --at 'Tue 14:00'`).
+    pub agreed: Option<Agreed>,
 }
 
-/// When a survey was taken: at the start of the cohort or at its end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    Baseline,
-    Final,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 2] = [Phase::Baseline, Phase::Final];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Baseline => "baseline",
-            Phase::Final => "final",
+impl Meeting {
+    /// The meeting's identity: its `uid`, or for a row from before uids, the pair and number (what
+    /// calendars written then used).
+    pub fn identity(&self) -> String {
+        if self.uid.is_empty() {
+            format!("{}-{}-{}", self.mentee, self.mentor, self.number)
+        } else {
+            self.uid.clone()
         }
     }
 
-    pub fn parse(text: &str) -> Option<Phase> {
-        Phase::ALL
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
+    /// Whether this meeting belongs to the pair `(mentee, mentor)`.
+    pub fn of(&self, mentee: &str, mentor: &str) -> bool {
+        self.mentee == mentee && self.mentor == mentor
     }
 }
 
-impl fmt::Display for Phase {
+/// A pair's agreed slot for its one-to-ones: a weekday, a time of day, or both (`Tue 14:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Agreed {
+    /// Monday to Friday.
+    pub weekday: Option<chrono::Weekday>,
+    pub time: Option<NaiveTime>,
+}
+
+const WEEKDAYS: [(chrono::Weekday, &str, &str); 7] = [
+    (chrono::Weekday::Mon, "Mon", "monday"),
+    (chrono::Weekday::Tue, "Tue", "tuesday"),
+    (chrono::Weekday::Wed, "Wed", "wednesday"),
+    (chrono::Weekday::Thu, "Thu", "thursday"),
+    (chrono::Weekday::Fri, "Fri", "friday"),
+    (chrono::Weekday::Sat, "Sat", "saturday"),
+    (chrono::Weekday::Sun, "Sun", "sunday"),
+];
+
+/// A time of day written `H:MM` or `HH:MM` (24-hour clock).
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let (h, m) = text.trim().split_once(':')?;
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(h, 1..=2) && digits(m, 2..=2)) {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+impl Agreed {
+    /// `Tue 14:00`, `Tuesday 14:00`, `Tue`, `14:00` (any case); a weekend day is refused.
+    pub fn parse(text: &str) -> Result<Agreed, String> {
+        let bad = || {
+            format!(
+                "\"{text}\" is not an agreed slot: write a weekday and a time, like \"Tue 14:00\" (or just \"Tue\", or \"14:00\")"
+            )
+        };
+        let mut agreed = Agreed {
+            weekday: None,
+            time: None,
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.is_empty() || words.len() > 2 {
+            return Err(bad());
+        }
+        for word in words {
+            let lower = word.to_ascii_lowercase();
+            if let Some((day, _, _)) = WEEKDAYS
+                .iter()
+                .find(|(_, short, long)| lower == short.to_ascii_lowercase() || lower == *long)
+            {
+                if agreed.weekday.is_some() {
+                    return Err(bad());
+                }
+                if matches!(day, chrono::Weekday::Sat | chrono::Weekday::Sun) {
+                    return Err(format!(
+                        "\"{text}\": one-to-ones are planned on working days, never at a weekend: agree a day from Monday to Friday"
+                    ));
+                }
+                agreed.weekday = Some(*day);
+            } else if let Some(time) = parse_time(word) {
+                if agreed.time.is_some() {
+                    return Err(bad());
+                }
+                agreed.time = Some(time);
+            } else {
+                return Err(bad());
+            }
+        }
+        Ok(agreed)
+    }
+}
+
+impl fmt::Display for Agreed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        let day = self
+            .weekday
+            .and_then(|d| WEEKDAYS.iter().find(|(w, _, _)| *w == d))
+            .map(|(_, short, _)| *short);
+        let time = self.time.map(|t| t.format("%H:%M").to_string());
+        match (day, time) {
+            (Some(d), Some(t)) => write!(f, "{d} {t}"),
+            (Some(d), None) => f.write_str(d),
+            (None, Some(t)) => f.write_str(&t),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+words! {
+    /// When a survey was taken: at the start of the cohort or at its end.
+    pub enum Phase {
+        Baseline = "baseline",
+        Final = "final",
     }
 }
 
@@ -468,6 +628,97 @@ impl Response {
     }
 }
 
+/// The kinds of message `notify` writes, one for each moment of a cohort's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    Application,
+    Briefing,
+    Introduction,
+    Reminder,
+    Chaser,
+    Survey,
+    Thanks,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 7] = [
+        MessageKind::Application,
+        MessageKind::Briefing,
+        MessageKind::Introduction,
+        MessageKind::Reminder,
+        MessageKind::Chaser,
+        MessageKind::Survey,
+        MessageKind::Thanks,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Application => "application",
+            MessageKind::Briefing => "briefing",
+            MessageKind::Introduction => "introduction",
+            MessageKind::Reminder => "reminder",
+            MessageKind::Chaser => "chaser",
+            MessageKind::Survey => "survey",
+            MessageKind::Thanks => "thanks",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MessageKind> {
+        MessageKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a message left the tool: written as a draft to send from a mail client, or sent through
+/// the SMTP relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    Draft,
+    Smtp,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Draft => "draft",
+            Via::Smtp => "smtp",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Via> {
+        [Via::Draft, Via::Smtp]
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// One row of `messages.csv`: one recipient of one message — who, which kind, what it was about,
+/// when, and its Message-ID. Never the body, never the subject (either may hold names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// The participant it went to (or about: a copy to the coordinator is marked by `escalated`).
+    pub participant: String,
+    pub kind: MessageKind,
+    /// What it was about, in words the tool compares: `accepted`, `session b1`, `pair p015-p002`,
+    /// `meeting p015-p002 3 on 2020-03-09`, `lapse p015-p002 since 2020-03-09`, `phase final`, `close`.
+    pub about: String,
+    pub date: NaiveDate,
+    pub via: Via,
+    /// The Message-ID header, `<...@domain>`; blanked by erasure.
+    pub message_id: String,
+    /// A chaser that also went to the coordinator (`[messages] escalate_to`).
+    pub escalated: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,7 +736,25 @@ mod tests {
                 .expect_err("bad")
                 .contains("ambiguous")
         );
+        let e = parse_date("30/11/2026").expect_err("uk");
+        assert!(!e.contains("ambiguous") && e.contains("2026-11-30"), "{e}");
+        let e = parse_date("13/01/2021").expect_err("uk");
+        assert!(e.contains("2021-01-13") && e.contains("day/month"), "{e}");
+        assert!(
+            parse_date("05/05/2020")
+                .expect_err("same")
+                .contains("2020-05-05")
+        );
         assert!(parse_date("2020-1-3").is_err());
+        assert_eq!(
+            parse_date_in("03/04/2020", DateOrder::Dmy).ok(),
+            NaiveDate::from_ymd_opt(2020, 4, 3)
+        );
+        assert_eq!(
+            parse_date_in("03/04/2020 00:00", DateOrder::Mdy).ok(),
+            NaiveDate::from_ymd_opt(2020, 3, 4)
+        );
+        assert!(parse_date_in("31/02/2020", DateOrder::Dmy).is_err());
     }
 
     #[test]
@@ -493,6 +762,29 @@ mod tests {
         assert!(!is_known(" Prefer not to say "));
         assert!(!is_known("UNKNOWN"));
         assert!(is_known("Woman"));
+    }
+
+    #[test]
+    fn agreed_slots_read_and_write_back() {
+        for (text, written) in [
+            ("Tue 14:00", "Tue 14:00"),
+            ("tuesday 9:30", "Tue 09:30"),
+            ("14:00 Fri", "Fri 14:00"),
+            ("Mon", "Mon"),
+            ("08:05", "08:05"),
+        ] {
+            let a = Agreed::parse(text).expect(text);
+            assert_eq!(a.to_string(), written);
+            assert_eq!(Agreed::parse(written), Ok(a));
+        }
+        for bad in ["", "Sat 10:00", "Tue Wed", "25:00", "Tue 14", "Tue 14:00 x"] {
+            assert!(Agreed::parse(bad).is_err(), "{bad}");
+        }
+        assert!(
+            Agreed::parse("Sunday")
+                .expect_err("weekend")
+                .contains("weekend")
+        );
     }
 
     #[test]

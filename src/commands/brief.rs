@@ -1,15 +1,17 @@
 //! `revmentor brief`: group sessions (briefings, and the group evaluation activity) and attendance.
 
+use std::fmt::Write as _;
+
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
-use serde_json::json;
 
 use super::Ctx;
 use super::init::parse_date_arg;
-use crate::dashboard;
-use crate::model::{Attendance, Audience, Briefing, SessionKind, Status};
-use crate::render::{Format, Listing};
-use crate::store::records::format_number;
+use crate::briefing;
+use crate::cohort::{File, Load};
+use crate::model::{Audience, SessionKind};
+use crate::problems::count;
+use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,6 +44,26 @@ pub enum Action {
         #[arg(long, default_value = "briefing", value_parser = parse_kind)]
         kind: SessionKind,
     },
+    /// Correct a session: its date, audience, hours, title or kind
+    Edit {
+        /// Session id (like b1)
+        briefing: String,
+        #[arg(long, value_parser = parse_date_arg)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_audience)]
+        audience: Option<Audience>,
+        #[arg(long)]
+        hours: Option<f64>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<SessionKind>,
+    },
+    /// Remove a session added by mistake, with its attendance records
+    Remove {
+        /// Session id (like b1)
+        briefing: String,
+    },
     /// Record who attended a session (by id or email)
     Attend {
         /// Session id (like b1)
@@ -50,11 +72,31 @@ pub enum Action {
         #[arg(required = true)]
         who: Vec<String>,
     },
+    /// Remove attendance recorded by mistake
+    Unattend {
+        /// Session id (like b1)
+        briefing: String,
+        /// Participants wrongly recorded as attending
+        #[arg(required = true)]
+        who: Vec<String>,
+    },
 }
 
+/// The three audiences, strictly: a near miss gets a suggestion.
 fn parse_audience(text: &str) -> Result<Audience, String> {
-    Audience::parse(text)
-        .ok_or_else(|| format!("\"{text}\" is not an audience: use mentors, mentees or all"))
+    let t = text.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "mentors" => Ok(Audience::Mentors),
+        "mentees" => Ok(Audience::Mentees),
+        "all" => Ok(Audience::All),
+        _ => Err(match Audience::parse(&t) {
+            Some(a) => format!(
+                "\"{text}\" is not an audience: did you mean {}? (use mentors, mentees or all)",
+                a.as_str()
+            ),
+            None => format!("\"{text}\" is not an audience: use mentors, mentees or all"),
+        }),
+    }
 }
 
 fn parse_kind(text: &str) -> Result<SessionKind, String> {
@@ -62,190 +104,97 @@ fn parse_kind(text: &str) -> Result<SessionKind, String> {
         .ok_or_else(|| format!("\"{text}\" is not a kind of session: use briefing or evaluation"))
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    match args.action {
-        None => list(ctx, &args.cohort, args.format),
-        Some(Action::Add {
+const ATTENDANCE: [File; 3] = [File::Participants, File::Briefings, File::Attendance];
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let Some(action) = &args.action else {
+        return list(ctx, &args.cohort, args.format);
+    };
+    let (mut cohort, change) = ctx
+        .store
+        .open_for_change(&args.cohort, Load::only(&ATTENDANCE))?;
+    let out = match action {
+        Action::Add {
             date,
             audience,
             hours,
             title,
             kind,
-        }) => {
-            if !hours.is_finite() || hours <= 0.0 || hours > 24.0 {
-                return crate::usage(format!(
-                    "--hours {hours}: give the session's length in hours, like 3.5"
-                ));
+        } => {
+            let session = briefing::Session {
+                date: *date,
+                audience: *audience,
+                hours: *hours,
+                title: title.clone(),
+                kind: *kind,
+            };
+            let added = briefing::add(&mut cohort, &session)
+                .map_err(|p| crate::UsageError(p.join("; ")))?;
+            for w in &added.warnings {
+                crate::out::warn(w);
             }
-            let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
-            let next = cohort
-                .briefings
-                .iter()
-                .filter_map(|b| b.id.strip_prefix('b')?.parse::<u32>().ok())
-                .max()
-                .unwrap_or(0)
-                + 1;
-            let id = format!("b{next}");
-            let title = title.unwrap_or_else(|| match kind {
-                SessionKind::Briefing => {
-                    format!("Reverse mentoring briefing for {}", audience.as_str())
-                }
-                SessionKind::Evaluation => "Group evaluation and learning session".to_string(),
-            });
-            cohort.briefings.push(Briefing {
-                id: id.clone(),
-                date,
-                audience,
-                hours,
-                title,
-                kind,
-            });
-            cohort.save(&lock)?;
-            super::emit(&format!("{id}\n"))
+            format!("{}\n", added.id)
         }
-        Some(Action::Attend { briefing, who }) => {
-            let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
-            let session = cohort
-                .briefings
-                .iter()
-                .find(|b| b.id == briefing)
-                .cloned()
-                .ok_or_else(|| {
-                    let known: Vec<&str> = cohort.briefings.iter().map(|b| b.id.as_str()).collect();
-                    anyhow!(
-                        "no session \"{briefing}\" in cohort {}: sessions are {}",
-                        cohort.name,
-                        if known.is_empty() {
-                            "none yet (add one with `brief add`)".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    )
-                })?;
-            if session.date > ctx.today {
-                return Err(anyhow!(
-                    "session {} is on {}, after today ({}): record attendance once it has happened",
-                    session.id,
-                    session.date,
-                    ctx.today
-                ));
-            }
-            let mut problems = Vec::new();
-            let mut ids = Vec::new();
-            for w in &who {
-                match cohort.find(w) {
-                    None => problems.push(format!("no participant \"{w}\"")),
-                    Some(p) if p.status == Status::Erased => {
-                        problems.push(format!("{} was erased", p.id))
-                    }
-                    Some(p) if !session.audience.includes(p.role) => problems.push(format!(
-                        "{} ({}) is a {}, but {} is for {}",
-                        p.id,
-                        p.name,
-                        p.role,
-                        session.id,
-                        session.audience.as_str()
-                    )),
-                    Some(p) => ids.push(p.id.clone()),
-                }
-            }
-            if !problems.is_empty() {
-                return Err(anyhow!(
-                    "nothing recorded for {}: {}",
-                    session.id,
-                    problems.join("; ")
-                ));
-            }
-            let mut added = 0;
-            let mut already = 0;
-            let mut present: rustc_hash::FxHashSet<String> = cohort
-                .attendance
-                .iter()
-                .filter(|a| a.briefing == session.id)
-                .map(|a| a.participant.clone())
-                .collect();
-            for id in ids {
-                if !present.insert(id.clone()) {
-                    already += 1;
-                } else {
-                    cohort.attendance.push(Attendance {
-                        briefing: session.id.clone(),
-                        participant: id,
-                    });
-                    added += 1;
-                }
-            }
-            cohort.save(&lock)?;
-            super::emit(&format!(
-                "{}: {added} attendance{} recorded{}\n",
-                session.id,
-                if added == 1 { "" } else { "s" },
-                if already > 0 {
-                    format!(", {already} already recorded")
-                } else {
-                    String::new()
-                }
-            ))
-        }
-    }
-}
-
-fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
-    let cohort = ctx.store.open(name)?;
-    let mut sessions = Listing::new(&[
-        "id", "date", "kind", "audience", "hours", "title", "attended",
-    ]);
-    for b in cohort.briefings.iter() {
-        let attended = cohort
-            .attendance
-            .iter()
-            .filter(|a| a.briefing == b.id)
-            .count();
-        sessions.push(vec![
-            json!(b.id),
-            json!(b.date.to_string()),
-            json!(b.kind.as_str()),
-            json!(b.audience.as_str()),
-            json!(format_number(b.hours)),
-            json!(b.title),
-            json!(attended),
-        ]);
-    }
-    let briefed = dashboard::briefed(&cohort);
-    let mut unbriefed = Listing::new(&["id", "role", "name", "email"]);
-    for p in cohort.participants.iter() {
-        if p.status == Status::Active && !briefed.contains(p.id.as_str()) {
-            unbriefed.push(vec![
-                json!(p.id),
-                json!(p.role.as_str()),
-                json!(p.name),
-                json!(p.email),
-            ]);
-        }
-    }
-    let text = match format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(
-                &json!({"sessions": sessions.json(), "not_briefed": unbriefed.json()})
-            )?
-        ),
-        Format::Csv => sessions.csv(),
-        Format::Table => {
+        Action::Edit {
+            briefing: id,
+            date,
+            audience,
+            hours,
+            title,
+            kind,
+        } => {
+            let edit = briefing::Edit {
+                date: *date,
+                audience: *audience,
+                hours: *hours,
+                title: title.clone(),
+                kind: *kind,
+            };
+            let changed = briefing::edit(&mut cohort, id, &edit, ctx.today)
+                .map_err(|p| super::problems_error(&p, id))?;
             let mut out = String::new();
-            if sessions.rows.is_empty() {
-                out.push_str(&format!("no sessions yet: revmentor brief {name} add --date YYYY-MM-DD --audience mentors\n"));
-            } else {
-                out.push_str(&sessions.table());
+            for (field, old, new) in &changed {
+                let _ = writeln!(out, "{id} {field}: {old} -> {new}");
             }
-            if unbriefed.rows.is_empty() {
-                out.push_str("everyone active has been briefed\n");
-            } else {
-                out.push_str(&format!("\nnot yet briefed ({}):\n", unbriefed.rows.len()));
-                out.push_str(&unbriefed.table());
+            if changed.is_empty() {
+                let _ = writeln!(out, "{id}: nothing to change");
             }
             out
         }
+        Action::Remove { briefing: id } => {
+            let gone = briefing::remove(&mut cohort, id).map_err(|e| anyhow!(e))?;
+            format!(
+                "removed {id} and {}\n",
+                count(gone, "attendance record", "attendance records")
+            )
+        }
+        Action::Attend { briefing: id, who } => {
+            let done = briefing::attend(&mut cohort, id, who, ctx.today)
+                .map_err(|p| anyhow!("nothing recorded for {id}: {}", p.join("; ")))?;
+            format!(
+                "{id}: {} recorded{}\n",
+                count(done.added, "attendance", "attendances"),
+                if done.already > 0 {
+                    format!(", {} already recorded", done.already)
+                } else {
+                    String::new()
+                }
+            )
+        }
+        Action::Unattend { briefing: id, who } => {
+            let gone = briefing::unattend(&mut cohort, id, who)
+                .map_err(|p| anyhow!("nothing removed from {id}: {}", p.join("; ")))?;
+            format!(
+                "{id}: removed {}\n",
+                count(gone, "attendance record", "attendance records")
+            )
+        }
     };
-    super::emit(&text)
+    change.commit(&cohort)?;
+    crate::out::emit(&out)
+}
+
+fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
+    let cohort = ctx.store.open(name, Load::only(&ATTENDANCE))?;
+    crate::out::emit(&crate::render::briefing::sessions(&cohort, format))
 }

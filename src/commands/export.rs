@@ -1,18 +1,20 @@
 //! `revmentor export`: the evaluation summary for the board (Markdown, HTML, CSV or JSON), or the
 //! confirmed pairs with names and emails for introductions (`--pairs`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::ValueEnum;
 use serde_json::json;
 
 use super::Ctx;
+use crate::cohort::Cohort;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::evaluation::{self, Inputs};
 use crate::model::PairStatus;
 use crate::render::{Format, Listing};
 use crate::report;
-use crate::store::Cohort;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
@@ -43,8 +45,10 @@ pub struct Args {
     pub pairs: bool,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let cohort = ctx.store.open(&args.cohort)?;
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let cohort = ctx
+        .store
+        .open(&args.cohort, Load::WITHOUT_CHARACTERISTICS)?;
     let (text, what) = if args.pairs {
         let format = match args.format.unwrap_or(ExportFormat::Csv) {
             ExportFormat::Csv => Format::Csv,
@@ -78,39 +82,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     match &args.out {
         Some(path) => {
-            refuse_cohort_file(&cohort, path)?;
-            crate::store::fs::write_atomic(path, text.as_bytes())?;
-            super::emit(&format!(
+            ctx.store.write_output(path, text.as_bytes())?;
+            crate::out::emit(&format!(
                 "wrote the {what} of {} to {}\n",
                 cohort.name,
                 path.display()
             ))
         }
-        None => super::emit(&text),
+        None => crate::out::emit(&text),
     }
-}
-
-/// `--out` may point anywhere, even into the cohort's folder, but never over one of its own files.
-fn refuse_cohort_file(cohort: &Cohort, path: &Path) -> Result<()> {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        bail!("--out {}: give a file name to write", path.display());
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let same_dir = match (dir.canonicalize(), cohort.dir.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same_dir && cohort.is_own_file(name) {
-        bail!(
-            "--out {}: that is one of cohort {}'s own files; write the export to another name",
-            path.display(),
-            cohort.name
-        );
-    }
-    Ok(())
 }
 
 /// Confirmed pairs with the names and emails an introduction needs; nothing else about anyone.

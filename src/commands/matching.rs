@@ -1,13 +1,12 @@
 //! `revmentor match`: propose the optimal pairing with reasons, or confirm the proposal.
 
 use anyhow::Result;
-use serde_json::json;
 
 use super::Ctx;
-use crate::matching::{self, Origin, Proposal, Request};
-use crate::model::{Pair, PairStatus};
-use crate::render::{Format, Listing};
-use crate::store::Cohort;
+use crate::cohort::{File, Load};
+use crate::matching::{self, Request};
+use crate::model::PairStatus;
+use crate::render::{Format, proposal};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,77 +40,79 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
     }
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.confirm {
-        return confirm(ctx, &args);
+        return confirm(ctx, args);
     }
     let request = Request {
         locks: args.locks.clone(),
         avoids: args.avoids.clone(),
     };
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) =
+        ctx.store
+            .open_maybe_for_change(&args.cohort, Load::ALL, args.dry_run)?;
     let proposal = matching::propose(&cohort, &request)
         .map_err(|p| super::problems_error(&p, "the match request"))?;
-    if !args.dry_run {
-        cohort.pairs.retain(|p| p.status != PairStatus::Proposed);
-        for pair in proposal
-            .pairs
-            .iter()
-            .filter(|p| p.origin != Origin::Confirmed)
-        {
-            cohort.pairs.push(Pair {
-                mentee: pair.mentee.clone(),
-                mentor: pair.mentor.clone(),
-                score: pair.score,
-                reasons: pair.reasons.clone(),
-                status: PairStatus::Proposed,
-                proposed_on: Some(ctx.today),
-                confirmed_on: None,
-                ended_on: None,
-                end_reason: String::new(),
-            });
-        }
-        cohort.save(&lock)?;
+    if let Some(change) = change {
+        matching::apply(&mut cohort, &proposal, ctx.today);
+        change.commit(&cohort)?;
     }
-    super::emit(&render(&cohort, &proposal, args.format, args.dry_run))
+    crate::out::emit(&proposal::render(
+        &cohort,
+        &proposal,
+        args.format,
+        args.dry_run,
+    ))
 }
 
 fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Matches]),
+    )?;
     let proposed = cohort
         .pairs
         .iter()
         .filter(|p| p.status == PairStatus::Proposed)
         .count();
     if proposed == 0 {
+        let confirmed = cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Confirmed)
+            .count();
         return Err(anyhow::anyhow!(
-            "no proposed pairs to confirm in cohort {}: run `revmentor match {}` first",
+            "no proposed pairs to confirm in cohort {}{}: `revmentor match {}` proposes pairs (and says who is left out, and why)",
             cohort.name,
+            if confirmed > 0 {
+                format!(" ({confirmed} confirmed already)")
+            } else {
+                String::new()
+            },
             cohort.name
         ));
     }
+    let listing = proposal::pair_listing(
+        &cohort,
+        cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Proposed)
+            .map(|p| {
+                (
+                    p.mentee.as_str(),
+                    p.mentor.as_str(),
+                    p.score,
+                    p.reasons.as_str(),
+                    "confirmed",
+                )
+            }),
+    );
     if !ctx.yes {
         if !ctx.can_prompt() {
             return crate::usage("match --confirm asks before confirming; in a script pass --yes");
         }
-        eprint!(
-            "{}",
-            pair_listing(
-                &cohort,
-                cohort
-                    .pairs
-                    .iter()
-                    .filter(|p| p.status == PairStatus::Proposed)
-                    .map(|p| (
-                        p.mentee.as_str(),
-                        p.mentor.as_str(),
-                        p.score,
-                        p.reasons.as_str(),
-                        "proposed"
-                    ))
-            )
-            .table()
-        );
+        crate::out::stderr(&listing.table());
         let ok = dialoguer::Confirm::new()
             .with_prompt(if proposed == 1 {
                 "Confirm this pair?".to_string()
@@ -121,130 +122,18 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
             .default(false)
             .interact()?;
         if !ok {
-            return super::emit("nothing confirmed\n");
+            return crate::out::emit("nothing confirmed\n");
         }
     }
-    for p in cohort
-        .pairs
-        .iter_mut()
-        .filter(|p| p.status == PairStatus::Proposed)
-    {
-        p.status = PairStatus::Confirmed;
-        p.confirmed_on = Some(ctx.today);
+    matching::confirm(&mut cohort, ctx.today);
+    change.commit(&cohort)?;
+    if args.format != Format::Table {
+        // Scripts get the pairs confirmed, in the format they asked for.
+        return crate::out::emit(&listing.render(args.format));
     }
-    cohort.save(&lock)?;
-    super::emit(&format!(
+    crate::out::emit(&format!(
         "confirmed {proposed} pair{}; next: plan their one-to-ones with `revmentor schedule {}`\n",
         if proposed == 1 { "" } else { "s" },
         cohort.name
     ))
-}
-
-/// Names by id, for labelling a listing without a scan per row.
-fn names(cohort: &Cohort) -> rustc_hash::FxHashMap<&str, String> {
-    cohort
-        .participants
-        .iter()
-        .map(|p| (p.id.as_str(), p.label()))
-        .collect()
-}
-
-/// Pairs as a listing: ids, names, score, reasons, and whether each is proposed, locked or confirmed.
-fn pair_listing<'a>(
-    cohort: &Cohort,
-    pairs: impl Iterator<Item = (&'a str, &'a str, f64, &'a str, &'a str)>,
-) -> Listing {
-    let names = names(cohort);
-    let name_of = |id: &str| names.get(id).cloned().unwrap_or_default();
-    let mut l = Listing::new(&[
-        "mentee",
-        "mentee name",
-        "mentor",
-        "mentor name",
-        "score",
-        "reasons",
-        "pair",
-    ]);
-    for (mentee, mentor, score, reasons, pair) in pairs {
-        l.push(vec![
-            json!(mentee),
-            json!(name_of(mentee)),
-            json!(mentor),
-            json!(name_of(mentor)),
-            json!(score),
-            json!(reasons),
-            json!(pair),
-        ]);
-    }
-    l
-}
-
-fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
-    let pairs = pair_listing(
-        cohort,
-        proposal.pairs.iter().map(|p| {
-            let origin = match p.origin {
-                Origin::Confirmed => "confirmed",
-                Origin::Locked => "locked",
-                Origin::Proposed => "proposed",
-            };
-            (
-                p.mentee.as_str(),
-                p.mentor.as_str(),
-                p.score,
-                p.reasons.as_str(),
-                origin,
-            )
-        }),
-    );
-    let names = names(cohort);
-    let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
-    let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
-    for u in &proposal.unmatched {
-        unmatched.push(vec![
-            json!(u.id),
-            json!(u.role.as_str()),
-            json!(name_of(cohort, &u.id)),
-            json!(u.why),
-        ]);
-    }
-    match format {
-        Format::Json => {
-            let value = json!({
-                "pairs": pairs.json(),
-                "unmatched": unmatched.json(),
-                "mentees_eligible": proposal.mentees_eligible,
-                "mentees_matched": proposal.mentees_matched,
-                "total_score": proposal.total_score,
-                "written": !dry_run,
-            });
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            )
-        }
-        Format::Csv => pairs.csv(),
-        Format::Table => {
-            let mut out = pairs.table();
-            if !unmatched.rows.is_empty() {
-                out.push_str("\nleft unmatched:\n");
-                out.push_str(&unmatched.table());
-            }
-            out.push_str(&format!(
-                "{} of {} eligible mentees matched · total score {}\n",
-                proposal.mentees_matched,
-                proposal.mentees_eligible,
-                crate::store::records::format_number(proposal.total_score)
-            ));
-            if dry_run {
-                out.push_str("dry run: nothing written\n");
-            } else if proposal.pairs.iter().any(|p| p.origin != Origin::Confirmed) {
-                out.push_str(&format!(
-                    "proposed pairs written to matches.csv; confirm them with `revmentor match {} --confirm`\n",
-                    cohort.name
-                ));
-            }
-            out
-        }
-    }
 }

@@ -1,10 +1,13 @@
 //! `revmentor status`: one cohort's dashboard and next steps, or every cohort in a list.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use serde_json::json;
 
 use super::Ctx;
-use crate::dashboard::{self, Dashboard};
+use crate::cohort::Load;
+use crate::dashboard::{self};
 use crate::model::Role;
 use crate::render::{Format, Listing};
 
@@ -14,29 +17,40 @@ pub struct Args {
     pub cohort: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Print only the names of the cohorts, one a line (for scripts and shell completion)
+    #[arg(long, conflicts_with_all = ["cohort", "format"])]
+    pub names: bool,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    if args.names {
+        let mut out = String::new();
+        for name in ctx.store.list()? {
+            let _ = writeln!(out, "{name}");
+        }
+        return crate::out::emit(&out);
+    }
     match &args.cohort {
         Some(name) => {
-            let cohort = ctx.store.open(name)?;
+            let cohort = ctx.store.open(name, Load::WITHOUT_CHARACTERISTICS)?;
             let d = dashboard::build(&cohort, ctx.today);
             let text = match args.format {
-                Format::Table => render_table(&d),
+                Format::Table => crate::render::dashboard::table(&d),
                 Format::Json => format!("{}\n", serde_json::to_string_pretty(&d)?),
-                Format::Csv => metrics(&d).csv(),
+                Format::Csv => crate::render::dashboard::metrics(&d).csv(),
             };
-            super::emit(&text)
+            crate::out::emit(&text)
         }
         None => {
             let mut listing = Listing::new(&[
                 "cohort", "title", "start", "end", "stage", "mentors", "mentees", "pairs",
-            ]);
+            ])
+            .droppable(&["title", "start", "end"]);
             let names = ctx.store.list()?;
             let mut broken = Vec::new();
             for name in &names {
                 // One unreadable cohort must not hide the others: list it, report it, fail at the end.
-                let cohort = match ctx.store.open(name) {
+                let cohort = match ctx.store.open(name, Load::WITHOUT_CHARACTERISTICS) {
                     Ok(cohort) => cohort,
                     Err(e) => {
                         listing.push(vec![
@@ -49,7 +63,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                             json!(null),
                             json!(null),
                         ]);
-                        broken.push(format!("{name}: {e:#}"));
+                        broken.push(format!("{name}: cannot read cohort files: {e:#}"));
                         continue;
                     }
                 };
@@ -73,12 +87,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 ]);
             }
             if names.is_empty() && args.format == Format::Table {
-                return super::emit(&format!(
+                return crate::out::emit(&format!(
                     "no cohorts in {}: create one with `revmentor init NAME --start YYYY-MM-DD --end YYYY-MM-DD`\n",
-                    ctx.store.root.display()
+                    ctx.store.root().display()
                 ));
             }
-            super::emit(&listing.render(args.format))?;
+            crate::out::emit(&listing.render(args.format))?;
             if broken.is_empty() {
                 Ok(())
             } else {
@@ -91,101 +105,4 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         }
     }
-}
-
-/// The dashboard's figures as `metric, value` rows (for `--format csv`).
-fn metrics(d: &Dashboard) -> Listing {
-    let mut l = Listing::new(&["metric", "value"]);
-    let mut add = |k: String, v: serde_json::Value| l.push(vec![json!(k), v]);
-    add("stage".into(), json!(d.stage.as_str()));
-    for c in &d.participants {
-        add(format!("{}s {}", c.role, c.status), json!(c.count));
-    }
-    add("briefings".into(), json!(d.briefings));
-    add("mentors not briefed".into(), json!(d.unbriefed_mentors));
-    add("mentees not briefed".into(), json!(d.unbriefed_mentees));
-    add("pairs proposed".into(), json!(d.pairs_proposed));
-    add("pairs confirmed".into(), json!(d.pairs_confirmed));
-    add("pairs ended".into(), json!(d.pairs_ended));
-    add(
-        "mentees without a mentor".into(),
-        json!(d.mentees_without_mentor),
-    );
-    add("meetings planned".into(), json!(d.meetings_planned));
-    add("meetings held".into(), json!(d.meetings_held));
-    add("meetings cancelled".into(), json!(d.meetings_cancelled));
-    add("pairs overdue".into(), json!(d.pairs_overdue));
-    l
-}
-
-fn render_table(d: &Dashboard) -> String {
-    let mut out = format!(
-        "{} — {}\n{} to {} · today {} · stage: {}\nOne-to-ones every {}-{} weeks, at most {} minutes each · recruitment of mentors {}\n\n",
-        d.cohort,
-        if d.title.is_empty() {
-            "(no title)"
-        } else {
-            &d.title
-        },
-        d.start,
-        d.end,
-        d.today,
-        d.stage.as_str(),
-        d.min_weeks,
-        d.max_weeks,
-        d.session_minutes,
-        if d.recruiting { "open" } else { "closed" },
-    );
-    let mut counts = Listing::new(&[
-        "role",
-        "active",
-        "ineligible",
-        "withdrawn",
-        "erased",
-        "total",
-    ]);
-    for role in [Role::Mentor, Role::Mentee] {
-        let of = |s: crate::model::Status| {
-            d.participants
-                .iter()
-                .find(|c| c.role == role && c.status == s)
-                .map(|c| c.count)
-                .unwrap_or(0)
-        };
-        use crate::model::Status::*;
-        let total: usize = [Active, Ineligible, Withdrawn, Erased]
-            .into_iter()
-            .map(of)
-            .sum();
-        counts.push(vec![
-            json!(role.plural()),
-            json!(of(Active)),
-            json!(of(Ineligible)),
-            json!(of(Withdrawn)),
-            json!(of(Erased)),
-            json!(total),
-        ]);
-    }
-    out.push_str(&counts.table());
-    out.push_str(&format!(
-        "briefings: {} · not yet briefed: {} mentors, {} mentees\n",
-        d.briefings, d.unbriefed_mentors, d.unbriefed_mentees
-    ));
-    out.push_str(&format!(
-        "pairs: {} confirmed, {} proposed, {} ended · mentees without a mentor: {}\n",
-        d.pairs_confirmed, d.pairs_proposed, d.pairs_ended, d.mentees_without_mentor
-    ));
-    out.push_str(&format!(
-        "meetings: {} planned, {} held, {} cancelled · pairs overdue: {}\n",
-        d.meetings_planned, d.meetings_held, d.meetings_cancelled, d.pairs_overdue
-    ));
-    if d.next_steps.is_empty() {
-        out.push_str("\nnext: nothing to do today\n");
-    } else {
-        out.push_str("\nnext steps:\n");
-        for step in &d.next_steps {
-            out.push_str(&format!("  - {step}\n"));
-        }
-    }
-    out
 }

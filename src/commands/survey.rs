@@ -1,12 +1,17 @@
 //! `revmentor survey`: import a survey form export (baseline or final) into `responses.csv`.
 
+use std::fmt::Write as _;
+
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
 
 use super::Ctx;
 use super::problems_error;
+#[allow(unused_imports)]
+use crate::cohort::{File, Load};
 use crate::model::Phase;
+use crate::problems::plural;
 use crate::survey::{self, Column};
 
 #[derive(Debug, clap::Args)]
@@ -40,23 +45,27 @@ fn parse_phase(text: &str) -> Result<Phase, String> {
     Phase::parse(text).ok_or_else(|| format!("\"{text}\" is not a phase: use baseline or final"))
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let Action::Import {
         file: path,
         phase,
         maps,
         ignore,
-    } = args.action;
+    } = &args.action;
+    let phase = *phase;
     let maps = maps
         .iter()
         .map(|m| crate::import::parse_map(m))
         .collect::<Result<Vec<_>, _>>()
         .map_err(crate::UsageError)?;
-    let (mut cohort, lock) = ctx.store.open_for_change(&args.cohort)?;
+    let (mut cohort, change) = ctx.store.open_for_change(
+        &args.cohort,
+        Load::only(&[File::Participants, File::Responses]),
+    )?;
     let file = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let sheet = crate::store::csvio::parse(&file, &bytes)?;
-    let columns = survey::map_columns(&file, &sheet.headers, &cohort.config, &maps, &ignore)
+    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
+    let sheet = crate::csvio::parse(&file, &bytes)?;
+    let columns = survey::map_columns(&file, &sheet.headers, &cohort.config, &maps, ignore)
         .map_err(|p| problems_error(&p, &file))?;
     let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
     let respondents = survey::read_rows(
@@ -69,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     )
     .map_err(|p| problems_error(&p, &file))?;
     let done = survey::apply(&mut cohort, phase, respondents);
-    cohort.save(&lock)?;
+    change.commit(&cohort)?;
 
     let mut out = format!("{file}, {phase} survey:\n");
     for (header, column) in sheet.headers.iter().zip(&columns) {
@@ -80,10 +89,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Column::Quote => "the quote".to_string(),
             Column::Consent => "consent to quote".to_string(),
         };
-        out.push_str(&format!("  \"{header}\" -> {place}\n"));
+        let _ = writeln!(out, "  \"{header}\" -> {place}");
     }
-    out.push_str(&format!(
-        "recorded {} respondent{} ({} mentor{}, {} mentee{}): {} answer{}, {} quote{} ({} may be quoted)\n",
+    let _ = writeln!(
+        out,
+        "recorded {} respondent{} ({} mentor{}, {} mentee{}): {} answer{}, {} quote{} ({} may be quoted)",
         done.mentors + done.mentees,
         plural(done.mentors + done.mentees),
         done.mentors,
@@ -95,24 +105,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         done.quotes,
         plural(done.quotes),
         done.quotes_with_consent
-    ));
+    );
     if done.replaced > 0 {
-        out.push_str(&format!(
-            "replaced the earlier {phase} answers of {} respondent{}\n",
+        let _ = writeln!(
+            out,
+            "replaced the earlier {phase} answers of {} respondent{}",
             done.replaced,
             plural(done.replaced)
-        ));
+        );
     }
     if done.other_role > 0 {
-        out.push_str(&format!(
-            "left out {} answer{} to questions not asked of the respondent's role\n",
+        let _ = writeln!(
+            out,
+            "left out {} answer{} to questions not asked of the respondent's role",
             done.other_role,
             plural(done.other_role)
-        ));
+        );
     }
-    super::emit(&out)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    crate::out::emit(&out)
 }

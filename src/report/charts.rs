@@ -75,7 +75,7 @@ pub fn bars(title: &str, unit: &str, rows: &[(String, Figure)]) -> Option<String
         .iter()
         .filter_map(|(_, f)| f.value())
         .fold(1.0, f64::max);
-    let height = 70 + 30 * n as u32;
+    let height = 70u32.saturating_add(30u32.saturating_mul(u32::try_from(n).unwrap_or(u32::MAX)));
     svg((720, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
@@ -175,12 +175,13 @@ pub fn meetings(s: &Summary) -> Option<String> {
             .label_style((FONT, 13))
             .draw()?;
         let (width, _) = chart.plotting_area().dim_in_pixel();
-        let slot = width as i32 / n as i32;
+        let slot =
+            i32::try_from(width).unwrap_or(i32::MAX) / i32::try_from(n.max(1)).unwrap_or(i32::MAX);
         let bar = (slot - 16) / 3;
         for (i, row) in months.iter().enumerate() {
             for (j, (_, colour)) in series.iter().enumerate() {
                 let f = &row.cells[j];
-                let left = 8 + j as i32 * bar;
+                let left = 8 + i32::try_from(j).unwrap_or(0) * bar;
                 let right = slot - left - bar;
                 match f.value() {
                     Some(v) if v > 0.0 => {
@@ -191,7 +192,12 @@ pub fn meetings(s: &Summary) -> Option<String> {
                             ],
                             colour.filled(),
                         );
-                        r.set_margin(0, 0, left as u32, right.max(0) as u32);
+                        r.set_margin(
+                            0,
+                            0,
+                            u32::try_from(left).unwrap_or(0),
+                            u32::try_from(right).unwrap_or(0),
+                        );
                         chart.draw_series(std::iter::once(r))?;
                     }
                     Some(_) => {}
@@ -260,7 +266,7 @@ pub fn intervals(s: &Summary) -> Option<String> {
             .light_line_style(TRANSPARENT)
             .disable_y_mesh()
             .disable_y_axis()
-            .x_labels(((right - left) as usize + 1).min(30))
+            .x_labels(label_count(right - left))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .x_desc("weeks")
             .label_style((FONT, 13))
@@ -312,7 +318,7 @@ pub fn questions(s: &Summary) -> Option<String> {
         return None;
     }
     let scale = s.questions.iter().map(|q| q.scale).max().unwrap_or(5);
-    let height = 90 + 40 * n as u32;
+    let height = 90u32.saturating_add(40u32.saturating_mul(u32::try_from(n).unwrap_or(u32::MAX)));
     let labels: Vec<String> = s.questions.iter().map(|q| short(&q.text, 50)).collect();
     svg((900, height), |root| {
         let mut chart = ChartBuilder::on(root)
@@ -366,4 +372,12 @@ pub fn questions(s: &Summary) -> Option<String> {
         }
         Ok(())
     })
+}
+
+/// One axis label per whole week of `span` (a non-negative whole number), at most 30.
+fn label_count(span: f64) -> usize {
+    // `span` is clamped to [0, 29] first, so the cast is exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let weeks = span.clamp(0.0, 29.0) as usize;
+    weeks + 1
 }

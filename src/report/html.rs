@@ -100,6 +100,7 @@ fn change_cells(c: &Change, paired: bool) -> String {
     cells.concat()
 }
 
+#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn html(s: &Summary) -> String {
     let mut out = String::new();
     let o = &mut out;

@@ -7,9 +7,9 @@ mod markdown;
 
 use serde_json::json;
 
+use crate::csvio;
 use crate::evaluation::{Figure, Grid, Summary};
 use crate::model::{Phase, Role};
-use crate::store::csvio;
 
 pub use html::html;
 pub use markdown::markdown;

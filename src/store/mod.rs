@@ -1,40 +1,47 @@
-//! The only code that reads or writes a cohort folder: paths, `cohort.toml`, the CSV tables, atomic
-//! writes and the lock. Commands load a [`Cohort`], change its values, and [`Cohort::save`] it.
+//! The only code that reads or writes a cohort folder. [`Store::open`] reads a cohort whole and
+//! consistent; [`Store::open_for_change`] takes the cohort's lock and returns the cohort with a
+//! [`Change`], whose [`Change::commit`] is the only way to write it (one command, one commit: see
+//! [`commit`]). Outputs a command writes (`--out`, `--ics`) go through [`Store::write_output`],
+//! which never replaces a cohort's own files.
+// This module may touch the file system, the environment and the clock (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
-pub mod config;
-pub mod csvio;
-pub mod fs;
-pub mod records;
-pub mod table;
-
-#[cfg(test)]
-mod fuzz_tests;
+mod archive;
+mod commit;
+mod fs;
+pub mod output;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use rustc_hash::{FxHashMap, FxHashSet};
 
-pub use config::Config;
-pub use fs::CohortLock;
-pub use table::{Record, Table};
+use crate::cohort::table::DateRepair;
+use crate::cohort::{CONFIG_FILE, Cohort, Config, File, Load, ReadOptions};
+use crate::model::DateOrder;
+use crate::problems::{Problem, Problems};
 
-use crate::model::{Attendance, Briefing, Meeting, Pair, Participant, Response, Traits};
-use records::*;
+pub use commit::Recovered;
+pub use fs::LOCK_FILE;
 
-pub const CONFIG_FILE: &str = "cohort.toml";
-pub const PARTICIPANTS: &str = "participants.csv";
-pub const CHARACTERISTICS: &str = "characteristics.csv";
-pub const BRIEFINGS: &str = "briefings.csv";
-pub const ATTENDANCE: &str = "attendance.csv";
-pub const MATCHES: &str = "matches.csv";
-pub const MEETINGS: &str = "meetings.csv";
-pub const RESPONSES: &str = "responses.csv";
+/// The `.gitignore` `init` writes into a cohort folder: the tool's own working files.
+pub const GITIGNORE: &str = "# revmentor's working files: the cohort's lock, and what an interrupted change leaves\n.lock\n.revmentor-*\n";
+
+/// Names a cohort folder's own files have: its settings, its tables, the files a later version
+/// keeps there, the lock and the commit protocol's files. Outputs never replace one of these.
+pub fn is_cohort_file_name(name: &str) -> bool {
+    name == CONFIG_FILE
+        || File::ALL.iter().any(|f| f.name() == name)
+        || matches!(
+            name,
+            LOCK_FILE | ".gitignore" | "org.csv" | "messages.csv" | "outputs.csv" | "templates"
+        )
+        || commit::is_protocol_file(name)
+}
 
 /// The folder that holds every cohort.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub root: PathBuf,
+    root: PathBuf,
 }
 
 /// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path. Anything else
@@ -53,15 +60,141 @@ pub fn check_cohort_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(crate::UsageError(format!(
-            "\"{name}\" is not a cohort name: use 1 to 64 lower-case letters, digits and '-', starting with a letter or digit (like pilot-2020)"
+            "\"{}\" is not a cohort name: use 1 to 64 lower-case letters, digits and '-', starting with a letter or digit (like pilot-2020)",
+            crate::text::terminal_safe(name, false)
         ))
         .into())
     }
 }
 
+/// A cohort opened to change it: the cohort's lock, and the files as read. Dropping it without
+/// [`Change::commit`] changes nothing.
+#[derive(Debug)]
+pub struct Change {
+    dir: PathBuf,
+    originals: Vec<(File, Option<Vec<u8>>)>,
+    _lock: fs::Lock,
+}
+
+/// The bytes of the files read for one command, and which file each path named while reading.
+struct Snapshot {
+    config: Vec<u8>,
+    files: Vec<(File, Option<Vec<u8>>)>,
+    identities: Vec<(PathBuf, Option<(u64, u64)>)>,
+}
+
+/// A file's bytes and its identity (device, inode) when read.
+type Read = (Vec<u8>, (u64, u64));
+
+/// Read a file that must not be a link: its bytes (or `None` when missing) and its identity.
+fn read_plain(path: &Path) -> Result<Option<Read>> {
+    use std::io::Read;
+    match fs::kind(path)? {
+        fs::Kind::Missing => Ok(None),
+        fs::Kind::Link(to) => bail!(
+            "{} is a symbolic link (to {}): revmentor never reads or writes a cohort file through a link; put the file itself there",
+            path.display(),
+            to.display()
+        ),
+        fs::Kind::Other => bail!("{} is not a file", path.display()),
+        fs::Kind::File(_) => {
+            let mut file = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let meta = file
+                .metadata()
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if !meta.is_file() {
+                bail!("{} is not a file", path.display());
+            }
+            let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+            file.read_to_end(&mut bytes)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Ok(Some((bytes, fs::identity(&meta))))
+        }
+    }
+}
+
+impl Snapshot {
+    fn read(dir: &Path, load: Load) -> Result<Snapshot> {
+        let config_path = dir.join(CONFIG_FILE);
+        let Some((config, id)) = read_plain(&config_path)? else {
+            bail!(
+                "{} is missing: restore it (for example `git checkout -- {}`) or from a backup",
+                config_path.display(),
+                config_path.display()
+            );
+        };
+        let mut identities = vec![(config_path, Some(id))];
+        let mut files = Vec::new();
+        for file in File::ALL.into_iter().filter(|f| load.has(*f)) {
+            let path = dir.join(file.name());
+            let read = read_plain(&path)?;
+            identities.push((path, read.as_ref().map(|(_, id)| *id)));
+            files.push((file, read.map(|(bytes, _)| bytes)));
+        }
+        Ok(Snapshot {
+            config,
+            files,
+            identities,
+        })
+    }
+
+    /// Whether the files read are one consistent version: no commit under way, and every path
+    /// still names the file that was read. (Checked in that order after reading, this cannot miss
+    /// a commit that renamed some of the files while they were being opened.)
+    fn is_stable(&self, dir: &Path) -> bool {
+        if dir.join(commit::JOURNAL).exists() {
+            return false;
+        }
+        self.identities.iter().all(|(path, id)| {
+            let now = match fs::kind(path) {
+                Ok(fs::Kind::File(m)) => Some(fs::identity(&m)),
+                Ok(fs::Kind::Missing) => None,
+                _ => return false,
+            };
+            now == *id
+        })
+    }
+
+    fn bytes(&self, file: File) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(f, _)| *f == file)
+            .and_then(|(_, b)| b.as_deref())
+    }
+
+    fn parse(&self, name: &str, load: Load, options: &ReadOptions) -> Result<Cohort> {
+        let config = parse_config(name, &self.config)?;
+        let bytes = |f: File| self.bytes(f);
+        Cohort::parse(name, config, load, &bytes, options).map_err(|items| {
+            let mut problems = Problems::new(format!("cohort {name}"), items);
+            problems.outcome = "nothing was changed";
+            problems.limit = Some(20);
+            problems.advice = Some(format!(
+                "`revmentor check {name}` lists every problem with how to fix it"
+            ));
+            anyhow!(problems)
+        })
+    }
+}
+
+fn parse_config(name: &str, bytes: &[u8]) -> Result<Config> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| anyhow!("cohort {name}: {CONFIG_FILE} is not UTF-8 text; save it as UTF-8"))?;
+    Config::parse(text).map_err(|items| {
+        let mut problems = Problems::new(format!("{name}/{CONFIG_FILE}"), items);
+        problems.outcome = "nothing was changed";
+        anyhow!(problems)
+    })
+}
+
 impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Store { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn cohort_dir(&self, name: &str) -> Result<PathBuf> {
@@ -88,357 +221,579 @@ impl Store {
         Ok(names)
     }
 
-    /// Create a new cohort folder with its settings and empty tables. Refuses an existing cohort.
+    /// The cohort files a folder holds (settings or tables), by name.
+    fn cohort_files_in(dir: &Path) -> Vec<String> {
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| n == CONFIG_FILE || File::ALL.iter().any(|f| f.name() == n))
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// Create a new cohort folder with its settings, empty tables and a `.gitignore`, in one
+    /// commit. Refuses a folder that already holds cohort files.
     pub fn create(&self, name: &str, config_text: &str) -> Result<()> {
+        self.create_like(name, config_text, None).map(|_| ())
+    }
+
+    /// Like [`Store::create`], also copying the `templates/` folder of the cohort `like` (its
+    /// files, never its people). Returns how many templates were copied.
+    pub fn create_like(&self, name: &str, config_text: &str, like: Option<&str>) -> Result<usize> {
         let dir = self.cohort_dir(name)?;
-        if dir.join(CONFIG_FILE).exists() {
+        match fs::kind(&dir)? {
+            fs::Kind::Link(to) => bail!(
+                "{} is a symbolic link (to {}): create the cohort under its real path, or choose another name",
+                dir.display(),
+                to.display()
+            ),
+            fs::Kind::File(_) => {
+                bail!(
+                    "{} exists and is not a folder: choose another name",
+                    dir.display()
+                )
+            }
+            fs::Kind::Other if !dir.is_dir() => {
+                bail!(
+                    "{} exists and is not a folder: choose another name",
+                    dir.display()
+                )
+            }
+            _ => {}
+        }
+        let present = Store::cohort_files_in(&dir);
+        if present.iter().any(|f| f == CONFIG_FILE) {
             bail!(
                 "cohort {name} already exists in {}: choose another name, or edit its cohort.toml",
                 dir.display()
             );
         }
-        let config = Config::parse(config_text)?;
+        if !present.is_empty() {
+            bail!(
+                "{} already holds cohort files ({}) but no {CONFIG_FILE}: restore {CONFIG_FILE} from git or a backup instead; `init` would start an empty cohort over them",
+                dir.display(),
+                present.join(", ")
+            );
+        }
+        let config = Config::parse(config_text)
+            .map_err(|items| anyhow!(Problems::new(format!("the settings for {name}"), items)))?;
         fs::create_private_dir(&dir)?;
         let _lock = fs::lock(&dir, name)?;
-        let empty = Cohort::empty(name, dir.clone(), config);
-        for (file, bytes) in empty.files() {
-            fs::write_atomic(&dir.join(file), &bytes)?;
+        commit::recover(&dir)?;
+        // Checked again under the lock: another `init` may have won the race.
+        if !Store::cohort_files_in(&dir).is_empty() {
+            bail!("cohort {name} was just created by another command");
         }
-        fs::write_atomic(&dir.join(CONFIG_FILE), config_text.as_bytes())?;
-        Ok(())
-    }
-
-    /// Load a cohort to read it, without its characteristics: listings, schedules, calendars and
-    /// reports never need them, so they never read them. A reader never takes the lock: writes are
-    /// atomic renames, so each file read is whole.
-    ///
-    /// A save renames its files one after another, so a reader can read one file from before a
-    /// save and the next from after it. When the files disagree, the reader reads them again while
-    /// holding the lock (no save is then half-way); if they still disagree, that error stands.
-    pub fn open(&self, name: &str) -> Result<Cohort> {
-        self.open_to_read(name, false)
-    }
-
-    /// Like [`Store::open`], characteristics included (for matching analyses).
-    pub fn open_with_characteristics(&self, name: &str) -> Result<Cohort> {
-        self.open_to_read(name, true)
-    }
-
-    fn open_to_read(&self, name: &str, with_characteristics: bool) -> Result<Cohort> {
-        let dir = self.existing(name)?;
-        let cohort = Cohort::read(name, dir.clone(), with_characteristics)?;
-        if cohort.check_consistency().is_ok() {
-            return Ok(cohort);
+        // Templates first, in their own folder: the cohort exists only once cohort.toml does, so
+        // a command cut between the two leaves no cohort, and `init` can simply be run again.
+        let mut templates = Vec::new();
+        if let Some(other) = like {
+            let from = self.existing(other)?.join("templates");
+            if from.is_dir() {
+                for e in std::fs::read_dir(&from)
+                    .with_context(|| format!("cannot read {}", from.display()))?
+                    .flatten()
+                {
+                    if let fs::Kind::File(_) = fs::kind(&e.path())? {
+                        let bytes = std::fs::read(e.path())
+                            .with_context(|| format!("cannot read {}", e.path().display()))?;
+                        templates.push((e.file_name().to_string_lossy().into_owned(), bytes));
+                    }
+                }
+                templates.sort();
+            }
         }
-        match fs::lock(&dir, name) {
-            Ok(_lock) => Cohort::load(name, dir, with_characteristics),
-            Err(_) => cohort.check_consistency().map(|()| cohort),
+        if !templates.is_empty() {
+            let to = dir.join("templates");
+            fs::create_private_dir(&to)?;
+            commit::recover(&to)?;
+            let files: Vec<(&str, &[u8])> = templates
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
+                .collect();
+            commit::commit(&to, &files)?;
         }
+        let cohort = Cohort::empty(name, config);
+        let tables = cohort.all_files();
+        let mut files: Vec<(&str, &[u8])> = tables
+            .iter()
+            .map(|(f, b)| (f.name(), b.as_slice()))
+            .collect();
+        files.push((CONFIG_FILE, config_text.as_bytes()));
+        files.push((".gitignore", GITIGNORE.as_bytes()));
+        commit::commit(&dir, &files)?;
+        Ok(templates.len())
     }
 
-    /// Lock a cohort, then load it to change it. The lock is held until the returned guard drops.
-    pub fn open_for_change(&self, name: &str) -> Result<(Cohort, CohortLock)> {
-        let dir = self.existing(name)?;
-        let lock = fs::lock(&dir, name)?;
-        fs::clean_temporaries(&dir);
-        let cohort = Cohort::load(name, dir, true)?;
-        Ok((cohort, lock))
+    /// The text of a cohort's `cohort.toml` (for `init --like`).
+    pub fn config_text(&self, name: &str) -> Result<String> {
+        let path = self.existing(name)?.join(CONFIG_FILE);
+        let bytes = read_plain(&path)?
+            .map(|(b, _)| b)
+            .ok_or_else(|| anyhow!("{} is missing", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
     }
 
+    /// The folder of an existing cohort, or an error saying what to do.
     fn existing(&self, name: &str) -> Result<PathBuf> {
         let dir = self.cohort_dir(name)?;
-        if !dir.join(CONFIG_FILE).is_file() {
-            let known = self.list().unwrap_or_default();
-            let hint = if known.is_empty() {
-                format!(
-                    "create it with `revmentor init {name} --start YYYY-MM-DD --end YYYY-MM-DD`"
-                )
-            } else {
-                format!("cohorts here: {}", known.join(", "))
-            };
+        match fs::kind(&dir.join(CONFIG_FILE))? {
+            fs::Kind::File(_) | fs::Kind::Link(_) => return Ok(dir),
+            fs::Kind::Other => bail!("{} is not a file", dir.join(CONFIG_FILE).display()),
+            fs::Kind::Missing => {}
+        }
+        let present = Store::cohort_files_in(&dir);
+        if !present.is_empty() {
             bail!(
-                "no cohort {name} in {} (use --root or REVMENTOR_ROOT for another folder); {hint}",
+                "cohort {name} has no {CONFIG_FILE} (its folder {} holds {}): restore it with `git checkout -- {}` or from a backup; do not run `init`, which refuses a folder with cohort files",
+                dir.display(),
+                present.join(", "),
+                dir.join(CONFIG_FILE).display()
+            );
+        }
+        let known = self.list().unwrap_or_default();
+        let hint = if known.is_empty() {
+            format!("create it with `revmentor init {name} --start YYYY-MM-DD --end YYYY-MM-DD`")
+        } else {
+            format!("cohorts here: {}", known.join(", "))
+        };
+        bail!(
+            "no cohort {name} in {} (use --root or REVMENTOR_ROOT for another folder); {hint}",
+            self.root.display()
+        )
+    }
+
+    /// Load a cohort to read it. A reader never waits for the lock unless it finds a change under
+    /// way: then it waits for it (or finishes one a killed command left) and reads again.
+    pub fn open(&self, name: &str, load: Load) -> Result<Cohort> {
+        let dir = self.existing(name)?;
+        let options = ReadOptions::default();
+        let snapshot = Snapshot::read(&dir, load)?;
+        if snapshot.is_stable(&dir) {
+            return snapshot.parse(name, load, &options);
+        }
+        let _lock = fs::lock(&dir, name)?;
+        if commit::recover(&dir)? == Recovered::Finished {
+            crate::out::note(&format!(
+                "finished a change to cohort {name} that an interrupted command had recorded"
+            ));
+        }
+        Snapshot::read(&dir, load)?.parse(name, load, &options)
+    }
+
+    /// Open a cohort to change it, or, for a dry run, only to read it: a dry run takes no lock and
+    /// creates nothing, and has no [`Change`] to commit.
+    pub fn open_maybe_for_change(
+        &self,
+        name: &str,
+        load: Load,
+        dry_run: bool,
+    ) -> Result<(Cohort, Option<Change>)> {
+        if dry_run {
+            Ok((self.open(name, load)?, None))
+        } else {
+            let (cohort, change) = self.open_for_change(name, load)?;
+            Ok((cohort, Some(change)))
+        }
+    }
+
+    /// Lock a cohort, finish or discard what an interrupted command left, make its folder private,
+    /// and load it to change it. The lock is held until the [`Change`] is committed or dropped.
+    pub fn open_for_change(&self, name: &str, load: Load) -> Result<(Cohort, Change)> {
+        self.open_for_change_with(name, load, &ReadOptions::default())
+    }
+
+    fn open_for_change_with(
+        &self,
+        name: &str,
+        load: Load,
+        options: &ReadOptions,
+    ) -> Result<(Cohort, Change)> {
+        let dir = self.existing(name)?;
+        let lock = fs::lock(&dir, name)?;
+        if commit::recover(&dir)? == Recovered::Finished {
+            crate::out::note(&format!(
+                "finished a change to cohort {name} that an interrupted command had recorded"
+            ));
+        }
+        refuse_unwritable(&dir, load)?;
+        make_private(&dir, name)?;
+        let snapshot = Snapshot::read(&dir, load)?;
+        let cohort = snapshot.parse(name, load, options)?;
+        Ok((
+            cohort,
+            Change {
+                dir,
+                originals: snapshot.files,
+                _lock: lock,
+            },
+        ))
+    }
+
+    /// Every problem of a cohort, in one run: each file on its own, then the rules between files,
+    /// and the state of the folder (permissions, leftovers of an interrupted change). Reads only.
+    pub fn check(&self, name: &str) -> Result<Checked> {
+        let dir = self.existing(name)?;
+        let mut checked = Checked::default();
+        let mut snapshot = Snapshot::read(&dir, Load::ALL)?;
+        if !snapshot.is_stable(&dir) {
+            let _lock = fs::lock(&dir, name)?;
+            snapshot = Snapshot::read(&dir, Load::ALL)?;
+            if dir.join(commit::JOURNAL).exists() {
+                checked.warnings.push(Problem::new(
+                    commit::JOURNAL,
+                    None,
+                    "an interrupted command recorded a change it did not finish: any command that changes the cohort (or `revmentor status`) completes it",
+                ));
+            }
+        }
+        for (fatal, problem) in folder_findings(&dir) {
+            if fatal {
+                checked.folder.push(problem);
+            } else {
+                checked.warnings.push(problem);
+            }
+        }
+        let options = ReadOptions::default();
+        match std::str::from_utf8(&snapshot.config) {
+            Err(_) => checked.problems.push(Problem::new(
+                CONFIG_FILE,
+                None,
+                "is not UTF-8 text: save it as UTF-8",
+            )),
+            Ok(text) => match Config::parse(text) {
+                Err(items) => checked.problems.extend(items),
+                Ok(config) => {
+                    let bytes = |f: File| snapshot.bytes(f);
+                    match Cohort::parse(name, config, Load::ALL, &bytes, &options) {
+                        Err(items) => checked.problems.extend(items),
+                        Ok(cohort) => {
+                            checked
+                                .warnings
+                                .extend(crate::cohort::check::advisories(&cohort));
+                        }
+                    }
+                }
+            },
+        }
+        Ok(checked)
+    }
+
+    /// Rewrite every date a spreadsheet saved in a local form as `YYYY-MM-DD`, reading them in
+    /// `order`: the repairs to show, and a commit to apply them (`None` when there are none).
+    pub fn repair_dates(&self, name: &str, order: DateOrder) -> Result<Repair> {
+        let options = ReadOptions {
+            dates: order,
+            ..ReadOptions::default()
+        };
+        let (mut cohort, change) = self.open_for_change_with(name, Load::ALL, &options)?;
+        let repairs = options.repaired.into_inner();
+        if repairs.is_empty() {
+            return Ok((repairs, None));
+        }
+        for file in File::ALL {
+            if repairs.iter().any(|r| r.file == file.name()) {
+                cohort.touch(file);
+            }
+        }
+        Ok((repairs, Some((cohort, change))))
+    }
+
+    /// Pack a cohort into a `.tar.zst` archive at `out` (its files and permissions, one version:
+    /// read under the cohort's lock). Returns the path written and how many files it holds.
+    pub fn archive(&self, name: &str, out: &Path) -> Result<(PathBuf, usize)> {
+        let dir = self.existing(name)?;
+        let _lock = fs::lock(&dir, name)?;
+        commit::recover(&dir)?;
+        let (bytes, files) = archive::pack(&dir, name)?;
+        let path = archive::write(&self.root, out, &bytes)?;
+        Ok((path, files))
+    }
+
+    /// Unpack an archive as a new cohort under the root (as `rename` when given), refusing to
+    /// overwrite anything; then check it. Returns the cohort's name, its file count, and what
+    /// `check` found.
+    pub fn restore(&self, from: &Path, rename: Option<&str>) -> Result<(String, usize, Checked)> {
+        fs::create_private_dir(&self.root)?;
+        let staging = self
+            .root
+            .join(format!(".revmentor-restore-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .with_context(|| format!("cannot remove {}", staging.display()))?;
+        }
+        let unpacked = archive::unpack(from, &staging, rename);
+        let (name, files) = match unpacked {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let dir = self.cohort_dir(&name)?;
+        if !matches!(fs::kind(&dir)?, fs::Kind::Missing) {
+            let _ = std::fs::remove_dir_all(&staging);
+            bail!(
+                "cohort {name} already exists in {}: restore never overwrites; `--as NEW-NAME` restores it under another name",
                 self.root.display()
             );
         }
-        Ok(dir)
+        std::fs::rename(&staging, &dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::sync_dir(&self.root)?;
+        let checked = self.check(&name)?;
+        Ok((name, files, checked))
     }
-}
 
-/// Everything in one cohort folder, loaded and checked.
-#[derive(Debug, Clone)]
-pub struct Cohort {
-    pub name: String,
-    pub dir: PathBuf,
-    pub config: Config,
-    pub participants: Table<Participant>,
-    pub traits: Table<Traits>,
-    pub briefings: Table<Briefing>,
-    pub attendance: Table<Attendance>,
-    pub pairs: Table<Pair>,
-    pub meetings: Table<Meeting>,
-    pub responses: Table<Response>,
-    /// The bytes of each CSV file as read, so `save` writes only files that changed.
-    originals: Vec<(&'static str, Option<Vec<u8>>)>,
-    /// Whether `characteristics.csv` was read; when not, `traits` is empty and is never written.
-    characteristics_loaded: bool,
-}
-
-fn trait_columns(config: &Config) -> Vec<String> {
-    std::iter::once("id".to_string())
-        .chain(config.cohort.characteristics.iter().cloned())
-        .collect()
-}
-
-type Original = (&'static str, Option<Vec<u8>>);
-
-/// Read one table, and keep its bytes so `save` can tell whether it changed. A missing file reads
-/// as an empty table (it is written on the next save).
-fn load_table<T: Record>(
-    dir: &Path,
-    file: &'static str,
-    columns: Vec<String>,
-    required: usize,
-) -> Result<(Table<T>, Original)> {
-    let path = dir.join(file);
-    if !path.exists() {
-        return Ok((Table::new(file, columns), (file, None)));
+    /// Create a folder for outputs (`--per-person`, `--drafts`); never a cohort's own folder.
+    pub fn create_output_dir(&self, dir: &Path) -> Result<()> {
+        output::create_dir(&self.root, dir)
     }
-    let bytes = fs::read(&path)?;
-    let table = Table::parse(file, &bytes, columns, required).map_err(|e| {
-        anyhow!("{}", e).context(format!("cannot read cohort file {}", path.display()))
-    })?;
-    Ok((table, (file, Some(bytes))))
-}
 
-impl Cohort {
-    fn empty(name: &str, dir: PathBuf, config: Config) -> Cohort {
-        Cohort {
-            name: name.to_string(),
-            dir,
-            participants: Table::new(PARTICIPANTS, columns(PARTICIPANT_COLUMNS)),
-            traits: Table::new(CHARACTERISTICS, trait_columns(&config)),
-            briefings: Table::new(BRIEFINGS, columns(BRIEFING_COLUMNS)),
-            attendance: Table::new(ATTENDANCE, columns(ATTENDANCE_COLUMNS)),
-            pairs: Table::new(MATCHES, columns(PAIR_COLUMNS)),
-            meetings: Table::new(MEETINGS, columns(MEETING_COLUMNS)),
-            responses: Table::new(RESPONSES, columns(RESPONSE_COLUMNS)),
-            config,
-            originals: Vec::new(),
-            characteristics_loaded: true,
+    /// Write an output file (`--out`, `--ics`) atomically and readable by the owner only; refuses
+    /// any cohort's own files however the path is spelt. Returns the path written.
+    pub fn write_output(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+        output::write(&self.root, path, bytes)
+    }
+
+    /// Write files into an output folder (`--drafts`), made when missing, never inside a cohort's
+    /// folder; durable together. Returns the folder written.
+    pub fn write_outputs(&self, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+        output::write_all(dir, files)
+    }
+
+    /// A cohort's own wording for its messages: each `*.txt` file of its `templates/` folder, by
+    /// name, with its text (none when the folder does not exist). Links are refused.
+    pub fn templates(&self, name: &str) -> Result<Vec<(String, String)>> {
+        let dir = self.existing(name)?.join(TEMPLATES);
+        match fs::kind(&dir)? {
+            fs::Kind::Missing => return Ok(Vec::new()),
+            fs::Kind::Link(to) => bail!(
+                "{} is a symbolic link (to {}): put the templates folder itself there",
+                dir.display(),
+                to.display()
+            ),
+            fs::Kind::File(_) => bail!(
+                "{} is a file, but templates/ is a folder of message templates",
+                dir.display()
+            ),
+            fs::Kind::Other => {}
         }
-    }
-
-    fn load(name: &str, dir: PathBuf, with_characteristics: bool) -> Result<Cohort> {
-        let cohort = Cohort::read(name, dir, with_characteristics)?;
-        cohort.check_consistency()?;
-        Ok(cohort)
-    }
-
-    /// Read every file, each checked on its own (not yet against the others).
-    fn read(name: &str, dir: PathBuf, with_characteristics: bool) -> Result<Cohort> {
-        let config_path = dir.join(CONFIG_FILE);
-        let text = String::from_utf8(fs::read(&config_path)?).map_err(|_| {
-            anyhow!(
-                "{}: is not UTF-8 text; save it as UTF-8",
-                config_path.display()
-            )
-        })?;
-        let config = Config::parse(&text)
-            .with_context(|| format!("cannot read cohort settings {}", config_path.display()))?;
-        // The two large files load side by side; the rest are small.
-        let (people, traits, rest) = std::thread::scope(|scope| {
-            let people = scope.spawn(|| {
-                load_table::<Participant>(
-                    &dir,
-                    PARTICIPANTS,
-                    columns(PARTICIPANT_COLUMNS),
-                    PARTICIPANT_REQUIRED,
-                )
-            });
-            let traits = if with_characteristics {
-                load_table::<Traits>(&dir, CHARACTERISTICS, trait_columns(&config), 1)
-            } else {
-                Ok((
-                    Table::new(CHARACTERISTICS, trait_columns(&config)),
-                    (CHARACTERISTICS, None),
-                ))
-            };
-            let rest = (|| -> Result<_> {
-                Ok((
-                    load_table::<Briefing>(
-                        &dir,
-                        BRIEFINGS,
-                        columns(BRIEFING_COLUMNS),
-                        BRIEFING_REQUIRED,
-                    )?,
-                    load_table::<Attendance>(&dir, ATTENDANCE, columns(ATTENDANCE_COLUMNS), 2)?,
-                    load_table::<Pair>(&dir, MATCHES, columns(PAIR_COLUMNS), PAIR_COLUMNS.len())?,
-                    load_table::<Meeting>(
-                        &dir,
-                        MEETINGS,
-                        columns(MEETING_COLUMNS),
-                        MEETING_COLUMNS.len(),
-                    )?,
-                    load_table::<Response>(
-                        &dir,
-                        RESPONSES,
-                        columns(RESPONSE_COLUMNS),
-                        RESPONSE_REQUIRED,
-                    )?,
-                ))
-            })();
-            let people = people
-                .join()
-                .unwrap_or_else(|_| Err(anyhow!("reading {PARTICIPANTS} failed unexpectedly")));
-            (people, traits, rest)
-        });
-        let (participants, o1) = people?;
-        let (traits, o2) = traits?;
-        let ((briefings, o3), (attendance, o4), (pairs, o5), (meetings, o6), (responses, o7)) =
-            rest?;
-        let originals = vec![o1, o2, o3, o4, o5, o6, o7];
-        Ok(Cohort {
-            name: name.to_string(),
-            dir,
-            config,
-            participants,
-            traits,
-            briefings,
-            attendance,
-            pairs,
-            meetings,
-            responses,
-            originals,
-            characteristics_loaded: with_characteristics,
-        })
-    }
-
-    /// Checks across files: unique ids and emails, characteristics rows for known participants only.
-    fn check_consistency(&self) -> Result<()> {
-        let n = self.participants.len();
-        let mut ids: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(n, Default::default());
-        let mut emails: FxHashMap<&str, &str> =
-            FxHashMap::with_capacity_and_hasher(n, Default::default());
-        for p in self.participants.iter() {
-            if !ids.insert(p.id.as_str()) {
-                bail!(
-                    "{PARTICIPANTS}: id {} is on two rows: ids are unique; fix the file by hand or restore it",
-                    p.id
-                );
-            }
-            if !p.email.is_empty()
-                && let Some(first) = emails.insert(p.email.as_str(), p.id.as_str())
-            {
-                bail!(
-                    "{PARTICIPANTS}: email {} belongs to both {first} and {}: emails are unique in a cohort",
-                    p.email,
-                    p.id
-                );
-            }
-        }
-        for t in self.traits.iter() {
-            if !ids.contains(t.id.as_str()) {
-                bail!(
-                    "{CHARACTERISTICS}: id {} has no row in {PARTICIPANTS}: either an `enrol` was interrupted while saving (it writes {CHARACTERISTICS} just before {PARTICIPANTS}; {} was then never enrolled: delete that row and enrol them again), or the participant's row was deleted by hand (restore it from a backup or git)",
-                    t.id,
-                    t.id
-                );
-            }
-        }
-        Ok(())
-    }
-
-    /// The files in the order `save` writes them: `participants.csv` last. A save cut short (power
-    /// cut, killed) leaves each file whole, old or new; with the participants written last, the
-    /// files left are either consistent or refused with an explanation on the next load:
-    /// - `withdraw` (ends pairs, cancels meetings, then marks the person) can simply be run again;
-    /// - `withdraw --erase` deletes the characteristics row first, then the rest: run it again;
-    /// - `enrol` writes the new characteristics rows just before the new participants, so a cut
-    ///   between the two leaves rows in `characteristics.csv` for ids `participants.csv` lacks,
-    ///   which the next load refuses, saying so (never a participant silently without them).
-    fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
-        vec![
-            (CHARACTERISTICS, self.traits.to_bytes()),
-            (BRIEFINGS, self.briefings.to_bytes()),
-            (ATTENDANCE, self.attendance.to_bytes()),
-            (MATCHES, self.pairs.to_bytes()),
-            (MEETINGS, self.meetings.to_bytes()),
-            (RESPONSES, self.responses.to_bytes()),
-            (PARTICIPANTS, self.participants.to_bytes()),
-        ]
-    }
-
-    /// Write every file whose content changed, each atomically, in the order of [`Cohort::files`].
-    /// Needs the cohort's lock.
-    pub fn save(&self, _lock: &CohortLock) -> Result<()> {
-        for (file, bytes) in self.files() {
-            if file == CHARACTERISTICS && !self.characteristics_loaded {
+        let entries =
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if file.starts_with('.') {
                 continue;
             }
-            let unchanged = self
-                .originals
-                .iter()
-                .any(|(f, original)| *f == file && original.as_deref() == Some(&bytes[..]));
-            if !unchanged {
-                fs::write_atomic(&self.dir.join(file), &bytes)?;
-                crate::fault::point("between-files");
+            let Some((bytes, _)) = read_plain(&entry.path())? else {
+                continue;
+            };
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{TEMPLATES}/{file} is not UTF-8 text: save it as UTF-8"))?;
+            found.push((file, text));
+        }
+        found.sort();
+        Ok(found)
+    }
+}
+
+/// The folder of a cohort's own message templates.
+pub const TEMPLATES: &str = "templates";
+
+/// Dates to repair, and the opened cohort to commit them with (none when nothing needs repair).
+pub type Repair = (Vec<DateRepair>, Option<(Cohort, Change)>);
+
+/// What `check` found: problems in the files, and in the folder around them.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub problems: Vec<Problem>,
+    pub folder: Vec<Problem>,
+    /// Worth a look, but not wrong: commands go on.
+    pub warnings: Vec<Problem>,
+}
+
+/// What `check` finds about the folder itself, each marked fatal or not: a link is a problem (every
+/// command refuses it); loose permissions (the next change tightens them), read-only files and the
+/// leftovers of an interrupted command (the next command clears them) are warnings.
+fn folder_findings(dir: &Path) -> Vec<(bool, Problem)> {
+    let mut problems: Vec<(bool, Problem)> = Vec::new();
+    if let Ok(m) = std::fs::metadata(dir)
+        && fs::mode(&m) & 0o077 != 0
+    {
+        problems.push((false, Problem::new(
+            "",
+            None,
+            format!(
+                "the folder {} can be read by others (mode {:04o}): the next command that changes the cohort makes it 0700, or run `chmod 700 {}`",
+                dir.display(),
+                fs::mode(&m),
+                dir.display()
+            ),
+        )));
+    }
+    let names = std::iter::once(CONFIG_FILE).chain(File::ALL.iter().map(|f| f.name()));
+    let mut loose = Vec::new();
+    for name in names {
+        match fs::kind(&dir.join(name)) {
+            Ok(fs::Kind::File(m)) => {
+                let mode = fs::mode(&m);
+                if mode & 0o077 != 0 {
+                    loose.push(name);
+                }
+                if mode & 0o200 == 0 {
+                    problems.push((false, Problem::new(
+                        name,
+                        None,
+                        format!(
+                            "is read-only (mode {mode:04o}): commands that change the cohort refuse it; `chmod u+w` it when you mean to change the cohort"
+                        ),
+                    )));
+                }
+            }
+            Ok(fs::Kind::Link(to)) => problems.push((
+                true,
+                Problem::new(
+                    name,
+                    None,
+                    format!(
+                        "is a symbolic link (to {}): put the file itself in the folder",
+                        to.display()
+                    ),
+                ),
+            )),
+            _ => {}
+        }
+    }
+    if !loose.is_empty() {
+        problems.push((
+            false,
+            Problem::general(format!(
+                "{} can be read by other users: they hold personal data; the next command that changes the cohort makes them 0600, or run `chmod 600` on them",
+                loose.join(", ")
+            )),
+        ));
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(commit::STAGE_PREFIX) {
+                problems.push((false, Problem::new(
+                    &n,
+                    None,
+                    "is left from a command that was interrupted before it changed anything: the next command that changes the cohort removes it",
+                )));
             }
         }
+    }
+    problems
+}
+
+/// Refuse to change a cohort whose files are links or read-only: never write through a link, and
+/// never override a file its owner made read-only.
+fn refuse_unwritable(dir: &Path, load: Load) -> Result<()> {
+    let mut problems = Vec::new();
+    for file in File::ALL.into_iter().filter(|f| load.has(*f)) {
+        let path = dir.join(file.name());
+        match fs::kind(&path)? {
+            fs::Kind::Link(to) => problems.push(format!(
+                "{} is a symbolic link (to {}): revmentor never writes a cohort file through a link; put the file itself there",
+                path.display(),
+                to.display()
+            )),
+            fs::Kind::File(m) if fs::mode(&m) & 0o200 == 0 => problems.push(format!(
+                "{} is read-only (mode {:04o}): nothing was changed; make it writable (`chmod u+w`) if you mean to change the cohort",
+                path.display(),
+                fs::mode(&m)
+            )),
+            fs::Kind::Other => problems.push(format!("{} is not a file", path.display())),
+            _ => {}
+        }
+    }
+    if problems.is_empty() {
         Ok(())
+    } else {
+        bail!("{}", problems.join("\n"))
     }
+}
 
-    /// Whether `name` is one of the files the tool keeps in a cohort's folder.
-    pub fn is_own_file(&self, name: &str) -> bool {
-        [
-            CONFIG_FILE,
-            PARTICIPANTS,
-            CHARACTERISTICS,
-            BRIEFINGS,
-            ATTENDANCE,
-            MATCHES,
-            MEETINGS,
-            RESPONSES,
-            ".lock",
-        ]
-        .contains(&name)
+/// Make the cohort's folder 0700 and its files 0600 (they hold special-category data), saying so
+/// when anything was looser.
+fn make_private(dir: &Path, name: &str) -> Result<()> {
+    let mut tightened = Vec::new();
+    if let Ok(m) = std::fs::metadata(dir)
+        && fs::mode(&m) & 0o077 != 0
+    {
+        fs::set_mode(dir, 0o700)?;
+        tightened.push("its folder".to_string());
     }
+    let names = std::iter::once(CONFIG_FILE).chain(File::ALL.iter().map(|f| f.name()));
+    for file in names {
+        let path = dir.join(file);
+        if let fs::Kind::File(m) = fs::kind(&path)? {
+            let mode = fs::mode(&m);
+            if mode & 0o077 != 0 {
+                fs::set_mode(&path, mode & 0o700)?;
+                tightened.push(file.to_string());
+            }
+        }
+    }
+    if !tightened.is_empty() {
+        crate::out::note(&format!(
+            "cohort {name}: {} could be read by other users; made private to you (folder 0700, files 0600)",
+            tightened.join(", ")
+        ));
+    }
+    Ok(())
+}
 
-    /// A participant by id or email (trimmed, any case).
-    pub fn find(&self, who: &str) -> Option<&Participant> {
-        let key = who.trim();
-        let email = crate::model::normalise_email(key);
-        self.participants
+/// A file's content as the tool would write it: without a byte-order mark, with `\n` line ends.
+fn canonical(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if b.contains(&b'\r') {
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'\r' {
+                out.push(b'\n');
+                if b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            } else {
+                out.push(b[i]);
+            }
+            i += 1;
+        }
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(b)
+    }
+}
+
+impl Change {
+    /// Write every changed table whose content differs from the file as read, all together (see
+    /// [`commit`]). A file saved by a spreadsheet with a byte-order mark or `\r\n` line ends is
+    /// rewritten only when its content changed. Returns how many files were written.
+    pub fn commit(self, cohort: &Cohort) -> Result<usize> {
+        let changed = cohort.changed_files();
+        let files: Vec<(&str, &[u8])> = changed
             .iter()
-            .find(|p| p.id == key || (!p.email.is_empty() && p.email == email))
-    }
-
-    /// Like [`Cohort::find`], with an error that says what to pass instead.
-    pub fn resolve(&self, who: &str) -> Result<&Participant> {
-        self.find(who).ok_or_else(|| {
-            anyhow!(
-                "no participant \"{who}\" in cohort {}: name someone by id (like p001) or email; `revmentor status {}` lists them",
-                self.name,
-                self.name
-            )
-        })
-    }
-
-    /// Every participant by id, for lookups in a loop (`find` scans).
-    pub fn people(&self) -> FxHashMap<&str, &Participant> {
-        self.participants
-            .iter()
-            .map(|p| (p.id.as_str(), p))
-            .collect()
-    }
-
-    /// The next unused participant id (ids are never reused: tombstones keep theirs).
-    pub fn next_id(&self) -> u32 {
-        self.participants
-            .iter()
-            .filter_map(|p| crate::model::id_number(&p.id))
-            .max()
-            .unwrap_or(0)
-            + 1
+            .filter(|(file, bytes)| {
+                let original = self
+                    .originals
+                    .iter()
+                    .find(|(f, _)| f == file)
+                    .and_then(|(_, b)| b.as_deref());
+                original.is_none_or(|o| o != bytes.as_slice() && *canonical(o) != bytes[..])
+            })
+            .map(|(f, b)| (f.name(), b.as_slice()))
+            .collect();
+        commit::commit(&self.dir, &files)?;
+        Ok(files.len())
     }
 }

@@ -57,7 +57,61 @@ impl Run {
     }
 }
 
+/// Split a command line as a shell would: words separated by spaces, '...' and "..." quote.
+pub fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
 impl Workdir {
+    /// Run a command line given as one string (split as a shell would).
+    pub fn sh(&self, line: &str) -> Run {
+        let args = words(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args)
+    }
+
+    /// Run a command line given as one string on a given date.
+    pub fn sh_on(&self, today: &str, line: &str) -> Run {
+        let args = words(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run_on(today, &args)
+    }
+
+    /// Like [`Workdir::refuses`], with the command line as one string.
+    #[track_caller]
+    pub fn refuses_sh(&self, line: &str, code: i32, says: &[&str]) -> Run {
+        let args = words(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.refuses(&args, code, says)
+    }
+
     pub fn new() -> Self {
         Workdir {
             dir: tempfile::tempdir().expect("temp dir"),

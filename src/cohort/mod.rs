@@ -1,0 +1,342 @@
+//! A cohort as plain data: its settings and its tables (with the columns the tool does not know),
+//! parsed from the bytes the store read and checked across files. No I/O here: the store reads
+//! and writes, this module only turns bytes into values and values into bytes.
+
+pub mod check;
+pub mod config;
+pub mod records;
+pub mod table;
+
+#[cfg(test)]
+mod fuzz_tests;
+
+use rustc_hash::FxHashMap;
+
+pub use config::Config;
+pub use table::{Entry, ReadOptions, Record, Table};
+
+use crate::model::{Attendance, Briefing, Meeting, Message, Pair, Participant, Response, Traits};
+use crate::problems::Problem;
+use records::*;
+
+pub const CONFIG_FILE: &str = "cohort.toml";
+
+/// The CSV files of a cohort, in the order a commit writes them (participants last, so that a
+/// reader that ever sees a new person also sees everything that person's rows depend on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum File {
+    Characteristics,
+    Briefings,
+    Attendance,
+    Matches,
+    Meetings,
+    Responses,
+    Messages,
+    Participants,
+}
+
+impl File {
+    pub const ALL: [File; 8] = [
+        File::Characteristics,
+        File::Briefings,
+        File::Attendance,
+        File::Matches,
+        File::Meetings,
+        File::Responses,
+        File::Messages,
+        File::Participants,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            File::Participants => "participants.csv",
+            File::Characteristics => "characteristics.csv",
+            File::Briefings => "briefings.csv",
+            File::Attendance => "attendance.csv",
+            File::Matches => "matches.csv",
+            File::Meetings => "meetings.csv",
+            File::Responses => "responses.csv",
+            File::Messages => "messages.csv",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            File::Characteristics => 1,
+            File::Briefings => 2,
+            File::Attendance => 4,
+            File::Matches => 8,
+            File::Meetings => 16,
+            File::Responses => 32,
+            File::Participants => 64,
+            File::Messages => 128,
+        }
+    }
+}
+
+pub const PARTICIPANTS: &str = "participants.csv";
+pub const CHARACTERISTICS: &str = "characteristics.csv";
+pub const BRIEFINGS: &str = "briefings.csv";
+pub const ATTENDANCE: &str = "attendance.csv";
+pub const MATCHES: &str = "matches.csv";
+pub const MEETINGS: &str = "meetings.csv";
+pub const RESPONSES: &str = "responses.csv";
+pub const MESSAGES: &str = "messages.csv";
+
+/// Which files a command reads. A file not read is an empty table that is never written, so a
+/// command reads only what it needs: above all, only the commands that need characteristics read
+/// `characteristics.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Load(u8);
+
+impl Load {
+    /// Every file.
+    pub const ALL: Load = Load(255);
+    /// Every file but `characteristics.csv`: what listings, schedules, calendars and reports read.
+    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b1111_1110);
+
+    /// Only these files.
+    pub fn only(files: &[File]) -> Load {
+        Load(files.iter().fold(0, |acc, f| acc | f.bit()))
+    }
+
+    pub fn with(self, file: File) -> Load {
+        Load(self.0 | file.bit())
+    }
+
+    pub fn has(self, file: File) -> bool {
+        self.0 & file.bit() != 0
+    }
+}
+
+/// Everything in one cohort folder, as values.
+#[derive(Debug, Clone)]
+pub struct Cohort {
+    pub name: String,
+    pub config: Config,
+    pub participants: Table<Participant>,
+    pub traits: Table<Traits>,
+    pub briefings: Table<Briefing>,
+    pub attendance: Table<Attendance>,
+    pub pairs: Table<Pair>,
+    pub meetings: Table<Meeting>,
+    pub responses: Table<Response>,
+    pub messages: Table<Message>,
+}
+
+fn trait_columns(config: &Config) -> Vec<String> {
+    std::iter::once("id".to_string())
+        .chain(config.cohort.characteristics.iter().cloned())
+        .collect()
+}
+
+/// The known columns of a file, and how many of them its header must have.
+fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
+    match file {
+        File::Participants => (columns(PARTICIPANT_COLUMNS), PARTICIPANT_REQUIRED),
+        File::Characteristics => (trait_columns(config), 1),
+        File::Briefings => (columns(BRIEFING_COLUMNS), BRIEFING_REQUIRED),
+        File::Attendance => (columns(ATTENDANCE_COLUMNS), ATTENDANCE_COLUMNS.len()),
+        File::Matches => (columns(PAIR_COLUMNS), PAIR_COLUMNS.len()),
+        File::Meetings => (columns(MEETING_COLUMNS), MEETING_REQUIRED),
+        File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
+        File::Messages => (columns(MESSAGE_COLUMNS), MESSAGE_COLUMNS.len()),
+    }
+}
+
+/// The bytes of a cohort's files as the store read them: `None` for a file that does not exist
+/// (it reads as an empty table and is written on the next commit).
+pub type Bytes<'a> = dyn Fn(File) -> Option<&'a [u8]> + 'a;
+
+fn table<T: Record>(
+    file: File,
+    config: &Config,
+    load: Load,
+    bytes: &Bytes,
+    options: &ReadOptions,
+    problems: &mut Vec<Problem>,
+) -> Table<T> {
+    let (columns, required) = layout(file, config);
+    if !load.has(file) {
+        return Table::not_loaded(file.name(), columns);
+    }
+    match bytes(file) {
+        None => Table::new(file.name(), columns),
+        Some(b) => match Table::parse_rows(file.name(), b, columns.clone(), required, options) {
+            (Some(t), ps) if ps.is_empty() => t,
+            // The rows that read still take part in the rules between files, except a broken
+            // participants file's: every id of a row that did not read would seem unknown.
+            (Some(t), mut ps) if file != File::Participants => {
+                problems.append(&mut ps);
+                t
+            }
+            (_, mut ps) => {
+                problems.append(&mut ps);
+                Table::not_loaded(file.name(), columns)
+            }
+        },
+    }
+}
+
+impl Cohort {
+    /// A new cohort with empty tables.
+    pub fn empty(name: &str, config: Config) -> Cohort {
+        let t = |file: File| layout(file, &config).0;
+        Cohort {
+            name: name.to_string(),
+            participants: Table::new(PARTICIPANTS, t(File::Participants)),
+            traits: Table::new(CHARACTERISTICS, t(File::Characteristics)),
+            briefings: Table::new(BRIEFINGS, t(File::Briefings)),
+            attendance: Table::new(ATTENDANCE, t(File::Attendance)),
+            pairs: Table::new(MATCHES, t(File::Matches)),
+            meetings: Table::new(MEETINGS, t(File::Meetings)),
+            responses: Table::new(RESPONSES, t(File::Responses)),
+            messages: Table::new(MESSAGES, t(File::Messages)),
+            config,
+        }
+    }
+
+    /// Parse the files `load` names from their bytes, each checked on its own, and then every rule
+    /// between them. Every problem of every file is returned together.
+    pub fn parse(
+        name: &str,
+        config: Config,
+        load: Load,
+        bytes: &Bytes,
+        options: &ReadOptions,
+    ) -> Result<Cohort, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let c = &config;
+        let p = &mut problems;
+        let cohort = Cohort {
+            name: name.to_string(),
+            participants: table(File::Participants, c, load, bytes, options, p),
+            traits: table(File::Characteristics, c, load, bytes, options, p),
+            briefings: table(File::Briefings, c, load, bytes, options, p),
+            attendance: table(File::Attendance, c, load, bytes, options, p),
+            pairs: table(File::Matches, c, load, bytes, options, p),
+            meetings: table(File::Meetings, c, load, bytes, options, p),
+            responses: table(File::Responses, c, load, bytes, options, p),
+            messages: table(File::Messages, c, load, bytes, options, p),
+            config,
+        };
+        // The rules between files run over every file that read, so one run reports them all.
+        problems.extend(check::consistency(&cohort));
+        if problems.is_empty() {
+            Ok(cohort)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The bytes of every loaded table that was changed, in the order a commit writes them.
+    pub fn changed_files(&self) -> Vec<(File, Vec<u8>)> {
+        File::ALL
+            .into_iter()
+            .filter_map(|f| {
+                let bytes = match f {
+                    File::Participants => changed(&self.participants),
+                    File::Characteristics => changed(&self.traits),
+                    File::Briefings => changed(&self.briefings),
+                    File::Attendance => changed(&self.attendance),
+                    File::Matches => changed(&self.pairs),
+                    File::Meetings => changed(&self.meetings),
+                    File::Responses => changed(&self.responses),
+                    File::Messages => changed(&self.messages),
+                }?;
+                Some((f, bytes))
+            })
+            .collect()
+    }
+
+    /// The bytes of every table, loaded or not (a new cohort's empty files).
+    pub fn all_files(&self) -> Vec<(File, Vec<u8>)> {
+        vec![
+            (File::Characteristics, self.traits.to_bytes()),
+            (File::Briefings, self.briefings.to_bytes()),
+            (File::Attendance, self.attendance.to_bytes()),
+            (File::Matches, self.pairs.to_bytes()),
+            (File::Meetings, self.meetings.to_bytes()),
+            (File::Responses, self.responses.to_bytes()),
+            (File::Messages, self.messages.to_bytes()),
+            (File::Participants, self.participants.to_bytes()),
+        ]
+    }
+
+    /// Mark a table as changed, so the next commit writes it even if no row was touched (a repair
+    /// of how its cells are written).
+    pub fn touch(&mut self, file: File) {
+        match file {
+            File::Participants => {
+                let _ = self.participants.entries_mut();
+            }
+            File::Characteristics => {
+                let _ = self.traits.entries_mut();
+            }
+            File::Briefings => {
+                let _ = self.briefings.entries_mut();
+            }
+            File::Attendance => {
+                let _ = self.attendance.entries_mut();
+            }
+            File::Matches => {
+                let _ = self.pairs.entries_mut();
+            }
+            File::Meetings => {
+                let _ = self.meetings.entries_mut();
+            }
+            File::Responses => {
+                let _ = self.responses.entries_mut();
+            }
+            File::Messages => {
+                let _ = self.messages.entries_mut();
+            }
+        }
+    }
+
+    /// A participant by id or email (trimmed, any case).
+    pub fn find(&self, who: &str) -> Option<&Participant> {
+        let key = who.trim();
+        let email = crate::model::normalise_email(key);
+        self.participants
+            .iter()
+            .find(|p| p.id == key || (!p.email.is_empty() && p.email == email))
+    }
+
+    /// Like [`Cohort::find`], with an error that says what to pass instead.
+    pub fn resolve(&self, who: &str) -> Result<&Participant, String> {
+        self.find(who).ok_or_else(|| {
+            format!(
+                "no participant \"{}\" in cohort {}: name someone by id (like p001) or email; `revmentor status {}` lists them",
+                crate::text::terminal_safe(who, false),
+                self.name,
+                self.name
+            )
+        })
+    }
+
+    /// Every participant by id, for lookups in a loop (`find` scans).
+    pub fn people(&self) -> FxHashMap<&str, &Participant> {
+        self.participants
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect()
+    }
+
+    /// The next unused participant id number (ids are never reused: tombstones keep theirs), or
+    /// `None` when every id up to the largest is taken.
+    pub fn next_id(&self) -> Option<u32> {
+        let top = self
+            .participants
+            .iter()
+            .filter_map(|p| crate::model::id_number(&p.id))
+            .max()
+            .unwrap_or(0);
+        top.checked_add(1)
+            .filter(|&n| n <= crate::model::MAX_ID_NUMBER)
+    }
+}
+
+fn changed<T: Record>(t: &Table<T>) -> Option<Vec<u8>> {
+    (t.is_loaded() && t.is_changed()).then(|| t.to_bytes())
+}

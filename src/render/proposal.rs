@@ -1,0 +1,132 @@
+//! A match proposal as a table, CSV or JSON: every pair with names, score and reasons, and everyone
+//! left unmatched with why.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::{Format, Listing};
+use crate::cohort::Cohort;
+use crate::matching::{Origin, Proposal};
+
+/// Names by id, for labelling a listing without a scan per row.
+fn names(cohort: &Cohort) -> rustc_hash::FxHashMap<&str, String> {
+    cohort
+        .participants
+        .iter()
+        .map(|p| (p.id.as_str(), p.label()))
+        .collect()
+}
+
+/// Pairs as a listing: ids, names, score, reasons, and whether each is proposed, locked or confirmed.
+pub fn pair_listing<'a>(
+    cohort: &Cohort,
+    pairs: impl Iterator<Item = (&'a str, &'a str, f64, &'a str, &'a str)>,
+) -> Listing {
+    let names = names(cohort);
+    let name_of = |id: &str| names.get(id).cloned().unwrap_or_default();
+    let mut l = Listing::new(&[
+        "mentee",
+        "mentee name",
+        "mentor",
+        "mentor name",
+        "score",
+        "reasons",
+        "pair",
+    ])
+    .droppable(&["pair", "mentee", "mentor"]);
+    for (mentee, mentor, score, reasons, pair) in pairs {
+        l.push(vec![
+            json!(mentee),
+            json!(name_of(mentee)),
+            json!(mentor),
+            json!(name_of(mentor)),
+            json!(score),
+            json!(reasons),
+            json!(pair),
+        ]);
+    }
+    l
+}
+
+pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
+    let pairs = pair_listing(
+        cohort,
+        proposal.pairs.iter().map(|p| {
+            let origin = match p.origin {
+                Origin::Confirmed => "confirmed",
+                Origin::Locked => "locked",
+                Origin::Proposed => "proposed",
+            };
+            (
+                p.mentee.as_str(),
+                p.mentor.as_str(),
+                p.score,
+                p.reasons.as_str(),
+                origin,
+            )
+        }),
+    );
+    let names = names(cohort);
+    let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
+    let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
+    for u in &proposal.unmatched {
+        unmatched.push(vec![
+            json!(u.id),
+            json!(u.role.as_str()),
+            json!(name_of(cohort, &u.id)),
+            json!(u.why),
+        ]);
+    }
+    match format {
+        Format::Json => {
+            let value = json!({
+                "pairs": pairs.json(),
+                "unmatched": unmatched.json(),
+                "mentees_eligible": proposal.mentees_eligible,
+                "mentees_matched": proposal.mentees_matched,
+                "total_score": proposal.total_score,
+                "written": !dry_run,
+            });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )
+        }
+        Format::Csv => pairs.csv(),
+        Format::Table => {
+            let mut out = if proposal.pairs.is_empty() {
+                "no pairs can be proposed yet: everyone below is left out, with why\n".to_string()
+            } else {
+                pairs.table()
+            };
+            if !unmatched.rows.is_empty() {
+                out.push_str("\nleft unmatched:\n");
+                out.push_str(&unmatched.table());
+            }
+            let _ = writeln!(
+                out,
+                "{} of {} eligible mentees matched · total score {}",
+                proposal.mentees_matched,
+                proposal.mentees_eligible,
+                crate::model::format_number(proposal.total_score)
+            );
+            if dry_run {
+                out.push_str("dry run: nothing written\n");
+            } else if proposal.pairs.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "nothing to confirm yet: once people are briefed (`revmentor brief {}`) run `revmentor match {}` again",
+                    cohort.name, cohort.name
+                );
+            } else if proposal.pairs.iter().any(|p| p.origin != Origin::Confirmed) {
+                let _ = writeln!(
+                    out,
+                    "proposed pairs written to matches.csv; confirm them with `revmentor match {} --confirm`",
+                    cohort.name
+                );
+            }
+            out
+        }
+    }
+}
