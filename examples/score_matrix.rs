@@ -9,6 +9,16 @@
 //! hundredths, `-2147483648` where a pair is forbidden. Like `match_quality`, it assumes a fresh
 //! cohort: every active participant is eligible (set `require_briefing = false`), nothing is
 //! confirmed or locked yet. The capacity of every mentor is `mentor_capacity`, printed on stdout.
+// A tool outside the library: it may print, touch files and convert freely.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::too_many_lines,
+    clippy::needless_pass_by_value
+)]
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -23,7 +33,7 @@ fn main() -> ExitCode {
         eprintln!("usage: score_matrix ROOT COHORT OUT.npy");
         return ExitCode::from(2);
     };
-    let cohort = match Store::new(root).open_with_characteristics(name) {
+    let cohort = match Store::new(root).open(name, revmentor::cohort::Load::ALL) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e:#}");

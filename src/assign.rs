@@ -36,7 +36,8 @@
 //!
 //! Every answer is deterministic: the same input gives the same pairs.
 
-// Its test oracles convert small generated costs; the solver itself checks its arithmetic.
+// Rows and columns are numbered in `u32` (`run` refuses larger problems) and test oracles convert
+// small generated costs; the solvers check their arithmetic where values come from input.
 #![allow(clippy::cast_possible_truncation, clippy::too_many_lines)]
 
 use std::fmt;

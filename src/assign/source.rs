@@ -395,7 +395,10 @@ impl Profiles {
                 continue;
             }
             // Below 255 by `narrow`.
-            let w = (w / self.unit) as u8;
+            let Ok(w) = u8::try_from(w / self.unit) else {
+                debug_assert!(false, "a weight too large for the byte kernel");
+                continue;
+            };
             for (o, &b) in out.iter_mut().zip(b) {
                 *o += if b != 0 && b != a { w } else { 0 };
             }

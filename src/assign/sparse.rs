@@ -585,6 +585,11 @@ struct BucketQueue {
 
 const WINDOW: usize = 64;
 
+/// The bucket of distance `d` (distances are never negative).
+fn slot(d: i64) -> usize {
+    usize::try_from(d.rem_euclid(WINDOW as i64)).unwrap_or(0)
+}
+
 impl BucketQueue {
     fn new() -> Self {
         BucketQueue {
@@ -608,7 +613,7 @@ impl BucketQueue {
     fn push(&mut self, d: i64, x: u32) {
         debug_assert!(d >= self.cur, "Dijkstra went backwards");
         if d - self.cur < WINDOW as i64 {
-            self.buckets[(d as usize) % WINDOW].push(x);
+            self.buckets[slot(d)].push(x);
             self.in_buckets += 1;
         } else {
             self.far.push(Reverse((d, x)));
@@ -627,11 +632,11 @@ impl BucketQueue {
                 break;
             }
             self.far.pop();
-            self.buckets[(d as usize) % WINDOW].push(x);
+            self.buckets[slot(d)].push(x);
             self.in_buckets += 1;
         }
         loop {
-            if let Some(x) = self.buckets[(self.cur as usize) % WINDOW].pop() {
+            if let Some(x) = self.buckets[slot(self.cur)].pop() {
                 self.in_buckets -= 1;
                 return Some((self.cur, x));
             }
