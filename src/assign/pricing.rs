@@ -318,7 +318,8 @@ fn price<S: Source>(
         let threshold = max_score - sol.u[i];
         if narrow {
             for (t, (&s, &vj)) in net.iter_mut().zip(row.iter().zip(&v32)) {
-                *t = s.max(-(LIM as i32)) + vj;
+                // Within +-2^31 by the clamps: wraps never (explicit, to vectorise).
+                *t = s.max(-(LIM as i32)).wrapping_add(vj);
             }
             let most = net.iter().copied().fold(i32::MIN, i32::max);
             if i64::from(most) <= threshold {

@@ -309,7 +309,9 @@ impl Profiles {
     }
 
     /// One person's scores (in units) against the whole other side: `mine` are this side's
-    /// codes per field, `theirs` the other side's, `me` this person's index.
+    /// codes per field, `theirs` the other side's, `me` this person's index. The sums cannot
+    /// overflow (at most the sum of the weights, checked in [`Profiles::field`]), so they wrap
+    /// explicitly: with overflow checks on, a checked add would stop the loops vectorising.
     fn scores(
         &self,
         me: usize,
@@ -345,12 +347,12 @@ impl Profiles {
                     // `a` fits: both sides share one numbering.
                     let a = a as u8;
                     for (o, &b) in out.iter_mut().zip(b) {
-                        *o += if b != 0 && b != a { w } else { 0 };
+                        *o = o.wrapping_add(if b != 0 && b != a { w } else { 0 });
                     }
                 }
                 Codes::U32(b) => {
                     for (o, &b) in out.iter_mut().zip(b) {
-                        *o += if b != 0 && b != a { w } else { 0 };
+                        *o = o.wrapping_add(if b != 0 && b != a { w } else { 0 });
                     }
                 }
             }
@@ -400,7 +402,7 @@ impl Profiles {
                 continue;
             };
             for (o, &b) in out.iter_mut().zip(b) {
-                *o += if b != 0 && b != a { w } else { 0 };
+                *o = o.wrapping_add(if b != 0 && b != a { w } else { 0 });
             }
         }
         if let Some((Codes::U8(mine), Codes::U8(theirs))) = groups {
