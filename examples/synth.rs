@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! cargo run --release --example synth -- --mentees N --mentors M \
-//!     [--out DIR] [--seed S] [--conflicts PERCENT]
+//!     [--out DIR] [--seed S] [--conflicts PERCENT] [--shape pilot|form]
 //! ```
 //!
 //! * `--mentees N`: number of senior leaders to write (required).
@@ -17,6 +17,11 @@
 //!   always give byte-identical files.
 //! * `--conflicts PERCENT`: share of mentors whose line manager is one of the
 //!   mentees, 0 to 100 (default 15).
+//! * `--shape pilot|form`: what the characteristics look like (default
+//!   `pilot`, described below). `form` is a cohort from one fixed form: eight
+//!   departments and five characteristics with 4 to 10 answers each, "Prefer
+//!   not to say" among them, the same answers for mentors and mentees, no
+//!   free-text variants and no blanks.
 //!
 //! Options also accept the `--name=value` form. Bad arguments print the usage
 //! and exit with status 2.
@@ -61,12 +66,15 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: synth --mentees N --mentors M [--out DIR] [--seed S] [--conflicts PERCENT]
+             [--shape pilot|form]
 
   --mentees N          number of senior leaders (mentees) to write
   --mentors M          number of mentor applications to write
   --out DIR            output directory, created if missing [default: target/synth]
   --seed S             unsigned 64-bit seed [default: 2020]
   --conflicts PERCENT  percent of mentors whose line manager is a mentee, 0-100 [default: 15]
+  --shape SHAPE        pilot: the pilot's answers; form: 8 departments, 5 characteristics of
+                       4-10 answers from one form [default: pilot]
   -h, --help           print this help";
 
 const MENTEES_HEADER: &str = "Name,Email,Department,Grade,Line manager,Gender,Ethnicity,\
@@ -348,6 +356,88 @@ const MENTOR_CAREER: Weighted = &[
     ("", 2),
 ];
 
+/// `--shape form`: one form's drop-down answers, the same for both roles.
+const FORM_DEPARTMENTS: &[&str] = &[
+    "Engineering",
+    "Medicine",
+    "Natural Sciences",
+    "Business School",
+    "Estates",
+    "Finance",
+    "ICT",
+    "Student Services",
+];
+const FORM_GENDER: Weighted = &[
+    ("Woman", 46),
+    ("Man", 44),
+    ("Non-binary", 4),
+    ("Prefer not to say", 6),
+];
+const FORM_ETHNICITY: Weighted = &[
+    ("White British", 40),
+    ("White Other", 12),
+    ("Asian or Asian British", 14),
+    ("Black or Black British", 9),
+    ("Chinese", 6),
+    ("Mixed", 6),
+    ("Arab", 3),
+    ("Gypsy or Traveller", 1),
+    ("Other ethnic group", 3),
+    ("Prefer not to say", 6),
+];
+const FORM_DISABILITY: Weighted = &[
+    ("No", 78),
+    ("Yes", 11),
+    ("Not sure", 5),
+    ("Prefer not to say", 6),
+];
+const FORM_ORIENTATION: Weighted = &[
+    ("Heterosexual", 76),
+    ("Gay man", 5),
+    ("Gay woman / lesbian", 3),
+    ("Bisexual", 6),
+    ("Other", 3),
+    ("Prefer not to say", 7),
+];
+const FORM_CAREER: Weighted = &[
+    ("Early career", 30),
+    ("Mid career", 34),
+    ("Late career", 22),
+    ("Career changer", 8),
+    ("Prefer not to say", 6),
+];
+
+/// The answer tables of one role: gender, ethnicity, disability, orientation, career stage.
+struct Answers {
+    gender: Weighted,
+    ethnicity: Weighted,
+    disability: Weighted,
+    orientation: Weighted,
+    career: Weighted,
+}
+
+const PILOT_MENTEES: Answers = Answers {
+    gender: MENTEE_GENDER,
+    ethnicity: MENTEE_ETHNICITY,
+    disability: MENTEE_DISABILITY,
+    orientation: MENTEE_ORIENTATION,
+    career: MENTEE_CAREER,
+};
+const PILOT_MENTORS: Answers = Answers {
+    gender: MENTOR_GENDER,
+    ethnicity: MENTOR_ETHNICITY,
+    disability: MENTOR_DISABILITY,
+    orientation: MENTOR_ORIENTATION,
+    career: MENTOR_CAREER,
+};
+const FORM: Answers = Answers {
+    gender: FORM_GENDER,
+    ethnicity: FORM_ETHNICITY,
+    disability: FORM_DISABILITY,
+    orientation: FORM_ORIENTATION,
+    career: FORM_CAREER,
+};
+
 const WHY: &[&str] = &[
     "I want leaders to hear what it is like to work here from where I sit.",
     "To help make the University a fairer place to work.",
@@ -416,26 +506,29 @@ impl Rng {
     }
 }
 
-/// Cumulative Zipf-like weights over `DEPARTMENTS`.
-struct Departments(Vec<f64>);
+/// Departments with cumulative Zipf-like weights `1 / rank^exponent`.
+struct Departments {
+    names: &'static [&'static str],
+    cumulative: Vec<f64>,
+}
 
 impl Departments {
-    fn new() -> Self {
+    fn new(names: &'static [&'static str], exponent: f64) -> Self {
         let mut sum = 0.0;
-        let cumulative = (1..=DEPARTMENTS.len())
+        let cumulative = (1..=names.len())
             .map(|rank| {
-                sum += 1.0 / (rank as f64).powf(0.9);
+                sum += 1.0 / (rank as f64).powf(exponent);
                 sum
             })
             .collect();
-        Departments(cumulative)
+        Departments { names, cumulative }
     }
 
     fn pick(&self, rng: &mut Rng) -> &'static str {
-        let total = self.0.last().copied().unwrap_or(1.0);
+        let total = self.cumulative.last().copied().unwrap_or(1.0);
         let x = rng.unit() * total;
-        let i = self.0.partition_point(|&c| c <= x);
-        DEPARTMENTS[i.min(DEPARTMENTS.len() - 1)]
+        let i = self.cumulative.partition_point(|&c| c <= x);
+        self.names[i.min(self.names.len() - 1)]
     }
 }
 
@@ -529,12 +622,19 @@ fn write_record(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Pilot,
+    Form,
+}
+
 struct Options {
     mentees: u64,
     mentors: u64,
     out: PathBuf,
     seed: u64,
     conflicts: f64,
+    shape: Shape,
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
@@ -543,6 +643,7 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
     let mut out = PathBuf::from("target/synth");
     let mut seed = 2020;
     let mut conflicts = 15.0;
+    let mut shape = Shape::Pilot;
 
     let mut i = 0;
     while i < args.len() {
@@ -557,7 +658,7 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
         };
         if !matches!(
             flag,
-            "--mentees" | "--mentors" | "--out" | "--seed" | "--conflicts"
+            "--mentees" | "--mentors" | "--out" | "--seed" | "--conflicts" | "--shape"
         ) {
             return Err(format!("unexpected argument '{arg}'"));
         }
@@ -580,6 +681,13 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
             "--mentees" => mentees = Some(count(&value)?),
             "--mentors" => mentors = Some(count(&value)?),
             "--seed" => seed = count(&value)?,
+            "--shape" => {
+                shape = match value.as_str() {
+                    "pilot" => Shape::Pilot,
+                    "form" => Shape::Form,
+                    _ => return Err(format!("--shape must be pilot or form, got '{value}'")),
+                };
+            }
             "--out" => {
                 if value.is_empty() {
                     return Err("--out must not be empty".to_string());
@@ -604,6 +712,7 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
         out,
         seed,
         conflicts,
+        shape,
     }))
 }
 
@@ -622,6 +731,10 @@ fn write_mentees(
 ) -> io::Result<Vec<String>> {
     let mut rng = Rng::new(opts.seed, 1);
     let n = opts.mentees;
+    let answers = match opts.shape {
+        Shape::Pilot => &PILOT_MENTEES,
+        Shape::Form => &FORM,
+    };
     // A few top leaders (President, Provost, ...) who report to nobody.
     let tops = (1 + n / 1000).min(5).min(n);
     let mut emails = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
@@ -632,11 +745,11 @@ fn write_mentees(
     for i in 0..n {
         person(&mut rng, numbers, i, &mut name, &mut email);
         let (department, grade, manager) = if i < tops {
-            (
-                EXECUTIVE_UNITS[(i as usize) % EXECUTIVE_UNITS.len()],
-                "Executive",
-                "",
-            )
+            let unit = match opts.shape {
+                Shape::Pilot => EXECUTIVE_UNITS[(i as usize) % EXECUTIVE_UNITS.len()],
+                Shape::Form => departments.pick(&mut rng),
+            };
+            (unit, "Executive", "")
         } else {
             // Report to an earlier mentee, skewed towards the most senior.
             let boss = rng.below(i).min(rng.below(i)) as usize;
@@ -654,11 +767,11 @@ fn write_mentees(
                 department,
                 grade,
                 manager,
-                rng.pick(MENTEE_GENDER),
-                rng.pick(MENTEE_ETHNICITY),
-                rng.pick(MENTEE_DISABILITY),
-                rng.pick(MENTEE_ORIENTATION),
-                rng.pick(MENTEE_CAREER),
+                rng.pick(answers.gender),
+                rng.pick(answers.ethnicity),
+                rng.pick(answers.disability),
+                rng.pick(answers.orientation),
+                rng.pick(answers.career),
             ],
         )?;
         emails.push(email.clone());
@@ -695,6 +808,10 @@ fn write_mentors(
 ) -> io::Result<()> {
     let mut rng = Rng::new(opts.seed, 2);
     let m = opts.mentors;
+    let answers = match opts.shape {
+        Shape::Pilot => &PILOT_MENTORS,
+        Shape::Form => &FORM,
+    };
     let first_id = opts.mentees;
 
     // Line managers who are not taking part; each manages several mentors.
@@ -741,11 +858,11 @@ fn write_mentors(
         };
         let department = departments.pick(&mut rng);
         let grade = rng.pick(MENTOR_GRADE);
-        let gender = rng.pick(MENTOR_GENDER);
-        let ethnicity = rng.pick(MENTOR_ETHNICITY);
-        let disability = rng.pick(MENTOR_DISABILITY);
-        let orientation = rng.pick(MENTOR_ORIENTATION);
-        let career = rng.pick(MENTOR_CAREER);
+        let gender = rng.pick(answers.gender);
+        let ethnicity = rng.pick(answers.ethnicity);
+        let disability = rng.pick(answers.disability);
+        let orientation = rng.pick(answers.orientation);
+        let career = rng.pick(answers.career);
         let mut answers = ["Yes", "Yes", "No"];
         if rng.chance(0.03) {
             match rng.below(3) {
@@ -789,7 +906,10 @@ fn run(opts: &Options) -> io::Result<()> {
         .saturating_add(opts.mentors)
         .saturating_add((opts.mentors / 5).max(1));
     let numbers = EmailNumbers::new(total, &mut rng);
-    let departments = Departments::new();
+    let departments = match opts.shape {
+        Shape::Pilot => Departments::new(DEPARTMENTS, 0.9),
+        Shape::Form => Departments::new(FORM_DEPARTMENTS, 0.5),
+    };
     let mentees = write_mentees(&opts.out.join("mentees.csv"), opts, &numbers, &departments)?;
     write_mentors(
         &opts.out.join("mentors.csv"),

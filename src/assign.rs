@@ -1,50 +1,82 @@
-//! Optimal mentee-to-mentor assignment with capacities and forbidden pairs: most matches first, then highest total score (exact).
+//! Optimal mentee-to-mentor assignment with capacities and forbidden pairs: most matches first,
+//! then highest total score, exactly; optionally, among those optima, the fairest.
+//!
+//! # Problem
+//!
+//! Rows are mentees, columns mentors; mentor `j` takes at most `capacity[j]` mentees; some pairs
+//! are forbidden. Scores are non-negative integers (hundredths). The answer maximises, in order:
+//!
+//! 1. the number of mentees matched;
+//! 2. the total score;
+//! 3. with [`Objective::Fair`] only: the pair scores sorted from the lowest up, compared
+//!    lexicographically (the lowest pair as high as possible, then the next lowest, ...).
+//!
+//! Scores come as a dense matrix ([`solve`], [`solve_dense`]) or as per-person attribute codes
+//! ([`Profiles`], [`solve_profiles`]), which are scored a row or a column at a time and never
+//! held as a matrix.
 //!
 //! # Method
 //!
-//! The core, [`lsap_min`], is the rectangular shortest-augmenting-path
-//! (Jonker–Volgenant) algorithm as described by Crouse (2016), "On
-//! implementing 2D rectangular assignment algorithms" — the one behind
-//! scipy's `linear_sum_assignment` — on `i64` costs with `i64` duals, so it is
-//! exact (see `shortest_augmenting_paths` for its exact speed-ups).
+//! * `sparse`: an exact primal-dual (Hungarian) solver on a sparse graph with column capacities
+//!   and integer duals: Jonker–Volgenant's augmenting row reduction to start, then Hopcroft–Karp
+//!   matching on tight edges and multi-source Dijkstra steps of the duals. Ties make its
+//!   matching steps cheaper, not dearer.
+//! * `source`: scores a row or a column at a time, from a dense matrix or from [`Profiles`]
+//!   (compact per-field codes, a byte per score when they fit, in units of the weights' common
+//!   divisor).
+//! * `pricing`: the whole problem solved on a few candidate edges per person, then proved
+//!   optimal on every pair by one pass of reduced costs against the duals (edges that fail join
+//!   the candidates and it repeats). The lexicographic objective (matches, then total) is one
+//!   cost with an "unmatched" column priced above any score difference.
+//! * `fair`: the fair refinement, a few more solves of the same kind, each restricted to the
+//!   pairs that keep every earlier objective optimal (the tight pairs of its duals: LP
+//!   complementary slackness).
+//! * `crouse`: the dense solver (Crouse 2016, as scipy) that small problems keep (see
+//!   `SMALL_CELLS`), and [`lsap_min`] for plain cost matrices.
 //!
-//! [`solve`] reduces the capacitated, partially forbidden problem to it:
-//!
-//! * a mentor with capacity `c` becomes `c` identical "slot" columns (never
-//!   more slots than the mentor has allowed mentees);
-//! * the side with fewer places (mentees, or slots) becomes the rows, so a
-//!   full assignment gives every row a distinct column;
-//! * an allowed cell costs `-score`, a forbidden cell a penalty `P` greater
-//!   than the sum over rows of that row's best score (`S`).
-//!
-//! Why this is lexicographic: a full assignment with `k` forbidden cells
-//! costs `k*P - (its allowed scores) <= k*P`, one with `k + 1` forbidden
-//! cells costs at least `(k+1)*P - S > k*P`; so the optimum has the fewest
-//! forbidden cells. Its allowed cells form a matching of `rows - k` pairs;
-//! conversely any matching of `m` pairs extends (rows left over take free
-//! columns) to a full assignment with at most `rows - m` forbidden cells, and
-//! a maximum matching extends with exactly `rows - m` and no new allowed
-//! pair. Hence minimum `k` means maximum matching, and among those the cost
-//! is minimal exactly when the score is maximal. The same holds transposed
-//! (rows = slots, `S` = sum of each slot's mentor's best score). Rows left on
-//! a forbidden cell are reported as unmatched.
+//! Every answer is deterministic: the same input gives the same pairs.
 
-// Its test oracles convert small generated costs; the solver itself checks its arithmetic.
+// Rows and columns are numbered in `u32` (`run` refuses larger problems) and test oracles convert
+// small generated costs; the solvers check their arithmetic where values come from input.
 #![allow(clippy::cast_possible_truncation, clippy::too_many_lines)]
 
 use std::fmt;
 
+mod crouse;
+mod fair;
+
+mod pricing;
+mod source;
+mod sparse;
+
+pub use crouse::lsap_min;
+pub use source::Profiles;
+
+use source::{DenseScores, Source};
+
 /// Score value marking a forbidden (mentee, mentor) pair.
 pub const FORBIDDEN: i32 = i32::MIN;
 
-/// Largest absolute cost (and cost range) the core accepts. With costs in
-/// `[-L, L]`, column duals stay in `[-2W, 0]` (`W` = cost range: a matched
-/// column's dual is bounded through a free column of its row), row duals in
-/// `[-L, L + 2W]`, path lengths within a few `L`: far from `i64` overflow.
+/// Problems of at most this many cells (mentees x mentors) are solved for [`Objective::Total`] by
+/// the dense solver of `crouse`: fast at that size, and it keeps the pairings that earlier
+/// versions chose among equally good ones (the example cohort and small cohorts stay as they
+/// were). Both solvers are exact; they may differ only between optima of equal value.
+const SMALL_CELLS: usize = 1 << 16;
+
+/// Largest absolute cost (and cost range) the solvers accept: far from `i64` overflow however
+/// duals and path lengths add up.
 const COST_LIMIT: i64 = i64::MAX / 32;
 
-const NONE: usize = usize::MAX;
-const INF: i64 = i64::MAX;
+/// What the assignment optimises once the number of matched mentees is as large as it can be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Objective {
+    /// The highest total score.
+    #[default]
+    Total,
+    /// The highest total score, and among those assignments the one whose lowest pair score is
+    /// as high as possible, then the next lowest, and so on (leximin of the pair scores).
+    Fair,
+}
 
 /// Invalid input, or an internal consistency failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +104,18 @@ pub enum AssignError {
         col: usize,
         /// The offending value.
         value: i32,
+    },
+    /// A field weight is negative.
+    NegativeWeight {
+        /// The weight.
+        weight: i32,
+    },
+    /// A forbidden pair names a row or column outside the problem.
+    OutOfRange {
+        /// Mentee (row).
+        row: usize,
+        /// Mentor (column).
+        col: usize,
     },
     /// [`lsap_min`] needs `n_rows <= n_cols`.
     TooManyRows {
@@ -110,6 +154,15 @@ impl fmt::Display for AssignError {
                 f,
                 "score {value} at (mentee {row}, mentor {col}) is negative and not FORBIDDEN"
             ),
+            AssignError::NegativeWeight { weight } => {
+                write!(f, "field weight {weight} is negative")
+            }
+            AssignError::OutOfRange { row, col } => {
+                write!(
+                    f,
+                    "pair (mentee {row}, mentor {col}) is outside the problem"
+                )
+            }
             AssignError::TooManyRows { n_rows, n_cols } => write!(
                 f,
                 "assignment needs n_rows <= n_cols, got {n_rows} x {n_cols}"
@@ -124,337 +177,7 @@ impl fmt::Display for AssignError {
 
 impl std::error::Error for AssignError {}
 
-/// Read access to a (virtual) cost matrix for the core solver.
-trait CostMatrix {
-    fn n_rows(&self) -> usize;
-    fn n_cols(&self) -> usize;
-    /// Cost of row `i`, column `j`; within `[-COST_LIMIT, COST_LIMIT]`.
-    fn cost(&self, i: usize, j: usize) -> i64;
-    /// A lower bound on every cost of row `i` (the tighter, the faster).
-    fn row_lower_bound(&self, i: usize) -> i64;
-}
-
-/// Dense row-major `i64` costs, shifted by `offset` (the minimum entry).
-struct Dense<'a> {
-    n_rows: usize,
-    n_cols: usize,
-    data: &'a [i64],
-    offset: i64,
-}
-
-impl CostMatrix for Dense<'_> {
-    fn n_rows(&self) -> usize {
-        self.n_rows
-    }
-    fn n_cols(&self) -> usize {
-        self.n_cols
-    }
-    #[inline(always)]
-    fn cost(&self, i: usize, j: usize) -> i64 {
-        self.data[i * self.n_cols + j] - self.offset
-    }
-    fn row_lower_bound(&self, i: usize) -> i64 {
-        let row = &self.data[i * self.n_cols..(i + 1) * self.n_cols];
-        row.iter().min().map_or(0, |&c| c - self.offset)
-    }
-}
-
-/// Costs read straight from an `i32` score matrix `data` (row stride
-/// `stride`): `-score`, or `penalty` for [`FORBIDDEN`]. Rows and/or columns
-/// of the problem can be mapped (slot -> owner) onto rows / columns of `data`.
-struct ScoreView<'a, const MAP_ROWS: bool, const MAP_COLS: bool> {
-    n_rows: usize,
-    n_cols: usize,
-    data: &'a [i32],
-    stride: usize,
-    row_owner: &'a [usize],
-    col_owner: &'a [usize],
-    /// Best score of each row of `data`.
-    row_best: &'a [i64],
-    penalty: i64,
-}
-
-impl<const MAP_ROWS: bool, const MAP_COLS: bool> ScoreView<'_, MAP_ROWS, MAP_COLS> {
-    #[inline(always)]
-    fn data_row(&self, i: usize) -> usize {
-        if MAP_ROWS { self.row_owner[i] } else { i }
-    }
-}
-
-impl<const MAP_ROWS: bool, const MAP_COLS: bool> CostMatrix for ScoreView<'_, MAP_ROWS, MAP_COLS> {
-    fn n_rows(&self) -> usize {
-        self.n_rows
-    }
-    fn n_cols(&self) -> usize {
-        self.n_cols
-    }
-    #[inline(always)]
-    fn cost(&self, i: usize, j: usize) -> i64 {
-        let c = if MAP_COLS { self.col_owner[j] } else { j };
-        let s = self.data[self.data_row(i) * self.stride + c];
-        if s == FORBIDDEN {
-            self.penalty
-        } else {
-            -i64::from(s)
-        }
-    }
-    fn row_lower_bound(&self, i: usize) -> i64 {
-        // The penalty is positive, so -best bounds forbidden cells too.
-        -self.row_best[self.data_row(i)]
-    }
-}
-
-/// Minimum-cost assignment of every row of a rectangular `n_rows x n_cols`
-/// matrix (`n_rows <= n_cols`, row-major `cost`) to distinct columns.
-///
-/// Returns the column of each row. Exact (integer arithmetic); ties are
-/// broken deterministically. Costs may be any `i64` as long as
-/// `max - min <= i64::MAX / 32` (else [`AssignError::Overflow`]).
-pub fn lsap_min(n_rows: usize, n_cols: usize, cost: &[i64]) -> Result<Vec<usize>, AssignError> {
-    let expected = n_rows.checked_mul(n_cols);
-    if expected != Some(cost.len()) {
-        return Err(AssignError::Length {
-            what: "cost matrix",
-            expected,
-            got: cost.len(),
-        });
-    }
-    if n_rows > n_cols {
-        return Err(AssignError::TooManyRows { n_rows, n_cols });
-    }
-    let (Some(&lo), Some(&hi)) = (cost.iter().min(), cost.iter().max()) else {
-        return Ok(Vec::new());
-    };
-    match hi.checked_sub(lo) {
-        Some(w) if w <= COST_LIMIT => {}
-        _ => return Err(AssignError::Overflow),
-    }
-    let m = Dense {
-        n_rows,
-        n_cols,
-        data: cost,
-        offset: lo,
-    };
-    shortest_augmenting_paths(&m)
-}
-
-/// Crouse's shortest augmenting path algorithm (scipy's
-/// `linear_sum_assignment`): rows are added one at a time, each by a
-/// Dijkstra search (on reduced costs) for the cheapest augmenting path, then
-/// the duals are updated. Exact speed-ups over the textbook version:
-///
-/// * among unscanned columns at the lowest distance a free one is preferred
-///   (as scipy does), and a scan stops as soon as it meets a free column at
-///   the lower bound of all remaining distances: that column is an optimal
-///   sink, and the distances the scan skipped are never used;
-/// * the lower bound for the first scan of a row is a lower bound of its
-///   costs (valid because its dual is 0 and column duals are never positive);
-///   a bitset of free columns finds such a column, if any, without scanning
-///   the assigned ones (this is exactly the column the first scan would
-///   stop at, so it acts as a greedy initialisation that changes nothing);
-/// * per-row state is reset lazily: only the `shortest` entries touched, and
-///   the scan order is restored by undoing the swaps.
-fn shortest_augmenting_paths<M: CostMatrix>(m: &M) -> Result<Vec<usize>, AssignError> {
-    let nr = m.n_rows();
-    let nc = m.n_cols();
-    if nr > nc {
-        return Err(AssignError::TooManyRows {
-            n_rows: nr,
-            n_cols: nc,
-        });
-    }
-    let mut u = vec![0i64; nr];
-    let mut v = vec![0i64; nc];
-    let mut shortest = vec![INF; nc];
-    let mut path = vec![NONE; nc];
-    let mut col4row = vec![NONE; nr];
-    let mut row4col = vec![NONE; nc];
-    // Scan order (a permutation of the columns; the first `num_remaining`
-    // are unscanned), the same at the start of every row: decreasing index,
-    // which gives a constant matrix a simple answer.
-    let mut remaining: Vec<usize> = (0..nc).rev().collect();
-    let mut swaps: Vec<(usize, usize)> = Vec::new();
-    let mut free = FreeSet::full(nc);
-    let mut scanned_rows: Vec<usize> = Vec::new();
-    let mut scanned_cols: Vec<usize> = Vec::new();
-
-    for cur_row in 0..nr {
-        // u[cur_row] == 0 and v <= 0: every first-scan distance is >= bound.
-        let row_bound = m.row_lower_bound(cur_row);
-        // Fast path: a free column (dual 0) at the bound is the first scan's
-        // stopping column (first such in scan order), hence an optimal sink.
-        if let Some(j) = free.first_desc(|j| m.cost(cur_row, j) == row_bound) {
-            u[cur_row] = row_bound;
-            row4col[j] = cur_row;
-            col4row[cur_row] = j;
-            free.remove(j);
-            continue;
-        }
-
-        let mut num_remaining = nc;
-        // Unscanned columns whose `shortest` was set all sit in
-        // `remaining[..touched]`: a scan visits a prefix, the column it
-        // picks is swapped out of the unscanned part (into `scanned_cols`),
-        // and the column swapped in takes a place inside that prefix.
-        let mut touched = 0usize;
-        scanned_rows.clear();
-        scanned_cols.clear();
-        swaps.clear();
-
-        let mut bound = row_bound;
-        let mut min_val: i64 = 0;
-        let mut i = cur_row;
-        let sink = loop {
-            scanned_rows.push(i);
-            let base = min_val - u[i];
-            let mut lowest = INF;
-            let mut index = NONE;
-            let mut it = 0;
-            while it < num_remaining {
-                let j = remaining[it];
-                let r = base + m.cost(i, j) - v[j];
-                if r < shortest[j] {
-                    path[j] = i;
-                    shortest[j] = r;
-                }
-                let s = shortest[j];
-                if s < lowest || (s == lowest && row4col[j] == NONE) {
-                    lowest = s;
-                    index = it;
-                    if s == bound && row4col[j] == NONE {
-                        break;
-                    }
-                }
-                it += 1;
-            }
-            touched = touched.max(it);
-            if index == NONE || lowest == INF {
-                return Err(AssignError::Internal("no augmenting path"));
-            }
-            min_val = lowest;
-            bound = lowest;
-            let j = remaining[index];
-            scanned_cols.push(j);
-            num_remaining -= 1;
-            remaining.swap(index, num_remaining);
-            swaps.push((index, num_remaining));
-            if row4col[j] == NONE {
-                break j;
-            }
-            i = row4col[j];
-        };
-
-        // Dual update.
-        u[cur_row] += min_val;
-        for &r in &scanned_rows[1..] {
-            u[r] += min_val - shortest[col4row[r]];
-        }
-        for &c in &scanned_cols {
-            v[c] -= min_val - shortest[c];
-        }
-
-        // Augment along the path.
-        free.remove(sink);
-        let mut j = sink;
-        loop {
-            let r = path[j];
-            row4col[j] = r;
-            std::mem::swap(&mut col4row[r], &mut j);
-            if r == cur_row {
-                break;
-            }
-        }
-
-        // Lazy reset.
-        for &c in remaining[..touched.min(num_remaining)]
-            .iter()
-            .chain(&scanned_cols)
-        {
-            shortest[c] = INF;
-        }
-        for &(a, b) in swaps.iter().rev() {
-            remaining.swap(a, b);
-        }
-    }
-
-    #[cfg(debug_assertions)]
-    debug_assert!(
-        dual_certificate_holds(m, &col4row, &u, &v),
-        "assignment is not certified optimal"
-    );
-    Ok(col4row)
-}
-
-/// Set of free columns as a bitset, searched in decreasing index order.
-struct FreeSet {
-    words: Vec<u64>,
-}
-
-impl FreeSet {
-    fn full(n: usize) -> Self {
-        let mut words = vec![u64::MAX; n.div_ceil(64)];
-        let tail = n % 64;
-        if tail != 0
-            && let Some(last) = words.last_mut()
-        {
-            *last = (1u64 << tail) - 1;
-        }
-        FreeSet { words }
-    }
-
-    fn remove(&mut self, j: usize) {
-        self.words[j / 64] &= !(1u64 << (j % 64));
-    }
-
-    /// Largest member satisfying `pred`.
-    fn first_desc(&self, mut pred: impl FnMut(usize) -> bool) -> Option<usize> {
-        for (w, &word) in self.words.iter().enumerate().rev() {
-            let mut bits = word;
-            while bits != 0 {
-                let b = 63 - bits.leading_zeros() as usize;
-                let j = w * 64 + b;
-                if pred(j) {
-                    return Some(j);
-                }
-                bits &= !(1u64 << b);
-            }
-        }
-        None
-    }
-}
-
-/// LP optimality certificate for the rectangular problem (rows exactly once,
-/// columns at most once): reduced costs non-negative, zero on the assignment,
-/// column duals non-positive and zero on unassigned columns, and the
-/// assignment is a proper injection.
-#[cfg(debug_assertions)]
-fn dual_certificate_holds<M: CostMatrix>(m: &M, col4row: &[usize], u: &[i64], v: &[i64]) -> bool {
-    let nc = m.n_cols();
-    let mut used = vec![false; nc];
-    for &j in col4row {
-        if j >= nc || used[j] {
-            return false;
-        }
-        used[j] = true;
-    }
-    if v.iter()
-        .zip(&used)
-        .any(|(&vj, &uj)| vj > 0 || (!uj && vj != 0))
-    {
-        return false;
-    }
-    for (i, (&ui, &ci)) in u.iter().zip(col4row).enumerate() {
-        for (j, &vj) in v.iter().enumerate() {
-            let red = m.cost(i, j) - ui - vj;
-            if red < 0 || (j == ci && red != 0) {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-/// Optimal mentee -> mentor assignment.
+/// Optimal mentee -> mentor assignment for the highest total ([`Objective::Total`]).
 ///
 /// * `scores`: row-major, `n_rows` (mentees) x `n_cols` (mentors);
 ///   [`FORBIDDEN`] marks a forbidden pair, any other value must be `>= 0`.
@@ -470,14 +193,68 @@ pub fn solve(
     scores: &[i32],
     capacity: &[u32],
 ) -> Result<Vec<Option<usize>>, AssignError> {
-    let expected = n_rows.checked_mul(n_cols);
-    if expected != Some(scores.len()) {
-        return Err(AssignError::Length {
-            what: "score matrix",
-            expected,
-            got: scores.len(),
-        });
+    solve_dense(n_rows, n_cols, scores, capacity, Objective::Total)
+}
+
+/// [`solve`] with a choice of [`Objective`].
+pub fn solve_dense(
+    n_rows: usize,
+    n_cols: usize,
+    scores: &[i32],
+    capacity: &[u32],
+    objective: Objective,
+) -> Result<Vec<Option<usize>>, AssignError> {
+    let src = DenseScores::new(n_rows, n_cols, scores)?;
+    run(&src, capacity, objective)
+}
+
+/// The optimal assignment of a problem given as [`Profiles`] (see [`solve`] for the result).
+pub fn solve_profiles(
+    profiles: &Profiles,
+    capacity: &[u32],
+    objective: Objective,
+) -> Result<Vec<Option<usize>>, AssignError> {
+    if profiles.is_sealed() {
+        run(profiles, capacity, objective)
+    } else {
+        let mut sealed = profiles.clone();
+        sealed.seal();
+        run(&sealed, capacity, objective)
     }
+}
+
+fn run<S: Source>(
+    src: &S,
+    capacity: &[u32],
+    objective: Objective,
+) -> Result<Vec<Option<usize>>, AssignError> {
+    let (n_rows, n_cols) = (src.n_rows(), src.n_cols());
+    let small = n_rows.checked_mul(n_cols).is_some_and(|c| c <= SMALL_CELLS);
+    if objective == Objective::Total && small && capacity.len() == n_cols && n_cols > 0 {
+        if let Some(col) = capacity.iter().position(|&c| c == 0) {
+            return Err(AssignError::ZeroCapacity { col });
+        }
+        // Scores in hundredths, as earlier versions saw them.
+        let unit = src.unit();
+        let mut scores = vec![0i32; n_rows * n_cols];
+        for (i, row) in scores.chunks_exact_mut(n_cols).enumerate() {
+            src.row(i, row);
+            for s in row.iter_mut().filter(|s| **s != FORBIDDEN) {
+                *s *= unit;
+            }
+        }
+        return crouse::solve_small(n_rows, n_cols, &scores, capacity);
+    }
+    run_with(src, capacity, objective, pricing::Candidates::default())
+}
+
+fn run_with<S: Source>(
+    src: &S,
+    capacity: &[u32],
+    objective: Objective,
+    candidates: pricing::Candidates,
+) -> Result<Vec<Option<usize>>, AssignError> {
+    let (n_rows, n_cols) = (src.n_rows(), src.n_cols());
     if capacity.len() != n_cols {
         return Err(AssignError::Length {
             what: "capacity",
@@ -488,162 +265,42 @@ pub fn solve(
     if let Some(col) = capacity.iter().position(|&c| c == 0) {
         return Err(AssignError::ZeroCapacity { col });
     }
-    let mut result = vec![None; n_rows];
     if n_rows == 0 || n_cols == 0 {
-        return Ok(result);
+        return Ok(vec![None; n_rows]);
     }
-
-    // One pass: validate, best score per mentee / mentor, allowed counts.
-    let mut row_max = vec![0i64; n_rows];
-    let mut col_max = vec![0i64; n_cols];
-    let mut allowed = vec![0usize; n_cols];
-    let mut max_score = 0i64;
-    for (i, row) in scores.chunks_exact(n_cols).enumerate() {
-        for (j, &s) in row.iter().enumerate() {
-            if s == FORBIDDEN {
-                continue;
-            }
-            if s < 0 {
-                return Err(AssignError::NegativeScore {
-                    row: i,
-                    col: j,
-                    value: s,
-                });
-            }
-            let s = i64::from(s);
-            row_max[i] = row_max[i].max(s);
-            col_max[j] = col_max[j].max(s);
-            allowed[j] += 1;
-        }
-        max_score = max_score.max(row_max[i]);
+    // Rows and columns (and the unmatched column) are numbered in `u32`, `u32::MAX` kept free.
+    if n_rows >= u32::MAX as usize - 1 || n_cols >= u32::MAX as usize - 1 {
+        return Err(AssignError::Overflow);
     }
-
-    // Slots: a mentor never needs more than its number of allowed mentees.
-    let slots: Vec<usize> = capacity
-        .iter()
-        .zip(&allowed)
-        .map(|(&c, &a)| usize::try_from(c).map_or(a, |c| c.min(a)))
-        .collect();
-    let n_slots: usize = slots.iter().sum();
-    if n_slots == 0 {
-        return Ok(result);
-    }
-
-    if n_rows <= n_slots {
-        // Rows = mentees, columns = mentor slots.
-        let penalty = penalty(row_max.iter().copied(), max_score)?;
-        let col4row = if slots.iter().all(|&k| k == 1) {
-            // Every mentor has exactly one slot: identity column map.
-            let view = ScoreView::<false, false> {
-                n_rows,
-                n_cols,
-                data: scores,
-                stride: n_cols,
-                row_owner: &[],
-                col_owner: &[],
-                row_best: &row_max,
-                penalty,
-            };
-            shortest_augmenting_paths(&view)?
-        } else {
-            let owner = expand(&slots);
-            let view = ScoreView::<false, true> {
-                n_rows,
-                n_cols: n_slots,
-                data: scores,
-                stride: n_cols,
-                row_owner: &[],
-                col_owner: &owner,
-                row_best: &row_max,
-                penalty,
-            };
-            shortest_augmenting_paths(&view)?
-                .into_iter()
-                .map(|s| owner.get(s).copied().unwrap_or(NONE))
-                .collect()
-        };
-        for (i, (res, &j)) in result.iter_mut().zip(&col4row).enumerate() {
-            if j >= n_cols {
-                return Err(AssignError::Internal("row assigned outside the matrix"));
-            }
-            if scores[i * n_cols + j] != FORBIDDEN {
-                *res = Some(j);
-            }
-        }
-    } else {
-        // More mentees than slots: rows = slots, columns = mentees, over a
-        // mentor-major copy of the scores (only mentors with slots).
-        let mentors: Vec<usize> = (0..n_cols).filter(|&j| slots[j] > 0).collect();
-        let mut transposed = vec![0i32; mentors.len() * n_rows];
-        for (t, &j) in mentors.iter().enumerate() {
-            let dst = &mut transposed[t * n_rows..(t + 1) * n_rows];
-            for (k, d) in dst.iter_mut().enumerate() {
-                *d = scores[k * n_cols + j];
-            }
-        }
-        let compact_slots: Vec<usize> = mentors.iter().map(|&j| slots[j]).collect();
-        let owner = expand(&compact_slots);
-        let mentor_best: Vec<i64> = mentors.iter().map(|&j| col_max[j]).collect();
-        let penalty = penalty(owner.iter().map(|&t| mentor_best[t]), max_score)?;
-        let view = ScoreView::<true, false> {
-            n_rows: n_slots,
-            n_cols: n_rows,
-            data: &transposed,
-            stride: n_rows,
-            row_owner: &owner,
-            col_owner: &[],
-            row_best: &mentor_best,
-            penalty,
-        };
-        let col4row = shortest_augmenting_paths(&view)?;
-        for (s, &k) in col4row.iter().enumerate() {
-            let j = mentors[owner[s]];
-            let Some(res) = result.get_mut(k) else {
-                return Err(AssignError::Internal("slot assigned outside the matrix"));
-            };
-            if res.is_some() {
-                return Err(AssignError::Internal("mentee assigned twice"));
-            }
-            if scores[k * n_cols + j] != FORBIDDEN {
-                *res = Some(j);
-            }
-        }
-    }
+    let optimum = pricing::solve(src, capacity, candidates)?;
+    let col4row = match objective {
+        Objective::Total => optimum.col4row,
+        Objective::Fair => fair::refine(src, optimum)?,
+    };
 
     // Cheap release-mode check of the invariants the caller relies on.
+    let mut result = vec![None; n_rows];
     let mut load = vec![0u64; n_cols];
-    for (i, r) in result.iter().enumerate() {
-        if let Some(j) = *r {
-            if scores[i * n_cols + j] == FORBIDDEN {
-                debug_assert!(false, "forbidden pair returned");
-                return Err(AssignError::Internal("forbidden pair returned"));
-            }
-            load[j] += 1;
-            if load[j] > u64::from(capacity[j]) {
-                debug_assert!(false, "capacity exceeded");
-                return Err(AssignError::Internal("capacity exceeded"));
-            }
+    for (i, (res, &j)) in result.iter_mut().zip(&col4row).enumerate() {
+        let j = j as usize;
+        if j == n_cols {
+            continue;
         }
+        if j > n_cols {
+            return Err(AssignError::Internal("row assigned outside the matrix"));
+        }
+        if src.get(i, j) == FORBIDDEN {
+            debug_assert!(false, "forbidden pair returned");
+            return Err(AssignError::Internal("forbidden pair returned"));
+        }
+        load[j] += 1;
+        if load[j] > u64::from(capacity[j]) {
+            debug_assert!(false, "capacity exceeded");
+            return Err(AssignError::Internal("capacity exceeded"));
+        }
+        *res = Some(j);
     }
     Ok(result)
-}
-
-/// Cost of a forbidden cell: 1 + the sum over the problem's rows of each
-/// row's best score (see the module docs for why this is enough).
-fn penalty(mut row_best: impl Iterator<Item = i64>, max_score: i64) -> Result<i64, AssignError> {
-    row_best
-        .try_fold(1i64, |acc, x| acc.checked_add(x))
-        .filter(|&p| p <= COST_LIMIT && max_score <= COST_LIMIT)
-        .ok_or(AssignError::Overflow)
-}
-
-/// `owner[s]` for each slot `s`: item `t` repeated `counts[t]` times.
-fn expand(counts: &[usize]) -> Vec<usize> {
-    let mut owner = Vec::with_capacity(counts.iter().sum());
-    for (t, &c) in counts.iter().enumerate() {
-        owner.extend(std::iter::repeat_n(t, c));
-    }
-    owner
 }
 
 #[cfg(test)]
@@ -935,10 +592,14 @@ mod tests {
 
         #[test]
         fn matches_brute_force((r, c, scores, cap) in small_instance()) {
+            let best = brute_force(r, c, &scores, &cap);
             let res = solve(r, c, &scores, &cap).expect("valid input");
             let got = check(r, c, &scores, &cap, &res);
-            prop_assert_eq!(got, brute_force(r, c, &scores, &cap));
+            prop_assert_eq!(got, best);
             prop_assert_eq!(solve(r, c, &scores, &cap).expect("valid input"), res);
+            // The large-problem solver on the same instance.
+            let res = solve_k(r, c, &scores, &cap, Objective::Total, pricing::Candidates::default().row_k);
+            prop_assert_eq!(check(r, c, &scores, &cap, &res), best);
         }
     }
 
@@ -1053,5 +714,353 @@ mod tests {
             prop_assert_eq!(matched, r);
             prop_assert_eq!(total as f64, lsap_reference(r, c, &cost, true));
         }
+    }
+
+    /// (matched, total, pair scores ascending) of a result.
+    fn outcome(n_cols: usize, scores: &[i32], res: &[Option<usize>]) -> (usize, i64, Vec<i32>) {
+        let mut pairs: Vec<i32> = res
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.map(|j| scores[i * n_cols + j]))
+            .collect();
+        pairs.sort_unstable();
+        let total = pairs.iter().map(|&x| i64::from(x)).sum();
+        (pairs.len(), total, pairs)
+    }
+
+    /// Exhaustive optimum of (matched, total, pair scores ascending), lexicographic: the Fair
+    /// objective.
+    fn brute_force_fair(
+        n_rows: usize,
+        n_cols: usize,
+        scores: &[i32],
+        cap: &[u32],
+    ) -> (usize, i64, Vec<i32>) {
+        fn go(
+            i: usize,
+            n_cols: usize,
+            scores: &[i32],
+            left: &mut [u32],
+            chosen: &mut Vec<i32>,
+            best: &mut Option<(usize, i64, Vec<i32>)>,
+            n_rows: usize,
+        ) {
+            if i == n_rows {
+                let mut pairs = chosen.clone();
+                pairs.sort_unstable();
+                let total = pairs.iter().map(|&x| i64::from(x)).sum();
+                let cand = (pairs.len(), total, pairs);
+                if best.as_ref().is_none_or(|b| cand > *b) {
+                    *best = Some(cand);
+                }
+                return;
+            }
+            go(i + 1, n_cols, scores, left, chosen, best, n_rows);
+            for j in 0..n_cols {
+                let s = scores[i * n_cols + j];
+                if s != FORBIDDEN && left[j] > 0 {
+                    left[j] -= 1;
+                    chosen.push(s);
+                    go(i + 1, n_cols, scores, left, chosen, best, n_rows);
+                    chosen.pop();
+                    left[j] += 1;
+                }
+            }
+        }
+        let mut left = cap.to_vec();
+        let mut best = None;
+        go(
+            0,
+            n_cols,
+            scores,
+            &mut left,
+            &mut Vec::new(),
+            &mut best,
+            n_rows,
+        );
+        best.unwrap_or((0, 0, Vec::new()))
+    }
+
+    /// Solves with a given objective and number of starting candidates, checking the hard
+    /// constraints.
+    fn solve_k(
+        r: usize,
+        c: usize,
+        scores: &[i32],
+        cap: &[u32],
+        objective: Objective,
+        k: usize,
+    ) -> Vec<Option<usize>> {
+        let src = DenseScores::new(r, c, scores).expect("valid");
+        let candidates = pricing::Candidates { row_k: k, col_k: k };
+        let res = run_with(&src, cap, objective, candidates).expect("valid input");
+        check(r, c, scores, cap, &res);
+        res
+    }
+
+    #[test]
+    fn fair_raises_the_lowest_pair_and_keeps_the_total() {
+        // Three mentees, three mentors. Both pairings below total 300:
+        //   diagonal      0->0 (200), 1->1 (100), 2->2 (0)    lowest 0
+        //   rotation      0->1 (100), 1->2 (100), 2->0 (100)  lowest 100
+        let s = [
+            200, 100, 0, //
+            0, 100, 100, //
+            100, 0, 0,
+        ];
+        let cap = [1, 1, 1];
+        let diagonal = [Some(0), Some(1), Some(2)];
+        assert_eq!(outcome(3, &s, &diagonal), (3, 300, vec![0, 100, 200]));
+        assert_eq!(brute_force(3, 3, &s, &cap), (3, 300));
+
+        let total = solve_dense(3, 3, &s, &cap, Objective::Total).expect("valid");
+        let fair = solve_dense(3, 3, &s, &cap, Objective::Fair).expect("valid");
+        let (tm, tt, _) = outcome(3, &s, &total);
+        let (fm, ft, fpairs) = outcome(3, &s, &fair);
+        assert_eq!(
+            (fm, ft),
+            (tm, tt),
+            "fair keeps the number matched and the total"
+        );
+        assert_eq!(fair, vec![Some(1), Some(2), Some(0)]);
+        assert_eq!(fpairs, vec![100, 100, 100]);
+        assert_eq!(
+            brute_force_fair(3, 3, &s, &cap),
+            (3, 300, vec![100, 100, 100])
+        );
+    }
+
+    #[test]
+    fn fair_then_next_lowest() {
+        // All pairings of the best total (250) have lowest pair 50; among them the fair one has
+        // fewer pairs at 50. Four mentees, four mentors.
+        let s = [
+            100, 50, 50, 0, //
+            50, 100, 0, 50, //
+            50, 0, 50, 50, //
+            0, 50, 50, 50,
+        ];
+        let cap = [1; 4];
+        let best = brute_force_fair(4, 4, &s, &cap);
+        let fair = solve_dense(4, 4, &s, &cap, Objective::Fair).expect("valid");
+        assert_eq!(outcome(4, &s, &fair), best);
+        let total = solve_dense(4, 4, &s, &cap, Objective::Total).expect("valid");
+        assert_eq!(outcome(4, &s, &total).1, best.1);
+    }
+
+    #[test]
+    fn fair_with_capacities_unmatched_and_forbidden() {
+        // Mentor 0 takes two; mentee 3 can only have mentor 0; five mentees for three places.
+        let s = [
+            300, 0, 100, //
+            300, 300, F, //
+            100, 200, 200, //
+            200, F, F, //
+            F, 100, 0,
+        ];
+        let cap = [2, 1, 1];
+        let res = solve_dense(5, 3, &s, &cap, Objective::Fair).expect("valid");
+        check(5, 3, &s, &cap, &res);
+        assert_eq!(outcome(3, &s, &res), brute_force_fair(5, 3, &s, &cap));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+
+        #[test]
+        fn fair_matches_brute_force(
+            (r, c, scores, cap) in small_instance(),
+            k in 1usize..4,
+        ) {
+            let best = brute_force_fair(r, c, &scores, &cap);
+            let res = solve_dense(r, c, &scores, &cap, Objective::Fair).expect("valid input");
+            check(r, c, &scores, &cap, &res);
+            prop_assert_eq!(outcome(c, &scores, &res), best.clone());
+            // Same again (deterministic), and from tiny candidate sets (pricing at work).
+            prop_assert_eq!(
+                solve_dense(r, c, &scores, &cap, Objective::Fair).expect("valid input"),
+                res
+            );
+            let tiny = solve_k(r, c, &scores, &cap, Objective::Fair, k);
+            prop_assert_eq!(outcome(c, &scores, &tiny), best);
+        }
+
+        #[test]
+        fn total_from_tiny_candidates_matches_brute_force(
+            (r, c, scores, cap) in small_instance(),
+            k in 1usize..4,
+        ) {
+            let res = solve_k(r, c, &scores, &cap, Objective::Total, k);
+            let got = check(r, c, &scores, &cap, &res);
+            prop_assert_eq!(got, brute_force(r, c, &scores, &cap));
+        }
+    }
+
+    /// Tie-heavy cohort-like instance: scores a multiple of 50 from few values, some pairs
+    /// forbidden, capacities 1 to 3; up to 70 x 70 so that candidates cover little of it.
+    fn cohort_instance() -> impl Strategy<Value = (usize, usize, Vec<i32>, Vec<u32>)> {
+        (1usize..=70, 1usize..=70, 0u32..4, 1i32..12, 1u32..=3).prop_flat_map(
+            |(r, c, forbid, levels, max_cap)| {
+                let cell = (0i32..levels, 0u32..16).prop_map(move |(s, f)| {
+                    if f < forbid * 2 { FORBIDDEN } else { s * 50 }
+                });
+                (
+                    Just(r),
+                    Just(c),
+                    proptest::collection::vec(cell, r * c),
+                    proptest::collection::vec(1u32..=max_cap, c),
+                )
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn tie_heavy_cohorts_match_scipy_port(
+            (r, c, scores, cap) in cohort_instance(),
+            k in prop_oneof![Just(1usize), Just(3), Just(12)],
+        ) {
+            let res = solve_k(r, c, &scores, &cap, Objective::Total, k);
+            let got = check(r, c, &scores, &cap, &res);
+            prop_assert_eq!(got, lsap_capacitated(r, c, &scores, &cap));
+        }
+    }
+
+    /// Random profiles: up to four fields (weights among 0, 37, 50, 100), codes 0..=3 (0
+    /// unknown), perhaps a same-group rule and a few forbidden pairs.
+    fn profiles_instance() -> impl Strategy<Value = (Profiles, Vec<u32>)> {
+        (
+            1usize..=30,
+            1usize..=30,
+            0usize..=4,
+            any::<bool>(),
+            1u32..=2,
+        )
+            .prop_flat_map(|(r, c, k, grouped, max_cap)| {
+                let codes = move |n: usize| proptest::collection::vec(0u32..4, n);
+                (
+                    proptest::collection::vec(
+                        (
+                            prop_oneof![Just(0), Just(37), Just(50), Just(100)],
+                            codes(r),
+                            codes(c),
+                        ),
+                        k,
+                    ),
+                    (codes(r), codes(c)),
+                    proptest::collection::vec((0..r, 0..c), 0..4),
+                    proptest::collection::vec(1u32..=max_cap, c),
+                )
+                    .prop_map(move |(fields, groups, pairs, cap)| {
+                        let mut p = Profiles::new(r, c).expect("small");
+                        for (w, a, b) in &fields {
+                            p.field(*w, a, b).expect("valid field");
+                        }
+                        if grouped {
+                            p.forbid_same(&groups.0, &groups.1).expect("valid groups");
+                        }
+                        for (i, j) in pairs {
+                            p.forbid(i, j).expect("in range");
+                        }
+                        (p, cap)
+                    })
+            })
+    }
+
+    fn dense_of(p: &Profiles) -> Vec<i32> {
+        let (r, c) = (p.n_rows(), p.n_cols());
+        (0..r * c).map(|k| p.score(k / c, k % c)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(700))]
+
+        #[test]
+        fn profiles_solve_like_their_matrix((p, cap) in profiles_instance()) {
+            let (r, c) = (p.n_rows(), p.n_cols());
+            let dense = dense_of(&p);
+            // Rows and columns of the source agree with single scores (in units).
+            let mut sealed = p.clone();
+            sealed.seal();
+            let unit = dense
+                .iter()
+                .filter(|&&s| s > 0)
+                .fold(0, |g, &s| gcd(g, s))
+                .max(1);
+            let mut row = vec![0; c];
+            for i in 0..r {
+                Source::row(&sealed, i, &mut row);
+                for j in 0..c {
+                    let s = dense[i * c + j];
+                    let expected = if s == FORBIDDEN { FORBIDDEN } else { s / unit * unit };
+                    prop_assert_eq!(s, expected, "gcd of the weights divides every score");
+                    let u = if s == FORBIDDEN { FORBIDDEN } else { Source::get(&sealed, i, j) };
+                    prop_assert_eq!(row[j], u);
+                }
+            }
+            let mut col = vec![0; r];
+            for j in 0..c {
+                Source::col(&sealed, j, &mut col);
+                for (i, &x) in col.iter().enumerate() {
+                    prop_assert_eq!(x, Source::get(&sealed, i, j));
+                }
+            }
+            for objective in [Objective::Total, Objective::Fair] {
+                let res = solve_profiles(&p, &cap, objective).expect("valid");
+                check(r, c, &dense, &cap, &res);
+                let from_dense = solve_dense(r, c, &dense, &cap, objective).expect("valid");
+                let a = outcome(c, &dense, &res);
+                let b = outcome(c, &dense, &from_dense);
+                if objective == Objective::Fair {
+                    prop_assert_eq!(a, b);
+                } else {
+                    prop_assert_eq!((a.0, a.1), (b.0, b.1));
+                    prop_assert_eq!((a.0, a.1), lsap_capacitated(r, c, &dense, &cap));
+                }
+            }
+        }
+    }
+
+    fn gcd(a: i32, b: i32) -> i32 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+
+    #[test]
+    fn profiles_score_and_refuse_bad_input() {
+        let mut p = Profiles::new(2, 3).expect("small");
+        p.field(100, &[1, 2], &[1, 0, 3]).expect("valid");
+        p.field(50, &[0, 7], &[7, 8, 9]).expect("valid");
+        p.forbid_same(&[4, 0], &[5, 4, 4]).expect("valid");
+        p.forbid(1, 2).expect("in range");
+        // Field 1 equal (1, 1); field 2 unknown for row 0.
+        assert_eq!(p.score(0, 0), 0);
+        assert_eq!(p.score(0, 1), FORBIDDEN); // same group 4
+        assert_eq!(p.score(0, 2), FORBIDDEN); // same group 4
+        assert_eq!(p.score(1, 0), 100); // 2 vs 1 differ; 7 vs 7 equal
+        assert_eq!(p.score(1, 1), 50); // col unknown in field 1; 7 vs 8
+        assert_eq!(p.score(1, 2), FORBIDDEN); // named
+        // Row 0 can only have column 0, so row 1 takes column 1.
+        assert_eq!(
+            solve_profiles(&p, &[1, 1, 1], Objective::Total),
+            Ok(vec![Some(0), Some(1)])
+        );
+        assert!(matches!(
+            p.field(-1, &[0, 0], &[0, 0, 0]),
+            Err(AssignError::NegativeWeight { weight: -1 })
+        ));
+        assert!(matches!(
+            p.field(1, &[0], &[0, 0, 0]),
+            Err(AssignError::Length { .. })
+        ));
+        assert!(matches!(
+            p.forbid(2, 0),
+            Err(AssignError::OutOfRange { row: 2, col: 0 })
+        ));
+        assert!(matches!(
+            p.field(i32::MAX, &[1, 1], &[2, 2, 2]),
+            Err(AssignError::Overflow)
+        ));
     }
 }

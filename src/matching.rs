@@ -498,6 +498,41 @@ pub fn objective(config: &crate::cohort::Config) -> crate::cohort::config::Objec
     config.matching.objective
 }
 
+impl Rules<'_> {
+    /// The problem of `rows` (mentees) by `cols` (mentors) as per-person codes for
+    /// [`assign::solve_profiles`]: the same scores and forbidden pairs as [`Rules::matrix`],
+    /// without building the matrix.
+    pub fn profiles(
+        &self,
+        rows: &[usize],
+        cols: &[usize],
+    ) -> Result<assign::Profiles, assign::AssignError> {
+        let mut profiles = assign::Profiles::new(rows.len(), cols.len())?;
+        let gather = |codes: &[u32], people: &[usize]| -> Vec<u32> {
+            people.iter().map(|&p| codes[p]).collect()
+        };
+        for f in &self.fields {
+            profiles.field(f.weight, &gather(&f.codes, rows), &gather(&f.codes, cols))?;
+        }
+        if self.forbid_department {
+            profiles.forbid_same(
+                &gather(&self.department, rows),
+                &gather(&self.department, cols),
+            )?;
+        }
+        let row_index: FxHashMap<usize, usize> =
+            rows.iter().enumerate().map(|(i, &e)| (e, i)).collect();
+        let col_index: FxHashMap<usize, usize> =
+            cols.iter().enumerate().map(|(j, &m)| (m, j)).collect();
+        for &(e, m) in self.forbidden.keys() {
+            if let (Some(&i), Some(&j)) = (row_index.get(&e), col_index.get(&m)) {
+                profiles.forbid(i, j)?;
+            }
+        }
+        Ok(profiles)
+    }
+}
+
 fn to_score(hundredths: i32) -> f64 {
     f64::from(hundredths) / SCALE
 }
@@ -656,10 +691,15 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
     }
     let eligible_mentees = mentees.len() + kept.len();
 
-    let scores = rules.matrix(&mentees, &mentors);
-    let solution = assign::solve(mentees.len(), mentors.len(), &scores, &mentor_places)
-        .map_err(|e| vec![format!("the matching solver refused its input: {e}")])?;
-    drop(scores);
+    let refused =
+        |e: assign::AssignError| vec![format!("the matching solver refused its input: {e}")];
+    let profiles = rules.profiles(&mentees, &mentors).map_err(refused)?;
+    let goal = match objective(&cohort.config) {
+        crate::cohort::config::Objective::Total => assign::Objective::Total,
+        crate::cohort::config::Objective::Fair => assign::Objective::Fair,
+    };
+    let solution = assign::solve_profiles(&profiles, &mentor_places, goal).map_err(refused)?;
+    drop(profiles);
 
     let mut chosen = kept;
     let mut mentor_used: FxHashSet<usize> = FxHashSet::default();

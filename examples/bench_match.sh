@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Matching speed against reference solvers, measured side by side in one run.
+#
+# For each cohort family (form: 8 departments and five 4-10-answer characteristics from one form;
+# pilot: synth.rs's default shape) at 2,000, 5,000 and 10,000 mentees and mentors, this script
+# enrols a synthetic cohort, times `revmentor match NAME --dry-run --format json` end to end with
+# hyperfine and its peak memory with GNU time, exports the score matrix the binary solves
+# (examples/score_matrix.rs) and times scipy.optimize.linear_sum_assignment and lap.lapjv on that
+# same matrix, solve only (costs -score, forbidden pairs priced above any score total, as the
+# binary does). It checks all three reach the same number matched and total, and prints a table;
+# ratio = ours end to end / the faster reference's solve.
+#
+#   bash examples/bench_match.sh              # everything (10-20 minutes; 10,000^2 references are slow)
+#   SIZES="2000 5000" bash examples/bench_match.sh
+#   FAMILIES=form RUNS=10 bash examples/bench_match.sh
+#
+# Needs python3 (with venv) and hyperfine (Debian: apt-get install hyperfine; installed here if
+# missing and running as root). numpy, scipy and lap go into a virtualenv under target/. Not run by
+# CI: speed targets live here, not in tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES="${SIZES:-2000 5000 10000}"
+FAMILIES="${FAMILIES:-form pilot}"
+RUNS="${RUNS:-5}"
+
+if ! command -v hyperfine >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get install -y -qq hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+  else
+    echo "hyperfine is needed (Debian: apt-get install hyperfine)" >&2
+    exit 1
+  fi
+fi
+venv="$PWD/target/bench-venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import numpy, scipy, lap" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q numpy scipy lap
+fi
+
+cargo build --quiet --release --bin revmentor --example synth --example score_matrix
+bin="$PWD/target/release/revmentor"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export REVMENTOR_TODAY=2020-01-06 REVMENTOR_ROOT="$work/cohorts"
+why="Why would you like to be a reverse mentor?"
+
+cat >"$work/reference.py" <<'EOF'
+"""Solve-only timings of scipy's linear_sum_assignment and lap.lapjv on an exported matrix."""
+import json, sys, time
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+import lap
+
+FORBIDDEN = -(2**31)
+path, runs = sys.argv[1], int(sys.argv[2])
+scores = np.load(path)
+forbidden = scores == FORBIDDEN
+allowed = np.where(forbidden, 0, scores).astype(np.int64)
+# Above any score total, so the most mentees are matched first, as revmentor does.
+penalty = float(1 + allowed.max(axis=1).sum())
+cost = np.where(forbidden, penalty, -allowed.astype(np.float64))
+square = cost.shape[0] == cost.shape[1]
+
+def outcome(rows, cols):
+    ok = ~forbidden[rows, cols]
+    return int(ok.sum()), int(allowed[rows[ok], cols[ok]].sum())
+
+def scipy_solve(c):
+    return linear_sum_assignment(c)
+
+def lapjv_solve(c):
+    _, x, _ = lap.lapjv(c, extend_cost=not square)
+    rows = np.arange(c.shape[0])
+    keep = x >= 0
+    return rows[keep], x[keep]
+
+out = {}
+for name, solve in (("scipy", scipy_solve), ("lapjv", lapjv_solve)):
+    times = []
+    for _ in range(runs):
+        c = cost.copy()
+        start = time.perf_counter()
+        rows, cols = solve(c)
+        times.append(time.perf_counter() - start)
+    out[name] = {"median": float(np.median(times)), "outcome": outcome(rows, cols)}
+print(json.dumps(out))
+EOF
+
+cohort_with() { # NAME SHAPE N
+  local name=$1 shape=$2 n=$3
+  target/release/examples/synth --mentees "$n" --mentors "$n" --shape "$shape" --out "$work/$name" 2>/dev/null
+  "$bin" init "$name" --start 2020-01-13 --end 2020-12-31 >/dev/null
+  "$bin" enrol "$name" --from "$work/$name/mentees.csv" --role mentee --format csv >/dev/null
+  "$bin" enrol "$name" --from "$work/$name/mentors.csv" --role mentor --ignore-column "$why" --format csv >/dev/null
+  sed -i 's/^require_briefing = true/require_briefing = false/' "$REVMENTOR_ROOT/$name/cohort.toml"
+}
+
+rows=()
+for n in $SIZES; do
+  for shape in $FAMILIES; do
+    name="$shape$n"
+    echo "== $name: $n mentees x $n mentors ($shape)" >&2
+    cohort_with "$name" "$shape" "$n"
+    runs=$RUNS
+    [ "$n" -ge 10000 ] && runs=$(( RUNS < 3 ? RUNS : 3 ))
+    hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name.json" \
+      "$bin match $name --dry-run --format json" >&2
+    ours=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$work/$name.json")
+    peak_kb=$(/usr/bin/time -f "%M" "$bin" match "$name" --dry-run --format json 2>&1 >"$work/$name.out" | tail -1)
+    got=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['mentees_matched'], round(d['total_score']*100))" "$work/$name.out")
+    target/release/examples/score_matrix "$REVMENTOR_ROOT" "$name" "$work/$name.npy" >/dev/null
+    ref_runs=$runs
+    [ "$n" -ge 10000 ] && ref_runs=1
+    ref=$("$venv/bin/python" "$work/reference.py" "$work/$name.npy" "$ref_runs")
+    rm -f "$work/$name.npy"
+    rows+=("$(python3 - "$name" "$n" "$ours" "$peak_kb" "$got" "$ref" <<'EOF'
+import json, sys
+name, n, ours, peak, got, ref = sys.argv[1:]
+ref = json.loads(ref)
+ours, n = float(ours), int(n)
+matched, total = map(int, got.split())
+for k, v in ref.items():
+    if tuple(v["outcome"]) != (matched, total):
+        print(f"MISMATCH {name}: ours {(matched, total)}, {k} {tuple(v['outcome'])}", file=sys.stderr)
+best = min(ref["scipy"]["median"], ref["lapjv"]["median"])
+ok = "yes" if tuple(ref["scipy"]["outcome"]) == tuple(ref["lapjv"]["outcome"]) == (matched, total) else "NO"
+print(f"{name:<11} {n:>6}  {ours:8.3f}  {ref['scipy']['median']:8.3f}  {ref['lapjv']['median']:8.3f}  {ours / best:6.2f}  {int(peak) / 1024:8.0f}  {ok}")
+EOF
+)")
+  done
+done
+
+echo
+echo "times in seconds (medians); ratio = ours end to end / faster reference solve only"
+printf "%-11s %6s  %8s  %8s  %8s  %6s  %8s  %s\n" cohort N ours scipy lapjv ratio "peak MB" "same optimum"
+printf "%s\n" "${rows[@]}"

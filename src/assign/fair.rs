@@ -1,0 +1,283 @@
+//! Fair among optimal: of the assignments with the most matches and the highest total, the one
+//! whose pair scores, sorted from the lowest up, are lexicographically greatest (leximin).
+//!
+//! # Method
+//!
+//! The number of pairs is the same in every optimum, so leximin means: as few pairs as possible at
+//! the lowest score level, then as few as possible at the next level, and so on (the top level
+//! takes the rest).
+//!
+//! By LP complementary slackness, the optima of an assignment problem are exactly the feasible
+//! assignments that use only edges tight for its optimal duals (and leave places unused only in
+//! columns whose dual equals the cost of an unused place). That set is the *face* of the stage.
+//! Each stage solves a new assignment problem restricted to the face of all earlier stages, with
+//! costs that count pairs per level: a chunk of levels `a..b` costs `B^(b-1-level)` per pair
+//! (`B` = number of pairs + 1, so one pair at a lower level outweighs all pairs at higher levels
+//! of the chunk), and `0` elsewhere. As many levels go into one chunk as `i64` allows. A column
+//! that the face requires full gets a prohibitive cost `R` per unused place (unused places cost
+//! `0` elsewhere); no optimum of the stage pays it, since the face holds an assignment that does
+//! not. Each stage is solved, as the first, on candidate edges and proved on every pair of the
+//! face (`super::pricing`), so every stage, and the result, is exact.
+
+use super::pricing::{ADD_K, Optimum, rotation};
+use super::source::Source;
+use super::sparse::{self, Graph, Solution};
+use super::{AssignError, FORBIDDEN};
+
+/// Largest cost magnitude a stage uses, well inside the solvers' limits.
+const STAGE_LIMIT: i64 = 1 << 55;
+
+/// How one solved stage priced pairs, and its optimal duals.
+struct Stage {
+    /// Pair cost from the score (in units).
+    cost: Cost,
+    /// Cost of the unmatched column, per row, or `None` where it was not allowed.
+    dummy: Vec<Option<i64>>,
+    /// Cost of an unused place, per column (the unmatched column last).
+    slack: Vec<i64>,
+    sol: Solution,
+}
+
+#[derive(Clone)]
+enum Cost {
+    /// `max_score - score`.
+    Total { max_score: i64 },
+    /// `B^(hi - 1 - level)` for levels `lo..hi`, else 0.
+    Levels { lo: usize, hi: usize, base: i64 },
+}
+
+/// Score levels: the distinct pair scores, ascending.
+struct Levels {
+    values: Vec<i32>,
+}
+
+impl Levels {
+    fn index(&self, score: i32) -> usize {
+        self.values.partition_point(|&x| x < score)
+    }
+}
+
+impl Cost {
+    fn of(&self, score: i32, levels: &Levels) -> i64 {
+        match *self {
+            Cost::Total { max_score } => max_score - i64::from(score),
+            Cost::Levels { lo, hi, base } => {
+                let l = levels.index(score);
+                if l < lo || l >= hi {
+                    0
+                } else {
+                    // base^(hi - 1 - l) <= STAGE_LIMIT by the choice of hi.
+                    let mut w = 1i64;
+                    for _ in l + 1..hi {
+                        w *= base;
+                    }
+                    w
+                }
+            }
+        }
+    }
+}
+
+/// Whether pair `(i, j)` with `score` is tight in every stage (so may appear in their optima).
+fn in_face(stages: &[Stage], levels: &Levels, i: usize, j: usize, score: i32) -> bool {
+    stages
+        .iter()
+        .all(|s| s.cost.of(score, levels) - s.sol.u[i] - s.sol.v[j] == 0)
+}
+
+/// The leximin refinement of a Total optimum. Returns the column of each row (`n_cols` for
+/// unmatched).
+pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, AssignError> {
+    let nr = src.n_rows();
+    let nc = src.n_cols();
+    let Optimum {
+        col4row,
+        sol,
+        graph,
+        cap,
+        q,
+    } = optimum;
+    let max_score = i64::from(src.max_score());
+    let mut stages = vec![Stage {
+        cost: Cost::Total { max_score },
+        dummy: vec![Some(q); nr],
+        slack: vec![0; nc + 1],
+        sol,
+    }];
+    let mut col4row = col4row;
+
+    // The levels present among the pairs of the first face.
+    let mut buf = vec![0i32; nc];
+    let no_levels = Levels { values: Vec::new() };
+    let mut values: Vec<i32> = Vec::new();
+    for i in 0..nr {
+        src.row(i, &mut buf);
+        let before = values.len();
+        for (j, &s) in buf.iter().enumerate() {
+            if s != FORBIDDEN && in_face(&stages, &no_levels, i, j, s) {
+                values.push(s);
+            }
+        }
+        if values.len() - before > 64 {
+            values.sort_unstable();
+            values.dedup();
+        }
+    }
+    values.sort_unstable();
+    values.dedup();
+    let levels = Levels { values };
+    if levels.values.len() < 2 {
+        return Ok(col4row);
+    }
+
+    // Candidate edges: the first stage's, kept while they stay in the face.
+    let mut edges: Vec<Vec<u32>> = (0..nr)
+        .map(|i| {
+            graph
+                .edges(i)
+                .map(|e| graph.col[e])
+                .filter(|&j| (j as usize) < nc)
+                .collect()
+        })
+        .collect();
+
+    let pairs = col4row.iter().filter(|&&j| (j as usize) < nc).count() as i64;
+    let base = pairs + 1;
+    // Levels per chunk: base^chunk <= STAGE_LIMIT.
+    let mut per_chunk = 0usize;
+    let mut power = 1i64;
+    while let Some(p) = power.checked_mul(base).filter(|&p| p <= STAGE_LIMIT) {
+        power = p;
+        per_chunk += 1;
+    }
+    let per_chunk = per_chunk.max(1);
+    // The top level takes whatever pairs are left: no need to minimise its count.
+    let last = levels.values.len() - 1;
+    let mut lo = 0;
+    while lo < last {
+        let hi = (lo + per_chunk).min(last);
+        let cost = Cost::Levels { lo, hi, base };
+        // No assignment in the face costs more than pairs * base^(hi - lo - 1) < R.
+        let mut r = 1i64;
+        for _ in lo..hi {
+            r = r.checked_mul(base).ok_or(AssignError::Overflow)?;
+        }
+        let dummy: Vec<Option<i64>> = (0..nr)
+            .map(|i| {
+                stages
+                    .iter()
+                    .all(|s| s.dummy[i].is_some_and(|d| d - s.sol.u[i] - s.sol.v[nc] == 0))
+                    .then_some(0)
+            })
+            .collect();
+        let slack: Vec<i64> = (0..=nc)
+            .map(|j| {
+                if stages.iter().all(|s| s.sol.v[j] == s.slack[j]) {
+                    0
+                } else {
+                    r
+                }
+            })
+            .collect();
+        let sol = solve_stage(
+            src, &stages, &levels, &cost, &dummy, &slack, &cap, &col4row, &mut edges,
+        )?;
+        col4row.clone_from(&sol.col4row);
+        stages.push(Stage {
+            cost,
+            dummy,
+            slack,
+            sol,
+        });
+        lo = hi;
+    }
+    Ok(col4row)
+}
+
+/// One stage: candidate edges (filtered to the face, plus the current assignment), solved and
+/// priced until no pair of the face has a negative reduced cost.
+#[allow(clippy::too_many_arguments)]
+fn solve_stage<S: Source>(
+    src: &S,
+    stages: &[Stage],
+    levels: &Levels,
+    cost: &Cost,
+    dummy: &[Option<i64>],
+    slack: &[i64],
+    cap: &[u32],
+    current: &[u32],
+    edges: &mut [Vec<u32>],
+) -> Result<Solution, AssignError> {
+    let nr = src.n_rows();
+    let nc = src.n_cols();
+    let mut seen = vec![u32::MAX; nc];
+    for (i, list) in edges.iter_mut().enumerate() {
+        let j = current[i];
+        if (j as usize) < nc {
+            list.push(j);
+        }
+    }
+    let mut buf = vec![0i32; nc];
+    loop {
+        // Build the stage's graph.
+        let mut g = Graph {
+            start: Vec::with_capacity(nr + 1),
+            col: Vec::new(),
+            cost: Vec::new(),
+        };
+        g.start.push(0);
+        for (i, list) in edges.iter_mut().enumerate() {
+            list.retain(|&j| {
+                let fresh = seen[j as usize] != i as u32;
+                seen[j as usize] = i as u32;
+                let s = src.get(i, j as usize);
+                fresh && s != FORBIDDEN && in_face(stages, levels, i, j as usize, s)
+            });
+            for &j in list.iter() {
+                seen[j as usize] = u32::MAX;
+            }
+            for &j in list.iter() {
+                g.col.push(j);
+                g.cost.push(cost.of(src.get(i, j as usize), levels));
+            }
+            if let Some(d) = dummy[i] {
+                g.col.push(nc as u32);
+                g.cost.push(d);
+            }
+            g.start.push(g.col.len());
+        }
+        let sol = sparse::solve(&g, cap, slack)?;
+        debug_assert_eq!(sparse::certify(&g, cap, slack, &sol), Ok(()));
+
+        // Price every pair of the face.
+        let mut added = 0;
+        let mut found: Vec<(i64, u32)> = Vec::new();
+        for (i, list) in edges.iter_mut().enumerate() {
+            src.row(i, &mut buf);
+            found.clear();
+            let start = rotation(i, nc);
+            for (j, &s) in buf.iter().enumerate() {
+                if s == FORBIDDEN || !in_face(stages, levels, i, j, s) {
+                    continue;
+                }
+                let r = cost.of(s, levels) - sol.u[i] - sol.v[j];
+                if r < 0 {
+                    found.push((r, ((j + nc - start) % nc) as u32));
+                }
+            }
+            if found.len() > ADD_K {
+                found.select_nth_unstable(ADD_K);
+                found.truncate(ADD_K);
+            }
+            added += found.len();
+            list.extend(
+                found
+                    .iter()
+                    .map(|&(_, key)| ((key as usize + start) % nc) as u32),
+            );
+        }
+        if added == 0 {
+            return Ok(sol);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! The most-matches-then-highest-total optimum of a whole score matrix, solved on a few edges
+//! per person and proved on all of them.
+//!
+//! # Method
+//!
+//! 1. **Candidates.** One pass over the rows keeps each row's `ROW_K` best columns, one pass over
+//!    the columns each column's `COL_K` best rows (ties go to the first met, counting from a
+//!    different place for each person, so tied people do not all crowd onto the same few).
+//! 2. **Sparse solve.** [`super::sparse`] solves the assignment on those edges, plus one edge per
+//!    row to an "unmatched" column of capacity `n_rows` whose cost `Q` is larger than any
+//!    difference in score total (see below).
+//! 3. **Pricing.** One pass over every allowed pair checks its reduced cost against the duals.
+//!    If none is negative, the duals are feasible for the whole problem and the sparse optimum is
+//!    the optimum (LP duality; the assignment polytope is integral). Otherwise the most negative
+//!    edges of each offending row join the candidates and the sparse problem is solved again:
+//!    warm (every other row keeps its place and every column its dual) when the offending rows'
+//!    places can be freed without breaking the solver's invariants, from scratch otherwise.
+//!
+//! Costs are `max_score - score` (so non-negative), and the unmatched column costs
+//! `Q = max_score + 1 + sum over rows of the row's best score`. An assignment leaving `k` rows
+//! unmatched with score total `S` costs `max_score * n_rows + (Q - max_score) * k - S`, and
+//! `0 <= S < Q - max_score`: fewer unmatched always wins, then the higher total.
+
+use super::source::Source;
+use super::sparse::{self, Graph, Solution};
+use super::{AssignError, FORBIDDEN};
+
+/// Candidate columns kept per row, and rows per column.
+const ROW_K: usize = 12;
+const COL_K: usize = 12;
+
+/// How many candidates to start from (tests use tiny numbers to exercise the pricing loop).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Candidates {
+    pub row_k: usize,
+    pub col_k: usize,
+}
+
+impl Default for Candidates {
+    fn default() -> Self {
+        Candidates {
+            row_k: ROW_K,
+            col_k: COL_K,
+        }
+    }
+}
+/// Most edges a row gains in one pricing pass.
+pub(super) const ADD_K: usize = 32;
+
+/// An optimum of the whole problem with its certificate.
+pub(super) struct Optimum {
+    /// Column of each row; `n_cols` means unmatched.
+    pub col4row: Vec<u32>,
+    pub sol: Solution,
+    pub graph: Graph,
+    /// Capacity per column, the unmatched column last.
+    pub cap: Vec<u32>,
+    /// Cost of the unmatched column.
+    pub q: i64,
+}
+
+/// Keeps the `k` best `(score, index)` seen, ties to the first seen.
+struct TopK {
+    k: usize,
+    items: Vec<(i32, u32)>,
+    /// Scores must beat this to enter (once `items` holds `k`).
+    floor: i32,
+}
+
+impl TopK {
+    fn new(k: usize) -> Self {
+        TopK {
+            k,
+            items: Vec::with_capacity(2 * k + 1),
+            floor: i32::MIN,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.clear_above(i32::MIN);
+    }
+
+    /// Empty, taking only values above `floor`.
+    fn clear_above(&mut self, floor: i32) {
+        self.items.clear();
+        self.floor = floor;
+    }
+
+    /// Feeds `scores[start..]` then `scores[..start]`, skipping forbidden cells.
+    fn scan(&mut self, scores: &[i32], start: usize) {
+        let (tail, head) = scores.split_at(start);
+        for (offset, part) in [(start, head), (0, tail)] {
+            // Blocks whose largest value cannot enter are skipped whole (a vectorised max).
+            for (b, block) in part.chunks(32).enumerate() {
+                if block.iter().copied().fold(i32::MIN, i32::max) <= self.floor {
+                    continue;
+                }
+                for (k, &s) in block.iter().enumerate() {
+                    // FORBIDDEN is i32::MIN, never above the floor.
+                    if s > self.floor {
+                        self.push(s, (offset + b * 32 + k) as u32);
+                    }
+                }
+            }
+        }
+        self.compact();
+    }
+
+    #[inline(never)]
+    fn push(&mut self, s: i32, j: u32) {
+        self.items.push((s, j));
+        if self.items.len() >= 2 * self.k.max(1) {
+            self.compact();
+        }
+    }
+
+    /// Keeps the best `k` (by score, then order of arrival, which `sort` keeps stable).
+    fn compact(&mut self) {
+        if self.items.len() > self.k {
+            self.items.sort_by_key(|&(s, _)| std::cmp::Reverse(s));
+            self.items.truncate(self.k);
+        }
+        if self.items.len() == self.k
+            && let Some(&(s, _)) = self.items.last()
+        {
+            self.floor = s;
+        }
+    }
+}
+
+/// A different starting point per person, spread over `n`.
+pub(super) fn rotation(person: usize, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    ((person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16) as usize % n
+}
+
+/// The best allowed column of `row` not yet `full`, the first met from `start` among ties.
+fn best_open(row: &[i32], full: &[bool], start: usize) -> Option<usize> {
+    let best = row
+        .iter()
+        .zip(full)
+        .map(|(&s, &f)| if f { FORBIDDEN } else { s })
+        .fold(FORBIDDEN, i32::max);
+    if best == FORBIDDEN {
+        return None;
+    }
+    (start..row.len())
+        .chain(0..start)
+        .find(|&j| row[j] == best && !full[j])
+}
+
+/// Solves the problem of `src` with column capacities `cap` (each at least 1).
+pub(super) fn solve<S: Source>(
+    src: &S,
+    cap: &[u32],
+    k: Candidates,
+) -> Result<Optimum, AssignError> {
+    let nr = src.n_rows();
+    let nc = src.n_cols();
+    let max_score = i64::from(src.max_score());
+    let mut buf = vec![0i32; nr.max(nc)];
+
+    // Candidates, and each row's best score (for Q). Each row also takes its best column that
+    // still has a place (greedily, in row order), so the candidates hold a large matching.
+    let mut edges: Vec<Vec<u32>> = vec![Vec::new(); nr];
+    let mut best = vec![0i64; nr];
+    let mut top = TopK::new(k.row_k);
+    let mut places: Vec<u32> = cap.to_vec();
+    let mut full = vec![false; nc];
+    for i in 0..nr {
+        let row = &mut buf[..nc];
+        src.row(i, row);
+        top.clear();
+        let start = rotation(i, nc);
+        top.scan(row, start);
+        best[i] = top
+            .items
+            .iter()
+            .map(|&(s, _)| i64::from(s))
+            .max()
+            .unwrap_or(0);
+        edges[i].extend(top.items.iter().map(|&(_, j)| j));
+        if let Some(j) = best_open(row, &full, start) {
+            edges[i].push(j as u32);
+            places[j] -= 1;
+            full[j] = places[j] == 0;
+        }
+    }
+    let mut top = TopK::new(k.col_k);
+    for j in 0..nc {
+        let col = &mut buf[..nr];
+        src.col(j, col);
+        top.clear();
+        top.scan(col, rotation(j, nr));
+        for &(_, i) in &top.items {
+            edges[i as usize].push(j as u32);
+        }
+    }
+    let q = best
+        .iter()
+        .try_fold(max_score + 1, |acc, &b| acc.checked_add(b))
+        .filter(|&q| q <= super::COST_LIMIT)
+        .ok_or(AssignError::Overflow)?;
+
+    let mut cap_all: Vec<u32> = cap
+        .iter()
+        .map(|&c| c.min(u32::try_from(nr).unwrap_or(u32::MAX)))
+        .collect();
+    cap_all.push(u32::try_from(nr).map_err(|_| AssignError::Overflow)?);
+    let slack = vec![0i64; nc + 1];
+
+    let mut seen = vec![u32::MAX; nc];
+    let mut prev: Option<Solution> = None;
+    let mut reopen = vec![false; nr];
+    loop {
+        let graph = build(src, &mut edges, &mut seen, max_score, q, &mut buf)?;
+        // Warm from the last solution when the rows that gained edges can leave their places
+        // without breaking its invariants (their columns' duals are 0, as for a free place).
+        let warm = prev.as_ref().filter(|p| {
+            reopen.iter().zip(&p.col4row).all(|(&r, &j)| {
+                !r || p
+                    .v
+                    .get(j as usize)
+                    .is_some_and(|&vj| vj == slack[j as usize])
+            })
+        });
+        let sol = match warm {
+            Some(p) => sparse::solve_warm(&graph, &cap_all, &slack, p, &reopen)?,
+            None => sparse::solve(&graph, &cap_all, &slack)?,
+        };
+        debug_assert_eq!(sparse::certify(&graph, &cap_all, &slack, &sol), Ok(()));
+        let added = price(src, &sol, max_score, &mut edges, &mut buf, &mut reopen);
+        if added == 0 {
+            return Ok(Optimum {
+                col4row: sol.col4row.clone(),
+                sol,
+                graph,
+                cap: cap_all,
+                q,
+            });
+        }
+        prev = Some(sol);
+    }
+}
+
+/// The sparse graph of the candidate edges (deduplicated, in order) plus the unmatched column.
+fn build<S: Source>(
+    src: &S,
+    edges: &mut [Vec<u32>],
+    seen: &mut [u32],
+    max_score: i64,
+    q: i64,
+    _buf: &mut [i32],
+) -> Result<Graph, AssignError> {
+    let nc = src.n_cols();
+    let mut g = Graph {
+        start: Vec::with_capacity(edges.len() + 1),
+        col: Vec::new(),
+        cost: Vec::new(),
+    };
+    g.start.push(0);
+    for (i, list) in edges.iter_mut().enumerate() {
+        list.retain(|&j| {
+            let fresh = seen[j as usize] != i as u32;
+            seen[j as usize] = i as u32;
+            fresh
+        });
+        for &j in list.iter() {
+            seen[j as usize] = u32::MAX;
+        }
+        for &j in list.iter() {
+            let s = src.get(i, j as usize);
+            if s == FORBIDDEN {
+                return Err(AssignError::Internal("forbidden candidate"));
+            }
+            g.col.push(j);
+            g.cost.push(max_score - i64::from(s));
+        }
+        g.col.push(nc as u32);
+        g.cost.push(q);
+        g.start.push(g.col.len());
+    }
+    Ok(g)
+}
+
+/// Checks every allowed pair's reduced cost against the duals of `sol`; adds up to `ADD_K` of
+/// the most negative edges of each row that has one. Returns how many edges were added.
+fn price<S: Source>(
+    src: &S,
+    sol: &Solution,
+    max_score: i64,
+    edges: &mut [Vec<u32>],
+    buf: &mut [i32],
+    reopen: &mut [bool],
+) -> usize {
+    let nc = src.n_cols();
+    reopen.fill(false);
+    let v = &sol.v[..nc];
+    // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
+    // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
+    const LIM: i64 = 1 << 30;
+    let narrow = max_score < LIM / 2 && v.iter().all(|&x| x <= LIM);
+    let v32: Vec<i32> = if narrow {
+        v.iter().map(|&x| x.max(-LIM) as i32).collect()
+    } else {
+        Vec::new()
+    };
+    let mut added = 0;
+    let mut found: Vec<(i64, u32)> = Vec::new();
+    let mut net = vec![0i32; if narrow { nc } else { 0 }];
+    let mut top = TopK::new(ADD_K);
+    for (i, list) in edges.iter_mut().enumerate() {
+        let row = &mut buf[..nc];
+        src.row(i, row);
+        // Reduced cost (max_score - s) - u - v < 0  <=>  s + v > max_score - u.
+        let threshold = max_score - sol.u[i];
+        if narrow {
+            for (t, (&s, &vj)) in net.iter_mut().zip(row.iter().zip(&v32)) {
+                // Within +-2^31 by the clamps: wraps never (explicit, to vectorise).
+                *t = s.max(-(LIM as i32)).wrapping_add(vj);
+            }
+            let most = net.iter().copied().fold(i32::MIN, i32::max);
+            if i64::from(most) <= threshold {
+                continue;
+            }
+            // The ADD_K largest `s + v` above the threshold (ties from a different place per
+            // row), confirmed exactly.
+            top.clear_above(threshold.max(i64::from(i32::MIN)) as i32);
+            top.scan(&net, rotation(i, nc));
+            let before = list.len();
+            list.extend(top.items.iter().map(|&(_, j)| j).filter(|&j| {
+                let s = row[j as usize];
+                s != FORBIDDEN && i64::from(s) + v[j as usize] > threshold
+            }));
+            added += list.len() - before;
+            reopen[i] = list.len() > before;
+            continue;
+        }
+        found.clear();
+        let start = rotation(i, nc);
+        for (j, (&s, &vj)) in row.iter().zip(v).enumerate() {
+            if s != FORBIDDEN && i64::from(s) + vj > threshold {
+                // Most negative first; ties from a different place per row.
+                let key = (j + nc - start) % nc;
+                found.push((threshold - i64::from(s) - vj, key as u32));
+            }
+        }
+
+        if found.is_empty() {
+            continue;
+        }
+        if found.len() > ADD_K {
+            found.select_nth_unstable(ADD_K);
+            found.truncate(ADD_K);
+        }
+        added += found.len();
+        reopen[i] = true;
+        list.extend(
+            found
+                .iter()
+                .map(|&(_, key)| ((key as usize + start) % nc) as u32),
+        );
+    }
+    added
+}
