@@ -96,6 +96,10 @@ impl Iterator for Rows<'_> {
     }
 }
 
+/// The UTF-8 byte order mark: read when a file has one, written first in CSV files meant for a
+/// spreadsheet (outputs to a `.csv` path), so Excel reads them as UTF-8.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Open a CSV file for reading. `file` names it in errors. Accepts a UTF-8 BOM and `\r\n` line
 /// ends. Refuses: non-UTF-8 bytes (UTF-16 named as such), an empty file, an unclosed quote, a
 /// `;`-delimited file, duplicate headers; ragged rows are refused as they are read.

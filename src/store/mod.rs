@@ -604,7 +604,17 @@ impl Store {
 
     /// Write an output file (`--out`, `--ics`) atomically and readable by the owner only; refuses
     /// any cohort's own files however the path is spelt. Returns the path written.
+    ///
+    /// A `.csv` file gets a UTF-8 byte order mark first (unless it has one), so that a spreadsheet
+    /// opened by double-click reads "José" and not "JosÃ©"; standard output never gets one, so a
+    /// pipe into another program sees plain UTF-8.
     pub fn write_output(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+        if output::spreadsheet_bound(path) && !bytes.starts_with(crate::csvio::BOM) {
+            let mut with_bom = Vec::with_capacity(bytes.len() + crate::csvio::BOM.len());
+            with_bom.extend_from_slice(crate::csvio::BOM);
+            with_bom.extend_from_slice(bytes);
+            return output::write(&self.root, path, &with_bom);
+        }
         output::write(&self.root, path, bytes)
     }
 
@@ -803,7 +813,7 @@ fn make_private(dir: &Path, name: &str) -> Result<()> {
 
 /// A file's content as the tool would write it: without a byte-order mark, with `\n` line ends.
 fn canonical(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let b = bytes.strip_prefix(crate::csvio::BOM).unwrap_or(bytes);
     if b.contains(&b'\r') {
         let mut out = Vec::with_capacity(b.len());
         let mut i = 0;

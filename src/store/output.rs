@@ -12,6 +12,12 @@ use super::{CONFIG_FILE, is_cohort_file_name};
 /// removes another one's output in flight.
 pub const OUTPUT_TEMP_PREFIX: &str = ".revmentor-out-";
 
+/// Whether an output is meant for a spreadsheet: a `.csv` file, in any capitals.
+pub fn spreadsheet_bound(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
 /// The path an output would really be written to: its folder resolved (links and `..` followed)
 /// and, when the file itself is a link, the file it points to.
 pub fn resolve(path: &Path) -> Result<PathBuf> {

@@ -252,3 +252,44 @@ fn json_keys_are_snake_case_in_every_command() {
         }
     }
 }
+
+#[test]
+fn csv_written_to_a_path_opens_in_a_spreadsheet_as_utf8_and_pipes_stay_plain() {
+    let w = pilot();
+    let bom = b"\xEF\xBB\xBF";
+    // Accented names survive Excel's double-click only with a byte order mark.
+    let people = w.cohort_file("p", "participants.csv");
+    w.write_cohort_file(
+        "p",
+        "participants.csv",
+        people.replace("Richard Hale", "José Hale"),
+    );
+    for (line, file) in [
+        ("export p --pairs --out pairs.csv", "pairs.csv"),
+        ("export p --format csv --out summary.CSV", "summary.CSV"),
+        ("export p --pairs --format json --out pairs.json", ""),
+    ] {
+        w.sh(line).ok();
+        if file.is_empty() {
+            continue;
+        }
+        let bytes = std::fs::read(w.path().join(file)).expect("written");
+        assert!(bytes.starts_with(bom), "{file} has no byte order mark");
+        assert!(!bytes[3..].starts_with(bom), "{file} has two");
+    }
+    let pairs = std::fs::read_to_string(w.path().join("pairs.csv")).expect("pairs");
+    assert!(pairs.contains("José Hale"), "{pairs}");
+    let json = std::fs::read(w.path().join("pairs.json")).expect("json");
+    assert!(!json.starts_with(bom), "JSON got a byte order mark");
+    for line in [
+        "export p --pairs",
+        "export p --format csv",
+        "due p --format csv",
+    ] {
+        let run = w.sh(line).ok();
+        assert!(
+            !run.stdout.starts_with('\u{FEFF}'),
+            "{line}: standard output got a byte order mark"
+        );
+    }
+}
