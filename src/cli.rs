@@ -111,8 +111,10 @@ pub enum Command {
     /// Report every problem of every file of a cohort in one run; repair dates a spreadsheet changed
     #[command(after_help = EXAMPLES_CHECK)]
     Check(check::Args),
-    /// Pack a cohort into one .tar.zst file, to hand it over to a successor coordinator
-    #[command(after_help = "Examples:\n  revmentor archive pilot-2020 --out pilot-2020.tar.zst")]
+    /// Pack a cohort into one .tar.zst or .zip file, to hand it over to a successor coordinator
+    #[command(
+        after_help = "Examples:\n  revmentor archive pilot-2020 --out pilot-2020.tar.zst\n  revmentor archive pilot-2020 --out pilot-2020.zip   # opens in any file manager"
+    )]
     Archive(archive::Args),
     /// Unpack a cohort from an archive under the root (never over an existing cohort), then check it
     #[command(

@@ -13,8 +13,8 @@ use crate::problems::count;
 pub struct Args {
     /// Cohort
     pub cohort: String,
-    /// The archive to write (FILE.tar.zst)
-    #[arg(long, value_name = "FILE.tar.zst")]
+    /// The archive to write: FILE.tar.zst, or FILE.zip for a file manager
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }
 
@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 
 #[derive(Debug, clap::Args)]
 pub struct RestoreArgs {
-    /// An archive made by `revmentor archive`
+    /// An archive made by `revmentor archive` (.tar.zst or .zip)
     pub file: PathBuf,
     /// Restore the cohort under this name instead of its own
     #[arg(long = "as", value_name = "NAME")]

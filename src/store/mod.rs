@@ -557,7 +557,8 @@ impl Store {
         let dir = self.existing(name)?;
         let _lock = fs::lock(&dir, name)?;
         commit::recover(&dir)?;
-        let (bytes, files) = archive::pack(&dir, name)?;
+        let kind = archive::kind_of(out)?;
+        let (bytes, files) = archive::pack(&dir, name, kind)?;
         let path = archive::write(&self.root, out, &bytes)?;
         Ok((path, files))
     }

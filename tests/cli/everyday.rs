@@ -141,8 +141,14 @@ fn a_file_saved_by_a_spreadsheet_is_rewritten_only_when_its_content_changes() {
 
 #[test]
 fn an_archive_restores_byte_for_byte_and_never_overwrites() {
+    for kind in ["tar.zst", "zip", "ZIP"] {
+        archive_round_trip(kind);
+    }
+}
+
+fn archive_round_trip(kind: &str) {
     let w = pilot();
-    let out = w.path().join("handover.tar.zst");
+    let out = w.path().join(format!("handover.{kind}"));
     w.sh_on("2020-05-20", &format!("archive p --out {}", out.display()))
         .ok();
     w.refuses_sh(
@@ -171,11 +177,23 @@ fn an_archive_restores_byte_for_byte_and_never_overwrites() {
             "{name} differs after a restore"
         );
     }
-    // An archive is a .tar.zst, never written over a cohort's files.
+    // The same files make the same archive.
+    let again = w.path().join(format!("again.{kind}"));
+    w.sh_on(
+        "2020-05-20",
+        &format!("archive p --out {}", again.display()),
+    )
+    .ok();
+    assert_eq!(
+        std::fs::read(&out).expect("archive"),
+        std::fs::read(&again).expect("archive"),
+        "{kind}: two archives of the same files differ"
+    );
+    // An archive is a .tar.zst or .zip, never written over a cohort's files.
     w.refuses_sh(
         "archive p --out cohorts/p/participants.csv",
         1,
-        &["tar.zst"],
+        &["tar.zst or .zip"],
     );
 }
 
@@ -209,6 +227,61 @@ fn restore_refuses_an_archive_whose_entries_leave_the_cohort_folder() {
         w.refuses(&["restore", file.to_str().expect("path")], 1, &[]);
         assert!(!w.path().join("evil.txt").exists() && !Path::new("/tmp/evil.txt").exists());
     }
+    // The same in a zip, and a link to a file outside.
+    for (name, says, entries) in [
+        (
+            "escape",
+            "leaves the cohort folder",
+            vec![
+                ("c/cohort.toml", "x", 0o100_600),
+                ("c/../../evil.txt", "x", 0o100_600),
+            ],
+        ),
+        (
+            "absolute",
+            "not inside a cohort folder",
+            vec![("/tmp/evil.txt", "x", 0o100_600)],
+        ),
+        (
+            "link",
+            "not a plain file",
+            vec![
+                ("c/cohort.toml", "x", 0o100_600),
+                ("c/participants.csv", "/etc/passwd", 0o120_777),
+            ],
+        ),
+        (
+            "two",
+            "more than one cohort",
+            vec![
+                ("a/cohort.toml", "x", 0o100_600),
+                ("b/cohort.toml", "x", 0o100_600),
+            ],
+        ),
+    ] {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (path, text, mode) in &entries {
+            let options = zip::write::SimpleFileOptions::default().unix_permissions(*mode);
+            if *mode & 0o170_000 == 0o120_000 {
+                zip.add_symlink(*path, *text, options).expect("link");
+            } else {
+                zip.start_file(*path, options).expect("entry");
+                std::io::Write::write_all(&mut zip, text.as_bytes()).expect("write");
+            }
+        }
+        let bytes = zip.finish().expect("zip").into_inner();
+        let file = w.write(&format!("{name}.zip"), bytes);
+        let run = w.refuses(&["restore", file.to_str().expect("path")], 1, &[says]);
+        assert!(!w.path().join("evil.txt").exists() && !Path::new("/tmp/evil.txt").exists());
+        assert!(!w.root().join("c").exists(), "{name}: {}", run.stderr);
+    }
+    // Not an archive at all.
+    let file = w.write("notes.zip", "just text");
+    w.refuses(
+        &["restore", file.to_str().expect("path")],
+        1,
+        &["not a revmentor archive"],
+    );
 }
 
 /// Every key of every JSON listing is snake_case, the same across commands.
