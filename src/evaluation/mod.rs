@@ -1,0 +1,181 @@
+//! The evaluation summary the board reads: who took part, pairs, group sessions, the rhythm of the
+//! one-to-ones, topics raised, survey change and consented quotes, with small-number suppression.
+//! Pure: takes plain values and "today"; it is never given characteristics, so it cannot cross them.
+//!
+//! # Privacy rules
+//!
+//! * **Primary suppression.** A figure about fewer than `min_group` people (or pairs, for figures
+//!   whose unit is a pair: pairs, meetings, intervals, topics) is not shown: it reads `<5` (the
+//!   configured number). Zero counts too: "nobody" is also a statement about a small group.
+//! * **Secondary suppression.** Where a table prints totals, every row and column with a total is
+//!   an equation; when exactly one of its cells is suppressed, the smallest other cell (a total only
+//!   when no other cell is left) is hidden as `[c]`, until no equation has a single unknown.
+//!   A survey mean over everyone who answered is hidden (`[c]`) when it differs from the paired
+//!   mean by fewer than `min_group` people, whose own mean could otherwise be worked out.
+//! * **No person appears.** No name, email, id or department is printed: counts are by role and
+//!   status only, sessions are named by date, kind and audience (never by their title), and topic
+//!   tags not listed in `cohort.toml` are counted together as "other".
+//! * **Quotes** appear only where their author said yes to being quoted anonymously, attributed to
+//!   "a mentor" or "a mentee", and only when that role has at least `min_group` respondents in that
+//!   survey phase. Names, emails, ids and departments of participants found in a quote are
+//!   replaced by `[name]`, `[email]`, `[id]`, `[department]`. Quotes are sorted by text, so their
+//!   order says nothing about who wrote them.
+
+mod disclosure;
+mod redact;
+mod sections;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::cohort::Cohort;
+use crate::cohort::config::{Cadence, Question};
+use crate::model::{Attendance, Briefing, Meeting, Pair, Participant, Phase, Response, Role};
+
+pub use disclosure::{Figure, Grid, GridRow, Tally, WITHHELD, suppress};
+pub use sections::lapsed;
+
+/// Everything the summary is computed from: no characteristics, by construction.
+#[derive(Debug, Clone)]
+pub struct Inputs<'a> {
+    pub cohort: &'a str,
+    pub title: &'a str,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub cadence: &'a Cadence,
+    pub min_group: u32,
+    pub questions: &'a [Question],
+    pub topics: &'a [String],
+    pub participants: Vec<&'a Participant>,
+    pub sessions: Vec<&'a Briefing>,
+    pub attendance: Vec<&'a Attendance>,
+    pub pairs: Vec<&'a Pair>,
+    pub meetings: Vec<&'a Meeting>,
+    pub responses: Vec<&'a Response>,
+}
+
+impl<'a> Inputs<'a> {
+    /// The cohort's files the summary may read. `characteristics.csv` is not among them.
+    pub fn from_cohort(c: &'a Cohort) -> Inputs<'a> {
+        let config = &c.config;
+        Inputs {
+            cohort: &c.name,
+            title: &config.cohort.title,
+            start: config.cohort.start,
+            end: config.cohort.end,
+            cadence: &config.cadence,
+            min_group: config.privacy.min_group,
+            questions: &config.evaluation.question,
+            topics: &config.evaluation.topics,
+            participants: c.participants.iter().collect(),
+            sessions: c.briefings.iter().collect(),
+            attendance: c.attendance.iter().collect(),
+            pairs: c.pairs.iter().collect(),
+            meetings: c.meetings.iter().collect(),
+            responses: c.responses.iter().collect(),
+        }
+    }
+}
+
+/// How far apart a pair's held meetings were.
+#[derive(Debug, Clone, Serialize)]
+pub struct Intervals {
+    /// Intervals between consecutive held meetings of the same pair.
+    pub intervals: Figure,
+    /// Pairs with at least two held meetings (the basis of every figure here).
+    pub pairs: Figure,
+    pub median_weeks: Figure,
+    pub shortest_weeks: Figure,
+    pub longest_weeks: Figure,
+    pub lower_quartile_weeks: Figure,
+    pub upper_quartile_weeks: Figure,
+    /// Share of intervals inside the cadence window.
+    pub inside_cadence: Figure,
+    /// Intervals shorter than, inside and longer than the window, with their total.
+    pub bands: Grid,
+}
+
+/// One survey question's change.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionSummary {
+    pub id: String,
+    pub text: String,
+    pub roles: Vec<Role>,
+    pub scale: u32,
+    /// People who answered both surveys.
+    pub paired: Change,
+    /// Everyone who answered each survey.
+    pub unpaired: Change,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub baseline_n: Figure,
+    pub baseline_mean: Figure,
+    pub final_n: Figure,
+    pub final_mean: Figure,
+    pub change: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    pub role: Role,
+    pub phase: Phase,
+    pub text: String,
+}
+
+/// The whole summary: what every format prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub cohort: String,
+    pub title: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// The date the figures are counted at: today, or the cohort's end once it is over.
+    pub as_of: NaiveDate,
+    pub min_group: u32,
+    pub min_weeks: u32,
+    pub max_weeks: u32,
+    pub participants: Grid,
+    pub pairs: Grid,
+    /// Pairs that lapsed: see [`lapsed`].
+    pub pairs_lapsed: Figure,
+    pub sessions: Grid,
+    /// Meetings by month (of the day held, cancelled or planned) and status, with status totals.
+    pub meetings: Grid,
+    /// Every meeting in the plan, whatever its status.
+    pub meetings_all: Figure,
+    pub intervals: Intervals,
+    pub topics: Grid,
+    pub respondents: Grid,
+    pub questions: Vec<QuestionSummary>,
+    pub quotes: Vec<Quote>,
+}
+
+/// Compute the summary as of `today` (or the cohort's end, if that is earlier).
+pub fn summarise(input: &Inputs, today: NaiveDate) -> Summary {
+    let as_of = today.min(input.end);
+    let min = input.min_group;
+    let (meetings, meetings_all) = sections::meetings(input);
+    Summary {
+        cohort: input.cohort.to_string(),
+        title: input.title.to_string(),
+        start: input.start,
+        end: input.end,
+        as_of,
+        min_group: min,
+        min_weeks: input.cadence.min_weeks,
+        max_weeks: input.cadence.max_weeks,
+        participants: sections::participants(input),
+        pairs: sections::pairs(input),
+        pairs_lapsed: sections::single(sections::lapsed(input, as_of).len(), min),
+        sessions: sections::sessions(input),
+        meetings,
+        meetings_all,
+        intervals: sections::intervals(input),
+        topics: sections::topics(input),
+        respondents: sections::respondents(input),
+        questions: sections::questions(input),
+        quotes: sections::quotes(input),
+    }
+}
