@@ -22,7 +22,7 @@
 //!   order says nothing about who wrote them.
 
 mod disclosure;
-mod redact;
+pub mod redact;
 mod sections;
 
 use chrono::NaiveDate;

@@ -1,75 +1,295 @@
-//! Quote redaction: names, emails, ids and departments of participants replaced in free text.
+//! Finding people in free text: every name, email, id, department (and its distinctive words),
+//! grade and characteristic value a cohort knows, found in one pass (Aho-Corasick) over text folded
+//! to lower case with look-alike letters of other scripts read as Latin ones, whole words only.
+//! Quotes are redacted with it; an erasure scrubs the person's forms from every free-text cell.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::model::Participant;
 
-/// Replaces participants' names, emails, ids and departments in free text, whole words, any case.
-pub(super) struct Redactor {
-    /// Lower-cased needles, longest first, with what replaces them.
-    needles: Vec<(Vec<char>, &'static str)>,
+/// What a piece of found text is, and what replaces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Label {
+    Email,
+    Name,
+    Id,
+    Department,
+    Grade,
+    /// A characteristic's value ("Black British", "Woman").
+    Characteristic,
 }
 
-fn lower_chars(text: &str) -> Vec<char> {
-    // One char for one char, so positions in the lower-cased text are positions in the original.
-    text.chars()
-        .map(|c| c.to_lowercase().next().unwrap_or(c))
-        .collect()
+impl Label {
+    pub fn mark(self) -> &'static str {
+        match self {
+            Label::Email => "[email]",
+            Label::Name => "[name]",
+            Label::Id => "[id]",
+            Label::Department => "[department]",
+            Label::Grade => "[grade]",
+            Label::Characteristic => "[characteristic]",
+        }
+    }
+}
+
+/// Words of a department's name too common to say whose it is ("Office", "Faculty of ...").
+const GENERIC_WORDS: &[&str] = &[
+    "and",
+    "centre",
+    "center",
+    "department",
+    "division",
+    "faculty",
+    "for",
+    "group",
+    "institute",
+    "office",
+    "officer's",
+    "school",
+    "service",
+    "services",
+    "team",
+    "the",
+    "unit",
+];
+
+/// Values that say nothing beside a quote ("yes" to a disability question).
+const PLAIN_VALUES: &[&str] = &["yes", "no", "y", "n", "none", "other", "n/a"];
+
+/// A character as the matcher reads it: lower case, a look-alike letter as its Latin letter.
+fn fold_char(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    crate::text::latin_look_alike(lower).unwrap_or(lower)
+}
+
+/// Text folded for matching, and for each folded byte the original byte offset it came from.
+struct Folded {
+    text: String,
+    /// `starts[i]`: the original byte offset of the char that folded byte `i` belongs to; one more
+    /// entry at the end for the original length.
+    starts: Vec<usize>,
+}
+
+fn fold(text: &str) -> Folded {
+    let mut out = String::with_capacity(text.len());
+    let mut starts = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        let f = fold_char(c);
+        for _ in 0..f.len_utf8() {
+            starts.push(at);
+        }
+        out.push(f);
+    }
+    starts.push(text.len());
+    Folded { text: out, starts }
+}
+
+fn fold_str(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+/// Builds a [`Redactor`] from the forms of people, departments, grades and values it should find.
+#[derive(Debug, Default)]
+pub struct Builder {
+    needles: Vec<(String, Label)>,
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// One form to find (trimmed; ignored when shorter than two letters).
+    pub fn add(&mut self, text: &str, label: Label) -> &mut Self {
+        let t = fold_str(text.trim());
+        if t.chars().filter(|c| c.is_alphanumeric()).count() >= 2 {
+            self.needles.push((t, label));
+        }
+        self
+    }
+
+    /// A person's name, each part of it, and the parts of an email's local part (`r.hale`).
+    pub fn person_name(&mut self, name: &str) -> &mut Self {
+        self.add(name, Label::Name);
+        for part in name.split(|c: char| c.is_whitespace() || c == '-') {
+            self.add(
+                part.trim_matches(|c: char| !c.is_alphanumeric()),
+                Label::Name,
+            );
+        }
+        self
+    }
+
+    /// An email, its local part, and the name-like parts of the local part (`m.thornton`).
+    pub fn email(&mut self, email: &str) -> &mut Self {
+        let email = email.trim();
+        if email.is_empty() {
+            return self;
+        }
+        self.add(email, Label::Email);
+        if let Some((local, _)) = email.split_once('@') {
+            if local.chars().count() >= 3 {
+                self.add(local, Label::Email);
+            }
+            for part in local.split(['.', '_', '-', '+']) {
+                if part.chars().count() >= 3 && part.chars().all(char::is_alphabetic) {
+                    self.add(part, Label::Name);
+                }
+            }
+        }
+        self
+    }
+
+    /// A department's name and its distinctive words ("Estates", "Global Health").
+    pub fn department(&mut self, department: &str) -> &mut Self {
+        self.add(department, Label::Department);
+        for word in department.split(|c: char| c.is_whitespace() || c == ',' || c == '&') {
+            let w = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+            if w.chars().count() >= 3 && !GENERIC_WORDS.contains(&fold_str(w).as_str()) {
+                self.add(w, Label::Department);
+            }
+        }
+        self
+    }
+
+    /// A characteristic's value, unless it says nothing on its own ("yes", "no").
+    pub fn characteristic(&mut self, value: &str) -> &mut Self {
+        let v = fold_str(value.trim());
+        if crate::model::is_known(value) && !PLAIN_VALUES.contains(&v.as_str()) {
+            self.add(value, Label::Characteristic);
+        }
+        self
+    }
+
+    /// Everything a participant's row says about them: name, email, id, department, grade, and the
+    /// name-like parts of their manager's email (a person who may be outside the scheme).
+    pub fn participant(&mut self, p: &Participant) -> &mut Self {
+        self.person_name(&p.name)
+            .email(&p.email)
+            .add(&p.id, Label::Id);
+        self.department(&p.department).add(&p.grade, Label::Grade);
+        if p.manager.contains('@') {
+            self.email(&p.manager);
+        }
+        self
+    }
+
+    pub fn build(&self) -> Redactor {
+        let mut needles = self.needles.clone();
+        // One label per form: the most specific kind wins (an email before a name).
+        needles.sort();
+        needles.dedup_by(|a, b| a.0 == b.0);
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(needles.iter().map(|(t, _)| t.as_str()))
+            .ok();
+        Redactor {
+            labels: needles.iter().map(|(_, l)| *l).collect(),
+            ac,
+        }
+    }
+}
+
+/// One form found in a text: its byte range in the original text, and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+}
+
+/// Finds every form it was built with in a text, in one pass.
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    ac: Option<AhoCorasick>,
+    labels: Vec<Label>,
 }
 
 impl Redactor {
-    pub(super) fn new(participants: &[&Participant]) -> Redactor {
-        let mut needles: Vec<(Vec<char>, &'static str)> = Vec::new();
-        let mut add = |text: &str, with: &'static str, min_len: usize| {
-            let t = text.trim();
-            if t.chars().count() >= min_len {
-                needles.push((lower_chars(t), with));
-            }
-        };
+    /// Participants' names, emails, ids, departments and grades.
+    pub fn new(participants: &[&Participant]) -> Redactor {
+        let mut b = Builder::new();
         for p in participants {
-            add(&p.email, "[email]", 3);
-            if p.manager.contains('@') {
-                add(&p.manager, "[email]", 3);
-            }
-            add(&p.id, "[id]", 2);
-            add(&p.department, "[department]", 2);
-            add(&p.name, "[name]", 2);
-            for part in p.name.split(|c: char| c.is_whitespace() || c == '-') {
-                add(part, "[name]", 2);
-            }
+            b.participant(p);
         }
-        needles.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
-        needles.dedup();
-        Redactor { needles }
+        b.build()
     }
 
-    pub(super) fn redact(&self, text: &str) -> String {
-        let original: Vec<char> = text.chars().collect();
-        let lower = lower_chars(text);
-        let mut out = String::with_capacity(text.len());
-        let mut i = 0;
-        let boundary = |j: usize| {
-            j == 0
-                || j >= lower.len()
-                || !lower[j].is_alphanumeric()
-                || !lower[j - 1].is_alphanumeric()
+    /// Every form in `text`, whole words only, leftmost first and longest at each place, none
+    /// overlapping.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
         };
-        'outer: while i < lower.len() {
-            if i == 0 || !lower[i - 1].is_alphanumeric() {
-                for (needle, with) in &self.needles {
-                    let end = i + needle.len();
-                    if end <= lower.len()
-                        && lower[i..end] == needle[..]
-                        && (end == lower.len() || boundary(end))
-                    {
-                        out.push_str(with);
-                        i = end;
-                        continue 'outer;
-                    }
-                }
+        let folded = fold(text);
+        let bytes = folded.text.as_bytes();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let mut candidates: Vec<(usize, usize, Label)> = ac
+            .find_overlapping_iter(&folded.text)
+            .filter(|m| {
+                let before = folded.text[..m.start()].chars().next_back();
+                let after = folded.text[m.end()..].chars().next();
+                let first = folded.text[m.start()..].chars().next();
+                let last = folded.text[..m.end()].chars().next_back();
+                // A boundary is needed only where the form itself starts or ends with a letter.
+                !((word(first) && word(before)) || (word(last) && word(after)))
+            })
+            .map(|m| (m.start(), m.end(), self.labels[m.pattern().as_usize()]))
+            .collect();
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut found = Vec::new();
+        let mut next = 0;
+        for (start, end, label) in candidates {
+            if start < next || end > bytes.len() {
+                continue;
             }
-            out.push(original[i]);
-            i += 1;
+            found.push(Found {
+                start: folded.starts[start],
+                end: folded.starts[end],
+                label,
+            });
+            next = end;
         }
+        found
+    }
+
+    /// `text` with every form replaced by its mark (`[name]`, `[email]`, ...); marks of one kind
+    /// next to each other ("global health" is two department words) read as one.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        let mut last: Option<Label> = None;
+        for f in self.find(text) {
+            let between = &text[at..f.start];
+            if last == Some(f.label) && between.trim().is_empty() {
+                at = f.end;
+                continue;
+            }
+            out.push_str(between);
+            out.push_str(f.label.mark());
+            last = Some(f.label);
+            at = f.end;
+        }
+        out.push_str(&text[at..]);
         out
+    }
+
+    /// `text` with every form found replaced by what `with` gives for it.
+    pub fn replace(&self, text: &str, with: impl Fn(&Found) -> String) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for f in self.find(text) {
+            out.push_str(&text[at..f.start]);
+            out.push_str(&with(&f));
+            at = f.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    /// Whether any form is in `text`.
+    pub fn finds_any(&self, text: &str) -> bool {
+        !self.find(text).is_empty()
     }
 }
 
@@ -78,27 +298,78 @@ mod tests {
     use super::*;
     use crate::model::{Role, Status};
 
-    #[test]
-    fn redaction_replaces_whole_words_only() {
-        let p = Participant {
+    fn person(name: &str, email: &str, department: &str, grade: &str) -> Participant {
+        Participant {
             id: "p001".into(),
             role: Role::Mentor,
-            name: "Ann Lee".into(),
-            email: "ann@x.example".into(),
-            department: "Physics".into(),
-            grade: String::new(),
-            manager: String::new(),
+            name: name.into(),
+            email: email.into(),
+            department: department.into(),
+            grade: grade.into(),
+            manager: "m.thornton@x.example".into(),
             status: Status::Active,
             enrolled_on: None,
             conflicts: Vec::new(),
             status_on: None,
             status_reason: String::new(),
             eligibility: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn redaction_replaces_whole_words_only() {
+        let p = person("Ann Lee", "ann@x.example", "Physics", "");
         let r = Redactor::new(&[&p]);
         assert_eq!(
             r.redact("Ann LEE (ann@x.example, p001) in physics; Annex, sleek"),
             "[name] ([email], [id]) in [department]; Annex, sleek"
+        );
+    }
+
+    #[test]
+    fn finds_grades_department_words_look_alikes_and_people_outside_the_scheme() {
+        let p = person(
+            "Richard Hale",
+            "r.hale@x.example",
+            "Global Health Institute",
+            "Grade 5",
+        );
+        let r = Redactor::new(&[&p]);
+        assert_eq!(
+            r.redact("My mentor Rіchard (Cyrillic і), a Grade 5 in global health, told Thornton"),
+            "My mentor [name] (Cyrillic і), a [grade] in [department], told [name]"
+        );
+        assert_eq!(
+            r.redact("R.Hale@X.example and HALE and the Institute"),
+            "[email] and [name] and the Institute"
+        );
+        let mut b = Builder::new();
+        b.characteristic("Black British").characteristic("No");
+        assert_eq!(
+            b.build().redact("as a black british woman: no"),
+            "as a [characteristic] woman: no"
+        );
+    }
+
+    #[test]
+    fn many_names_are_found_in_one_pass() {
+        let people: Vec<Participant> = (0..20_000)
+            .map(|i| {
+                person(
+                    &format!("Name{i} Surname{i}"),
+                    &format!("n{i}@x.example"),
+                    "",
+                    "",
+                )
+            })
+            .collect();
+        let refs: Vec<&Participant> = people.iter().collect();
+        let r = Redactor::new(&refs);
+        let text = "Surname19999 said name70000 and Name7 Surname7 met. ".repeat(50);
+        let out = r.redact(&text);
+        assert!(
+            out.starts_with("[name] said name70000 and [name] met."),
+            "{out}"
         );
     }
 }
