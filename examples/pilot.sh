@@ -142,6 +142,12 @@ export REVMENTOR_TODAY=2020-01-20
 rv survey "$cohort" import "$data/survey-baseline.csv" --phase baseline
 export REVMENTOR_TODAY=2020-07-24
 rv survey "$cohort" import "$data/survey-final.csv" --phase final
+# The coordinator reads each consented quote with its automatic redactions marked, and approves
+# the ones to publish: only approved quotes reach the summary.
+rv survey "$cohort" quotes
+rv survey "$cohort" quotes --approve p006-baseline --approve p001-baseline --approve p017-baseline \
+  --approve p006-final --approve p001-final --approve p002-final --approve p022-final \
+  --approve p017-final --approve p015-final --reject p011-final
 rv export "$cohort" --format md --out "$REVMENTOR_ROOT/$cohort/summary.md"
 rv export "$cohort" --format html --out "$REVMENTOR_ROOT/$cohort/summary.html"
 

@@ -46,9 +46,13 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let cohort = ctx
-        .store
-        .open(&args.cohort, Load::WITHOUT_CHARACTERISTICS)?;
+    // The summary reads characteristics.csv, but only through `evaluation::Marginals`.
+    let load = if args.pairs {
+        Load::WITHOUT_CHARACTERISTICS
+    } else {
+        Load::ALL
+    };
+    let cohort = ctx.store.open(&args.cohort, load)?;
     let (text, what) = if args.pairs {
         let format = match args.format.unwrap_or(ExportFormat::Csv) {
             ExportFormat::Csv => Format::Csv,

@@ -22,6 +22,8 @@
 //!   order says nothing about who wrote them.
 
 mod disclosure;
+mod lp;
+pub mod participation;
 pub mod redact;
 mod sections;
 
@@ -32,10 +34,13 @@ use crate::cohort::Cohort;
 use crate::cohort::config::{Cadence, Question};
 use crate::model::{Attendance, Briefing, Meeting, Pair, Participant, Phase, Response, Role};
 
-pub use disclosure::{Figure, Grid, GridRow, Tally, WITHHELD, suppress};
+pub use disclosure::{Cell, Figure, Grid, GridRow, Kind, Rules, Spec, WITHHELD, audit, protect};
+pub use participation::{Marginals, Participation};
+pub use redact::{Label, Redactor};
 pub use sections::lapsed;
 
-/// Everything the summary is computed from: no characteristics, by construction.
+/// Everything the summary is computed from. Characteristics only as [`Marginals`]: counts of one
+/// characteristic at a time, never a person's values.
 #[derive(Debug, Clone)]
 pub struct Inputs<'a> {
     pub cohort: &'a str,
@@ -43,7 +48,7 @@ pub struct Inputs<'a> {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub cadence: &'a Cadence,
-    pub min_group: u32,
+    pub rules: Rules,
     pub questions: &'a [Question],
     pub topics: &'a [String],
     pub participants: Vec<&'a Participant>,
@@ -52,19 +57,25 @@ pub struct Inputs<'a> {
     pub pairs: Vec<&'a Pair>,
     pub meetings: Vec<&'a Meeting>,
     pub responses: Vec<&'a Response>,
+    /// Who the scheme reached, by each characteristic (none when the cohort was read without
+    /// `characteristics.csv`).
+    pub marginals: Option<Marginals>,
 }
 
 impl<'a> Inputs<'a> {
-    /// The cohort's files the summary may read. `characteristics.csv` is not among them.
+    /// The cohort's files the summary reads; `characteristics.csv` only through [`Marginals`].
     pub fn from_cohort(c: &'a Cohort) -> Inputs<'a> {
         let config = &c.config;
-        Inputs {
+        let mut inputs = Inputs {
             cohort: &c.name,
             title: &config.cohort.title,
             start: config.cohort.start,
             end: config.cohort.end,
             cadence: &config.cadence,
-            min_group: config.privacy.min_group,
+            rules: Rules {
+                min_group: config.privacy.min_group,
+                rounding: config.privacy.rounding.max(1),
+            },
             questions: &config.evaluation.question,
             topics: &config.evaluation.topics,
             participants: c.participants.iter().collect(),
@@ -73,7 +84,23 @@ impl<'a> Inputs<'a> {
             pairs: c.pairs.iter().collect(),
             meetings: c.meetings.iter().collect(),
             responses: c.responses.iter().collect(),
+            marginals: None,
+        };
+        if c.traits.is_loaded() {
+            let values: rustc_hash::FxHashMap<&str, &[String]> = c
+                .traits
+                .iter()
+                .map(|t| (t.id.as_str(), t.values.as_slice()))
+                .collect();
+            let completion = participation::completion(&inputs);
+            inputs.marginals = Some(Marginals::count(
+                &config.cohort.characteristics,
+                &inputs.participants,
+                |id| values.get(id).copied(),
+                &completion,
+            ));
         }
+        inputs
     }
 }
 
@@ -85,16 +112,13 @@ pub struct Intervals {
     /// Pairs with at least two held meetings (the basis of every figure here).
     pub pairs: Figure,
     pub median_weeks: Figure,
-    pub shortest_weeks: Figure,
-    pub longest_weeks: Figure,
     pub lower_quartile_weeks: Figure,
     pub upper_quartile_weeks: Figure,
-    /// Share of intervals inside the cadence window.
+    /// Share of intervals inside the cadence window (only where the band it rests on is printed).
     pub inside_cadence: Figure,
     /// Intervals shorter than, inside and longer than the window, with their total.
     pub bands: Grid,
 }
-
 /// One survey question's change.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionSummary {
@@ -134,6 +158,8 @@ pub struct Summary {
     /// The date the figures are counted at: today, or the cohort's end once it is over.
     pub as_of: NaiveDate,
     pub min_group: u32,
+    /// Protected counts are rounded to a multiple of this (1: not rounded).
+    pub rounding: u32,
     pub min_weeks: u32,
     pub max_weeks: u32,
     pub participants: Grid,
@@ -148,6 +174,8 @@ pub struct Summary {
     pub intervals: Intervals,
     pub topics: Grid,
     pub respondents: Grid,
+    /// Mentors and mentees, and those completing, by each characteristic one at a time.
+    pub participation: Vec<Participation>,
     pub questions: Vec<QuestionSummary>,
     pub quotes: Vec<Quote>,
 }
@@ -155,26 +183,33 @@ pub struct Summary {
 /// Compute the summary as of `today` (or the cohort's end, if that is earlier).
 pub fn summarise(input: &Inputs, today: NaiveDate) -> Summary {
     let as_of = today.min(input.end);
-    let min = input.min_group;
+    let rules = input.rules;
     let (meetings, meetings_all) = sections::meetings(input);
+    let pairs = sections::pairs(input);
     Summary {
         cohort: input.cohort.to_string(),
         title: input.title.to_string(),
         start: input.start,
         end: input.end,
         as_of,
-        min_group: min,
+        min_group: rules.min_group,
+        rounding: rules.rounding,
         min_weeks: input.cadence.min_weeks,
         max_weeks: input.cadence.max_weeks,
         participants: sections::participants(input),
-        pairs: sections::pairs(input),
-        pairs_lapsed: sections::single(sections::lapsed(input, as_of).len(), min),
+        pairs_lapsed: rules.single(sections::lapsed(input, as_of).len()),
         sessions: sections::sessions(input),
         meetings,
         meetings_all,
         intervals: sections::intervals(input),
-        topics: sections::topics(input),
+        topics: sections::topics(input, &pairs),
+        pairs,
         respondents: sections::respondents(input),
+        participation: input
+            .marginals
+            .as_ref()
+            .map(|m| participation::tables(m, rules))
+            .unwrap_or_default(),
         questions: sections::questions(input),
         quotes: sections::quotes(input),
     }

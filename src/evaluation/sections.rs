@@ -5,19 +5,12 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::disclosure::{Cell, Kind, Spec};
 use super::redact::Redactor;
-use super::{Change, Figure, Grid, Inputs, Intervals, QuestionSummary, Quote, Tally};
+use super::{Change, Figure, Grid, Inputs, Intervals, QuestionSummary, Quote};
 use crate::model::{
-    Briefing, Meeting, MeetingStatus, Pair, PairStatus, Phase, Role, SessionKind, Status,
+    Approval, Briefing, Meeting, MeetingStatus, Pair, PairStatus, Phase, Role, SessionKind, Status,
 };
-
-pub(super) fn single(n: usize, min_group: u32) -> Figure {
-    if n < min_group as usize {
-        Figure::Below(min_group)
-    } else {
-        Figure::count(n)
-    }
-}
 
 fn roles_label() -> Vec<String> {
     vec![Role::Mentor.plural().into(), Role::Mentee.plural().into()]
@@ -32,49 +25,59 @@ pub(super) fn participants(input: &Inputs) -> Grid {
             .count()
     };
     let roles = [Role::Mentor, Role::Mentee];
-    let values: Vec<Vec<Option<Tally>>> = roles
+    let values: Vec<Vec<Cell>> = roles
         .iter()
-        .map(|&r| {
-            Status::ALL
-                .iter()
-                .map(|&s| Some(Tally::of(count(r, s))))
-                .collect()
-        })
+        .map(|&r| Status::ALL.iter().map(|&s| Cell::of(count(r, s))).collect())
         .collect();
-    let row_totals = roles
+    // How many of each role took part is no one's characteristic: exact.
+    let role_totals: Vec<Cell> = roles
         .iter()
-        .map(|&r| Tally::of(Status::ALL.iter().map(|&s| count(r, s)).sum()))
+        .map(|&r| Cell::exact(Status::ALL.iter().map(|&s| count(r, s)).sum()))
         .collect();
-    let col_totals = Status::ALL
+    let status_totals: Vec<Cell> = Status::ALL
         .iter()
-        .map(|&s| Tally::of(roles.iter().map(|&r| count(r, s)).sum()))
+        .map(|&s| Cell::of(roles.iter().map(|&r| count(r, s)).sum()))
         .collect();
     Grid::build(
         "role",
         roles_label(),
         Status::ALL.iter().map(|s| s.as_str().to_string()).collect(),
-        values,
-        Some(row_totals),
-        Some((col_totals, Some(Tally::of(input.participants.len())))),
-        input.min_group,
+        &values,
+        Some(&role_totals),
+        Some((&status_totals, Some(Cell::exact(input.participants.len())))),
+        input.rules,
     )
 }
 
+/// Pairs confirmed (exact: how many pairs were made is no one's characteristic) and ended (a
+/// withdrawal, so protected). No total is printed, so the ended pairs cannot be worked out.
 pub(super) fn pairs(input: &Inputs) -> Grid {
-    // No total is printed: with one, a small "ended" would hide "confirmed" too.
     let with = |s| input.pairs.iter().filter(|p| p.status == s).count();
     Grid::build(
         "pairs",
         vec!["pairs".into()],
         vec!["confirmed".into(), "ended".into()],
-        vec![vec![
-            Some(Tally::of(with(PairStatus::Confirmed))),
-            Some(Tally::of(with(PairStatus::Ended))),
+        &[vec![
+            Cell::exact(with(PairStatus::Confirmed)),
+            Cell::of(with(PairStatus::Ended)),
         ]],
         None,
         None,
-        input.min_group,
+        input.rules,
     )
+}
+
+/// The most pairs there can be, from what the pairs table prints (`None`: not bounded).
+fn pairs_at_most(pairs: &Grid, rules: super::Rules) -> Option<i64> {
+    let confirmed = pairs.get("pairs", "confirmed")?.value()?;
+    let ended = match pairs.get("pairs", "ended")? {
+        Figure::Shown { value, .. } => value + f64::from(rules.rounding.max(1)) / 2.0,
+        Figure::Below(n) => f64::from(*n) - 1.0,
+        _ => return None,
+    };
+    // Whole numbers of pairs.
+    #[allow(clippy::cast_possible_truncation)]
+    Some((confirmed + ended).floor() as i64)
 }
 
 /// The held dates of each pair, sorted, keyed by (mentee, mentor).
@@ -138,17 +141,24 @@ pub(super) fn sessions(input: &Inputs) -> Grid {
             .map(|a| a.participant.as_str())
             .collect();
         let by_role = |role: Role| {
-            s.audience.includes(role).then(|| {
-                Tally::of(
+            if s.audience.includes(role) {
+                Cell::of(
                     attended
                         .iter()
                         .filter(|id| roles.get(*id) == Some(&role))
                         .count(),
                 )
-            })
+            } else {
+                Cell::none()
+            }
         };
         let row = vec![by_role(Role::Mentor), by_role(Role::Mentee)];
-        totals.push(Tally::of(row.iter().flatten().map(|t| t.value).sum()));
+        totals.push(Cell::of(
+            row.iter()
+                .filter(|c| c.kind != Kind::None)
+                .map(|t| t.value)
+                .sum(),
+        ));
         values.push(row);
         let kind = match s.kind {
             SessionKind::Briefing => "briefing",
@@ -165,10 +175,10 @@ pub(super) fn sessions(input: &Inputs) -> Grid {
         "session",
         labels,
         roles_label(),
-        values,
-        Some(totals),
+        &values,
+        Some(&totals),
         None,
-        input.min_group,
+        input.rules,
     )
 }
 
@@ -199,17 +209,15 @@ pub(super) fn meetings(input: &Inputs) -> (Grid, Figure) {
         by_month.entry(meeting_month(m)).or_default()[i]
             .push((m.mentee.as_str(), m.mentor.as_str()));
     }
-    let tally = |keys: &[PairKey]| Tally {
-        value: keys.len(),
-        basis: keys.iter().collect::<FxHashSet<_>>().len(),
-    };
+    let cell =
+        |keys: &[PairKey]| Cell::events(keys.len(), keys.iter().collect::<FxHashSet<_>>().len());
     let labels = by_month
         .keys()
         .map(|d| d.format("%Y-%m").to_string())
         .collect();
-    let values = by_month
+    let values: Vec<Vec<Cell>> = by_month
         .values()
-        .map(|cols| cols.iter().map(|k| Some(tally(k))).collect())
+        .map(|cols| cols.iter().map(|k| cell(k)).collect())
         .collect();
     let all = |i: usize| -> Vec<PairKey> {
         by_month
@@ -217,41 +225,30 @@ pub(super) fn meetings(input: &Inputs) -> (Grid, Figure) {
             .flat_map(|cols| cols[i].iter().copied())
             .collect()
     };
-    let totals = (0..3).map(|i| tally(&all(i))).collect();
+    let totals: Vec<Cell> = (0..3).map(|i| cell(&all(i))).collect();
     let every: Vec<PairKey> = (0..3).flat_map(all).collect();
-    let grid = Grid::build(
+    let mut spec = Spec::grid(
         "month",
         labels,
         MEETING_STATUSES
             .iter()
             .map(|s| s.as_str().to_string())
             .collect(),
-        values,
+        &values,
         None,
-        Some((totals, None)),
-        input.min_group,
+        Some((&totals, None)),
     );
-    let all = all_meetings(&grid, tally(&every), input.min_group);
-    (grid, all)
-}
-
-/// The number of all meetings, beside the total row of the monthly table (held + cancelled +
-/// planned): hidden when exactly one of those totals is, so that it cannot be worked out.
-fn all_meetings(grid: &Grid, all: Tally, min_group: u32) -> Figure {
-    let hidden = grid.rows.last().map_or(0, |totals| {
-        totals.cells.iter().filter(|f| !f.is_shown()).count()
+    // All meetings, printed beside the table: the sum of its total row.
+    let total_row = spec.rows.len() - 1;
+    let grand = spec.unprinted(Cell {
+        kind: Kind::Protected,
+        ..cell(&every)
     });
-    if all.basis < min_group as usize {
-        Figure::Below(min_group)
-    } else if hidden == 1 {
-        Figure::Withheld
-    } else {
-        Figure::count(all.value)
-    }
-}
-
-fn weeks(days: i64) -> f64 {
-    days as f64 / 7.0
+    let mut sum: Vec<(usize, i64)> = (0..3).map(|c| (spec.at(total_row, c), 1)).collect();
+    sum.push((grand, -1));
+    spec.sums.push(sum);
+    let (grid, figures) = Grid::protect(&spec, input.rules);
+    (grid, figures[grand].clone())
 }
 
 /// The `q`-quantile of sorted values, by linear interpolation between closest ranks.
@@ -259,21 +256,64 @@ fn quantile(sorted: &[i64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
-    let last = sorted.len() - 1;
+    let (lo, hi, frac) = ranks(sorted.len(), q);
+    sorted[lo] as f64 + (sorted[hi] - sorted[lo]) as f64 * frac
+}
+
+/// The two ranks a `q`-quantile of `n` sorted values lies between, and how far along.
+fn ranks(n: usize, q: f64) -> (usize, usize, f64) {
+    let last = n.saturating_sub(1);
     let pos = q.clamp(0.0, 1.0) * last as f64;
-    // `pos` lies in [0, last]: its floor and ceiling are indexes of `sorted`.
+    // `pos` lies in [0, last]: its floor and ceiling are indexes of the values.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let (lo, hi) = (
         (pos.floor() as usize).min(last),
         (pos.ceil() as usize).min(last),
     );
-    let frac = pos - lo as f64;
-    sorted[lo] as f64 + (sorted[hi] - sorted[lo]) as f64 * frac
+    (lo, hi, pos - lo as f64)
 }
 
+/// What a printed quantile (in weeks, to one decimal) says about how many intervals fall below
+/// and above the cadence window: limits on the band cells `under` and `over`.
+fn quantile_limits(
+    printed_weeks: f64,
+    q: f64,
+    n: usize,
+    window: (i64, i64),
+    under: usize,
+    over: usize,
+) -> Vec<(Vec<(usize, i64)>, i64)> {
+    let (lo_days, hi_days) = (window.0 as f64, window.1 as f64);
+    let (low, high) = ((printed_weeks - 0.05) * 7.0, (printed_weeks + 0.05) * 7.0);
+    let (r_lo, r_hi, _) = ranks(n, q);
+    let (r_lo, r_hi) = (
+        i64::try_from(r_lo).unwrap_or(0),
+        i64::try_from(r_hi).unwrap_or(0),
+    );
+    let n = i64::try_from(n).unwrap_or(0);
+    let mut limits = Vec::new();
+    if low >= lo_days {
+        limits.push((vec![(under, 1)], r_hi));
+    }
+    if high <= hi_days {
+        limits.push((vec![(over, 1)], n - r_lo - 1));
+    }
+    if high < lo_days {
+        limits.push((vec![(under, -1)], -(r_lo + 1)));
+    }
+    if low > hi_days {
+        limits.push((vec![(over, -1)], -(n - r_hi)));
+    }
+    limits
+}
+
+/// Intervals between consecutive held meetings of each pair: how many, of how many pairs, the
+/// median and middle half (never the shortest or longest: each is one pair's), the bands against
+/// the cadence window, and the share inside it (only where the band it rests on is printed).
 pub(super) fn intervals(input: &Inputs) -> Intervals {
-    let min = input.min_group;
-    let (lo, hi) = (
+    let rules = input.rules;
+    let min = rules.min_group;
+    let window = (
         i64::from(input.cadence.min_weeks) * 7,
         i64::from(input.cadence.max_weeks) * 7,
     );
@@ -288,9 +328,9 @@ pub(super) fn intervals(input: &Inputs) -> Intervals {
         for w in dates.windows(2) {
             let days = (w[1] - w[0]).num_days();
             all.push(days);
-            let band = if days < lo {
+            let band = if days < window.0 {
                 0
-            } else if days <= hi {
+            } else if days <= window.1 {
                 1
             } else {
                 2
@@ -309,11 +349,13 @@ pub(super) fn intervals(input: &Inputs) -> Intervals {
             Figure::Below(min)
         }
     };
-    let band_tally = |pairs_in: &[usize]| Tally {
-        value: pairs_in.len(),
-        basis: pairs_in.iter().collect::<FxHashSet<_>>().len(),
+    let band_cell = |pairs_in: &[usize]| {
+        Cell::events(
+            pairs_in.len(),
+            pairs_in.iter().collect::<FxHashSet<_>>().len(),
+        )
     };
-    let band_grid = Grid::build(
+    let mut spec = Spec::grid(
         "intervals",
         vec!["intervals".into()],
         vec![
@@ -324,40 +366,55 @@ pub(super) fn intervals(input: &Inputs) -> Intervals {
             ),
             format!("over {} weeks", input.cadence.max_weeks),
         ],
-        vec![bands.iter().map(|b| Some(band_tally(b))).collect()],
-        Some(vec![Tally {
-            value: all.len(),
-            basis: pairs,
-        }]),
+        &[bands.iter().map(|b| band_cell(b)).collect()],
+        Some(&[Cell::events(all.len(), pairs)]),
         None,
-        min,
     );
-    let inside = bands[1].len() as f64 / all.len().max(1) as f64;
+    let quartiles =
+        [0.25, 0.5, 0.75].map(|q| stat(&|| Figure::number(quantile(&all, q) / 7.0, 1, false)));
+    for (q, f) in [0.25, 0.5, 0.75].iter().zip(&quartiles) {
+        if let Some(v) = f.value() {
+            spec.limits
+                .extend(quantile_limits(v, *q, all.len(), window, 0, 2));
+        }
+    }
+    let (band_grid, figures) = Grid::protect(&spec, rules);
+    let inside_cadence = match (figures[1].value(), figures[3].value()) {
+        (Some(inside), Some(total)) if rules.rounding <= 1 && total > 0.0 => {
+            Figure::percent(inside / total)
+        }
+        _ if all.is_empty() => Figure::Empty,
+        _ => Figure::Withheld,
+    };
+    let [lower_quartile_weeks, median_weeks, upper_quartile_weeks] = quartiles;
     Intervals {
-        intervals: stat(&|| Figure::count(all.len())),
+        intervals: figures[3].clone(),
         pairs: if pairs == 0 {
             Figure::Empty
         } else {
-            single(pairs, min)
+            rules.single(pairs)
         },
-        median_weeks: stat(&|| Figure::number(quantile(&all, 0.5) / 7.0, 1, false)),
-        shortest_weeks: stat(&|| Figure::number(weeks(all[0]), 1, false)),
-        longest_weeks: stat(&|| Figure::number(weeks(all[all.len() - 1]), 1, false)),
-        lower_quartile_weeks: stat(&|| Figure::number(quantile(&all, 0.25) / 7.0, 1, false)),
-        upper_quartile_weeks: stat(&|| Figure::number(quantile(&all, 0.75) / 7.0, 1, false)),
-        inside_cadence: stat(&|| Figure::percent(inside)),
+        median_weeks,
+        lower_quartile_weeks,
+        upper_quartile_weeks,
+        inside_cadence,
         bands: band_grid,
     }
 }
 
-pub(super) fn topics(input: &Inputs) -> Grid {
+/// Pairs that raised each topic in at least one held meeting. The pairs that met but did not
+/// raise a topic are a group too: unprinted cells, protected like the printed ones, bounded by the
+/// pairs the report counts.
+pub(super) fn topics(input: &Inputs, pairs: &Grid) -> Grid {
     let key = |t: &str| t.trim().to_lowercase();
     let known: Vec<String> = input.topics.iter().map(|t| key(t)).collect();
     let mut raised: Vec<FxHashSet<(&str, &str)>> = vec![FxHashSet::default(); known.len() + 1];
+    let mut met: FxHashSet<(&str, &str)> = FxHashSet::default();
     for m in &input.meetings {
         if m.status != MeetingStatus::Held {
             continue;
         }
+        met.insert((m.mentee.as_str(), m.mentor.as_str()));
         for t in &m.topics {
             let i = known
                 .iter()
@@ -367,23 +424,27 @@ pub(super) fn topics(input: &Inputs) -> Grid {
         }
     }
     let mut labels: Vec<String> = input.topics.to_vec();
-    let mut values: Vec<Vec<Option<Tally>>> = raised[..known.len()]
+    let mut values: Vec<Vec<Cell>> = raised[..known.len()]
         .iter()
-        .map(|s| vec![Some(Tally::of(s.len()))])
+        .map(|s| vec![Cell::of(s.len())])
         .collect();
     if !raised[known.len()].is_empty() {
         labels.push("other".into());
-        values.push(vec![Some(Tally::of(raised[known.len()].len()))]);
+        values.push(vec![Cell::of(raised[known.len()].len())]);
     }
-    Grid::build(
-        "topic",
-        labels,
-        vec!["pairs".into()],
-        values,
-        None,
-        None,
-        input.min_group,
-    )
+    let rows = values.len();
+    let mut spec = Spec::grid("topic", labels, vec!["pairs".into()], &values, None, None);
+    let all_met = spec.unprinted(Cell::unprinted(met.len()));
+    for (r, row) in values.iter().enumerate() {
+        let not_raised = spec.unprinted(Cell::unprinted(met.len() - row[0].value));
+        spec.sums
+            .push(vec![(spec.at(r, 0), 1), (not_raised, 1), (all_met, -1)]);
+    }
+    if let Some(most) = pairs_at_most(pairs, input.rules) {
+        spec.limits.push((vec![(all_met, 1)], most));
+    }
+    debug_assert_eq!(spec.rows.len(), rows);
+    Grid::protect(&spec, input.rules).0
 }
 
 /// Each participant's answers to each question in one phase.
@@ -419,21 +480,17 @@ pub(super) fn respondents(input: &Inputs) -> Grid {
             let b = respondents_by(input, Phase::Baseline, role);
             let f = respondents_by(input, Phase::Final, role);
             let both = b.intersection(&f).count();
-            vec![
-                Some(Tally::of(b.len())),
-                Some(Tally::of(f.len())),
-                Some(Tally::of(both)),
-            ]
+            vec![Cell::of(b.len()), Cell::of(f.len()), Cell::of(both)]
         })
-        .collect();
+        .collect::<Vec<_>>();
     Grid::build(
         "role",
         roles_label(),
         vec!["baseline".into(), "final".into(), "both".into()],
-        values,
+        &values,
         None,
         None,
-        input.min_group,
+        input.rules,
     )
 }
 
@@ -442,8 +499,8 @@ fn mean(values: &[u32]) -> f64 {
 }
 
 pub(super) fn questions(input: &Inputs) -> Vec<QuestionSummary> {
-    let min = input.min_group as usize;
-    let below = Figure::Below(input.min_group);
+    let min = input.rules.min_group as usize;
+    let below = Figure::Below(input.rules.min_group);
     let baseline = scores(input, Phase::Baseline);
     let last = scores(input, Phase::Final);
     let role_of: FxHashMap<&str, Role> = input
@@ -481,7 +538,7 @@ pub(super) fn questions(input: &Inputs) -> Vec<QuestionSummary> {
                 if n == 0 {
                     Figure::Empty
                 } else {
-                    single(n, input.min_group)
+                    input.rules.single(n)
                 }
             };
             let change = |from: &Figure, to: &Figure| match (from, to) {
@@ -534,6 +591,9 @@ pub(super) fn questions(input: &Inputs) -> Vec<QuestionSummary> {
         .collect()
 }
 
+/// Quotes whose author consented and the coordinator approved, as approved (their automatic
+/// redactions made), redacted again for everyone enrolled now; only for a role and phase with at
+/// least `min_group` respondents; sorted by text, so their order says nothing about who wrote them.
 pub(super) fn quotes(input: &Inputs) -> Vec<Quote> {
     let role_of: FxHashMap<&str, Role> = input
         .participants
@@ -544,7 +604,7 @@ pub(super) fn quotes(input: &Inputs) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::new();
     for phase in Phase::ALL {
         for role in [Role::Mentor, Role::Mentee] {
-            if respondents_by(input, phase, role).len() < input.min_group as usize {
+            if respondents_by(input, phase, role).len() < input.rules.min_group as usize {
                 continue;
             }
             out.extend(
@@ -552,11 +612,12 @@ pub(super) fn quotes(input: &Inputs) -> Vec<Quote> {
                     .responses
                     .iter()
                     .filter(|r| r.phase == phase && r.is_quote() && r.consent == Some(true))
+                    .filter(|r| r.approval == Approval::Approved && !r.published.trim().is_empty())
                     .filter(|r| role_of.get(r.participant.as_str()) == Some(&role))
                     .map(|r| Quote {
                         role,
                         phase,
-                        text: redactor.redact(r.answer.trim()),
+                        text: redactor.redact(r.published.trim()),
                     }),
             );
         }
