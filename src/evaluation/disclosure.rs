@@ -114,6 +114,10 @@ pub enum Kind {
     Unprinted,
     /// Does not apply (a session for mentors has no mentees): reads `–`.
     None,
+    /// An exact total below `min_group`: it reads `<5`, since printed it would pin every cell in
+    /// it; it is hidden for their sake, not its own (how many mentors there are is no one's
+    /// characteristic), so it is not itself audited.
+    SmallTotal,
 }
 
 /// A count before disclosure control.
@@ -315,30 +319,61 @@ impl Spec {
     }
 }
 
-/// The figures of a table, printed cells first; unprinted cells read as empty.
+/// The figures of a table, printed cells first; unprinted cells read as empty. An exact total
+/// below `min_group` is protected like any count: printed exactly, it would pin every cell in it.
 pub fn protect(spec: &Spec, rules: Rules) -> Vec<Figure> {
     let min = rules.min();
+    let mut spec = spec.clone();
+    for c in &mut spec.cells {
+        if c.kind == Kind::Exact && c.value < min {
+            c.kind = Kind::SmallTotal;
+        }
+    }
+    let spec = &spec;
     let mut out: Vec<Figure> = spec
         .cells
         .iter()
         .map(|c| match c.kind {
             Kind::None | Kind::Unprinted => Figure::Empty,
             Kind::Exact => Figure::count(c.value),
+            Kind::SmallTotal => Figure::Below(rules.min_group),
             Kind::Protected if c.basis < min => Figure::Below(rules.min_group),
             Kind::Protected => Figure::count(rules.round(c.value)),
         })
         .collect();
     let mut hidden_before = usize::MAX;
-    while let Some(weak) = audit(spec, &out, rules).first().copied() {
-        let Some(pick) = complement_for(spec, &out, weak.cell) else {
-            break;
-        };
-        out[pick] = Figure::Withheld;
+    let mut given_up: Vec<usize> = Vec::new();
+    while let Some(weak) = audit(spec, &out, rules)
+        .into_iter()
+        .find(|w| !given_up.contains(&w.cell))
+    {
         let hidden = out.iter().filter(|f| !f.is_shown()).count();
-        if hidden == hidden_before {
-            break;
+        match complement_for(spec, &out, weak.cell) {
+            Some(pick) if hidden != hidden_before => {
+                out[pick] = Figure::Withheld;
+                hidden_before = hidden;
+            }
+            // Nothing left to hide, and the bounds `<5` and `[c]` themselves narrow the cell
+            // (two small groups beside an exact total of 6 are each at least 2): the hidden cells
+            // of its sums are not reported at all, which says nothing about their size.
+            _ => {
+                let sums: Vec<&Vec<(usize, i64)>> = spec
+                    .sums
+                    .iter()
+                    .filter(|s| s.iter().any(|(i, _)| *i == weak.cell))
+                    .collect();
+                out[weak.cell] = Figure::Empty;
+                given_up.push(weak.cell);
+                for s in sums {
+                    for &(i, _) in s {
+                        if spec.cells[i].kind == Kind::Protected && !out[i].is_shown() {
+                            out[i] = Figure::Empty;
+                        }
+                    }
+                }
+                hidden_before = usize::MAX;
+            }
         }
-        hidden_before = hidden;
     }
     out
 }
@@ -351,36 +386,34 @@ pub struct Weak {
     pub highest: f64,
 }
 
-/// Every sensitive cell of `spec` that the printed `figures` narrow to fewer than `min_group`
-/// possible values.
+/// Every cell of `spec` that the printed `figures` narrow too far: a hidden or unprinted cell whose
+/// possible values are fewer than `min_group` and include one below it ("fewer than 5 did not").
+/// A `[c]` is at least `min_group`, so it never is; a `<5` or an unprinted cell may be.
 pub fn audit(spec: &Spec, figures: &[Figure], rules: Rules) -> Vec<Weak> {
-    let min = rules.min();
-    let sensitive: Vec<usize> = (0..spec.cells.len())
-        .filter(|&i| {
-            let c = spec.cells[i];
-            matches!(c.kind, Kind::Protected | Kind::Unprinted) && c.basis < min
+    let min = rules.min() as f64;
+    let checked: Vec<usize> = (0..spec.cells.len())
+        .filter(|&i| match spec.cells[i].kind {
+            Kind::Protected => matches!(figures[i], Figure::Below(_)),
+            Kind::Unprinted => true,
+            _ => false,
         })
         .collect();
-    if sensitive.is_empty() {
+    if checked.is_empty() {
         return Vec::new();
     }
     let Some((region, var)) = region(spec, figures, rules) else {
         return Vec::new();
     };
     let mut weak = Vec::new();
-    for i in sensitive {
-        let Some(v) = var[i] else {
-            // Printed exactly: pinned to one value.
-            weak.push(Weak {
-                cell: i,
-                lowest: spec.cells[i].value as f64,
-                highest: spec.cells[i].value as f64,
-            });
-            continue;
+    for i in checked {
+        let (lo, hi) = match var[i] {
+            Some(v) => {
+                let (lo, hi) = region.range(v);
+                ((lo - 1e-6).ceil(), (hi + 1e-6).floor())
+            }
+            None => continue,
         };
-        let (lo, hi) = region.range(v);
-        let (lo, hi) = ((lo - 1e-6).ceil(), (hi + 1e-6).floor());
-        if hi - lo + 1.0 < min as f64 {
+        if hi - lo + 1.0 < min && lo < min {
             weak.push(Weak {
                 cell: i,
                 lowest: lo,
@@ -420,7 +453,7 @@ fn region(
                     upper: hi,
                 }
             }
-            (Kind::Protected, Figure::Below(_)) => lp::Bounds {
+            (Kind::Protected | Kind::SmallTotal, Figure::Below(_)) => lp::Bounds {
                 lower: 0.0,
                 upper: if c.head_count {
                     min - 1.0
@@ -428,11 +461,15 @@ fn region(
                     f64::INFINITY
                 },
             },
-            (Kind::Protected, _) => lp::Bounds {
+            (Kind::Protected | Kind::SmallTotal, Figure::Withheld) => lp::Bounds {
                 lower: min,
                 upper: f64::INFINITY,
             },
-            (Kind::Unprinted, _) => lp::Bounds {
+            (Kind::SmallTotal, Figure::Shown { .. }) => {
+                known[i] = c.value as f64;
+                continue;
+            }
+            (Kind::Protected | Kind::SmallTotal | Kind::Unprinted, _) => lp::Bounds {
                 lower: 0.0,
                 upper: f64::INFINITY,
             },

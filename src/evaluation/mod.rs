@@ -185,7 +185,7 @@ pub fn summarise(input: &Inputs, today: NaiveDate) -> Summary {
     let as_of = today.min(input.end);
     let rules = input.rules;
     let (meetings, meetings_all) = sections::meetings(input);
-    let pairs = sections::pairs(input);
+    let pairs = sections::pairs(input, as_of);
     Summary {
         cohort: input.cohort.to_string(),
         title: input.title.to_string(),

@@ -205,15 +205,19 @@ pub fn tables(m: &Marginals, rules: Rules) -> Vec<Participation> {
                 &[(mentors, done_mentors), (mentees, done_mentees), m.pairs],
                 rules,
             );
-            let (show_m, show_e) = (show, show);
+            // A role with fewer than min_group people, or whose values make one row, is not
+            // broken down: every row would be its total.
+            let split_m = mentors >= min && rows.len() > 1;
+            let split_e = mentees >= min && rows.len() > 1;
+            let (show_m, show_e) = (show && split_m, show && split_e);
             let optional = |show: bool, n: usize| if show { Cell::of(n) } else { Cell::none() };
             let values: Vec<Vec<Cell>> = rows
                 .iter()
                 .map(|(_, c)| {
                     vec![
-                        Cell::of(c.mentors),
+                        optional(split_m, c.mentors),
                         optional(show_m, c.mentors_completing),
-                        Cell::of(c.mentees),
+                        optional(split_e, c.mentees),
                         optional(show_e, c.mentees_completing),
                     ]
                 })

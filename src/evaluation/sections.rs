@@ -44,27 +44,35 @@ pub(super) fn participants(input: &Inputs) -> Grid {
         Status::ALL.iter().map(|s| s.as_str().to_string()).collect(),
         &values,
         Some(&role_totals),
-        Some((&status_totals, Some(Cell::exact(input.participants.len())))),
+        // Everyone together is protected: beside one exact role total it would give the other.
+        Some((&status_totals, Some(Cell::of(input.participants.len())))),
         input.rules,
     )
 }
 
 /// Pairs confirmed (exact: how many pairs were made is no one's characteristic) and ended (a
 /// withdrawal, so protected). No total is printed, so the ended pairs cannot be worked out.
-pub(super) fn pairs(input: &Inputs) -> Grid {
+pub(super) fn pairs(input: &Inputs, as_of: NaiveDate) -> Grid {
     let with = |s| input.pairs.iter().filter(|p| p.status == s).count();
-    Grid::build(
+    let confirmed = with(PairStatus::Confirmed);
+    let mut spec = Spec::grid(
         "pairs",
         vec!["pairs".into()],
         vec!["confirmed".into(), "ended".into()],
         &[vec![
-            Cell::exact(with(PairStatus::Confirmed)),
+            Cell::exact(confirmed),
             Cell::of(with(PairStatus::Ended)),
         ]],
         None,
         None,
-        input.rules,
-    )
+    );
+    // Other figures count some of the pairs (that met: topics, intervals; that lapsed): at most
+    // every pair there is, so whatever they print can tell at most that the ended pairs are those
+    // beyond the confirmed ones.
+    let met = held_dates(input).len().max(lapsed(input, as_of).len());
+    let at_least = i64::try_from(met.saturating_sub(confirmed)).unwrap_or(0);
+    spec.limits.push((vec![(spec.at(0, 1), -1)], -at_least));
+    Grid::protect(&spec, input.rules).0
 }
 
 /// The most pairs there can be, from what the pairs table prints (`None`: not bounded).
@@ -171,15 +179,33 @@ pub(super) fn sessions(input: &Inputs) -> Grid {
             crate::model::format_number(s.hours)
         ));
     }
-    Grid::build(
+    let mut spec = Spec::grid(
         "session",
         labels,
         roles_label(),
         &values,
         Some(&totals),
         None,
-        input.rules,
-    )
+    );
+    // Nobody attends more often than there are people of the role (printed exactly when at least
+    // min_group).
+    for (c, role) in [Role::Mentor, Role::Mentee].into_iter().enumerate() {
+        let enrolled = input.participants.iter().filter(|p| p.role == role).count();
+        let most = if enrolled >= input.rules.min_group as usize {
+            enrolled
+        } else {
+            input.rules.min_group as usize - 1
+        };
+        for (r, row) in values.iter().enumerate() {
+            if row[c].kind != Kind::None {
+                spec.limits.push((
+                    vec![(spec.at(r, c), 1)],
+                    i64::try_from(most).unwrap_or(i64::MAX),
+                ));
+            }
+        }
+    }
+    Grid::protect(&spec, input.rules).0
 }
 
 /// Month of a meeting: when it was held or cancelled, else when it is planned.

@@ -136,7 +136,7 @@ pub fn legend(s: &Summary) -> String {
         String::new()
     };
     format!(
-        "A figure about fewer than {n} people (or pairs) reads <{n}; [c] marks a figure hidden so that no <{n} can be worked out from the others.{rounding} No name, email, id or department is used, and characteristics only one at a time.",
+        "A figure about fewer than {n} people (or pairs) reads <{n}; [c] marks a figure hidden so that no <{n} can be worked out from the others; – is not applicable, or not reported where any figure would say something about fewer than {n}.{rounding} No name, email, id or department is used, and characteristics only one at a time.",
         n = s.min_group
     )
 }

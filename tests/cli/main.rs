@@ -12,6 +12,7 @@
 
 mod harness;
 
+mod audit;
 mod brief;
 mod cohort_files;
 mod enrol;
