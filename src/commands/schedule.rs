@@ -175,7 +175,8 @@ fn write_ics(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
                 .any(|k| k.mentee == m.mentee && k.mentor == m.mentor)
         })
     });
-    ctx.store.write_output(path, text.as_bytes())?;
+    ctx.store
+        .write_output(&cohort, "calendar", ctx.today, path, text.as_bytes())?;
     crate::out::emit(&format!(
         "wrote {planned} planned meetings to {}\n",
         path.display()

@@ -20,7 +20,7 @@ pub const COMPLETION_MEETINGS: usize = 3;
 pub const NOT_KNOWN: &str = "not known";
 
 /// The row of values each held by fewer than `min_group` people: a row of its own would say that
-/// someone in the cohort holds it.
+/// someone in the cohort holds it. Printed always, like "not known".
 pub const ANOTHER: &str = "another value";
 
 /// A value's key for counting: trimmed, any case; `None` when not known. The one place where the
@@ -191,12 +191,13 @@ pub fn tables(m: &Marginals, rules: Rules) -> Vec<Participation> {
                     None => {}
                 }
             }
-            if another.mentors + another.mentees > 0 {
-                rows.push((ANOTHER.into(), another));
-            }
-            if let Some(c) = counts.get(&None) {
-                rows.push((NOT_KNOWN.into(), c.clone()));
-            }
+            // Both are always there, even when empty: a row that appeared only when someone held
+            // a rare value, or did not say, would tell that someone does.
+            rows.push((ANOTHER.into(), another));
+            rows.push((
+                NOT_KNOWN.into(),
+                counts.get(&None).cloned().unwrap_or_default(),
+            ));
             let sum = |f: fn(&Counts) -> usize| rows.iter().map(|(_, c)| f(c)).sum::<usize>();
             let (mentors, mentees) = (sum(|c| c.mentors), sum(|c| c.mentees));
             let (done_mentors, done_mentees) =
@@ -334,10 +335,12 @@ mod tests {
         );
         let g = &t[0].table;
         let labels: Vec<&str> = g.rows.iter().map(|r| r.label.as_str()).collect();
-        assert_eq!(labels, ["Woman", NOT_KNOWN, "total"]);
-        // Two rows and an exact total: the small "not known" row takes the other with it.
-        assert_eq!(g.rows[0].cells[0], Figure::Withheld);
+        assert_eq!(labels, ["Woman", ANOTHER, NOT_KNOWN, "total"]);
+        // Beside the exact total of 6, "not known" (2) and "another value" (none, but always
+        // printed) share what is left: either could be 0, 1 or 2.
+        assert_eq!(g.rows[0].cells[0], Figure::count(4));
         assert_eq!(g.rows[1].cells[0], Figure::Below(3));
+        assert_eq!(g.rows[2].cells[0], Figure::Below(3));
         assert_eq!(g.get("total", "mentors"), Some(&Figure::count(6)));
     }
 }

@@ -91,7 +91,8 @@ fn fold_str(text: &str) -> String {
 /// Builds a [`Redactor`] from the forms of people, departments, grades and values it should find.
 #[derive(Debug, Default)]
 pub struct Builder {
-    needles: Vec<(String, Label)>,
+    /// Folded form, what it is, and a tag the caller gives (whose form it is).
+    needles: Vec<(String, Label, usize)>,
 }
 
 impl Builder {
@@ -101,9 +102,14 @@ impl Builder {
 
     /// One form to find (trimmed; ignored when shorter than two letters).
     pub fn add(&mut self, text: &str, label: Label) -> &mut Self {
+        self.add_tagged(text, label, 0)
+    }
+
+    /// One form to find, with a tag each match carries back (whose it is).
+    pub fn add_tagged(&mut self, text: &str, label: Label, tag: usize) -> &mut Self {
         let t = fold_str(text.trim());
         if t.chars().filter(|c| c.is_alphanumeric()).count() >= 2 {
-            self.needles.push((t, label));
+            self.needles.push((t, label, tag));
         }
         self
     }
@@ -181,10 +187,10 @@ impl Builder {
         needles.dedup_by(|a, b| a.0 == b.0);
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(needles.iter().map(|(t, _)| t.as_str()))
+            .build(needles.iter().map(|(t, _, _)| t.as_str()))
             .ok();
         Redactor {
-            labels: needles.iter().map(|(_, l)| *l).collect(),
+            labels: needles.iter().map(|(_, l, t)| (*l, *t)).collect(),
             ac,
         }
     }
@@ -196,13 +202,14 @@ pub struct Found {
     pub start: usize,
     pub end: usize,
     pub label: Label,
+    pub tag: usize,
 }
 
 /// Finds every form it was built with in a text, in one pass.
 #[derive(Debug, Clone)]
 pub struct Redactor {
     ac: Option<AhoCorasick>,
-    labels: Vec<Label>,
+    labels: Vec<(Label, usize)>,
 }
 
 impl Redactor {
@@ -224,7 +231,7 @@ impl Redactor {
         let folded = fold(text);
         let bytes = folded.text.as_bytes();
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        let mut candidates: Vec<(usize, usize, Label)> = ac
+        let mut candidates: Vec<(usize, usize, (Label, usize))> = ac
             .find_overlapping_iter(&folded.text)
             .filter(|m| {
                 let before = folded.text[..m.start()].chars().next_back();
@@ -239,7 +246,7 @@ impl Redactor {
         candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut found = Vec::new();
         let mut next = 0;
-        for (start, end, label) in candidates {
+        for (start, end, (label, tag)) in candidates {
             if start < next || end > bytes.len() {
                 continue;
             }
@@ -247,6 +254,7 @@ impl Redactor {
                 start: folded.starts[start],
                 end: folded.starts[end],
                 label,
+                tag,
             });
             next = end;
         }

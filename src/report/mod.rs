@@ -4,6 +4,7 @@
 mod charts;
 mod html;
 mod markdown;
+pub mod person;
 
 use serde_json::json;
 

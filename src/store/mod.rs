@@ -432,10 +432,50 @@ impl Store {
         Ok((repairs, Some((cohort, change))))
     }
 
-    /// Write an output file (`--out`, `--ics`) atomically and readable by the owner only; refuses
-    /// any cohort's own files however the path is spelt. Returns the path written.
-    pub fn write_output(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-        output::write(&self.root, path, bytes)
+    /// The register of outputs of a cohort (`outputs.csv`): what the tool wrote outside its tables.
+    pub fn outputs(&self, name: &str) -> Result<Vec<output::Written>> {
+        output::read_register(&self.existing(name)?)
+    }
+
+    /// Write an output file (`--out`, `--ics`) of `cohort` atomically and readable by the owner
+    /// only; refuses any cohort's own files however the path is spelt. The file is first entered
+    /// in the cohort's register (`outputs.csv`: path, kind, date, the ids of the people it names),
+    /// so that an erasure finds it even if this write is cut short. `cohort` must have been read
+    /// with its participants. Not to be called while holding a [`Change`] of the same cohort.
+    /// Returns the path written.
+    pub fn write_output(
+        &self,
+        cohort: &Cohort,
+        kind: &str,
+        today: chrono::NaiveDate,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<PathBuf> {
+        let target = output::refuse_cohort_file(&self.root, path)?;
+        let dir = self.existing(&cohort.name)?;
+        let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
+        let people = match std::str::from_utf8(bytes) {
+            Ok(text) => output::people_named(text, &participants),
+            // Not text: it may name anyone.
+            Err(_) => participants.iter().map(|p| p.id.clone()).collect(),
+        };
+        let _lock = fs::lock(&dir, &cohort.name)?;
+        commit::recover(&dir)?;
+        let mut rows = output::read_register(&dir)?;
+        let row = output::Written {
+            path: output::register_path(&dir, &target),
+            kind: kind.to_string(),
+            written_on: today,
+            people,
+        };
+        match rows.iter_mut().find(|r| r.path == row.path) {
+            Some(r) => *r = row,
+            None => rows.push(row),
+        }
+        let register = output::register_bytes(&rows);
+        commit::commit(&dir, &[(output::REGISTER, &register)])?;
+        output::write_atomic(&target, path, bytes)?;
+        Ok(target)
     }
 }
 
@@ -600,12 +640,27 @@ fn canonical(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 }
 
 impl Change {
-    /// Write every changed table whose content differs from the file as read, all together (see
-    /// [`commit`]). A file saved by a spreadsheet with a byte-order mark or `\r\n` line ends is
-    /// rewritten only when its content changed. Returns how many files were written.
-    pub fn commit(self, cohort: &Cohort) -> Result<usize> {
+    /// For an erasure: the files beside the tables that hold the person, rewritten without them
+    /// (see [`output::erase`]). Returns what was done, and the files to commit with the tables
+    /// (rewritten outputs, and the register when it changed).
+    pub fn erase_outputs(
+        &self,
+        id: &str,
+        scrub: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(output::Erased, Vec<output::Rewrite>)> {
+        let before = output::read_register(&self.dir)?;
+        let (done, rows, mut files) = output::erase(&self.dir, id, scrub)?;
+        if rows != before {
+            files.push((output::REGISTER.to_string(), output::register_bytes(&rows)));
+        }
+        Ok((done, files))
+    }
+
+    /// [`Change::commit`], with more files of the folder (rewritten outputs, the register) in the
+    /// same commit.
+    pub fn commit_with(self, cohort: &Cohort, extra: &[output::Rewrite]) -> Result<usize> {
         let changed = cohort.changed_files();
-        let files: Vec<(&str, &[u8])> = changed
+        let mut files: Vec<(&str, &[u8])> = changed
             .iter()
             .filter(|(file, bytes)| {
                 let original = self
@@ -617,7 +672,23 @@ impl Change {
             })
             .map(|(f, b)| (f.name(), b.as_slice()))
             .collect();
+        // Before participants.csv, which a commit writes last.
+        let at = files.len().saturating_sub(usize::from(
+            files
+                .last()
+                .is_some_and(|(n, _)| *n == crate::cohort::PARTICIPANTS),
+        ));
+        for (i, (name, bytes)) in extra.iter().enumerate() {
+            files.insert(at + i, (name.as_str(), bytes.as_slice()));
+        }
         commit::commit(&self.dir, &files)?;
         Ok(files.len())
+    }
+
+    /// Write every changed table whose content differs from the file as read, all together (see
+    /// [`commit`]). A file saved by a spreadsheet with a byte-order mark or `\r\n` line ends is
+    /// rewritten only when its content changed. Returns how many files were written.
+    pub fn commit(self, cohort: &Cohort) -> Result<usize> {
+        self.commit_with(cohort, &[])
     }
 }

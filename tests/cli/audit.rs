@@ -951,11 +951,15 @@ fn generated_cohorts_pin_no_hidden_cell() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
+    let from: u64 = std::env::var("AUDIT_FROM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let w = crate::harness::Workdir::new();
     w.cohort();
     let template = w.cohort_file("c", "cohort.toml");
     let (mut cells, mut narrowest) = (0, i64::MAX);
-    for seed in 0..cases {
+    for seed in from..from + cases {
         for (name, text) in generate(seed, &template) {
             w.write_cohort_file("c", name, text);
         }

@@ -16,6 +16,7 @@ mod audit;
 mod brief;
 mod cohort_files;
 mod enrol;
+mod erasure;
 mod evaluation;
 mod help;
 mod integrity;
