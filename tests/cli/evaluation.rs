@@ -776,3 +776,129 @@ fn summary_html_snapshot() {
     let w = fixture();
     insta::assert_snapshot!(readable(&export(&w, "html")));
 }
+
+#[test]
+fn survey_quotes_lists_redactions_and_only_approved_quotes_are_published() {
+    let w = fixture();
+    // Undecided again: a fresh import of the final survey with one quote changed.
+    let listing = w
+        .run(&["survey", "c", "quotes", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(
+        listing.contains("p002-final,mentor,final,approved,[name: Ulrika Galloway] listened; it felt empowering,[name] listened; it felt empowering"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains("NOCONSENT"),
+        "unconsented quotes are not listed"
+    );
+    // Decisions are refused, all of them at once, when an id is unknown or lacks consent.
+    w.refuses_sh(
+        "survey c quotes --approve p099-final --approve p008-final",
+        1,
+        &[
+            "2 problems",
+            "there is no quote p099-final",
+            "p008-final: its author did not agree to be quoted",
+        ],
+    );
+    w.refuses_sh(
+        "survey c quotes --approve p002-final --reject p002-final",
+        1,
+        &["p002-final is both approved and rejected"],
+    );
+    w.sh("survey c quotes --reject p002-final").ok();
+    assert!(!export(&w, "md").contains("listened; it felt empowering"));
+    // A re-import keeps the decision on an unchanged quote, and drops it on a changed one.
+    let mut rows = final_rows();
+    rows[6].3 = "<script>alert(1)</script> I learned a lot, really";
+    w.write("final.csv", survey(&rows));
+    w.run_on(
+        "2020-07-24",
+        &["survey", "c", "import", "final.csv", "--phase", "final"],
+    )
+    .ok();
+    let listing = w
+        .run(&["survey", "c", "quotes", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(
+        listing.contains("p002-final,mentor,final,rejected,"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("p007-final,mentee,final,not decided,"),
+        "{listing}"
+    );
+    assert!(!export(&w, "md").contains("I learned a lot"));
+}
+
+#[test]
+fn participation_is_by_one_characteristic_at_a_time_and_never_beside_a_quote() {
+    let w = fixture();
+    // Give the fixture values shared by enough people to be printed.
+    let text = "id,gender,ethnicity,disability,sexual_orientation,career_stage\n".to_string()
+        + &(1..=12)
+            .map(|i| {
+                format!(
+                    "p{i:03},{},{},No,,{}\n",
+                    if i % 2 == 0 { "Woman" } else { "Man" },
+                    if i <= 6 {
+                        "White British"
+                    } else {
+                        "Black British"
+                    },
+                    if i <= 8 {
+                        "Early career"
+                    } else {
+                        "Late career"
+                    }
+                )
+            })
+            .collect::<String>();
+    w.write_cohort_file("c", "characteristics.csv", text);
+    let json: serde_json::Value = serde_json::from_str(&export(&w, "json")).expect("json");
+    let tables = json["summary"]["participation"].as_array().expect("tables");
+    let names: Vec<&str> = tables
+        .iter()
+        .map(|t| t["characteristic"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "gender",
+            "ethnicity",
+            "disability",
+            "sexual_orientation",
+            "career_stage"
+        ]
+    );
+    let own: [&[&str]; 5] = [
+        &["Man", "Woman"],
+        &["Black British", "White British"],
+        &["No"],
+        &[],
+        &["Early career", "Late career"],
+    ];
+    for (t, values) in tables.iter().zip(own) {
+        for row in t["table"]["rows"].as_array().expect("rows") {
+            let label = row["label"].as_str().expect("label");
+            assert!(
+                values.contains(&label) || ["another value", "not known", "total"].contains(&label),
+                "{} has a row {label} of another characteristic",
+                t["characteristic"]
+            );
+        }
+    }
+    // Man/Woman split evenly: printed; the quotes section holds no value of any characteristic.
+    let md = export(&w, "md");
+    assert!(
+        md.contains("| Man | [c] |") || md.contains("| Man | 6 |") || md.contains("| Man | <5 |"),
+        "{md}"
+    );
+    let quotes = md.split("## In their words").nth(1).expect("quotes");
+    for v in ["man", "woman", "british", "career"] {
+        assert!(!quotes.to_lowercase().contains(v), "{quotes}");
+    }
+}
