@@ -459,6 +459,7 @@ pub fn quote_id(r: &Response) -> String {
 /// characteristic value declared, look-alike letters folded.
 pub fn quote_redactor(cohort: &Cohort) -> crate::evaluation::Redactor {
     let mut b = crate::evaluation::redact::Builder::new();
+    b.every_email();
     for p in cohort.participants.iter() {
         b.participant(p);
     }
@@ -524,21 +525,23 @@ pub fn decide(
     for id in both {
         problems.push(format!("{id} is both approved and rejected: choose one"));
     }
-    let ids: Vec<String> = cohort
+    let quotes: FxHashMap<String, &Response> = cohort
         .responses
         .iter()
         .filter(|r| r.is_quote())
-        .map(quote_id)
+        .map(|r| (quote_id(r), r))
         .collect();
+    let approving: FxHashSet<&str> = approve.iter().map(|a| a.trim()).collect();
+    let rejecting: FxHashSet<&str> = reject.iter().map(|a| a.trim()).collect();
     for id in approve.iter().chain(reject) {
         let id = id.trim();
-        match cohort.responses.iter().find(|r| r.is_quote() && quote_id(r) == id) {
+        match quotes.get(id) {
             None => problems.push(format!(
                 "there is no quote {id}: quotes are named by their author's id and survey, like p006-baseline; `revmentor survey {} quotes` lists them{}",
                 cohort.name,
-                if ids.is_empty() { " (there are none yet)".to_string() } else { String::new() }
+                if quotes.is_empty() { " (there are none yet)".to_string() } else { String::new() }
             )),
-            Some(r) if r.consent != Some(true) && approve.iter().any(|a| a.trim() == id) => {
+            Some(r) if r.consent != Some(true) && approving.contains(id) => {
                 problems.push(format!(
                     "{id}: its author did not agree to be quoted, so it cannot be approved"
                 ));
@@ -552,9 +555,9 @@ pub fn decide(
     let mut changed = 0;
     for r in cohort.responses.iter_mut().filter(|r| r.is_quote()) {
         let id = quote_id(r);
-        let (approval, published) = if approve.iter().any(|a| a.trim() == id) {
+        let (approval, published) = if approving.contains(id.as_str()) {
             (Approval::Approved, redactor.redact(r.answer.trim()))
-        } else if reject.iter().any(|a| a.trim() == id) {
+        } else if rejecting.contains(id.as_str()) {
             (Approval::Rejected, String::new())
         } else {
             continue;

@@ -3,7 +3,7 @@
 //! to lower case with look-alike letters of other scripts read as Latin ones, whole words only.
 //! Quotes are redacted with it; an erasure scrubs the person's forms from every free-text cell.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::model::Participant;
 
@@ -58,6 +58,9 @@ const PLAIN_VALUES: &[&str] = &["yes", "no", "y", "n", "none", "other", "n/a"];
 
 /// A character as the matcher reads it: lower case, a look-alike letter as its Latin letter.
 fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let lower = c.to_lowercase().next().unwrap_or(c);
     crate::text::latin_look_alike(lower).unwrap_or(lower)
 }
@@ -93,11 +96,20 @@ fn fold_str(text: &str) -> String {
 pub struct Builder {
     /// Folded form, what it is, and a tag the caller gives (whose form it is).
     needles: Vec<(String, Label, usize)>,
+    /// Find every email by its shape (`x@y.z`), whoever's it is, instead of by the list.
+    email_shapes: bool,
 }
 
 impl Builder {
     pub fn new() -> Builder {
         Builder::default()
+    }
+
+    /// Find every email address by its shape, anyone's, rather than the emails given (which are
+    /// then not listed: fewer forms, a faster build).
+    pub fn every_email(&mut self) -> &mut Self {
+        self.email_shapes = true;
+        self
     }
 
     /// One form to find (trimmed; ignored when shorter than two letters).
@@ -132,9 +144,11 @@ impl Builder {
         if email.is_empty() {
             return self;
         }
-        self.add(email, Label::Email);
+        if !self.email_shapes {
+            self.add(email, Label::Email);
+        }
         if let Some((local, _)) = email.split_once('@') {
-            if local.chars().count() >= 3 {
+            if local.chars().count() >= 3 && !self.email_shapes {
                 self.add(local, Label::Email);
             }
             for part in local.split(['.', '_', '-', '+']) {
@@ -181,17 +195,26 @@ impl Builder {
     }
 
     pub fn build(&self) -> Redactor {
-        let mut needles = self.needles.clone();
-        // One label per form: the most specific kind wins (an email before a name).
-        needles.sort();
-        needles.dedup_by(|a, b| a.0 == b.0);
+        // One label per form: the most specific kind wins (an email before a name), then the
+        // first tag. (The order of the forms changes no match: every one is found.)
+        let mut best: rustc_hash::FxHashMap<&str, (Label, usize)> =
+            rustc_hash::FxHashMap::default();
+        for (text, label, tag) in &self.needles {
+            let e = best.entry(text.as_str()).or_insert((*label, *tag));
+            if (*label, *tag) < *e {
+                *e = (*label, *tag);
+            }
+        }
+        let (texts, labels): (Vec<&str>, Vec<(Label, usize)>) = best.into_iter().unzip();
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(needles.iter().map(|(t, _, _)| t.as_str()))
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .build(&texts)
             .ok();
         Redactor {
-            labels: needles.iter().map(|(_, l, t)| (*l, *t)).collect(),
+            labels,
             ac,
+            email_shapes: self.email_shapes,
         }
     }
 }
@@ -210,12 +233,45 @@ pub struct Found {
 pub struct Redactor {
     ac: Option<AhoCorasick>,
     labels: Vec<(Label, usize)>,
+    email_shapes: bool,
+}
+
+/// Whether a character can be part of an email address as written in text.
+fn email_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@' | '\'' | '%')
+}
+
+/// Every run of text shaped like an email address (`local@domain.tld`), as byte ranges.
+fn email_shapes(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find('@').map(|i| from + i) {
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| email_char(*c) && *c != '@')
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = text[at + 1..]
+            .char_indices()
+            .take_while(|(_, c)| email_char(*c) && *c != '@')
+            .last()
+            .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
+        let domain = text[at + 1..end].trim_end_matches('.');
+        let end = at + 1 + domain.len();
+        if start < at && domain.contains('.') && !domain.starts_with('.') {
+            found.push((start, end));
+        }
+        from = end.max(at + 1);
+    }
+    found
 }
 
 impl Redactor {
-    /// Participants' names, emails, ids, departments and grades.
+    /// Participants' names, ids, departments and grades, and every email address.
     pub fn new(participants: &[&Participant]) -> Redactor {
         let mut b = Builder::new();
+        b.every_email();
         for p in participants {
             b.participant(p);
         }
@@ -225,6 +281,24 @@ impl Redactor {
     /// Every form in `text`, whole words only, leftmost first and longest at each place, none
     /// overlapping.
     pub fn find(&self, text: &str) -> Vec<Found> {
+        let mut found = self.find_forms(text);
+        if self.email_shapes {
+            let emails = email_shapes(text);
+            if !emails.is_empty() {
+                found.retain(|f| !emails.iter().any(|&(s, e)| f.start < e && s < f.end));
+                found.extend(emails.into_iter().map(|(start, end)| Found {
+                    start,
+                    end,
+                    label: Label::Email,
+                    tag: 0,
+                }));
+                found.sort_by_key(|f| f.start);
+            }
+        }
+        found
+    }
+
+    fn find_forms(&self, text: &str) -> Vec<Found> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
@@ -348,8 +422,15 @@ mod tests {
             "My mentor [name] (Cyrillic і), a [grade] in [department], told [name]"
         );
         assert_eq!(
-            r.redact("R.Hale@X.example and HALE and the Institute"),
-            "[email] and [name] and the Institute"
+            r.redact("R.Hale@X.example and HALE and the Institute, or someone@else.example."),
+            "[email] and [name] and the Institute, or [email]."
+        );
+        let mut b = Builder::new();
+        b.person_name("Richard Hale").email("r.hale@x.example");
+        let only_his = b.build();
+        assert_eq!(
+            only_his.redact("R.HALE@x.example, not ann@x.example; r.hale said"),
+            "[email], not ann@x.example; [email] said"
         );
         let mut b = Builder::new();
         b.characteristic("Black British").characteristic("No");

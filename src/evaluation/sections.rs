@@ -626,6 +626,15 @@ pub(super) fn quotes(input: &Inputs) -> Vec<Quote> {
         .iter()
         .map(|p| (p.id.as_str(), p.role))
         .collect();
+    let approved = |r: &&&crate::model::Response| {
+        r.is_quote()
+            && r.consent == Some(true)
+            && r.approval == Approval::Approved
+            && !r.published.trim().is_empty()
+    };
+    if !input.responses.iter().any(|r| approved(&r)) {
+        return Vec::new();
+    }
     let redactor = Redactor::new(&input.participants);
     let mut out: Vec<Quote> = Vec::new();
     for phase in Phase::ALL {
@@ -637,8 +646,8 @@ pub(super) fn quotes(input: &Inputs) -> Vec<Quote> {
                 input
                     .responses
                     .iter()
-                    .filter(|r| r.phase == phase && r.is_quote() && r.consent == Some(true))
-                    .filter(|r| r.approval == Approval::Approved && !r.published.trim().is_empty())
+                    .filter(|r| r.phase == phase)
+                    .filter(approved)
                     .filter(|r| role_of.get(r.participant.as_str()) == Some(&role))
                     .map(|r| Quote {
                         role,
