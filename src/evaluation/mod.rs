@@ -1,25 +1,27 @@
 //! The evaluation summary the board reads: who took part, pairs, group sessions, the rhythm of the
-//! one-to-ones, topics raised, survey change and consented quotes, with small-number suppression.
-//! Pure: takes plain values and "today"; it is never given characteristics, so it cannot cross them.
+//! one-to-ones, topics raised, who the scheme reached, survey change and approved quotes. Pure:
+//! takes plain values and "today"; characteristics only as [`Marginals`], counts of one
+//! characteristic at a time, so it cannot cross them.
 //!
 //! # Privacy rules
 //!
-//! * **Primary suppression.** A figure about fewer than `min_group` people (or pairs, for figures
-//!   whose unit is a pair: pairs, meetings, intervals, topics) is not shown: it reads `<5` (the
-//!   configured number). Zero counts too: "nobody" is also a statement about a small group.
-//! * **Secondary suppression.** Where a table prints totals, every row and column with a total is
-//!   an equation; when exactly one of its cells is suppressed, the smallest other cell (a total only
-//!   when no other cell is left) is hidden as `[c]`, until no equation has a single unknown.
+//! * **One engine** (`disclosure`): every table is a [`Spec`] protected by primary suppression
+//!   (`<5`, zero included), optional rounding (`[privacy] rounding`), and secondary suppression
+//!   (`[c]`, or `–` where nothing is left to hide) until a linear program finds no hidden cell, nor
+//!   any group the tables imply without printing it, pinned to fewer than `min_group` values.
+//!   Totals that describe no one (people enrolled, pairs confirmed, pairs completed) are exact.
+//!   No extreme (shortest, longest interval) is ever printed; a share only on a printed band.
 //!   A survey mean over everyone who answered is hidden (`[c]`) when it differs from the paired
 //!   mean by fewer than `min_group` people, whose own mean could otherwise be worked out.
-//! * **No person appears.** No name, email, id or department is printed: counts are by role and
-//!   status only, sessions are named by date, kind and audience (never by their title), and topic
-//!   tags not listed in `cohort.toml` are counted together as "other".
-//! * **Quotes** appear only where their author said yes to being quoted anonymously, attributed to
-//!   "a mentor" or "a mentee", and only when that role has at least `min_group` respondents in that
-//!   survey phase. Names, emails, ids and departments of participants found in a quote are
-//!   replaced by `[name]`, `[email]`, `[id]`, `[department]`. Quotes are sorted by text, so their
-//!   order says nothing about who wrote them.
+//! * **No person appears.** No name, email, id or department is printed: counts are by role,
+//!   status, month, topic and one characteristic's values (a value held by fewer than `min_group`
+//!   people is "another value"); sessions are named by date, kind and audience (never by their
+//!   title); topic tags not listed in `cohort.toml` are counted together as "other".
+//! * **Quotes** appear only where their author said yes to being quoted anonymously *and* the
+//!   coordinator approved them (`survey quotes`), as approved (redacted then for everyone enrolled,
+//!   grades, departments, characteristic values) and redacted again here, attributed to "a mentor"
+//!   or "a mentee", and only when that role has at least `min_group` respondents in that survey.
+//!   Quotes are sorted by text, so their order says nothing about who wrote them.
 
 mod disclosure;
 mod lp;

@@ -902,3 +902,21 @@ fn participation_is_by_one_characteristic_at_a_time_and_never_beside_a_quote() {
         assert!(!quotes.to_lowercase().contains(v), "{quotes}");
     }
 }
+
+#[test]
+fn a_withdrawal_moves_no_one_between_the_participation_rows() {
+    let w = fixture();
+    let participation = |w: &Workdir| {
+        let json: serde_json::Value = serde_json::from_str(&export(w, "json")).expect("json");
+        json["summary"]["participation"].clone()
+    };
+    let before = participation(&w);
+    w.run_on(
+        "2020-07-24",
+        &["withdraw", "c", "p003", "--reason", "new job", "--yes"],
+    )
+    .ok();
+    // Everyone enrolled is counted whatever their status, so the tables two exports apart do not
+    // tell which value the person who left holds.
+    assert_eq!(participation(&w), before);
+}
