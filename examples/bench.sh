@@ -4,11 +4,11 @@
 # memory by GNU time (/usr/bin/time -v). Not run by CI: speed targets live here, not in tests.
 #
 #   bash examples/bench.sh            # everything (a few minutes)
-#   bash examples/bench.sh import     # one part: import | match | schedule
+#   bash examples/bench.sh import     # one part: import | house | match | schedule
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part="${1:-all}"
-cargo build --quiet --release --bin revmentor --example synth --example match_quality
+cargo build --quiet --release --bin revmentor --example synth --example match_quality --example csv_baseline
 bin="$PWD/target/release/revmentor"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -37,6 +37,68 @@ if [ "$part" = all ] || [ "$part" = import ]; then
   peak "$bin" status big
 fi
 
+if [ "$part" = all ] || [ "$part" = house ]; then
+  echo "== the 50,000-row import beside the csv crate reading the same file (target: within 3x)"
+  [ -f "$work/s50k/mentors.csv" ] || target/release/examples/synth --mentees 0 --mentors 50000 --out "$work/s50k" 2>/dev/null
+  hyperfine --warmup 1 --runs 5 \
+    --prepare "rm -rf $REVMENTOR_ROOT/big && $bin init big --start 2020-01-13 --end 2020-12-31" \
+    -n "revmentor enrol --from (50,000 rows)" \
+    "$bin enrol big --from $work/s50k/mentors.csv --role mentor --ignore-column '$why' --format csv" \
+    -n "csv crate reading the same file" \
+    "target/release/examples/csv_baseline $work/s50k/mentors.csv"
+
+  echo "== a 20,000-row import with a conflicts column (each row names two others by email)"
+  target/release/examples/synth --mentees 0 --mentors 20000 --out "$work/s20k" 2>/dev/null
+  python3 - "$work/s20k/mentors.csv" "$work/s20k/conflicts.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+emails = [r[1].strip().lower() for r in rows[1:]]
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as out:
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(rows[0] + ["Conflicts"])
+    for i, r in enumerate(rows[1:]):
+        w.writerow(r + [emails[(i * 7 + 1) % len(emails)] + ";" + emails[(i * 13 + 5) % len(emails)]])
+PY
+  hyperfine --warmup 1 --runs 5 \
+    --prepare "rm -rf $REVMENTOR_ROOT/c20 && $bin init c20 --start 2020-01-13 --end 2020-12-31" \
+    -n "with a conflicts column" \
+    "$bin enrol c20 --from $work/s20k/conflicts.csv --role mentor --ignore-column '$why' --format csv" \
+    -n "without" \
+    "$bin enrol c20 --from $work/s20k/mentors.csv --role mentor --ignore-column '$why' --format csv"
+
+  echo "== a 5,000-pair / 50,000-person cohort: log (< 50 ms), status (< 50 ms), export --format html (< 100 ms), due"
+  target/release/examples/synth --mentees 5000 --mentors 45000 --conflicts 0 --out "$work/h5" 2>/dev/null
+  "$bin" init h5 --start 2020-01-13 --end 2020-12-31 >/dev/null
+  sed -i 's/^require_briefing = true/require_briefing = false/' "$REVMENTOR_ROOT/h5/cohort.toml"
+  "$bin" enrol h5 --from "$work/h5/mentees.csv" --role mentee --format csv >/dev/null
+  "$bin" enrol h5 --from "$work/h5/mentors.csv" --role mentor --ignore-column "$why" --format csv >/dev/null
+  # 5,000 confirmed pairs, each leader with a mentor from another department (the solver is
+  # measured under `match`; this part measures everything around it).
+  python3 - "$REVMENTOR_ROOT/h5" <<'PY'
+import csv, sys
+people = list(csv.DictReader(open(sys.argv[1] + "/participants.csv", newline="", encoding="utf-8")))
+mentees = [p for p in people if p["role"] == "mentee" and p["status"] == "active"]
+mentors = [p for p in people if p["role"] == "mentor" and p["status"] == "active"]
+with open(sys.argv[1] + "/matches.csv", "w", newline="", encoding="utf-8") as out:
+    out.write("mentee,mentor,score,reasons,status,proposed_on,confirmed_on,ended_on,end_reason\n")
+    j = 0
+    for e in mentees:
+        while mentors[j]["department"] == e["department"]:
+            j += 1
+        out.write(f'{e["id"]},{mentors[j]["id"]},2.5,"differs in gender; other department",confirmed,2020-01-06,2020-01-06,,\n')
+        j += 1
+PY
+  "$bin" schedule h5 --format csv >/dev/null
+  first=$(sed -n 2p "$REVMENTOR_ROOT/h5/matches.csv" | cut -d, -f1)
+  cp -r "$REVMENTOR_ROOT/h5" "$work/h5-copy"
+  hyperfine --warmup 2 --runs 20 \
+    --prepare "rm -rf $REVMENTOR_ROOT/h5 && cp -r $work/h5-copy $REVMENTOR_ROOT/h5" \
+    -n "log (one meeting)" "REVMENTOR_TODAY=2020-01-20 $bin log h5 $first --held 2020-01-15"
+  hyperfine --warmup 2 --runs 20 -n status "$bin status h5" -n "due" "$bin due h5 --format json" \
+    -n "export --format html" "$bin export h5 --format html"
+  peak "$bin" export h5 --format html
+fi
+
 if [ "$part" = all ] || [ "$part" = match ]; then
   for n in 2000 5000; do
     echo "== match --dry-run, $n mentees x $n mentors (targets: 2,000 < 0.5 s; 5,000 < 5 s and < 500 MB)"
@@ -52,7 +114,27 @@ if [ "$part" = all ] || [ "$part" = schedule ]; then
   cohort_with s5000 5000 5200 2021-01-12
   "$bin" match s5000 --format json >/dev/null
   "$bin" match s5000 --confirm --yes >/dev/null
-  hyperfine --warmup 1 --runs 10 "$bin schedule s5000 --format csv"
+  cp -r "$REVMENTOR_ROOT/s5000" "$work/s5000.unplanned"
+  hyperfine --warmup 1 --runs 10 \
+    --prepare "rm -rf $REVMENTOR_ROOT/s5000 && cp -r $work/s5000.unplanned $REVMENTOR_ROOT/s5000" \
+    "$bin schedule s5000 --format csv"
   peak "$bin" schedule s5000 --format csv
+  echo "== schedule again (nothing changed) and --replan --dry-run five months on"
+  hyperfine --warmup 1 --runs 10 "$bin schedule s5000 --format csv"
+  hyperfine --warmup 1 --runs 10 "REVMENTOR_TODAY=2020-06-01 $bin schedule s5000 --replan --dry-run --format csv"
   hyperfine --warmup 2 --runs 20 "$bin due s5000 --format json"
+  echo "== log --from: 7,500 check-in reports (every pair's first meeting, half of them from both people)"
+  awk -F, 'NR == FNR { if (FNR > 1) email[$1] = $4; next }
+    FNR == 1 { print "Timestamp,Email address,Date of the meeting,Did the meeting take place?,How long did it last (minutes)?"; next }
+    $3 == 1 { print "x," email[$1] "," $6 ",Yes,60"; if (n++ % 2 == 0) print "x," email[$2] "," $6 ",Yes,55" }' \
+    "$REVMENTOR_ROOT/s5000/participants.csv" "$REVMENTOR_ROOT/s5000/meetings.csv" > "$work/checkins.csv"
+  cp -r "$REVMENTOR_ROOT/s5000" "$work/s5000.planned"
+  hyperfine --warmup 1 --runs 5 \
+    --prepare "rm -rf $REVMENTOR_ROOT/s5000 && cp -r $work/s5000.planned $REVMENTOR_ROOT/s5000" \
+    "REVMENTOR_TODAY=2020-03-02 $bin log s5000 --from $work/checkins.csv --format csv"
+  REVMENTOR_TODAY=2020-03-02 peak "$bin" log s5000 --from "$work/checkins.csv" --format csv
+  hyperfine --warmup 1 --runs 5 "REVMENTOR_TODAY=2020-03-02 $bin log s5000 --from $work/checkins.csv --format csv"
+  echo "== schedule --ics: invitations for every planned meeting"
+  sed -i 's/^organizer = ""/organizer = "bench@example.org"/' "$REVMENTOR_ROOT/s5000/cohort.toml"
+  hyperfine --warmup 1 --runs 5 "$bin schedule s5000 --ics $work/all.ics --format csv"
 fi

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    brief, check, completions, due, enrol, export, init, log, matching, reinstate, schedule,
-    status, survey, withdraw,
+    archive, brief, check, completions, due, enrol, export, init, log, matching, reinstate,
+    schedule, status, survey, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -19,7 +19,8 @@ use crate::commands::{
     name = "revmentor",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = EXAMPLES_MAIN
 )]
 pub struct Cli {
     /// Folder holding the cohorts
@@ -41,36 +42,75 @@ pub struct Cli {
     pub command: Command,
 }
 
+const EXAMPLES_MAIN: &str = "Examples (a cohort's life):\n  revmentor init pilot-2020 --start 2020-01-13 --end 2020-07-31\n  revmentor enrol pilot-2020 --from applications.csv --role mentor\n  revmentor brief pilot-2020 add --date 2019-12-02 --audience mentors\n  revmentor match pilot-2020 --confirm\n  revmentor schedule pilot-2020 --ics one-to-ones.ics\n  revmentor status pilot-2020\n  revmentor export pilot-2020 --format html --out summary.html\n\nEach command's --help has examples; `revmentor man` prints the manual.";
+const EXAMPLES_INIT: &str = "Examples:\n  revmentor init pilot-2020 --start 2020-01-13 --end 2020-07-31 --title \"Reverse Mentoring pilot\"\n  revmentor init cohort-2 --start 2021-01-11 --end 2021-07-30 --cadence 6-8 --session-minutes 60";
+const EXAMPLES_ENROL: &str = "Examples:\n  revmentor enrol pilot-2020 --from applications.csv --role mentor --dry-run\n  revmentor enrol pilot-2020 --from applications.csv --role mentor\n  revmentor enrol pilot-2020 --from leaders.csv --role mentee --map 'Directorate=department'\n  revmentor enrol pilot-2020 --role mentee --name \"Richard Hale\" --email r.hale@northgate.example \\\n      --department \"President's Office\" --trait gender=Man\n  revmentor enrol pilot-2020 --from corrected.csv --update       # re-import a corrected sheet";
+const EXAMPLES_WITHDRAW: &str = "Examples:\n  revmentor withdraw pilot-2020 p017 --reason \"moved to another university\"\n  revmentor withdraw pilot-2020 r.hale@northgate.example --erase --yes   # in a script";
+const EXAMPLES_REINSTATE: &str = "Examples:\n  revmentor reinstate pilot-2020 p017";
+const EXAMPLES_BRIEF: &str = "Examples:\n  revmentor brief pilot-2020 add --date 2019-12-02 --audience mentors --hours 3.5\n  revmentor brief pilot-2020 attend b1 p001 p002 a.okafor@northgate.example\n  revmentor brief pilot-2020 add --kind evaluation --date 2020-07-15 --audience all\n  revmentor brief pilot-2020                                  # sessions, and who is unbriefed";
+const EXAMPLES_MATCH: &str = "Examples:\n  revmentor match pilot-2020 --dry-run\n  revmentor match pilot-2020 --lock p015=p002 --avoid p016=p003\n  revmentor match pilot-2020 --confirm                       # asks; --yes in a script";
+const EXAMPLES_SCHEDULE: &str = "Examples:\n  revmentor schedule pilot-2020\n  revmentor schedule pilot-2020 --ics one-to-ones.ics";
+const EXAMPLES_LOG: &str = "Examples:\n  revmentor log pilot-2020 p015 --held 2020-01-20 --minutes 60 --topics power-and-hierarchies\n  revmentor log pilot-2020 r.hale@northgate.example --cancelled 2020-03-02 --reason \"diary clash\"";
+const EXAMPLES_DUE: &str = "Examples:\n  revmentor due pilot-2020\n  revmentor due pilot-2020 --within 7 --format csv > chasers.csv";
+const EXAMPLES_SURVEY: &str = "Examples:\n  revmentor survey pilot-2020 import baseline.csv --phase baseline\n  revmentor survey pilot-2020 import final.csv --phase final --map 'Any other comments?=quote'\n  revmentor survey pilot-2020 quotes --approve p006-final --reject p011-final";
+const EXAMPLES_EXPORT: &str = "Examples:\n  revmentor export pilot-2020 > summary.md\n  revmentor export pilot-2020 --format html --out board/summary.html\n  revmentor export pilot-2020 --pairs --out introductions.csv\n  revmentor export pilot-2020 --person r.hale@northgate.example --format json";
+const EXAMPLES_STATUS: &str = "Examples:\n  revmentor status                   # every cohort\n  revmentor status pilot-2020        # one cohort: stage, counts, next steps";
+const EXAMPLES_CHECK: &str = "Examples:\n  revmentor check pilot-2020\n  revmentor check pilot-2020 --fix-dates dmy --dry-run\n  revmentor check pilot-2020 --fix-dates dmy --yes";
+const EXAMPLES_COMPLETIONS: &str = "Examples:\n  revmentor completions bash > ~/.local/share/bash-completion/completions/revmentor\n  revmentor completions zsh > ~/.zfunc/_revmentor";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a cohort: its folder, a commented cohort.toml and empty CSV files
+    #[command(after_help = EXAMPLES_INIT)]
     Init(init::Args),
     /// Enrol mentors and mentees: one from flags, a spreadsheet or form export, or by prompts
+    #[command(after_help = EXAMPLES_ENROL)]
     Enrol(Box<enrol::Args>),
     /// Withdraw someone from the scheme (it is voluntary); --erase removes their personal data
+    #[command(after_help = EXAMPLES_WITHDRAW)]
     Withdraw(withdraw::Args),
     /// Undo a withdrawal made in error: active again, the pair restored if the partner is free
+    #[command(after_help = EXAMPLES_REINSTATE)]
     Reinstate(reinstate::Args),
     /// Add group sessions (briefings, the evaluation activity), record attendance, list who is unbriefed
+    #[command(after_help = EXAMPLES_BRIEF)]
     Brief(brief::Args),
     /// Propose the optimal pairing (most mentees matched, then most difference), or confirm it
+    #[command(after_help = EXAMPLES_MATCH)]
     Match(matching::Args),
     /// Plan every confirmed pair's one-to-ones at the cohort's cadence, or write them as a calendar
+    #[command(after_help = EXAMPLES_SCHEDULE)]
     Schedule(schedule::Args),
-    /// Record that a pair's next one-to-one was held or cancelled
+    /// Record that a pair's next one-to-one was held or cancelled, or import participants' own reports (--from)
+    #[command(after_help = EXAMPLES_LOG)]
     Log(log::Args),
     /// One-to-ones due soon, and pairs overdue
+    #[command(after_help = EXAMPLES_DUE)]
     Due(due::Args),
     /// Import survey answers (baseline or final) from a form export
+    #[command(after_help = EXAMPLES_SURVEY)]
     Survey(survey::Args),
-    /// Write the evaluation summary for the board, or the pairs for introductions (--pairs)
+    /// Write the evaluation summary for the board, the pairs for introductions (--pairs), or
+    /// everything the cohort holds on one person (--person)
+    #[command(after_help = EXAMPLES_EXPORT)]
     Export(export::Args),
     /// Show a cohort's dashboard and next steps, or list every cohort
+    #[command(after_help = EXAMPLES_STATUS)]
     Status(status::Args),
     /// Report every problem of every file of a cohort in one run; repair dates a spreadsheet changed
+    #[command(after_help = EXAMPLES_CHECK)]
     Check(check::Args),
+    /// Pack a cohort into one .tar.zst file, to hand it over to a successor coordinator
+    #[command(after_help = "Examples:\n  revmentor archive pilot-2020 --out pilot-2020.tar.zst")]
+    Archive(archive::Args),
+    /// Unpack a cohort from an archive under the root (never over an existing cohort), then check it
+    #[command(
+        after_help = "Examples:\n  revmentor restore pilot-2020.tar.zst\n  revmentor restore pilot-2020.tar.zst --as pilot-2020-copy"
+    )]
+    Restore(archive::RestoreArgs),
     /// Print shell completions
+    #[command(after_help = EXAMPLES_COMPLETIONS)]
     Completions(completions::Args),
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff), or write one page per command into a folder
+    Man(completions::ManArgs),
 }

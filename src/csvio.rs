@@ -82,10 +82,23 @@ impl Rows<'_> {
     }
 }
 
+/// Rows one at a time, each in a record of its own (one allocation a row).
+impl Iterator for Rows<'_> {
+    type Item = Result<Row, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut record = csv::StringRecord::new();
+        match self.next_into(&mut record) {
+            Ok(Some(line)) => Some(Ok(Row { line, record })),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
 /// Open a CSV file for reading. `file` names it in errors. Accepts a UTF-8 BOM and `\r\n` line
 /// ends. Refuses: non-UTF-8 bytes (UTF-16 named as such), an empty file, an unclosed quote, a
 /// `;`-delimited file, duplicate headers; ragged rows are refused as they are read.
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
     // UTF-16 with a byte-order mark, or without one (then every other byte of ASCII text is NUL,
     // which is valid UTF-8 but never in a text file).
@@ -153,6 +166,16 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         }
         Err(e) => return Err(from_csv_error(file, &e)),
     }
+    let headers = check_headers(file, &header)?;
+    Ok(Rows {
+        file,
+        headers,
+        reader,
+    })
+}
+
+/// The header row's names, trimmed; a `;`- or tab-separated file and a repeated name are refused.
+fn check_headers(file: &str, header: &csv::StringRecord) -> Result<Vec<String>, CsvError> {
     let headers: Vec<String> = header
         .iter()
         .map(|h| h.trim_matches(blank).to_string())
@@ -187,11 +210,7 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
             ));
         }
     }
-    Ok(Rows {
-        file,
-        headers,
-        reader,
-    })
+    Ok(headers)
 }
 
 /// Spaces, and the byte-order mark a file joined from two exports (`cat a.csv b.csv`) carries in
@@ -225,58 +244,57 @@ fn from_csv_error(file: &str, e: &csv::Error) -> CsvError {
 }
 
 /// The line where a quoted cell opens and never closes, if any. Mirrors the csv crate's rule:
-/// a quote opens only at the start of a cell; inside, `""` is a literal quote.
+/// a quote opens only at the start of a cell (the file's start, or after `,` or a line end);
+/// inside, `""` is a literal quote. Jumps from quote to quote, so a file is scanned at memchr speed.
 fn unclosed_quote(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    // Start at the line holding the first quote; a file without quotes has nothing to close.
-    let first = bytes.iter().position(|&b| b == b'"')?;
-    let line_start = bytes[..first]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let mut line = 1 + bytes[..line_start].iter().filter(|&&b| b == b'\n').count();
-    let bytes = &bytes[line_start..];
-    let mut open_line = 0;
-    let mut in_quotes = false;
-    let mut at_cell_start = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_quotes {
-            match b {
-                b'"' if bytes.get(i + 1) == Some(&b'"') => i += 1,
-                b'"' => in_quotes = false,
-                b'\n' => line += 1,
-                _ => {}
+    let mut at = 0;
+    let mut open: Option<usize> = None;
+    while let Some(found) = memchr::memchr(b'"', &bytes[at..]) {
+        let q = at + found;
+        match open {
+            None => {
+                let at_cell_start =
+                    q == 0 || matches!(bytes.get(q - 1), Some(b',' | b'\n' | b'\r'));
+                if at_cell_start {
+                    open = Some(q);
+                }
+                at = q + 1;
             }
-        } else {
-            match b {
-                b'"' if at_cell_start => {
-                    in_quotes = true;
-                    open_line = line;
-                }
-                b',' => {
-                    at_cell_start = true;
-                    i += 1;
-                    continue;
-                }
-                b'\n' => {
-                    line += 1;
-                    at_cell_start = true;
-                    i += 1;
-                    continue;
-                }
-                b'\r' => {
-                    i += 1;
-                    continue;
-                }
-                _ => {}
+            Some(_) if bytes.get(q + 1) == Some(&b'"') => at = q + 2,
+            Some(_) => {
+                open = None;
+                at = q + 1;
             }
-            at_cell_start = false;
         }
-        i += 1;
     }
-    in_quotes.then_some(open_line)
+    open.map(|q| memchr::memchr_iter(b'\n', &bytes[..q]).count() + 1)
+}
+
+/// A CSV file being written row by row into memory, RFC 4180 with `\n` line ends, quoting only
+/// where needed.
+pub struct Writer {
+    inner: csv::Writer<Vec<u8>>,
+}
+
+impl Writer {
+    /// A writer with room for about `capacity` bytes.
+    pub fn new(capacity: usize) -> Self {
+        Writer {
+            inner: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::with_capacity(capacity)),
+        }
+    }
+
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        // Writing to a Vec cannot fail; an error here would be a bug in the csv crate.
+        let _ = self.inner.write_record(cells);
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        self.inner.into_inner().unwrap_or_default()
+    }
 }
 
 /// Write a sheet as RFC 4180 CSV with `\n` line ends, quoting only where needed.
@@ -290,6 +308,14 @@ pub fn write(headers: &[String], rows: impl IntoIterator<Item = Vec<String>>) ->
         let _ = writer.write_record(&row);
     }
     writer.into_inner().unwrap_or_default()
+}
+
+/// Like [`neutralise`], copying only a cell that needs the prefix.
+pub fn neutralise_ref(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
 }
 
 /// Make a cell safe to open in a spreadsheet: a leading `=`, `+`, `-` or `@` would start a formula,

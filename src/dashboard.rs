@@ -93,132 +93,188 @@ pub fn briefed(cohort: &Cohort) -> FxHashSet<&str> {
         .collect()
 }
 
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
-pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
-    let config = &cohort.config;
-    let active = |role: Role| {
-        cohort
-            .participants
-            .iter()
-            .filter(move |p| p.role == role && p.status == Status::Active)
-    };
-    let mut participants = Vec::new();
-    for role in [Role::Mentor, Role::Mentee] {
-        for status in Status::ALL {
-            let count = cohort
-                .participants
-                .iter()
-                .filter(|p| p.role == role && p.status == status)
-                .count();
-            participants.push(Count {
-                role,
-                status,
-                count,
-            });
-        }
+/// What the dashboard counts, gathered in one pass over each table.
+struct Counts {
+    participants: Vec<Count>,
+    active_mentors: usize,
+    active_mentees: usize,
+    ineligible_mentors: usize,
+    briefings: usize,
+    unbriefed_mentors: usize,
+    unbriefed_mentees: usize,
+    pairs_proposed: usize,
+    pairs_confirmed: usize,
+    pairs_ended: usize,
+    mentees_without_mentor: usize,
+    unscheduled: usize,
+    meetings: [usize; 3],
+    evaluation_planned: bool,
+    evaluation_held: bool,
+    final_survey: bool,
+}
+
+fn meeting_index(status: MeetingStatus) -> usize {
+    match status {
+        MeetingStatus::Planned => 0,
+        MeetingStatus::Held => 1,
+        MeetingStatus::Cancelled => 2,
     }
-    let briefings = cohort
-        .briefings
-        .iter()
-        .filter(|b| b.kind == SessionKind::Briefing)
-        .count();
+}
+
+fn counts(cohort: &Cohort, today: NaiveDate) -> Counts {
+    let roles = [Role::Mentor, Role::Mentee];
+    let mut by: FxHashMap<(Role, Status), usize> = FxHashMap::default();
     let briefed = briefed(cohort);
-    let unbriefed = |role| {
-        active(role)
-            .filter(|p| !briefed.contains(p.id.as_str()))
-            .count()
-    };
-    let unbriefed_mentors = unbriefed(Role::Mentor);
-    let unbriefed_mentees = unbriefed(Role::Mentee);
-    let pairs_with = |status| cohort.pairs.iter().filter(|p| p.status == status).count();
-    let pairs_proposed = pairs_with(PairStatus::Proposed);
-    let pairs_confirmed = pairs_with(PairStatus::Confirmed);
-    let pairs_ended = pairs_with(PairStatus::Ended);
     let paired: FxHashSet<&str> = cohort
         .pairs
         .iter()
         .filter(|pair| pair.status != PairStatus::Ended)
         .map(|pair| pair.mentee.as_str())
         .collect();
-    let mentees_without_mentor = active(Role::Mentee)
-        .filter(|p| !paired.contains(p.id.as_str()))
+    let (mut unbriefed_mentors, mut unbriefed_mentees, mut mentees_without_mentor) = (0, 0, 0);
+    for p in cohort.participants.iter() {
+        *by.entry((p.role, p.status)).or_default() += 1;
+        if p.status == Status::Active {
+            let unbriefed = !briefed.contains(p.id.as_str());
+            match p.role {
+                Role::Mentor => unbriefed_mentors += usize::from(unbriefed),
+                Role::Mentee => {
+                    unbriefed_mentees += usize::from(unbriefed);
+                    mentees_without_mentor += usize::from(!paired.contains(p.id.as_str()));
+                }
+            }
+        }
+    }
+    let participants = roles
+        .iter()
+        .flat_map(|&role| Status::ALL.iter().map(move |&status| (role, status)))
+        .map(|(role, status)| Count {
+            role,
+            status,
+            count: by.get(&(role, status)).copied().unwrap_or(0),
+        })
+        .collect();
+    let (mut proposed, mut confirmed, mut ended) = (0, 0, 0);
+    for p in cohort.pairs.iter() {
+        *match p.status {
+            PairStatus::Proposed => &mut proposed,
+            PairStatus::Confirmed => &mut confirmed,
+            PairStatus::Ended => &mut ended,
+        } += 1;
+    }
+    let mut meetings = [0usize; 3];
+    let mut scheduled: FxHashSet<(&str, &str)> = FxHashSet::default();
+    for m in cohort.meetings.iter() {
+        meetings[meeting_index(m.status)] += 1;
+        scheduled.insert((m.mentee.as_str(), m.mentor.as_str()));
+    }
+    let unscheduled = cohort
+        .pairs
+        .iter()
+        .filter(|p| p.status == PairStatus::Confirmed)
+        .filter(|p| !scheduled.contains(&(p.mentee.as_str(), p.mentor.as_str())))
         .count();
-    let meetings_with = |status| {
-        cohort
-            .meetings
+    let active = |role| by.get(&(role, Status::Active)).copied().unwrap_or(0);
+    Counts {
+        participants,
+        active_mentors: active(Role::Mentor),
+        active_mentees: active(Role::Mentee),
+        ineligible_mentors: by
+            .get(&(Role::Mentor, Status::Ineligible))
+            .copied()
+            .unwrap_or(0),
+        briefings: cohort
+            .briefings
             .iter()
-            .filter(|m| m.status == status)
-            .count()
-    };
+            .filter(|b| b.kind == SessionKind::Briefing)
+            .count(),
+        unbriefed_mentors,
+        unbriefed_mentees,
+        pairs_proposed: proposed,
+        pairs_confirmed: confirmed,
+        pairs_ended: ended,
+        mentees_without_mentor,
+        unscheduled,
+        meetings,
+        evaluation_planned: cohort
+            .briefings
+            .iter()
+            .any(|b| b.kind == SessionKind::Evaluation),
+        evaluation_held: cohort
+            .briefings
+            .iter()
+            .any(|b| b.kind == SessionKind::Evaluation && b.date <= today),
+        final_survey: cohort
+            .responses
+            .iter()
+            .any(|r| r.phase == crate::model::Phase::Final),
+    }
+}
+
+/// Where the cohort is in its life, from its files and the date.
+fn stage(cohort: &Cohort, c: &Counts, today: NaiveDate) -> Stage {
+    let config = &cohort.config;
     let max_days = u64::from(config.cadence.max_weeks) * 7;
-    let pairs_overdue = crate::meetings::due(cohort, today, 0).overdue.len();
-    let active_mentors = active(Role::Mentor).count();
-    let active_mentees = active(Role::Mentee).count();
-    let evaluation_held = cohort
-        .briefings
-        .iter()
-        .any(|b| b.kind == SessionKind::Evaluation && b.date <= today);
-    let final_survey = cohort
-        .responses
-        .iter()
-        .any(|r| r.phase == crate::model::Phase::Final);
     let final_stretch = config
         .cohort
         .end
         .checked_sub_days(Days::new(max_days))
         .is_some_and(|d| today >= d);
-    let stage = if today > config.cohort.end {
+    if today > config.cohort.end {
         Stage::Closed
-    } else if pairs_confirmed > 0 {
-        if final_stretch || evaluation_held || final_survey {
+    } else if c.pairs_confirmed > 0 {
+        if final_stretch || c.evaluation_held || c.final_survey {
             Stage::Evaluating
         } else {
             Stage::Meeting
         }
-    } else if active_mentors == 0 || active_mentees == 0 {
+    } else if c.active_mentors == 0 || c.active_mentees == 0 {
         Stage::Recruiting
     } else if config.matching.require_briefing
-        && (briefings == 0
-            || active_mentors == unbriefed_mentors
-            || active_mentees == unbriefed_mentees)
+        && (c.briefings == 0
+            || c.active_mentors == c.unbriefed_mentors
+            || c.active_mentees == c.unbriefed_mentees)
     {
         Stage::Briefing
     } else {
         Stage::Matching
-    };
+    }
+}
 
+/// The steps to take next, each naming the command to run.
+fn next_steps(cohort: &Cohort, c: &Counts, stage: Stage, pairs_overdue: usize) -> Vec<String> {
     let name = &cohort.name;
+    let config = &cohort.config;
+    let open = stage != Stage::Closed;
     let mut next = Vec::new();
-    let ineligible = cohort
-        .participants
-        .iter()
-        .filter(|p| p.role == Role::Mentor && p.status == Status::Ineligible)
-        .count();
-    if active_mentees == 0 {
+    if c.active_mentees == 0 && open {
         next.push(format!(
             "enrol the senior leaders: revmentor enrol {name} --from leaders.csv --role mentee"
         ));
     }
-    if active_mentors == 0 {
+    if c.active_mentors == 0 && open {
         next.push(format!(
             "enrol mentors: revmentor enrol {name} --from applications.csv --role mentor"
         ));
     }
-    if ineligible > 0 {
+    if c.ineligible_mentors > 0
+        && matches!(stage, Stage::Recruiting | Stage::Briefing | Stage::Matching)
+    {
         next.push(format!(
-            "{ineligible} mentor application{} missed a requirement of the scheme (see status_reason in participants.csv); after a correction re-import with --update",
-            plural(ineligible)
+            "{} mentor application{} missed a requirement of the scheme (see status_reason in participants.csv); after a correction re-import with --update",
+            c.ineligible_mentors,
+            plural(c.ineligible_mentors)
         ));
     }
-    if stage != Stage::Closed && config.matching.require_briefing {
-        if briefings == 0 && active_mentors + active_mentees > 0 {
+    if open && config.matching.require_briefing {
+        if c.briefings == 0 && c.active_mentors + c.active_mentees > 0 {
             next.push(format!(
                 "add a briefing: revmentor brief {name} add --date YYYY-MM-DD --audience mentors --hours 3.5"
             ));
         }
         for (n, role) in [
-            (unbriefed_mentors, Role::Mentor),
-            (unbriefed_mentees, Role::Mentee),
+            (c.unbriefed_mentors, Role::Mentor),
+            (c.unbriefed_mentees, Role::Mentee),
         ] {
             if n > 0 {
                 next.push(format!(
@@ -228,37 +284,25 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
             }
         }
     }
-    if stage != Stage::Closed
-        && mentees_without_mentor > 0
-        && active_mentors > 0
-        && pairs_proposed == 0
-    {
+    if open && c.mentees_without_mentor > 0 && c.active_mentors > 0 && c.pairs_proposed == 0 {
         next.push(format!(
-            "{mentees_without_mentor} mentee{} without a mentor: revmentor match {name}",
-            plural(mentees_without_mentor)
+            "{} mentee{} without a mentor: revmentor match {name}",
+            c.mentees_without_mentor,
+            plural(c.mentees_without_mentor)
         ));
     }
-    if pairs_proposed > 0 {
+    if c.pairs_proposed > 0 {
         next.push(format!(
-            "{pairs_proposed} proposed pair{} to confirm: revmentor match {name} --confirm",
-            plural(pairs_proposed)
+            "{} proposed pair{} to confirm: revmentor match {name} --confirm",
+            c.pairs_proposed,
+            plural(c.pairs_proposed)
         ));
     }
-    let scheduled: FxHashSet<(&str, &str)> = cohort
-        .meetings
-        .iter()
-        .map(|m| (m.mentee.as_str(), m.mentor.as_str()))
-        .collect();
-    let unscheduled = cohort
-        .pairs
-        .iter()
-        .filter(|p| p.status == PairStatus::Confirmed)
-        .filter(|p| !scheduled.contains(&(p.mentee.as_str(), p.mentor.as_str())))
-        .count();
-    if stage != Stage::Closed && unscheduled > 0 {
+    if open && c.unscheduled > 0 {
         next.push(format!(
-            "{unscheduled} confirmed pair{} without a plan: revmentor schedule {name}",
-            plural(unscheduled)
+            "{} confirmed pair{} without a plan: revmentor schedule {name}",
+            c.unscheduled,
+            plural(c.unscheduled)
         ));
     }
     if pairs_overdue > 0 {
@@ -269,26 +313,32 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         ));
     }
     if matches!(stage, Stage::Evaluating | Stage::Closed) {
-        if !cohort
-            .briefings
-            .iter()
-            .any(|b| b.kind == SessionKind::Evaluation)
-        {
+        if !c.evaluation_planned {
             next.push(format!(
                 "plan the group evaluation session: revmentor brief {name} add --kind evaluation --date YYYY-MM-DD --audience all"
             ));
         }
-        if !final_survey {
+        if c.final_survey {
+            next.push(format!(
+                "write the summary for the board: revmentor export {name} --format html --out summary.html"
+            ));
+        } else {
             next.push(format!(
                 "import the final survey: revmentor survey {name} import FILE.csv --phase final"
             ));
-        } else {
-            next.push(format!("write the summary for the board: revmentor export {name} --format html --out summary.html"));
         }
     }
+    next
+}
 
+pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
+    let config = &cohort.config;
+    let c = counts(cohort, today);
+    let stage = stage(cohort, &c, today);
+    let pairs_overdue = crate::meetings::due(cohort, today, 0).overdue.len();
+    let next_steps = next_steps(cohort, &c, stage, pairs_overdue);
     Dashboard {
-        cohort: name.clone(),
+        cohort: cohort.name.clone(),
         title: config.cohort.title.clone(),
         start: config.cohort.start,
         end: config.cohort.end,
@@ -298,18 +348,18 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         min_weeks: config.cadence.min_weeks,
         max_weeks: config.cadence.max_weeks,
         session_minutes: config.cadence.session_minutes,
-        participants,
-        briefings,
-        unbriefed_mentors,
-        unbriefed_mentees,
-        pairs_proposed,
-        pairs_confirmed,
-        pairs_ended,
-        mentees_without_mentor,
-        meetings_planned: meetings_with(MeetingStatus::Planned),
-        meetings_held: meetings_with(MeetingStatus::Held),
-        meetings_cancelled: meetings_with(MeetingStatus::Cancelled),
+        participants: c.participants,
+        briefings: c.briefings,
+        unbriefed_mentors: c.unbriefed_mentors,
+        unbriefed_mentees: c.unbriefed_mentees,
+        pairs_proposed: c.pairs_proposed,
+        pairs_confirmed: c.pairs_confirmed,
+        pairs_ended: c.pairs_ended,
+        mentees_without_mentor: c.mentees_without_mentor,
+        meetings_planned: c.meetings[meeting_index(MeetingStatus::Planned)],
+        meetings_held: c.meetings[meeting_index(MeetingStatus::Held)],
+        meetings_cancelled: c.meetings[meeting_index(MeetingStatus::Cancelled)],
         pairs_overdue,
-        next_steps: next,
+        next_steps,
     }
 }

@@ -9,7 +9,15 @@ use crate::cohort::Cohort;
 use crate::cohort::config::{Criterion, YesNo};
 use crate::import::Applicant;
 use crate::model::{Participant, Role, Status, Traits, format_id, is_email, normalise_email};
+use crate::problems::Problem;
 use crate::text::{self, Kind};
+
+/// A problem with an applicant, placed where it came from (a file's row, the flags, the prompts).
+macro_rules! origin_problem {
+    ($origin:expr, $($message:tt)*) => {
+        $origin.problem(format!($($message)*))
+    };
+}
 
 /// How an enrolment is applied.
 #[derive(Debug, Clone, Copy)]
@@ -83,38 +91,14 @@ pub fn stored_answers(criteria: &[Criterion], cell: &str) -> Vec<(usize, YesNo)>
         .collect()
 }
 
-/// Resolve `--conflict`/conflicts entries: a participant's id or email becomes the id; an email of
-/// someone not (yet) enrolled is kept as an email.
-fn resolve_conflicts(cohort: &Cohort, entries: &[String]) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    for entry in entries {
-        let resolved = match cohort.find(entry) {
-            Some(p) => p.id.clone(),
-            None if is_email(&normalise_email(entry)) => normalise_email(entry),
-            None => {
-                return Err(format!(
-                    "conflict \"{entry}\" is neither a participant of cohort {} nor an email address",
-                    cohort.name
-                ));
-            }
-        };
-        if !out.contains(&resolved) {
-            out.push(resolved);
-        }
-    }
-    Ok(out)
-}
-
 /// The text an applicant brings, checked as every text field is: no control characters or
 /// bidirectional overrides, not too long, and nothing a spreadsheet would run as a formula.
-fn check_text(a: &Applicant, characteristics: &[String], problems: &mut Vec<String>) {
+fn check_text(a: &Applicant, characteristics: &[String], problems: &mut Vec<Problem>) {
     let mut field = |name: &str, value: &str, kind: Kind| {
         if let Err(e) = text::check(value, kind) {
-            problems.push(format!("{}: {name} {e}", a.origin));
+            problems.push(origin_problem!(a.origin, "{name} {e}"));
         } else if text::looks_like_formula(value) && value.chars().count() > 1 {
-            problems.push(format!(
-                "{}: {name} \"{value}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character",
-                a.origin,
+            problems.push(origin_problem!(a.origin, "{name} \"{value}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character", 
                 value.chars().next().unwrap_or('=')
             ));
         }
@@ -148,9 +132,10 @@ struct Enrolment<'a> {
     options: Options,
     criteria: &'a [Criterion],
     outcome: Outcome,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
     next: Option<u32>,
     by_email: FxHashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     /// Each email's skeleton (look-alike letters folded), to catch near-duplicates.
     by_skeleton: FxHashMap<String, usize>,
     traits_row: FxHashMap<String, usize>,
@@ -167,9 +152,7 @@ impl Enrolment<'_> {
         else {
             return false;
         };
-        self.problems.push(format!(
-            "{}: {} looks like the email of {} ({}): they differ {}; if this is the same person, use their enrolled email (with --update), else correct it",
-            a.origin,
+        self.problems.push(origin_problem!(a.origin, "{} looks like the email of {} ({}): they differ {}; if this is the same person, use their enrolled email (with --update), else correct it", 
             a.email,
             p.who(),
             p.email,
@@ -178,30 +161,63 @@ impl Enrolment<'_> {
         true
     }
 
-    fn apply(&mut self, a: &Applicant) {
-        let conflicts = match a
-            .conflicts
-            .as_deref()
-            .map(|c| resolve_conflicts(&self.staged, c))
-        {
+    /// Resolve `--conflict`/conflicts entries through the indexes: a participant's id or email
+    /// becomes the id; an email of someone not (yet) enrolled is kept as an email.
+    fn resolve_conflicts(&self, entries: &[String]) -> Result<Vec<String>, String> {
+        let mut out: Vec<String> = Vec::new();
+        for entry in entries {
+            let key = entry.trim();
+            let email = normalise_email(key);
+            let row = self
+                .by_id
+                .get(key)
+                .or_else(|| self.by_email.get(&email))
+                .copied();
+            let resolved = match row.and_then(|r| self.staged.participants.get(r)) {
+                Some(p) => p.id.clone(),
+                None if is_email(&email) => email,
+                None => {
+                    return Err(format!(
+                        "conflict \"{entry}\" is neither a participant of cohort {} nor an email address",
+                        self.staged.name
+                    ));
+                }
+            };
+            if !out.contains(&resolved) {
+                out.push(resolved);
+            }
+        }
+        Ok(out)
+    }
+
+    fn apply(&mut self, a: Applicant) {
+        let conflicts = match a.conflicts.as_deref().map(|c| self.resolve_conflicts(c)) {
             Some(Err(e)) => {
-                self.problems.push(format!("{}: {e}", a.origin));
+                self.problems.push(origin_problem!(a.origin, "{e}"));
                 None
             }
             Some(Ok(c)) => Some(c),
             None => None,
         };
         match self.by_email.get(&a.email).copied() {
-            Some(row) if self.options.update => self.update(row, a, conflicts),
+            Some(row) if self.options.update => self.update(row, &a, conflicts),
             Some(row) => {
                 if let Some(p) = self.staged.participants.get(row) {
-                    self.problems.push(format!(
-                        "{}: {} is already enrolled as {} ({}): pass --update to update them from this file",
-                        a.origin, a.email, p.id, p.name
+                    let from = if a.origin.is_file() {
+                        " from this file"
+                    } else {
+                        ""
+                    };
+                    self.problems.push(origin_problem!(
+                        a.origin,
+                        "{} is already enrolled as {} ({}): pass --update to update them{from}",
+                        a.email,
+                        p.id,
+                        p.name
                     ));
                 }
             }
-            None if self.look_alike(a) => {}
+            None if self.look_alike(&a) => {}
             None => self.add(a, conflicts),
         }
     }
@@ -214,16 +230,12 @@ impl Enrolment<'_> {
         if let Some(role) = a.role
             && role != before.role
         {
-            self.problems.push(format!(
-                "{}: {} is enrolled as a {}, not a {role}: a participant's role cannot change; withdraw them and enrol again",
-                a.origin, a.email, before.role
+            self.problems.push(origin_problem!(a.origin, "{} is enrolled as a {}, not a {role}: a participant's role cannot change; withdraw them and enrol again",  a.email, before.role
             ));
             return;
         }
         if before.status == Status::Withdrawn {
-            self.problems.push(format!(
-                "{}: {} withdrew{}: an update does not change a withdrawn participant; if the withdrawal was a mistake, `revmentor reinstate {} {}` first",
-                a.origin,
+            self.problems.push(origin_problem!(a.origin, "{} withdrew{}: an update does not change a withdrawn participant; if the withdrawal was a mistake, `revmentor reinstate {} {}` first", 
                 before.who(),
                 before.status_on.map(|d| format!(" on {d}")).unwrap_or_default(),
                 self.staged.name,
@@ -300,12 +312,12 @@ impl Enrolment<'_> {
         changed
     }
 
-    /// Enrol a new participant with the next id.
-    fn add(&mut self, a: &Applicant, conflicts: Option<Vec<String>>) {
+    /// Enrol a new participant with the next id (the applicant's text moves into the cohort).
+    fn add(&mut self, a: Applicant, conflicts: Option<Vec<String>>) {
         let Some(role) = a.role else {
-            self.problems.push(format!(
-                "{}: no role: pass --role mentor or mentee",
-                a.origin
+            self.problems.push(origin_problem!(
+                a.origin,
+                "no role: pass --role mentor or mentee"
             ));
             return;
         };
@@ -313,17 +325,20 @@ impl Enrolment<'_> {
             if self.options.force {
                 self.outcome.forced += 1;
             } else {
-                self.problems.push(format!(
-                    "{}: recruitment of mentors is closed for cohort {} ([cohort] recruiting = false): {} was not enrolled; pass --force to enrol them anyway",
-                    a.origin, self.staged.name, a.email
+                self.problems.push(origin_problem!(a.origin, "recruitment of mentors is closed for cohort {} ([cohort] recruiting = false): {} was not enrolled; pass --force to enrol them anyway",  self.staged.name, a.email
                 ));
                 return;
             }
         }
+        if a.name.as_deref().is_none_or(str::is_empty) {
+            self.problems.push(origin_problem!(a.origin, "{} is not enrolled, and a new participant needs a name: add a name column (or --name)",  a.email
+            ));
+            return;
+        }
         let Some(n) = self.next else {
-            self.problems.push(format!(
-                "{}: cohort {} has used every participant id up to p{}: no one more can be enrolled",
+            self.problems.push(origin_problem!(
                 a.origin,
+                "cohort {} has used every participant id up to p{}: no one more can be enrolled",
                 self.staged.name,
                 crate::model::MAX_ID_NUMBER
             ));
@@ -333,10 +348,15 @@ impl Enrolment<'_> {
         self.next = n
             .checked_add(1)
             .filter(|&n| n <= crate::model::MAX_ID_NUMBER);
-        let reason = if role == Role::Mentor {
-            unmet_criteria(self.criteria, &a.answers)
-        } else {
-            String::new()
+        let reason = match role {
+            Role::Mentor if !a.answer_again.is_empty() => format!(
+                "the scheme's questions changed since they last applied: answer {} again (`revmentor enrol {} --update --email {} --answer ID=yes|no`)",
+                a.answer_again.join(", "),
+                self.staged.name,
+                a.email
+            ),
+            Role::Mentor => unmet_criteria(self.criteria, &a.answers),
+            Role::Mentee => String::new(),
         };
         let status = if reason.is_empty() {
             Status::Active
@@ -345,38 +365,37 @@ impl Enrolment<'_> {
             Status::Ineligible
         };
         let today = self.options.today;
-        self.by_email
-            .insert(a.email.clone(), self.staged.participants.len());
-        self.by_skeleton.insert(
-            text::email_skeleton(&a.email),
-            self.staged.participants.len(),
-        );
+        let row = self.staged.participants.len();
+        self.by_skeleton.insert(text::email_skeleton(&a.email), row);
+        self.by_email.insert(a.email.clone(), row);
+        self.by_id.insert(id.clone(), row);
+        let eligibility = if role == Role::Mentor {
+            answers_cell(self.criteria, &a.answers)
+        } else {
+            String::new()
+        };
         self.staged.participants.push(Participant {
             id: id.clone(),
             role,
-            name: a.name.clone().unwrap_or_default(),
-            email: a.email.clone(),
-            department: a.department.clone().unwrap_or_default(),
-            grade: a.grade.clone().unwrap_or_default(),
-            manager: a.manager.clone().unwrap_or_default(),
+            name: a.name.unwrap_or_default(),
+            email: a.email,
+            department: a.department.unwrap_or_default(),
+            grade: a.grade.unwrap_or_default(),
+            manager: a.manager.unwrap_or_default(),
             status,
             enrolled_on: Some(today),
             conflicts: conflicts.unwrap_or_default(),
             status_on: (status != Status::Active).then_some(today),
             status_reason: reason,
-            eligibility: if role == Role::Mentor {
-                answers_cell(self.criteria, &a.answers)
-            } else {
-                String::new()
-            },
+            eligibility,
         });
         self.traits_row.insert(id.clone(), self.staged.traits.len());
         self.staged.traits.push(Traits {
             id: id.clone(),
             values: a
                 .traits
-                .iter()
-                .map(|v| v.clone().unwrap_or_default())
+                .into_iter()
+                .map(Option::unwrap_or_default)
                 .collect(),
         });
         self.outcome.added.push(id);
@@ -457,19 +476,20 @@ fn participant_changes(before: &Participant, after: &Participant) -> Vec<FieldCh
         .collect()
 }
 
-/// Enrol or update every applicant, or none: every problem is returned at once and the cohort is
-/// left unchanged.
+/// Enrol or update every applicant, or none: every problem is returned at once. On an error the
+/// cohort value is left part-changed: the caller drops it (nothing was committed).
 pub fn enrol(
     cohort: &mut Cohort,
-    applicants: &[Applicant],
+    applicants: Vec<Applicant>,
     options: Options,
-) -> Result<Outcome, Vec<String>> {
+) -> Result<Outcome, Vec<Problem>> {
     let criteria = cohort.config.eligibility.clone();
     let mut problems = Vec::new();
-    for a in applicants {
+    for a in &applicants {
         check_text(a, &cohort.config.cohort.characteristics, &mut problems);
     }
-    let staged = cohort.clone();
+    let name = cohort.name.clone();
+    let staged = std::mem::replace(cohort, Cohort::empty(&name, cohort.config.clone()));
     let index = |key: fn(&Participant) -> String| -> FxHashMap<String, usize> {
         staged
             .participants
@@ -480,6 +500,12 @@ pub fn enrol(
             .collect()
     };
     let by_email = index(|p| p.email.clone());
+    let by_id = staged
+        .participants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
     let by_skeleton = index(|p| text::email_skeleton(&p.email));
     let traits_row = staged
         .traits
@@ -495,14 +521,15 @@ pub fn enrol(
         outcome: Outcome::default(),
         problems,
         by_email,
+        by_id,
         by_skeleton,
         traits_row,
     };
     for a in applicants {
         e.apply(a);
     }
+    *cohort = e.staged;
     if e.problems.is_empty() {
-        *cohort = e.staged;
         Ok(e.outcome)
     } else {
         Err(e.problems)
@@ -513,4 +540,166 @@ fn set(field: &mut String, value: &Option<String>) {
     if let Some(v) = value {
         v.clone_into(field);
     }
+}
+
+/// Which people of an earlier cohort come back, and how.
+#[derive(Debug, Clone, Default)]
+pub struct Returning<'a> {
+    /// Only this role, when given.
+    pub role: Option<Role>,
+    /// Only these people (ids or emails in the earlier cohort), when given.
+    pub who: &'a [String],
+}
+
+/// The people of an earlier cohort who may come back, as applicants to this one: active and
+/// ineligible people (never withdrawn or erased), their contact details and self-declared
+/// characteristics copied by the characteristic's name, managers and conflicts as emails, and a
+/// mentor's answers kept for every question the scheme still asks in the same words (the others
+/// are to be answered again). People already enrolled here (by email) are left out, and listed.
+pub fn returning(
+    this: &Cohort,
+    earlier: &Cohort,
+    r: &Returning,
+) -> Result<(Vec<Applicant>, Vec<String>), Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut wanted: Vec<&Participant> = Vec::new();
+    for w in r.who {
+        match earlier.find(w) {
+            Some(p) => wanted.push(p),
+            None => problems.push(Problem::general(format!(
+                "--who {}: nobody of that id or email in cohort {}",
+                text::terminal_safe(w, false),
+                earlier.name
+            ))),
+        }
+    }
+    let here: rustc_hash::FxHashSet<&str> = this
+        .participants
+        .iter()
+        .map(|p| p.email.as_str())
+        .filter(|e| !e.is_empty())
+        .collect();
+    let people = earlier.people();
+    let email_of = |id_or_email: &str| -> Option<String> {
+        if is_email(id_or_email) {
+            Some(id_or_email.to_string())
+        } else {
+            people
+                .get(id_or_email)
+                .map(|p| p.email.clone())
+                .filter(|e| !e.is_empty())
+        }
+    };
+    let traits: FxHashMap<&str, &Traits> =
+        earlier.traits.iter().map(|t| (t.id.as_str(), t)).collect();
+    let mut applicants = Vec::new();
+    let mut skipped = Vec::new();
+    for p in earlier.participants.iter() {
+        let chosen = if r.who.is_empty() {
+            r.role.is_none_or(|role| role == p.role)
+        } else {
+            wanted.iter().any(|w| w.id == p.id)
+        };
+        if !chosen {
+            continue;
+        }
+        if matches!(p.status, Status::Withdrawn | Status::Erased) {
+            if !r.who.is_empty() {
+                problems.push(Problem::general(format!(
+                    "{} is {} in cohort {}: withdrawn and erased people are never brought back; if they want to return, enrol them afresh",
+                    p.id, p.status, earlier.name
+                )));
+            }
+            continue;
+        }
+        if here.contains(p.email.as_str()) {
+            skipped.push(format!(
+                "{} is enrolled here already (same email, {})",
+                p.who(),
+                p.email
+            ));
+            continue;
+        }
+        applicants.push(returning_applicant(
+            this,
+            earlier,
+            p,
+            traits.get(p.id.as_str()).copied(),
+            &email_of,
+        ));
+    }
+    if problems.is_empty() {
+        Ok((applicants, skipped))
+    } else {
+        Err(problems)
+    }
+}
+
+/// One returning person as an applicant to this cohort.
+fn returning_applicant(
+    this: &Cohort,
+    earlier: &Cohort,
+    p: &Participant,
+    old_traits: Option<&Traits>,
+    email_of: &dyn Fn(&str) -> Option<String>,
+) -> Applicant {
+    let (answers, answer_again) = carried_answers(this, earlier, p);
+    Applicant {
+        origin: crate::import::Origin::named(&format!("{}:{}", earlier.name, p.id)),
+        role: Some(p.role),
+        name: Some(p.name.clone()),
+        email: p.email.clone(),
+        department: Some(p.department.clone()),
+        grade: Some(p.grade.clone()),
+        manager: Some(email_of(&p.manager).unwrap_or_default()),
+        conflicts: Some(p.conflicts.iter().filter_map(|c| email_of(c)).collect()),
+        traits: this
+            .config
+            .cohort
+            .characteristics
+            .iter()
+            .map(|name| {
+                let i = earlier
+                    .config
+                    .cohort
+                    .characteristics
+                    .iter()
+                    .position(|c| c == name)?;
+                old_traits.and_then(|t| t.values.get(i)).cloned()
+            })
+            .collect(),
+        answers: if p.role == Role::Mentor {
+            answers
+        } else {
+            Vec::new()
+        },
+        answer_again: if p.role == Role::Mentor {
+            answer_again
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// A returning mentor's answers to the questions this cohort asks: kept where the question (id,
+/// words and required answer) is the same as before; the ids of the others, to answer again.
+fn carried_answers(
+    this: &Cohort,
+    earlier: &Cohort,
+    p: &Participant,
+) -> (Vec<(usize, YesNo)>, Vec<String>) {
+    let old = stored_answers(&earlier.config.eligibility, &p.eligibility);
+    let mut kept = Vec::new();
+    let mut again = Vec::new();
+    for (i, c) in this.config.eligibility.iter().enumerate() {
+        let same = earlier.config.eligibility.iter().position(|o| {
+            o.id == c.id && o.question.trim() == c.question.trim() && o.required == c.required
+        });
+        match same.and_then(|j| old.iter().find(|(k, _)| *k == j)) {
+            Some((_, answer)) => kept.push((i, *answer)),
+            None if p.eligibility.is_empty() => {}
+            None => again.push(c.id.clone()),
+        }
+    }
+    (kept, again)
 }

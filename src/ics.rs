@@ -1,99 +1,341 @@
-//! The one-to-one plan as an RFC 5545 calendar: one event per planned meeting, a stable UID per
-//! meeting so a re-export updates events rather than duplicating them. Pure: returns the text.
+//! The one-to-one plan as calendar invitations (RFC 5545 text, RFC 5546 methods): `METHOD:REQUEST`
+//! for planned meetings, `METHOD:CANCEL` for cancelled ones and those of ended pairs (one method per
+//! calendar object, so they are two objects). Each event has the organizer from `cohort.toml`, both
+//! people as attendees, the meeting's UID for life and its SEQUENCE, so importing a newer file
+//! updates diaries instead of duplicating. Erased people never appear. Pure: returns the text.
+//!
+//! The writer is small and strict: TEXT values escaped (RFC 5545 §3.3.11), parameter values
+//! caret-encoded (RFC 6868) and always quoted, lines folded at 75 octets on UTF-8 character
+//! boundaries, CRLF line ends; every step is linear in the text written.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use rustc_hash::FxHashMap;
 
 use crate::cohort::Cohort;
-use crate::model::{Meeting, MeetingStatus};
+use crate::model::{Meeting, MeetingStatus, PairStatus, Participant, Status};
 
-/// Midnight UTC of a day (for DTSTAMP, pinned to "today" so exports are reproducible).
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN))
+/// The longest a content line may be, in octets, before it is folded.
+pub const LINE_OCTETS: usize = 75;
+
+/// Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks; any other
+/// control character is dropped (TEXT may not hold them).
+pub fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("\\n");
+                }
+            }
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// The instant a meeting on `day` starts: `meeting_time` in the cohort's time zone, as UTC.
-fn start_instant(cohort: &Cohort, day: NaiveDate) -> DateTime<Utc> {
-    let calendar = &cohort.config.calendar;
-    let time = calendar.start_time().unwrap_or(chrono::NaiveTime::MIN);
+/// A parameter value, caret-encoded (RFC 6868: `^^`, `^n`, `^'`) and quoted; other control
+/// characters are dropped (a quoted value may not hold them).
+pub fn param(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '^' => out.push_str("^^"),
+            '\n' => out.push_str("^n"),
+            '"' => out.push_str("^'"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Append one content line to `out`, folded so that no line is longer than [`LINE_OCTETS`] octets
+/// (a continuation line starts with one space, which counts), never inside a UTF-8 character, and
+/// ended with CRLF.
+pub fn fold_into(out: &mut String, line: &str) {
+    let mut used = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if used + n > LINE_OCTETS {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += n;
+    }
+    out.push_str("\r\n");
+}
+
+/// A calendar object being written: content lines, each folded as it is added.
+struct Writer {
+    out: String,
+}
+
+impl Writer {
+    fn new() -> Self {
+        Writer { out: String::new() }
+    }
+
+    /// `NAME;P1="v1";P2="v2":value` — `value` already in its type's form (escaped TEXT, a date...).
+    fn line(&mut self, name: &str, params: &[(&str, String)], value: &str) {
+        let mut line = String::from(name);
+        for (key, v) in params {
+            let _ = write!(line, ";{key}={v}");
+        }
+        line.push(':');
+        line.push_str(value);
+        fold_into(&mut self.out, &line);
+    }
+}
+
+/// What a calendar file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Invitations: planned meetings of running pairs.
+    Request,
+    /// Cancellations: cancelled meetings, and planned ones of ended pairs.
+    Cancel,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// The meetings a calendar file holds, found once over the cohort.
+#[derive(Debug, Clone, Default)]
+pub struct Events<'a> {
+    pub requests: Vec<&'a Meeting>,
+    pub cancels: Vec<&'a Meeting>,
+}
+
+impl Events<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty() && self.cancels.is_empty()
+    }
+}
+
+/// The people of an event who may appear in a calendar: not erased, with an email.
+fn attendees<'a>(people: &FxHashMap<&str, &'a Participant>, m: &Meeting) -> Vec<&'a Participant> {
+    [m.mentee.as_str(), m.mentor.as_str()]
+        .into_iter()
+        .filter_map(|id| people.get(id).copied())
+        .filter(|p| p.status != Status::Erased && !p.email.is_empty())
+        .collect()
+}
+
+/// Every meeting `select` accepts that belongs in a calendar: planned meetings of confirmed pairs
+/// with both people present (invitations), and cancelled meetings that had a day, or planned ones
+/// of pairs that ended (cancellations), with at least one person left to tell.
+pub fn events<'a>(cohort: &'a Cohort, select: impl Fn(&Meeting) -> bool) -> Events<'a> {
+    let people = cohort.people();
+    let status: FxHashMap<(&str, &str), PairStatus> = cohort
+        .pairs
+        .iter()
+        .map(|p| ((p.mentee.as_str(), p.mentor.as_str()), p.status))
+        .collect();
+    let mut events = Events::default();
+    for m in cohort.meetings.iter().filter(|m| select(m)) {
+        if m.planned.is_none() {
+            continue;
+        }
+        let running =
+            status.get(&(m.mentee.as_str(), m.mentor.as_str())) == Some(&PairStatus::Confirmed);
+        let present = attendees(&people, m).len();
+        match m.status {
+            MeetingStatus::Planned if running && present == 2 => events.requests.push(m),
+            // A running pair always has both people (the cohort's rules see to it).
+            MeetingStatus::Planned if running => {}
+            MeetingStatus::Planned | MeetingStatus::Cancelled if present > 0 => {
+                events.cancels.push(m);
+            }
+            _ => {}
+        }
+    }
+    events
+}
+
+/// Midnight UTC of a day, written as a UTC DATE-TIME.
+fn stamp(day: NaiveDate) -> String {
+    format!("{}T000000Z", day.format("%Y%m%d"))
+}
+
+/// The instant a meeting starts, in UTC: its time in the cohort's time zone (in a daylight-saving
+/// gap, the first valid instant after it).
+fn start_instant(cohort: &Cohort, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    let tz = cohort.config.calendar.tz();
     let local = day.and_time(time);
-    calendar
-        .tz()
-        .from_local_datetime(&local)
+    tz.from_local_datetime(&local)
         .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| Utc.from_utc_datetime(&local))
 }
 
-/// A meeting's UID: cohort, pair and number, which never change when it is re-planned.
-pub fn uid(cohort: &str, m: &Meeting) -> String {
-    format!("{cohort}-{}-{}-{}@revmentor", m.mentee, m.mentor, m.number)
+fn utc(instant: DateTime<Utc>) -> String {
+    instant.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// Write planned meetings (and cancelled ones that had a date, marked CANCELLED so calendars drop
-/// them) of every pair, or of the pairs `only` accepts. Events carry names and emails of the two
-/// people, never a department or characteristic.
-pub fn calendar(cohort: &Cohort, today: NaiveDate, only: impl Fn(&Meeting) -> bool) -> String {
-    let mut cal = Calendar::empty();
-    cal.append_property(Property::new("VERSION", "2.0"));
-    cal.append_property(Property::new("PRODID", "-//revmentor//one-to-ones//EN"));
-    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-    cal.append_property(Property::new("METHOD", "PUBLISH"));
+/// A meeting's calendar UID: the cohort and the meeting's identity, the same for its whole life.
+pub fn uid(cohort: &str, m: &Meeting) -> String {
+    format!("{cohort}-{}@revmentor", m.identity())
+}
+
+/// The calendar object of `method` holding `meetings`, sent by `organizer` (an email).
+pub fn calendar(
+    cohort: &Cohort,
+    method: Method,
+    meetings: &[&Meeting],
+    organizer: &str,
+    today: NaiveDate,
+) -> String {
+    let people = cohort.people();
     let title = if cohort.config.cohort.title.is_empty() {
         cohort.name.clone()
     } else {
         cohort.config.cohort.title.clone()
     };
-    cal.name(&format!("{title}: one-to-ones"));
+    let mut w = Writer::new();
+    w.line("BEGIN", &[], "VCALENDAR");
+    w.line("PRODID", &[], "-//revmentor//one-to-ones//EN");
+    w.line("VERSION", &[], "2.0");
+    w.line("CALSCALE", &[], "GREGORIAN");
+    w.line("METHOD", &[], method.as_str());
+    w.line("X-WR-CALNAME", &[], &text(&format!("{title}: one-to-ones")));
     let minutes = i64::from(cohort.config.cadence.session_minutes);
-    // Later exports supersede earlier ones: SEQUENCE grows with the export day.
-    let sequence =
-        u32::try_from((today - cohort.config.cohort.start).num_days().max(0)).unwrap_or(0);
-    let people = cohort.people();
-    for m in cohort.meetings.iter().filter(|m| only(m)) {
-        let (Some(day), status) = (m.planned, m.status) else {
-            continue;
+    for m in meetings {
+        let Some(day) = m.planned else { continue };
+        let who = attendees(&people, m);
+        let time = crate::meetings::effective_time(cohort, m).unwrap_or(NaiveTime::MIN);
+        let start = start_instant(cohort, day, time);
+        let (sequence, status) = match method {
+            Method::Request => (m.sequence, "CONFIRMED"),
+            Method::Cancel => (m.sequence.saturating_add(1), "CANCELLED"),
         };
-        let event_status = match status {
-            MeetingStatus::Planned => EventStatus::Confirmed,
-            MeetingStatus::Cancelled => EventStatus::Cancelled,
-            MeetingStatus::Held => continue,
-        };
-        let (Some(mentee), Some(mentor)) =
-            (people.get(m.mentee.as_str()), people.get(m.mentor.as_str()))
-        else {
-            continue;
-        };
-        let start = start_instant(cohort, day);
-        let mut event = icalendar::Event::new();
-        event
-            .uid(&uid(&cohort.name, m))
-            .timestamp(midnight(today))
-            .summary(&format!(
-                "Reverse mentoring one-to-one: {} and {} ({})",
-                mentee.name, mentor.name, m.number
-            ))
-            .description(&format!(
+        w.line("BEGIN", &[], "VEVENT");
+        w.line("UID", &[], &text(&uid(&cohort.name, m)));
+        w.line("DTSTAMP", &[], &stamp(today));
+        w.line("SEQUENCE", &[], &sequence.to_string());
+        w.line(
+            "ORGANIZER",
+            &[("CN", param(&title))],
+            &format!("mailto:{organizer}"),
+        );
+        for p in &who {
+            let mut params = vec![
+                ("CN", param(&p.name)),
+                ("CUTYPE", "INDIVIDUAL".to_string()),
+                ("ROLE", "REQ-PARTICIPANT".to_string()),
+            ];
+            if method == Method::Request {
+                params.push(("PARTSTAT", "NEEDS-ACTION".to_string()));
+                params.push(("RSVP", "TRUE".to_string()));
+            }
+            w.line("ATTENDEE", &params, &format!("mailto:{}", p.email));
+        }
+        let names: Vec<&str> = who.iter().map(|p| p.name.as_str()).collect();
+        w.line(
+            "SUMMARY",
+            &[],
+            &text(&format!(
+                "Reverse mentoring one-to-one: {}",
+                names.join(" and ")
+            )),
+        );
+        w.line(
+            "DESCRIPTION",
+            &[],
+            &text(&format!(
                 "One-to-one {} of the pair, due between {} and {}. At most {minutes} minutes. Confidential: no notes are kept of what is said.",
                 m.number, m.due_from, m.due_by
-            ))
-            .starts(start)
-            .ends(start + chrono::Duration::minutes(minutes))
-            .status(event_status)
-            .sequence(sequence)
-            .append_multi_property(
-                Property::new("ATTENDEE", format!("mailto:{}", mentee.email))
-                    .add_parameter("CN", &mentee.name)
-                    .add_parameter("ROLE", "REQ-PARTICIPANT")
-                    .done(),
-            )
-            .append_multi_property(
-                Property::new("ATTENDEE", format!("mailto:{}", mentor.email))
-                    .add_parameter("CN", &mentor.name)
-                    .add_parameter("ROLE", "REQ-PARTICIPANT")
-                    .done(),
-            );
-        cal.push(event.done());
+            )),
+        );
+        w.line("DTSTART", &[], &utc(start));
+        w.line(
+            "DTEND",
+            &[],
+            &utc(start + chrono::Duration::minutes(minutes)),
+        );
+        w.line("STATUS", &[], status);
+        w.line("TRANSP", &[], "OPAQUE");
+        w.line("END", &[], "VEVENT");
     }
-    cal.done().to_string()
+    w.line("END", &[], "VCALENDAR");
+    w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn text_and_parameters_are_escaped() {
+        assert_eq!(text("a,b;c\\d\ne\r\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
+        assert_eq!(
+            param("Anne \"Nan\" O'Neil^\nx"),
+            "\"Anne ^'Nan^' O'Neil^^^nx\""
+        );
+    }
+
+    #[test]
+    fn lines_fold_at_75_octets_on_character_boundaries() {
+        let mut out = String::new();
+        let line = format!("SUMMARY:{}", "é".repeat(60));
+        fold_into(&mut out, &line);
+        for l in out.split_terminator("\r\n") {
+            assert!(l.len() <= LINE_OCTETS, "{l}");
+        }
+        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, line);
+    }
+
+    proptest! {
+        #[test]
+        fn folding_keeps_every_character_and_every_line_short(s in "\\PC{0,400}") {
+            let mut out = String::new();
+            fold_into(&mut out, &s);
+            prop_assert!(out.ends_with("\r\n"));
+            for l in out.split_terminator("\r\n") {
+                prop_assert!(l.len() <= LINE_OCTETS);
+            }
+            prop_assert_eq!(out.trim_end_matches("\r\n").replace("\r\n ", ""), s);
+        }
+
+        #[test]
+        fn escaped_text_has_no_bare_separator(s in "\\PC{0,100}") {
+            let t = text(&s);
+            prop_assert!(!t.contains('\n') && !t.contains('\r'));
+            let mut chars = t.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    let next = chars.next();
+                    prop_assert!(matches!(next, Some('\\' | ';' | ',' | 'n')), "{t}");
+                } else {
+                    prop_assert!(c != ';' && c != ',');
+                }
+            }
+            let p = param(&s);
+            prop_assert!(p.starts_with('"') && p.ends_with('"'));
+            prop_assert!(!p[1..p.len() - 1].contains('"'));
+        }
+    }
 }

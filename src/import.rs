@@ -241,6 +241,14 @@ pub struct Mapping {
     pub fields: Vec<Field>,
 }
 
+impl Mapping {
+    /// Whether a column holds the name (or the first and last names).
+    pub fn has_name(&self) -> bool {
+        let has = |f: Field| self.fields.contains(&f);
+        has(Field::Name) || has(Field::FirstName) && has(Field::LastName)
+    }
+}
+
 /// What a spreadsheet's columns are placed on: an enrolment's fields, a survey's questions.
 pub trait Target: Copy + PartialEq {
     /// A column to skip.
@@ -359,6 +367,19 @@ pub fn map_headers(
     maps: &[(String, String)],
     ignore: &[String],
 ) -> Result<Mapping, Vec<String>> {
+    map_columns(file, headers, config, maps, ignore, false)
+}
+
+/// Like [`map_headers`]; with `names_optional` (an `--update` import) a sheet without a name
+/// column is fine: it updates other fields of people already enrolled.
+pub fn map_columns(
+    file: &str,
+    headers: &[String],
+    config: &Config,
+    maps: &[(String, String)],
+    ignore: &[String],
+    names_optional: bool,
+) -> Result<Mapping, Vec<String>> {
     let (fields, mut problems) = place_columns::<Field>(file, headers, config, maps, ignore);
     let has = |f: Field| fields.contains(&f);
     if !has(Field::Email) {
@@ -366,15 +387,58 @@ pub fn map_headers(
             "{file}:1: no column holds the email address: --map 'HEADER=email'"
         ));
     }
-    if !(has(Field::Name) || has(Field::FirstName) && has(Field::LastName)) {
+    let mapping = Mapping { fields };
+    if !names_optional && !mapping.has_name() {
         problems.push(format!(
             "{file}:1: no column holds the name (a name column, or first and last name columns): --map 'HEADER=name'"
         ));
     }
     if problems.is_empty() {
-        Ok(Mapping { fields })
+        Ok(mapping)
     } else {
         Err(problems)
+    }
+}
+
+/// Where an applicant came from: a file's row, the command line or the prompts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub source: String,
+    pub line: Option<usize>,
+}
+
+impl Origin {
+    pub fn row(file: &str, line: usize) -> Origin {
+        Origin {
+            source: file.to_string(),
+            line: Some(line),
+        }
+    }
+
+    pub fn named(source: &str) -> Origin {
+        Origin {
+            source: source.to_string(),
+            line: None,
+        }
+    }
+
+    /// Whether it is a file's row (an import), not flags or prompts.
+    pub fn is_file(&self) -> bool {
+        self.line.is_some()
+    }
+
+    /// A problem with the applicant from here.
+    pub fn problem(&self, message: impl Into<String>) -> crate::problems::Problem {
+        crate::problems::Problem::new(&self.source, self.line, message)
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.source),
+            None => f.write_str(&self.source),
+        }
     }
 }
 
@@ -382,8 +446,8 @@ pub fn map_headers(
 /// leaves that field as it was).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applicant {
-    /// Where it came from, for messages: `applications.csv:7`.
-    pub origin: String,
+    /// Where it came from, for messages: `applications.csv:7`, `the command line`.
+    pub origin: Origin,
     pub role: Option<Role>,
     pub name: Option<String>,
     pub email: String,
@@ -395,6 +459,8 @@ pub struct Applicant {
     pub traits: Vec<Option<String>>,
     /// Answers to eligibility questions, by criterion index.
     pub answers: Vec<(usize, YesNo)>,
+    /// Eligibility questions to answer again (they changed since an earlier cohort), by id.
+    pub answer_again: Vec<String>,
 }
 
 /// Check a manager cell: an email (kept lower-case) or a participant id.
@@ -429,7 +495,6 @@ pub fn split_list(value: &str) -> Vec<String> {
 
 /// Read every row of an import into applicants, or every problem found (file, line, column, value,
 /// what is valid). Rows with the same email (case and spaces ignored) are a problem too.
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn read_rows(
     file: &str,
     sheet: &Sheet,
@@ -437,99 +502,140 @@ pub fn read_rows(
     default_role: Option<Role>,
     config: &Config,
 ) -> Result<Vec<Applicant>, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut applicants = Vec::with_capacity(sheet.rows.len());
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    if sheet.rows.is_empty() {
-        return Err(vec![format!(
-            "{file}: has a header but no rows: nothing to import"
-        )]);
-    }
-    let n_traits = config.cohort.characteristics.len();
-    for row in &sheet.rows {
-        let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, sheet.headers[h]);
-        let mut a = Applicant {
-            origin: format!("{file}:{}", row.line),
-            traits: vec![None; n_traits],
-            ..Applicant::default()
-        };
-        let mut first = String::new();
-        let mut last = String::new();
-        let mut raw_answers = Vec::new();
-        let mut bad_role = false;
-        for (h, field) in mapping.fields.iter().enumerate() {
-            let raw = row.cell(h);
-            let value = raw.trim();
-            match field {
-                Field::Ignore => {}
-                Field::Role => {
-                    if !value.is_empty() {
-                        match Role::parse(value) {
-                            Some(r) => a.role = Some(r),
-                            None => {
-                                bad_role = true;
-                                problems.push(format!(
-                                    "{}: \"{value}\" is not a role (expected mentor or mentee)",
-                                    at(h)
-                                ));
-                            }
+    let rows = sheet.rows.iter().cloned().map(Ok);
+    read_stream(file, &sheet.headers, rows, mapping, default_role, config)
+}
+
+/// One row as an applicant; each problem with the row is added to `problems`.
+fn applicant(
+    file: &str,
+    headers: &[String],
+    row: &crate::csvio::Row,
+    mapping: &Mapping,
+    default_role: Option<Role>,
+    n_traits: usize,
+    problems: &mut Vec<String>,
+) -> Applicant {
+    let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, headers[h]);
+    let mut a = Applicant {
+        origin: Origin::row(file, row.line),
+        traits: vec![None; n_traits],
+        ..Applicant::default()
+    };
+    let mut first = String::new();
+    let mut last = String::new();
+    let mut raw_answers = Vec::new();
+    let mut bad_role = false;
+    for (h, field) in mapping.fields.iter().enumerate() {
+        let raw = row.cell(h);
+        let value = raw.trim();
+        match field {
+            Field::Ignore => {}
+            Field::Role => {
+                if !value.is_empty() {
+                    match Role::parse(value) {
+                        Some(r) => a.role = Some(r),
+                        None => {
+                            bad_role = true;
+                            problems.push(format!(
+                                "{}: \"{value}\" is not a role (expected mentor or mentee)",
+                                at(h)
+                            ));
                         }
                     }
                 }
-                Field::Name => a.name = Some(value.to_string()),
-                Field::FirstName => first = value.to_string(),
-                Field::LastName => last = value.to_string(),
-                Field::Email => {
-                    let email = normalise_email(value);
-                    if !is_email(&email) {
-                        problems.push(format!(
-                            "{}: \"{value}\" is not an email address (expected name@domain)",
-                            at(h)
-                        ));
-                    }
-                    a.email = email;
-                }
-                Field::Department => a.department = Some(value.to_string()),
-                Field::Grade => a.grade = Some(value.to_string()),
-                Field::Manager => match check_manager(value) {
-                    Ok(m) => a.manager = Some(m),
-                    Err(e) => problems.push(format!("{}: {e}", at(h))),
-                },
-                Field::Conflicts => a.conflicts = Some(split_list(value)),
-                Field::Trait(i) => a.traits[*i] = Some(value.to_string()),
-                Field::Criterion(i) => raw_answers.push((*i, h, value)),
             }
-        }
-        if a.name.is_none() && (!first.is_empty() || !last.is_empty()) {
-            a.name = Some(format!("{first} {last}").trim().to_string());
-        }
-        if a.name.as_deref().unwrap_or("").is_empty() {
-            problems.push(format!(
-                "{file}:{}: the name is empty: every participant needs a name",
-                row.line
-            ));
-        }
-        if a.role.is_none() {
-            a.role = default_role;
-        }
-        if a.role.is_none() && !bad_role {
-            problems.push(format!(
-                "{file}:{}: no role: add a role column (mentor or mentee) or pass --role",
-                row.line
-            ));
-        }
-        // Eligibility questions are for mentors; a leader's answers (if any) are not read.
-        if a.role == Some(Role::Mentor) {
-            for (i, h, value) in raw_answers {
-                match YesNo::parse(value) {
-                    Some(answer) => a.answers.push((i, answer)),
-                    None => problems.push(format!(
-                        "{}: \"{value}\" is not an answer (expected Yes or No)",
+            Field::Name => a.name = Some(value.to_string()),
+            Field::FirstName => first = value.to_string(),
+            Field::LastName => last = value.to_string(),
+            Field::Email => {
+                let email = normalise_email(value);
+                if !is_email(&email) {
+                    problems.push(format!(
+                        "{}: \"{value}\" is not an email address (expected name@domain)",
                         at(h)
-                    )),
+                    ));
                 }
+                a.email = email;
+            }
+            Field::Department => a.department = Some(value.to_string()),
+            Field::Grade => a.grade = Some(value.to_string()),
+            Field::Manager => match check_manager(value) {
+                Ok(m) => a.manager = Some(m),
+                Err(e) => problems.push(format!("{}: {e}", at(h))),
+            },
+            Field::Conflicts => a.conflicts = Some(split_list(value)),
+            Field::Trait(i) => a.traits[*i] = Some(value.to_string()),
+            Field::Criterion(i) => raw_answers.push((*i, h, value)),
+        }
+    }
+    if a.name.is_none() && (!first.is_empty() || !last.is_empty()) {
+        a.name = Some(format!("{first} {last}").trim().to_string());
+    }
+    if mapping.has_name() && a.name.as_deref().unwrap_or("").is_empty() {
+        problems.push(format!(
+            "{file}:{}: the name is empty: every participant needs a name",
+            row.line
+        ));
+    }
+    if a.role.is_none() {
+        a.role = default_role;
+    }
+    if a.role.is_none() && !bad_role {
+        problems.push(format!(
+            "{file}:{}: no role: add a role column (mentor or mentee) or pass --role",
+            row.line
+        ));
+    }
+    // Eligibility questions are for mentors; a leader's answers (if any) are not read.
+    if a.role == Some(Role::Mentor) {
+        for (i, h, value) in raw_answers {
+            match YesNo::parse(value) {
+                Some(answer) => a.answers.push((i, answer)),
+                None => problems.push(format!(
+                    "{}: \"{value}\" is not an answer (expected Yes or No)",
+                    at(h)
+                )),
             }
         }
+    }
+    a
+}
+
+/// [`read_rows`] over rows as they are read (one row in memory at a time, not the whole sheet).
+pub fn read_stream(
+    file: &str,
+    headers: &[String],
+    rows: impl Iterator<Item = Result<crate::csvio::Row, crate::csvio::CsvError>>,
+    mapping: &Mapping,
+    default_role: Option<Role>,
+    config: &Config,
+) -> Result<Vec<Applicant>, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut applicants = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let n_traits = config.cohort.characteristics.len();
+    for row in rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                let ragged = e.message.contains(crate::csvio::RAGGED);
+                problems.push(e.to_string());
+                if ragged {
+                    continue;
+                }
+                break;
+            }
+        };
+        let a = applicant(
+            file,
+            headers,
+            &row,
+            mapping,
+            default_role,
+            n_traits,
+            &mut problems,
+        );
         if !a.email.is_empty() {
             if let Some(first_line) = seen.get(&a.email) {
                 problems.push(format!(
@@ -541,6 +647,11 @@ pub fn read_rows(
             }
         }
         applicants.push(a);
+    }
+    if applicants.is_empty() && problems.is_empty() {
+        problems.push(format!(
+            "{file}: has a header but no rows: nothing to import"
+        ));
     }
     if problems.is_empty() {
         Ok(applicants)

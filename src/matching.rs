@@ -36,7 +36,7 @@ impl Forbid {
         match self {
             Forbid::Conflict => "a declared conflict",
             Forbid::SameDepartment => "the same department",
-            Forbid::ManagerChain => "one manages the other (line-management chain)",
+            Forbid::ManagerChain => "in one another's line-management chain",
             Forbid::Avoid => "--avoid",
             Forbid::Ended => "paired before and ended (no re-pairing)",
         }

@@ -3,8 +3,58 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+
+/// A closed set of words stored in files and typed on the command line: the enum, `ALL`, `as_str`,
+/// `parse` (trimmed, any case, with the other spellings listed after `|`), `Display`, and serde as
+/// the word.
+macro_rules! words {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($variant:ident = $word:literal $(| $alias:literal)*),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word the files hold.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            /// The value a word names (trimmed, any case), or `None`.
+            pub fn parse(text: &str) -> Option<$name> {
+                let t = text.trim();
+                $(
+                    if t.eq_ignore_ascii_case($word) $(|| t.eq_ignore_ascii_case($alias))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
 
 /// Characteristics a new cohort declares, one column each in `characteristics.csv`.
 pub const DEFAULT_CHARACTERISTICS: &[&str] = &[
@@ -32,84 +82,30 @@ pub const PARTICIPANT_FIELDS: &[&str] = &[
     "eligibility",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Mentor,
-    Mentee,
+words! {
+    /// Whether someone mentors (staff at any level) or is mentored (a senior leader).
+    pub enum Role {
+        Mentor = "mentor" | "reverse mentor" | "mentors",
+        Mentee = "mentee" | "senior leader" | "leader" | "mentees",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Mentor => "mentor",
-            Role::Mentee => "mentee",
-        }
-    }
-
     pub fn plural(self) -> &'static str {
         match self {
             Role::Mentor => "mentors",
             Role::Mentee => "mentees",
         }
     }
-
-    /// `mentor`/`mentee`, and the words forms use for them, in any case.
-    pub fn parse(text: &str) -> Option<Role> {
-        let t = text.trim();
-        let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
-        if is(&["mentor", "reverse mentor", "mentors"]) {
-            Some(Role::Mentor)
-        } else if is(&["mentee", "senior leader", "leader", "mentees"]) {
-            Some(Role::Mentee)
-        } else {
-            None
-        }
-    }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Active,
-    Ineligible,
-    Withdrawn,
-    Erased,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Active,
-        Status::Ineligible,
-        Status::Withdrawn,
-        Status::Erased,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Ineligible => "ineligible",
-            Status::Withdrawn => "withdrawn",
-            Status::Erased => "erased",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL
-            .into_iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+words! {
+    /// Where a participant stands in the scheme.
+    pub enum Status {
+        Active = "active",
+        Ineligible = "ineligible",
+        Withdrawn = "withdrawn",
+        Erased = "erased",
     }
 }
 
@@ -320,12 +316,56 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// A meeting's length as people write it: minutes (`45`, `45m`, `45 mins`, `45 minutes`), hours
+/// (`1h`, `1 hour`, `1.5 hours`) or both (`1h30`, `1:30`). `None` when it is none of these or not
+/// a whole number of minutes.
+pub fn parse_minutes(text: &str) -> Option<u32> {
+    let t = text.trim().to_ascii_lowercase();
+    let whole = |s: &str| -> Option<u32> {
+        if s.is_empty() {
+            Some(0)
+        } else if s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    // `1h30`, `1h30m`, `1:30`.
+    if let Some((h, m)) = t.split_once(':').or_else(|| {
+        t.split_once('h').filter(|(_, m)| {
+            !m.is_empty() && !m.starts_with(char::is_alphabetic) && !m.starts_with(' ')
+        })
+    }) {
+        let m = m.strip_suffix('m').unwrap_or(m);
+        let (h, m) = (whole(h.trim())?, whole(m.trim())?);
+        return (m < 60)
+            .then(|| h.checked_mul(60)?.checked_add(m))
+            .flatten();
+    }
+    let number_end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(number_end);
+    let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite())?;
+    let minutes = match unit.trim() {
+        "" | "m" | "min" | "mins" | "minute" | "minutes" => value,
+        "h" | "hr" | "hrs" | "hour" | "hours" => value * 60.0,
+        _ => return None,
+    };
+    let rounded = minutes.round();
+    (rounded == minutes && (0.0..=f64::from(u32::MAX)).contains(&rounded))
+        .then(|| format!("{rounded:.0}").parse().ok())
+        .flatten()
+}
+
 /// The largest number a participant id may carry (`p99999999`): ids never wrap.
 pub const MAX_ID_NUMBER: u32 = 99_999_999;
 /// The highest score a pair may have in `matches.csv`.
 pub const MAX_SCORE: f64 = 10_000.0;
 /// A pair's one-to-ones are numbered 1 to this.
 pub const MAX_MEETING_NUMBER: u32 = 999;
+/// The highest revision a meeting's calendar entry may reach.
+pub const MAX_SEQUENCE: u32 = 99_999;
 /// The longest a one-to-one may be recorded as lasting, in minutes (a working day).
 pub const MAX_MINUTES: u32 = 480;
 /// The largest survey scale (answers run from 1 to the scale).
@@ -340,32 +380,16 @@ pub fn id_number(id: &str) -> Option<u32> {
     id.strip_prefix('p')?.parse().ok()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    Mentors,
-    Mentees,
-    All,
+words! {
+    /// Who a group session is for.
+    pub enum Audience {
+        Mentors = "mentors" | "mentor",
+        Mentees = "mentees" | "mentee",
+        All = "all" | "everyone",
+    }
 }
 
 impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Mentors => "mentors",
-            Audience::Mentees => "mentees",
-            Audience::All => "all",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Audience> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "mentors" | "mentor" => Some(Audience::Mentors),
-            "mentees" | "mentee" => Some(Audience::Mentees),
-            "all" | "everyone" => Some(Audience::All),
-            _ => None,
-        }
-    }
-
     pub fn includes(self, role: Role) -> bool {
         matches!(
             (self, role),
@@ -376,27 +400,12 @@ impl Audience {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SessionKind {
-    Briefing,
-    Evaluation,
-}
-
-impl SessionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Briefing => "briefing",
-            SessionKind::Evaluation => "evaluation",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<SessionKind> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "" | "briefing" => Some(SessionKind::Briefing),
-            "evaluation" => Some(SessionKind::Evaluation),
-            _ => None,
-        }
+words! {
+    /// A briefing (which gates matching) or the group evaluation activity. An empty cell is a
+    /// briefing (files from before the column existed).
+    pub enum SessionKind {
+        Briefing = "briefing" | "",
+        Evaluation = "evaluation",
     }
 }
 
@@ -417,31 +426,12 @@ pub struct Attendance {
     pub participant: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PairStatus {
-    Proposed,
-    Confirmed,
-    Ended,
-}
-
-impl PairStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PairStatus::Proposed => "proposed",
-            PairStatus::Confirmed => "confirmed",
-            PairStatus::Ended => "ended",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PairStatus> {
-        [
-            PairStatus::Proposed,
-            PairStatus::Confirmed,
-            PairStatus::Ended,
-        ]
-        .into_iter()
-        .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+words! {
+    /// Where a pair stands.
+    pub enum PairStatus {
+        Proposed = "proposed",
+        Confirmed = "confirmed",
+        Ended = "ended",
     }
 }
 
@@ -459,31 +449,12 @@ pub struct Pair {
     pub end_reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MeetingStatus {
-    Planned,
-    Held,
-    Cancelled,
-}
-
-impl MeetingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MeetingStatus::Planned => "planned",
-            MeetingStatus::Held => "held",
-            MeetingStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<MeetingStatus> {
-        [
-            MeetingStatus::Planned,
-            MeetingStatus::Held,
-            MeetingStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+words! {
+    /// What happened to a one-to-one.
+    pub enum MeetingStatus {
+        Planned = "planned",
+        Held = "held",
+        Cancelled = "cancelled",
     }
 }
 
@@ -501,36 +472,128 @@ pub struct Meeting {
     pub minutes: Option<u32>,
     pub topics: Vec<String>,
     pub reason: String,
+    /// The meeting's identity for life (its calendar UID); empty in files written before it existed.
+    pub uid: String,
+    /// Raised each time the planned day or time changes, so a calendar takes the newest version.
+    pub sequence: u32,
+    /// The time of day the meeting was planned at (the calendar's start time).
+    pub time: Option<NaiveTime>,
+    /// The weekday and time the pair agreed on (`schedule --pair WHO --at 'Tue 14:00'`).
+    pub agreed: Option<Agreed>,
 }
 
-/// When a survey was taken: at the start of the cohort or at its end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    Baseline,
-    Final,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 2] = [Phase::Baseline, Phase::Final];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Baseline => "baseline",
-            Phase::Final => "final",
+impl Meeting {
+    /// The meeting's identity: its `uid`, or for a row from before uids, the pair and number (what
+    /// calendars written then used).
+    pub fn identity(&self) -> String {
+        if self.uid.is_empty() {
+            format!("{}-{}-{}", self.mentee, self.mentor, self.number)
+        } else {
+            self.uid.clone()
         }
     }
 
-    pub fn parse(text: &str) -> Option<Phase> {
-        Phase::ALL
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
+    /// Whether this meeting belongs to the pair `(mentee, mentor)`.
+    pub fn of(&self, mentee: &str, mentor: &str) -> bool {
+        self.mentee == mentee && self.mentor == mentor
     }
 }
 
-impl fmt::Display for Phase {
+/// A pair's agreed slot for its one-to-ones: a weekday, a time of day, or both (`Tue 14:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Agreed {
+    /// Monday to Friday.
+    pub weekday: Option<chrono::Weekday>,
+    pub time: Option<NaiveTime>,
+}
+
+const WEEKDAYS: [(chrono::Weekday, &str, &str); 7] = [
+    (chrono::Weekday::Mon, "Mon", "monday"),
+    (chrono::Weekday::Tue, "Tue", "tuesday"),
+    (chrono::Weekday::Wed, "Wed", "wednesday"),
+    (chrono::Weekday::Thu, "Thu", "thursday"),
+    (chrono::Weekday::Fri, "Fri", "friday"),
+    (chrono::Weekday::Sat, "Sat", "saturday"),
+    (chrono::Weekday::Sun, "Sun", "sunday"),
+];
+
+/// A time of day written `H:MM` or `HH:MM` (24-hour clock).
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let (h, m) = text.trim().split_once(':')?;
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(h, 1..=2) && digits(m, 2..=2)) {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+impl Agreed {
+    /// `Tue 14:00`, `Tuesday 14:00`, `Tue`, `14:00` (any case); a weekend day is refused.
+    pub fn parse(text: &str) -> Result<Agreed, String> {
+        let bad = || {
+            format!(
+                "\"{text}\" is not an agreed slot: write a weekday and a time, like \"Tue 14:00\" (or just \"Tue\", or \"14:00\")"
+            )
+        };
+        let mut agreed = Agreed {
+            weekday: None,
+            time: None,
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.is_empty() || words.len() > 2 {
+            return Err(bad());
+        }
+        for word in words {
+            let lower = word.to_ascii_lowercase();
+            if let Some((day, _, _)) = WEEKDAYS
+                .iter()
+                .find(|(_, short, long)| lower == short.to_ascii_lowercase() || lower == *long)
+            {
+                if agreed.weekday.is_some() {
+                    return Err(bad());
+                }
+                if matches!(day, chrono::Weekday::Sat | chrono::Weekday::Sun) {
+                    return Err(format!(
+                        "\"{text}\": one-to-ones are planned on working days, never at a weekend: agree a day from Monday to Friday"
+                    ));
+                }
+                agreed.weekday = Some(*day);
+            } else if let Some(time) = parse_time(word) {
+                if agreed.time.is_some() {
+                    return Err(bad());
+                }
+                agreed.time = Some(time);
+            } else {
+                return Err(bad());
+            }
+        }
+        Ok(agreed)
+    }
+}
+
+impl fmt::Display for Agreed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        let day = self
+            .weekday
+            .and_then(|d| WEEKDAYS.iter().find(|(w, _, _)| *w == d))
+            .map(|(_, short, _)| *short);
+        let time = self.time.map(|t| t.format("%H:%M").to_string());
+        match (day, time) {
+            (Some(d), Some(t)) => write!(f, "{d} {t}"),
+            (Some(d), None) => f.write_str(d),
+            (None, Some(t)) => f.write_str(&t),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+words! {
+    /// When a survey was taken: at the start of the cohort or at its end.
+    pub enum Phase {
+        Baseline = "baseline",
+        Final = "final",
     }
 }
 
@@ -641,6 +704,29 @@ mod tests {
         assert!(!is_known(" Prefer not to say "));
         assert!(!is_known("UNKNOWN"));
         assert!(is_known("Woman"));
+    }
+
+    #[test]
+    fn agreed_slots_read_and_write_back() {
+        for (text, written) in [
+            ("Tue 14:00", "Tue 14:00"),
+            ("tuesday 9:30", "Tue 09:30"),
+            ("14:00 Fri", "Fri 14:00"),
+            ("Mon", "Mon"),
+            ("08:05", "08:05"),
+        ] {
+            let a = Agreed::parse(text).expect(text);
+            assert_eq!(a.to_string(), written);
+            assert_eq!(Agreed::parse(written), Ok(a));
+        }
+        for bad in ["", "Sat 10:00", "Tue Wed", "25:00", "Tue 14", "Tue 14:00 x"] {
+            assert!(Agreed::parse(bad).is_err(), "{bad}");
+        }
+        assert!(
+            Agreed::parse("Sunday")
+                .expect_err("weekend")
+                .contains("weekend")
+        );
     }
 
     #[test]

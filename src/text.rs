@@ -70,6 +70,10 @@ impl Kind {
 /// what was found, where, and what to do.
 pub fn check(value: &str, kind: Kind) -> Result<(), String> {
     let max = kind.max_chars();
+    // Most text is printable ASCII: one fast pass decides it.
+    if value.len() <= max && value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Ok(());
+    }
     let mut chars = 0usize;
     for (i, c) in value.chars().enumerate() {
         if forbidden_char(c, kind.multiline()) {
@@ -156,11 +160,16 @@ pub fn latin_look_alike(c: char) -> Option<char> {
 /// An email reduced to what a reader sees: lower case, look-alike letters as Latin ones, a `+tag`
 /// and trailing dots dropped. Two different emails with one skeleton are easily confused.
 pub fn email_skeleton(email: &str) -> String {
-    let lower = email.trim().to_lowercase();
-    let folded: String = lower
-        .chars()
-        .map(|c| latin_look_alike(c).unwrap_or(c))
-        .collect();
+    let trimmed = email.trim();
+    let folded: String = if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        trimmed
+            .to_lowercase()
+            .chars()
+            .map(|c| latin_look_alike(c).unwrap_or(c))
+            .collect()
+    };
     let folded = folded.trim_end_matches('.');
     match folded.split_once('@') {
         Some((local, domain)) => {

@@ -315,6 +315,8 @@ pub fn reinstate(cohort: &mut Cohort, who: &str) -> Result<Reinstated, String> {
                         m.status = MeetingStatus::Planned;
                         m.date = None;
                         m.reason.clear();
+                        // The cancellation went out as sequence + 1: the invitation again is + 2.
+                        m.sequence = m.sequence.saturating_add(2);
                         done.meetings_restored += 1;
                     }
                 }

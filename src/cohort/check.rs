@@ -399,7 +399,20 @@ fn meetings(c: &Cohort, people: &People, problems: &mut Vec<Problem>) {
         .map(|p| (p.mentee.as_str(), p.mentor.as_str()))
         .collect();
     let mut numbers: FxHashMap<(&str, &str, u32), usize> = FxHashMap::default();
+    let mut uids: FxHashMap<&str, usize> = FxHashMap::default();
     for (line, m) in c.meetings.iter_lines() {
+        if !m.uid.is_empty()
+            && let Some(first) = uids.insert(m.uid.as_str(), line)
+        {
+            problems.push(at(
+                MEETINGS,
+                line,
+                format!(
+                    "uid {} is also on line {first}: a meeting's uid is its identity in calendars; give this row back the uid it had (git or a backup has it), or empty it on a row that never was in a calendar",
+                    m.uid
+                ),
+            ));
+        }
         let ok = role_of(
             MEETINGS,
             line,

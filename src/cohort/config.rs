@@ -19,6 +19,8 @@ pub const MAX_CAPACITY: i64 = 100;
 pub const MAX_SESSION_MINUTES: u32 = 600;
 /// The largest `min_group` for disclosure control.
 pub const MAX_MIN_GROUP: u32 = 100;
+/// The most working days a cancelled one-to-one's replacement may be planned within.
+pub const MAX_REPLACEMENT_DAYS: u32 = 60;
 
 /// Every setting of a cohort, with the defaults a freshly written `cohort.toml` shows.
 #[derive(Debug, Clone, Deserialize)]
@@ -59,6 +61,8 @@ pub struct Cadence {
     pub max_weeks: u32,
     pub session_minutes: u32,
     pub first_within_weeks: u32,
+    /// After a cancellation, the replacement falls within this many working days of its record.
+    pub replacement_within_days: u32,
 }
 
 impl Default for Cadence {
@@ -68,7 +72,30 @@ impl Default for Cadence {
             max_weeks: 8,
             session_minutes: 60,
             first_within_weeks: 2,
+            replacement_within_days: 10,
         }
+    }
+}
+
+impl Cadence {
+    /// Shortest gap between one-to-ones, in days.
+    pub fn min_days(&self) -> i64 {
+        i64::from(self.min_weeks) * 7
+    }
+
+    /// Longest gap between one-to-ones, in days: a pair past it is overdue.
+    pub fn max_days(&self) -> i64 {
+        i64::from(self.max_weeks) * 7
+    }
+
+    /// The gap aimed at: the middle of the window, rounded down (49 days for 6..8 weeks).
+    pub fn target_days(&self) -> i64 {
+        (self.min_days() + self.max_days()) / 2
+    }
+
+    /// Length of the first meeting's window, in days.
+    pub fn first_days(&self) -> i64 {
+        i64::from(self.first_within_weeks) * 7
     }
 }
 
@@ -77,6 +104,8 @@ impl Default for Cadence {
 pub struct Calendar {
     pub timezone: String,
     pub meeting_time: String,
+    /// The coordinator's email: calendar invitations are sent from it (empty: not set).
+    pub organizer: String,
     pub closure: Vec<Closure>,
 }
 
@@ -85,6 +114,7 @@ impl Default for Calendar {
         Calendar {
             timezone: "Europe/London".into(),
             meeting_time: "10:00".into(),
+            organizer: String::new(),
             closure: Vec::new(),
         }
     }
@@ -578,9 +608,16 @@ impl Config {
         }
     }
 
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     fn check(&self, problems: &mut Vec<Problem>) {
         let mut bad = |message: String| problems.push(problem("", None, message));
+        self.check_cohort(&mut bad);
+        self.check_matching(&mut bad);
+        self.check_calendar(&mut bad);
+        self.check_questions(&mut bad);
+    }
+
+    /// Dates, title, cadence, session length, characteristics.
+    fn check_cohort(&self, bad: &mut impl FnMut(String)) {
         let c = &self.cohort;
         if c.end <= c.start {
             bad(format!(
@@ -600,6 +637,22 @@ impl Config {
             bad(format!(
                 "[cadence] first_within_weeks = {}: the first one-to-one falls within 1 to {MAX_CADENCE_WEEKS} weeks of a pair's confirmation (default 2)",
                 self.cadence.first_within_weeks,
+            ));
+        }
+        if !(1..=MAX_REPLACEMENT_DAYS).contains(&self.cadence.replacement_within_days) {
+            bad(format!(
+                "[cadence] replacement_within_days = {}: a cancelled one-to-one is replaced within 1 to {MAX_REPLACEMENT_DAYS} working days (default 10)",
+                self.cadence.replacement_within_days,
+            ));
+        }
+        let organizer = &self.calendar.organizer;
+        if !organizer.is_empty()
+            && (!crate::model::is_email(organizer.trim())
+                || crate::text::check(organizer, crate::text::Kind::Email).is_err())
+        {
+            bad(format!(
+                "[calendar] organizer = \"{}\": not an email address; write the email invitations come from, like \"coordinator@example.org\"",
+                crate::text::terminal_safe(organizer, false)
             ));
         }
         if !(1..=MAX_SESSION_MINUTES).contains(&self.cadence.session_minutes) {
@@ -626,6 +679,11 @@ impl Config {
                 ));
             }
         }
+    }
+
+    /// Capacity and weights.
+    fn check_matching(&self, bad: &mut impl FnMut(String)) {
+        let c = &self.cohort;
         if !(1..=MAX_CAPACITY).contains(&self.matching.mentor_capacity) {
             bad(format!(
                 "[matching] mentor_capacity = {}: each mentor takes 1 to {MAX_CAPACITY} mentees",
@@ -645,6 +703,10 @@ impl Config {
                 ));
             }
         }
+    }
+
+    /// Closures, time zone, meeting time.
+    fn check_calendar(&self, bad: &mut impl FnMut(String)) {
         for closure in &self.calendar.closure {
             if closure.to < closure.from {
                 bad(format!(
@@ -665,6 +727,10 @@ impl Config {
         if let Err(e) = self.calendar.start_time() {
             bad(e);
         }
+    }
+
+    /// Eligibility questions, topics, survey questions, privacy.
+    fn check_questions(&self, bad: &mut impl FnMut(String)) {
         for criterion in &self.eligibility {
             if let Err(e) = crate::text::check(&criterion.question, crate::text::Kind::Note) {
                 bad(format!(
@@ -678,7 +744,7 @@ impl Config {
                 bad(format!("[evaluation] topics: a topic {e}"));
             }
         }
-        self.evaluation.check(&mut bad);
+        self.evaluation.check(bad);
         if !(1..=MAX_MIN_GROUP).contains(&self.privacy.min_group) {
             bad(format!(
                 "[privacy] min_group = {}: use 1 to {MAX_MIN_GROUP} (default 5)",
@@ -749,6 +815,12 @@ impl Calendar {
         })
     }
 
+    /// The organizer's email, trimmed and lower-case; `None` when not set.
+    pub fn organizer(&self) -> Option<String> {
+        let o = crate::model::normalise_email(&self.organizer);
+        (!o.is_empty()).then_some(o)
+    }
+
     /// The time zone (checked when the settings are read).
     pub fn tz(&self) -> chrono_tz::Tz {
         self.timezone.parse().unwrap_or(chrono_tz::Europe::London)
@@ -773,6 +845,131 @@ pub fn check_cadence(min: u32, max: u32) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// What `init --like` changes in the earlier cohort's settings.
+pub struct LikeSettings<'a> {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub title: Option<&'a str>,
+    pub cadence: Option<(u32, u32)>,
+    pub session_minutes: Option<u32>,
+}
+
+/// A new cohort's `cohort.toml` made from an earlier one's text (its comments kept): new dates and
+/// title, recruitment open, calendar closures that end before the new start left out; every other
+/// setting copied. Returns the text and a line for each thing copied or left out.
+pub fn like(text: &str, s: &LikeSettings) -> Result<(String, Vec<String>), Vec<Problem>> {
+    use toml_edit::DocumentMut;
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        vec![problem(text, e.span(), e.message().to_string())]
+    })?;
+    let date = |d: NaiveDate| toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: u16::try_from(chrono::Datelike::year(&d)).unwrap_or(0),
+            month: u8::try_from(chrono::Datelike::month(&d)).unwrap_or(1),
+            day: u8::try_from(chrono::Datelike::day(&d)).unwrap_or(1),
+        }),
+        time: None,
+        offset: None,
+    };
+    // Set a value, keeping the comment written beside the old one.
+    let set = |doc: &mut DocumentMut, table: &str, key: &str, new: toml_edit::Value| {
+        let mut new = new;
+        if let Some(old) = doc
+            .get(table)
+            .and_then(|t| t.get(key))
+            .and_then(toml_edit::Item::as_value)
+        {
+            *new.decor_mut() = old.decor().clone();
+        }
+        doc[table][key] = toml_edit::Item::Value(new);
+    };
+    let mut notes = Vec::new();
+    set(&mut doc, "cohort", "start", date(s.start).into());
+    set(&mut doc, "cohort", "end", date(s.end).into());
+    set(&mut doc, "cohort", "recruiting", true.into());
+    match s.title {
+        Some(t) => set(&mut doc, "cohort", "title", t.into()),
+        None => notes.push("the title (pass --title to give the new cohort its own)".to_string()),
+    }
+    if let Some((min, max)) = s.cadence {
+        set(&mut doc, "cadence", "min_weeks", i64::from(min).into());
+        set(&mut doc, "cadence", "max_weeks", i64::from(max).into());
+    }
+    if let Some(m) = s.session_minutes {
+        set(&mut doc, "cadence", "session_minutes", i64::from(m).into());
+    }
+    let (mut kept, mut dropped) = (0, 0);
+    if let Some(closures) = doc
+        .get_mut("calendar")
+        .and_then(|c| c.get_mut("closure"))
+        .and_then(toml_edit::Item::as_array_of_tables_mut)
+    {
+        closures.retain(|t| {
+            let to = t
+                .get("to")
+                .and_then(toml_edit::Item::as_datetime)
+                .and_then(|d| d.date)
+                .and_then(|d| {
+                    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                });
+            let ahead = to.is_none_or(|to| to >= s.start);
+            if ahead {
+                kept += 1;
+            } else {
+                dropped += 1;
+            }
+            ahead
+        });
+    }
+    let text = doc.to_string();
+    let config = Config::parse(&text)?;
+    notes.extend(copied(&config, kept, dropped));
+    Ok((text, notes))
+}
+
+/// What `init --like` copied, a line each.
+fn copied(config: &Config, kept: usize, dropped: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    notes.push(format!(
+        "cadence {}-{} weeks, sessions of at most {} minutes",
+        config.cadence.min_weeks, config.cadence.max_weeks, config.cadence.session_minutes
+    ));
+    notes.push(format!(
+        "{kept} calendar closure{} still ahead{}",
+        if kept == 1 { "" } else { "s" },
+        if dropped > 0 {
+            format!(" ({dropped} already past left out)")
+        } else {
+            String::new()
+        }
+    ));
+    notes.push(format!(
+        "matching settings and {} weights",
+        config.matching.weights.len()
+    ));
+    notes.push(format!(
+        "{} eligibility question{}, {} survey question{}, {} topics",
+        config.eligibility.len(),
+        if config.eligibility.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        config.evaluation.question.len(),
+        if config.evaluation.question.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        config.evaluation.topics.len()
+    ));
+    notes.push(format!(
+        "characteristics ({}) and privacy settings",
+        config.cohort.characteristics.join(", ")
+    ));
+    notes
 }
 
 /// Settings `init` fills in; everything else takes its default.
@@ -835,10 +1032,12 @@ min_weeks = {min}  # fewest weeks between one-to-ones
 max_weeks = {max}  # most weeks between one-to-ones; a pair past this is overdue
 session_minutes = {minutes}  # longest a one-to-one may last
 first_within_weeks = 2  # the first meeting falls within this many weeks of a pair's confirmation
+replacement_within_days = 10  # a cancelled one-to-one is replaced within this many working days
 
 [calendar]
 timezone = "Europe/London"  # time zone of the meeting times in calendar files
-meeting_time = "10:00"  # start time of planned meetings in calendar files
+meeting_time = "10:00"  # start time of planned meetings in calendar files (a pair may agree its own)
+organizer = ""  # your email: calendar invitations (schedule --ics) are sent from it
 # Closures: no meeting is planned on these days (weekends never are). One block per closure:
 # [[calendar.closure]]
 # from = 2019-12-24

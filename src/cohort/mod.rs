@@ -132,7 +132,7 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
         File::Briefings => (columns(BRIEFING_COLUMNS), BRIEFING_REQUIRED),
         File::Attendance => (columns(ATTENDANCE_COLUMNS), ATTENDANCE_COLUMNS.len()),
         File::Matches => (columns(PAIR_COLUMNS), PAIR_COLUMNS.len()),
-        File::Meetings => (columns(MEETING_COLUMNS), MEETING_COLUMNS.len()),
+        File::Meetings => (columns(MEETING_COLUMNS), MEETING_REQUIRED),
         File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
     }
 }

@@ -1,8 +1,6 @@
 //! How each model value is laid out as a CSV row: the column lists and the cell conversions.
 
-use chrono::NaiveDate;
-
-use super::table::{Cells, Record};
+use super::table::{CellWriter, Cells, Record};
 use crate::csvio::CsvError;
 use crate::model::*;
 use crate::text::Kind;
@@ -24,10 +22,13 @@ pub const PAIR_COLUMNS: &[&str] = &[
     "ended_on",
     "end_reason",
 ];
+/// `meetings.csv`: the first eleven columns are the specified ones; `uid`, `sequence`, `time` and
+/// `agreed` came later, so a file without them still reads (they are added on the next write).
 pub const MEETING_COLUMNS: &[&str] = &[
     "mentee", "mentor", "number", "due_from", "due_by", "planned", "status", "date", "minutes",
-    "topics", "reason",
+    "topics", "reason", "uid", "sequence", "time", "agreed",
 ];
+pub const MEETING_REQUIRED: usize = 11;
 /// `responses.csv`: `consent` (on quote rows) came later, and `approval` and `published` (the
 /// coordinator's decision on a quote, and its text as approved) later still, so older files
 /// without them still read.
@@ -44,10 +45,6 @@ pub const RESPONSE_REQUIRED: usize = 4;
 
 pub fn columns(names: &[&str]) -> Vec<String> {
     names.iter().map(|c| c.to_string()).collect()
-}
-
-fn date_cell(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 fn list(text: &str) -> Vec<String> {
@@ -117,22 +114,20 @@ impl Record for Participant {
         }
     }
 
-    fn cells(&self, _: &[String]) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            self.role.as_str().into(),
-            self.name.clone(),
-            self.email.clone(),
-            self.department.clone(),
-            self.grade.clone(),
-            self.manager.clone(),
-            self.status.as_str().into(),
-            date_cell(self.enrolled_on),
-            self.conflicts.join(";"),
-            date_cell(self.status_on),
-            self.status_reason.clone(),
-            self.eligibility.clone(),
-        ]
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.id);
+        w.text(self.role.as_str());
+        w.text(&self.name);
+        w.text(&self.email);
+        w.text(&self.department);
+        w.text(&self.grade);
+        w.text(&self.manager);
+        w.text(self.status.as_str());
+        w.date(self.enrolled_on);
+        w.list(&self.conflicts);
+        w.date(self.status_on);
+        w.text(&self.status_reason);
+        w.text(&self.eligibility);
     }
 }
 
@@ -146,12 +141,11 @@ impl Record for Traits {
         Ok(Traits { id, values })
     }
 
-    fn cells(&self, columns: &[String]) -> Vec<String> {
-        let mut cells = Vec::with_capacity(columns.len());
-        cells.push(self.id.clone());
-        cells.extend(self.values.iter().cloned());
-        cells.resize(columns.len(), String::new());
-        cells
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.id);
+        for v in &self.values {
+            w.text(v);
+        }
     }
 }
 
@@ -196,15 +190,13 @@ impl Record for Briefing {
         })
     }
 
-    fn cells(&self, _: &[String]) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            self.date.to_string(),
-            self.audience.as_str().into(),
-            format_number(self.hours),
-            self.title.clone(),
-            self.kind.as_str().into(),
-        ]
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.id);
+        w.display(self.date);
+        w.text(self.audience.as_str());
+        w.text(&format_number(self.hours));
+        w.text(&self.title);
+        w.text(self.kind.as_str());
     }
 }
 
@@ -216,8 +208,9 @@ impl Record for Attendance {
         })
     }
 
-    fn cells(&self, _: &[String]) -> Vec<String> {
-        vec![self.briefing.clone(), self.participant.clone()]
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.briefing);
+        w.text(&self.participant);
     }
 }
 
@@ -266,18 +259,16 @@ impl Record for Pair {
         })
     }
 
-    fn cells(&self, _: &[String]) -> Vec<String> {
-        vec![
-            self.mentee.clone(),
-            self.mentor.clone(),
-            format_number(self.score),
-            self.reasons.clone(),
-            self.status.as_str().into(),
-            date_cell(self.proposed_on),
-            date_cell(self.confirmed_on),
-            date_cell(self.ended_on),
-            self.end_reason.clone(),
-        ]
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.mentee);
+        w.text(&self.mentor);
+        w.text(&format_number(self.score));
+        w.text(&self.reasons);
+        w.text(self.status.as_str());
+        w.date(self.proposed_on);
+        w.date(self.confirmed_on);
+        w.date(self.ended_on);
+        w.text(&self.end_reason);
     }
 }
 
@@ -305,6 +296,36 @@ impl Record for Meeting {
             .number("number", 1..=MAX_MEETING_NUMBER, "a meeting's number")?
             .unwrap_or(1);
         let minutes = c.number("minutes", 1..=MAX_MINUTES, "a number of minutes")?;
+        let uid = c.get("uid");
+        if uid.len() > 100
+            || !uid
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+        {
+            return Err(c.error(
+                "uid",
+                format!(
+                    "\"{}\" is not a meeting's uid (letters, digits, '-', '_' and '.', like p015-p002-3-20200113): restore it from a backup or git",
+                    crate::text::terminal_safe(uid, false)
+                ),
+            ));
+        }
+        let sequence = c
+            .number("sequence", 0..=MAX_SEQUENCE, "a calendar sequence number")?
+            .unwrap_or(0);
+        let time = match c.get("time") {
+            "" => None,
+            t => Some(parse_time(t).ok_or_else(|| {
+                c.error(
+                    "time",
+                    format!("\"{t}\" is not a time of day: write HH:MM, like 14:00"),
+                )
+            })?),
+        };
+        let agreed = match c.get("agreed") {
+            "" => None,
+            a => Some(Agreed::parse(a).map_err(|e| c.error("agreed", e))?),
+        };
         Ok(Meeting {
             mentee: c.id("mentee")?.to_string(),
             mentor: c.id("mentor")?.to_string(),
@@ -317,23 +338,29 @@ impl Record for Meeting {
             minutes,
             topics: list(c.get("topics")),
             reason: c.get("reason").to_string(),
+            uid: uid.to_string(),
+            sequence,
+            time,
+            agreed,
         })
     }
 
-    fn cells(&self, _: &[String]) -> Vec<String> {
-        vec![
-            self.mentee.clone(),
-            self.mentor.clone(),
-            self.number.to_string(),
-            self.due_from.to_string(),
-            self.due_by.to_string(),
-            date_cell(self.planned),
-            self.status.as_str().into(),
-            date_cell(self.date),
-            self.minutes.map(|m| m.to_string()).unwrap_or_default(),
-            self.topics.join(";"),
-            self.reason.clone(),
-        ]
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.mentee);
+        w.text(&self.mentor);
+        w.display(self.number);
+        w.display(self.due_from);
+        w.display(self.due_by);
+        w.date(self.planned);
+        w.text(self.status.as_str());
+        w.date(self.date);
+        w.optional(self.minutes);
+        w.list(&self.topics);
+        w.text(&self.reason);
+        w.text(&self.uid);
+        w.display(self.sequence);
+        w.optional(self.time.map(|t| t.format("%H:%M")));
+        w.optional(self.agreed);
     }
 }
 
@@ -390,19 +417,17 @@ impl Record for Response {
         })
     }
 
-    fn cells(&self, _: &[String]) -> Vec<String> {
-        vec![
-            self.participant.clone(),
-            self.phase.as_str().into(),
-            self.question.clone(),
-            self.answer.clone(),
-            match self.consent {
-                None => String::new(),
-                Some(true) => "yes".into(),
-                Some(false) => "no".into(),
-            },
-            self.approval.as_str().into(),
-            self.published.clone(),
-        ]
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.participant);
+        w.text(self.phase.as_str());
+        w.text(&self.question);
+        w.text(&self.answer);
+        w.text(match self.consent {
+            None => "",
+            Some(true) => "yes",
+            Some(false) => "no",
+        });
+        w.text(self.approval.as_str());
+        w.text(&self.published);
     }
 }

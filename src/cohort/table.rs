@@ -245,12 +245,67 @@ impl RowAt<'_> {
     }
 }
 
+/// Where a [`Record`] writes its cells: one reused buffer per known column, so writing a table
+/// allocates per table, not per cell.
+pub struct CellWriter<'a> {
+    cells: &'a mut [String],
+    next: usize,
+}
+
+impl CellWriter<'_> {
+    fn slot(&mut self) -> Option<&mut String> {
+        let cell = self.cells.get_mut(self.next);
+        self.next += 1;
+        let cell = cell?;
+        cell.clear();
+        Some(cell)
+    }
+
+    pub fn text(&mut self, value: &str) {
+        if let Some(c) = self.slot() {
+            c.push_str(value);
+        }
+    }
+
+    pub fn display(&mut self, value: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        if let Some(c) = self.slot() {
+            let _ = write!(c, "{value}");
+        }
+    }
+
+    pub fn optional(&mut self, value: Option<impl std::fmt::Display>) {
+        use std::fmt::Write as _;
+        if let Some(c) = self.slot()
+            && let Some(v) = value
+        {
+            let _ = write!(c, "{v}");
+        }
+    }
+
+    pub fn date(&mut self, value: Option<NaiveDate>) {
+        self.optional(value);
+    }
+
+    /// A `;`-separated list.
+    pub fn list(&mut self, items: &[String]) {
+        if let Some(c) = self.slot() {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    c.push(';');
+                }
+                c.push_str(item);
+            }
+        }
+    }
+}
+
 /// A value stored as one row of a CSV file.
 pub trait Record: Sized {
     /// Parse one row; `cells` holds the known columns only.
     fn parse(cells: &Cells) -> Result<Self, CsvError>;
-    /// The known cells, in the table's column order.
-    fn cells(&self, columns: &[String]) -> Vec<String>;
+    /// Write the known cells, in the table's column order.
+    fn write(&self, w: &mut CellWriter);
     /// What kind of text a known column holds (its characters and length are checked on reading).
     fn text_kind(_column: &str) -> text::Kind {
         text::Kind::Short
@@ -348,7 +403,6 @@ impl<T: Record> Table<T> {
     /// Read a table. `required` columns must be in the header; the other known columns are added
     /// (empty) when missing, so a file from an older version reads. Every row is parsed, and every
     /// bad row and cell is returned, each with its line.
-    #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn parse(
         file: &'static str,
         bytes: &[u8],
@@ -464,22 +518,31 @@ impl<T: Record> Table<T> {
     /// The file's bytes: header as read (plus any added column), rows in order, unknown cells kept.
     pub fn to_bytes(&self) -> Vec<u8> {
         let width = self.headers.len();
-        let rows = self.rows.iter().map(|entry| {
-            let mut row = vec![String::new(); width];
-            for (cell, &p) in entry
-                .value
-                .cells(&self.columns)
-                .into_iter()
-                .zip(&self.positions)
-            {
-                row[p] = cell;
-            }
-            for (cell, &p) in entry.extra.iter().zip(&self.extra_positions) {
-                row[p].clone_from(cell);
-            }
-            row
-        });
-        csvio::write(&self.headers, rows)
+        let mut known = vec![String::new(); self.columns.len()];
+        // For each column of the file: a known column's index, or an unknown one's.
+        let mut sources = vec![None; width];
+        for (k, &p) in self.positions.iter().enumerate() {
+            sources[p] = Some(Ok(k));
+        }
+        for (x, &p) in self.extra_positions.iter().enumerate() {
+            sources[p] = Some(Err(x));
+        }
+        let mut writer = csvio::Writer::new(self.rows.len().saturating_mul(width * 12));
+        writer.row(self.headers.iter().map(String::as_str));
+        for entry in &self.rows {
+            // A record that writes fewer cells than there are columns leaves the rest empty.
+            known.iter_mut().for_each(String::clear);
+            entry.value.write(&mut CellWriter {
+                cells: &mut known,
+                next: 0,
+            });
+            writer.row(sources.iter().map(|source| match source {
+                Some(Ok(k)) => known.get(*k).map_or("", String::as_str),
+                Some(Err(x)) => entry.extra.get(*x).map_or("", String::as_str),
+                None => "",
+            }));
+        }
+        writer.finish()
     }
 
     /// The names of the columns the tool does not know, as in the file's header.
@@ -502,13 +565,13 @@ impl<T: Record> Table<T> {
             .iter()
             .filter(|e| pred(&e.value))
             .map(|entry| {
+                let mut known = vec![String::new(); self.columns.len()];
+                entry.value.write(&mut CellWriter {
+                    cells: &mut known,
+                    next: 0,
+                });
                 let mut row = vec![String::new(); self.headers.len()];
-                for (cell, &p) in entry
-                    .value
-                    .cells(&self.columns)
-                    .into_iter()
-                    .zip(&self.positions)
-                {
+                for (cell, &p) in known.into_iter().zip(&self.positions) {
                     row[p] = cell;
                 }
                 for (cell, &p) in entry.extra.iter().zip(&self.extra_positions) {

@@ -4,16 +4,14 @@ use std::fmt::Write as _;
 
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
-use serde_json::json;
 
 use super::Ctx;
 use super::init::parse_date_arg;
 use crate::briefing;
 use crate::cohort::{File, Load};
-use crate::dashboard;
-use crate::model::{Audience, SessionKind, Status, format_number};
+use crate::model::{Audience, SessionKind};
 use crate::problems::count;
-use crate::render::{Format, Listing};
+use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -198,60 +196,5 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 
 fn list(ctx: &Ctx, name: &str, format: Format) -> Result<()> {
     let cohort = ctx.store.open(name, Load::only(&ATTENDANCE))?;
-    let mut sessions = Listing::new(&[
-        "id", "date", "kind", "audience", "hours", "title", "attended",
-    ]);
-    let counts = briefing::attendance_counts(&cohort);
-    for b in cohort.briefings.iter() {
-        let attended = counts.get(b.id.as_str()).copied().unwrap_or(0);
-        sessions.push(vec![
-            json!(b.id),
-            json!(b.date.to_string()),
-            json!(b.kind.as_str()),
-            json!(b.audience.as_str()),
-            json!(format_number(b.hours)),
-            json!(b.title),
-            json!(attended),
-        ]);
-    }
-    let briefed = dashboard::briefed(&cohort);
-    let mut unbriefed = Listing::new(&["id", "role", "name", "email"]);
-    for p in cohort.participants.iter() {
-        if p.status == Status::Active && !briefed.contains(p.id.as_str()) {
-            unbriefed.push(vec![
-                json!(p.id),
-                json!(p.role.as_str()),
-                json!(p.name),
-                json!(p.email),
-            ]);
-        }
-    }
-    let text = match format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(
-                &json!({"sessions": sessions.json(), "not_briefed": unbriefed.json()})
-            )?
-        ),
-        Format::Csv => sessions.csv(),
-        Format::Table => {
-            let mut out = String::new();
-            if sessions.rows.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "no sessions yet: revmentor brief {name} add --date YYYY-MM-DD --audience mentors"
-                );
-            } else {
-                out.push_str(&sessions.table());
-            }
-            if unbriefed.rows.is_empty() {
-                out.push_str("everyone active has been briefed\n");
-            } else {
-                let _ = write!(out, "\nnot yet briefed ({}):\n", unbriefed.rows.len());
-                out.push_str(&unbriefed.table());
-            }
-            out
-        }
-    };
-    crate::out::emit(&text)
+    crate::out::emit(&crate::render::briefing::sessions(&cohort, format))
 }

@@ -1,14 +1,19 @@
-//! `revmentor due`: one-to-ones due soon, and pairs overdue (past the cadence's upper bound).
+//! `revmentor due`: one-to-ones due soon, planned days that passed without a record, and pairs
+//! overdue (past the cadence's upper bound): one listing, the same rows in every format, with both
+//! people's emails so a coordinator can send reminders and chasers from it.
 
 use std::fmt::Write as _;
 
 use anyhow::Result;
+use chrono::NaiveDate;
 use serde_json::json;
 
 use super::Ctx;
+use crate::cohort::Cohort;
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
-use crate::meetings;
+use crate::meetings::{self, DueReport};
+use crate::render::plan::document;
 use crate::render::{Format, Listing};
 
 #[derive(Debug, clap::Args)]
@@ -22,109 +27,116 @@ pub struct Args {
     pub format: Format,
 }
 
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let cohort = ctx.store.open(
         &args.cohort,
         Load::only(&[File::Participants, File::Matches, File::Meetings]),
     )?;
     let report = meetings::due(&cohort, ctx.today, args.within);
+    let rows = listing(&cohort, &report);
+    let text = match args.format {
+        Format::Json => document(&[
+            ("command", json!("due")),
+            ("cohort", json!(cohort.name)),
+            ("today", json!(report.today.to_string())),
+            ("overdue_as_of", json!(report.as_of.to_string())),
+            ("within_days", json!(report.within_days)),
+            ("rows", rows.json()),
+        ]),
+        Format::Csv => rows.csv(),
+        Format::Table => table(&cohort, &report, &rows),
+    };
+    crate::out::emit(&text)
+}
+
+/// Every row of the report: meetings due or not recorded, then overdue pairs.
+fn listing(cohort: &Cohort, report: &DueReport) -> Listing {
     let people = cohort.people();
-    let name = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
-    let email = |id: &str| people.get(id).map(|p| p.email.clone()).unwrap_or_default();
-    let mut due = Listing::new(&[
-        "planned",
+    let name = |id: &str| json!(people.get(id).map(|p| p.label()).unwrap_or_default());
+    let email = |id: &str| json!(people.get(id).map(|p| p.email.clone()).unwrap_or_default());
+    let date = |d: Option<NaiveDate>| json!(d.map(|d| d.to_string()));
+    let mut l = Listing::new(&[
         "state",
+        "planned",
+        "number",
+        "due_by",
+        "days_late",
         "mentee",
-        "mentee name",
+        "mentee_name",
+        "mentee_email",
         "mentor",
-        "mentor name",
-        "no.",
-        "due by",
-        "mentee email",
-        "mentor email",
+        "mentor_name",
+        "mentor_email",
+        "last_met",
+        "days_overdue",
     ]);
+    let last_held = meetings::last_held(cohort);
     for d in &report.due {
-        due.push(vec![
-            json!(d.planned.to_string()),
+        l.push(vec![
             json!(d.state),
-            json!(d.mentee),
-            json!(name(&d.mentee)),
-            json!(d.mentor),
-            json!(name(&d.mentor)),
+            json!(d.planned.to_string()),
             json!(d.number),
             json!(d.due_by.to_string()),
-            json!(email(&d.mentee)),
-            json!(email(&d.mentor)),
+            json!(d.days_late),
+            json!(d.mentee),
+            name(&d.mentee),
+            email(&d.mentee),
+            json!(d.mentor),
+            name(&d.mentor),
+            email(&d.mentor),
+            date(
+                last_held
+                    .get(&(d.mentee.as_str(), d.mentor.as_str()))
+                    .copied(),
+            ),
+            json!(null),
         ]);
     }
-    let mut overdue = Listing::new(&[
-        "mentee",
-        "mentee name",
-        "mentor",
-        "mentor name",
-        "last met",
-        "weeks since",
-        "days overdue",
-    ]);
     for o in &report.overdue {
-        overdue.push(vec![
+        l.push(vec![
+            json!("overdue"),
+            date(o.next_planned),
+            json!(null),
+            json!(o.due_by.to_string()),
+            json!(null),
             json!(o.mentee),
-            json!(name(&o.mentee)),
+            name(&o.mentee),
+            email(&o.mentee),
             json!(o.mentor),
-            json!(name(&o.mentor)),
-            json!(
-                o.last_met
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "never".into())
-            ),
-            json!(o.weeks_since),
+            name(&o.mentor),
+            email(&o.mentor),
+            date(o.last_met),
             json!(o.days_overdue),
         ]);
     }
-    let text = match args.format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({
-                "today": report.today.to_string(),
-                "overdue_as_of": report.as_of.to_string(),
-                "within_days": report.within_days,
-                "due": due.json(),
-                "overdue": overdue.json(),
-            }))?
-        ),
-        Format::Csv => due.csv(),
-        Format::Table => {
-            let mut out = String::new();
-            if report.as_of < report.today {
-                let _ = writeln!(
-                    out,
-                    "cohort {} ended on {}: overdue pairs are counted as of that day",
-                    cohort.name, report.as_of
-                );
-            }
-            if due.rows.is_empty() {
-                let _ = writeln!(out, "no one-to-ones due in the next {} days", args.within);
-            } else {
-                let _ = writeln!(
-                    out,
-                    "due in the next {} days (and planned dates passed without a record):",
-                    args.within
-                );
-                out.push_str(&due.table());
-            }
-            if overdue.rows.is_empty() {
-                out.push_str("no pair is overdue\n");
-            } else {
-                let _ = write!(
-                    out,
-                    "\noverdue: more than {} weeks since the pair last met (or was confirmed):\n",
-                    cohort.config.cadence.max_weeks
-                );
-                out.push_str(&overdue.table());
-            }
-            out
-        }
-    };
-    crate::out::emit(&text)
+    l
+}
+
+fn table(cohort: &Cohort, report: &DueReport, rows: &Listing) -> String {
+    let mut out = String::new();
+    if report.as_of < report.today {
+        let _ = writeln!(
+            out,
+            "cohort {} ended on {}: overdue pairs are counted as of that day",
+            cohort.name, report.as_of
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} due in the next {} days, {} planned day{} passed without a record, {} overdue (more than {} weeks since the pair last met, or started)",
+        report.due.iter().filter(|d| d.state == "due").count(),
+        report.within_days,
+        report.due.iter().filter(|d| d.state != "due").count(),
+        if report.due.iter().filter(|d| d.state != "due").count() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        crate::problems::count(report.overdue.len(), "pair", "pairs"),
+        cohort.config.cadence.max_weeks,
+    );
+    if !rows.rows.is_empty() {
+        out.push_str(&rows.table());
+    }
+    out
 }

@@ -1,5 +1,7 @@
 //! `revmentor init`: create a cohort folder with a commented `cohort.toml` and empty CSV files.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -19,12 +21,15 @@ pub struct Args {
     /// Title shown on reports and calendar events
     #[arg(long)]
     pub title: Option<String>,
-    /// Weeks between one-to-ones, as MIN-MAX
-    #[arg(long, default_value = "6-8", value_parser = parse_cadence)]
-    pub cadence: (u32, u32),
-    /// Longest a one-to-one may last, in minutes
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=600))]
-    pub session_minutes: u32,
+    /// Weeks between one-to-ones, as MIN-MAX [default: 6-8]
+    #[arg(long, value_parser = parse_cadence)]
+    pub cadence: Option<(u32, u32)>,
+    /// Longest a one-to-one may last, in minutes [default: 60]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub session_minutes: Option<u32>,
+    /// Start from an earlier cohort's settings and templates (never its people)
+    #[arg(long, value_name = "COHORT")]
+    pub like: Option<String>,
 }
 
 /// A date argument: ISO `YYYY-MM-DD` only, with the reason for anything else.
@@ -52,13 +57,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ));
     }
     crate::store::check_cohort_name(&args.cohort)?;
+    if let Some(other) = &args.like {
+        return like(ctx, args, other);
+    }
+    let (min_weeks, max_weeks) = args.cadence.unwrap_or((6, 8));
     let text = config::template(&InitSettings {
         title: args.title.as_deref().unwrap_or("Reverse mentoring"),
         start: args.start,
         end: args.end,
-        min_weeks: args.cadence.0,
-        max_weeks: args.cadence.1,
-        session_minutes: args.session_minutes,
+        min_weeks,
+        max_weeks,
+        session_minutes: args.session_minutes.unwrap_or(60),
     });
     ctx.store.create(&args.cohort, &text)?;
     let dir = ctx.store.cohort_dir(&args.cohort)?;
@@ -69,4 +78,43 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         dir.display(),
         args.cohort
     ))
+}
+
+/// `init --like OTHER`: the other cohort's settings with new dates, and its templates.
+fn like(ctx: &Ctx, args: &Args, other: &str) -> Result<()> {
+    let text = ctx.store.config_text(other)?;
+    let settings = config::LikeSettings {
+        start: args.start,
+        end: args.end,
+        title: args.title.as_deref(),
+        cadence: args.cadence,
+        session_minutes: args.session_minutes,
+    };
+    let (text, copied) = config::like(&text, &settings).map_err(|items| {
+        anyhow::anyhow!(crate::problems::Problems::new(
+            format!("{other}'s cohort.toml"),
+            items
+        ))
+    })?;
+    let templates = ctx.store.create_like(&args.cohort, &text, Some(other))?;
+    let dir = ctx.store.cohort_dir(&args.cohort)?;
+    let mut out = format!(
+        "created cohort {} in {} from {other}'s settings; copied:\n",
+        args.cohort,
+        dir.display()
+    );
+    for line in copied {
+        let _ = writeln!(out, "  - {line}");
+    }
+    let _ = writeln!(
+        out,
+        "  - {}",
+        crate::problems::count(templates, "message template", "message templates")
+    );
+    let _ = writeln!(
+        out,
+        "no people were copied; bring back those who return with `revmentor enrol {} --from-cohort {other}`",
+        args.cohort
+    );
+    crate::out::emit(&out)
 }

@@ -48,10 +48,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         locks: args.locks.clone(),
         avoids: args.avoids.clone(),
     };
-    let (mut cohort, change) = ctx.store.open_for_change(&args.cohort, Load::ALL)?;
+    let (mut cohort, change) =
+        ctx.store
+            .open_maybe_for_change(&args.cohort, Load::ALL, args.dry_run)?;
     let proposal = matching::propose(&cohort, &request)
         .map_err(|p| super::problems_error(&p, "the match request"))?;
-    if !args.dry_run {
+    if let Some(change) = change {
         matching::apply(&mut cohort, &proposal, ctx.today);
         change.commit(&cohort)?;
     }
@@ -74,35 +76,43 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
         .filter(|p| p.status == PairStatus::Proposed)
         .count();
     if proposed == 0 {
+        let confirmed = cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Confirmed)
+            .count();
         return Err(anyhow::anyhow!(
-            "no proposed pairs to confirm in cohort {}: run `revmentor match {}` first",
+            "no proposed pairs to confirm in cohort {}{}: `revmentor match {}` proposes pairs (and says who is left out, and why)",
             cohort.name,
+            if confirmed > 0 {
+                format!(" ({confirmed} confirmed already)")
+            } else {
+                String::new()
+            },
             cohort.name
         ));
     }
+    let listing = proposal::pair_listing(
+        &cohort,
+        cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Proposed)
+            .map(|p| {
+                (
+                    p.mentee.as_str(),
+                    p.mentor.as_str(),
+                    p.score,
+                    p.reasons.as_str(),
+                    "confirmed",
+                )
+            }),
+    );
     if !ctx.yes {
         if !ctx.can_prompt() {
             return crate::usage("match --confirm asks before confirming; in a script pass --yes");
         }
-        crate::out::stderr(
-            &proposal::pair_listing(
-                &cohort,
-                cohort
-                    .pairs
-                    .iter()
-                    .filter(|p| p.status == PairStatus::Proposed)
-                    .map(|p| {
-                        (
-                            p.mentee.as_str(),
-                            p.mentor.as_str(),
-                            p.score,
-                            p.reasons.as_str(),
-                            "proposed",
-                        )
-                    }),
-            )
-            .table(),
-        );
+        crate::out::stderr(&listing.table());
         let ok = dialoguer::Confirm::new()
             .with_prompt(if proposed == 1 {
                 "Confirm this pair?".to_string()
@@ -117,6 +127,10 @@ fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     matching::confirm(&mut cohort, ctx.today);
     change.commit(&cohort)?;
+    if args.format != Format::Table {
+        // Scripts get the pairs confirmed, in the format they asked for.
+        return crate::out::emit(&listing.render(args.format));
+    }
     crate::out::emit(&format!(
         "confirmed {proposed} pair{}; next: plan their one-to-ones with `revmentor schedule {}`\n",
         if proposed == 1 { "" } else { "s" },

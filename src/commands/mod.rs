@@ -2,6 +2,7 @@
 // This module may touch the file system, the environment and the clock (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+pub mod archive;
 pub mod brief;
 pub mod check;
 pub mod completions;
@@ -60,24 +61,58 @@ pub fn emit(text: &str) -> Result<()> {
         .context("cannot write to standard output")
 }
 
-/// One error listing every problem, saying nothing was written.
-pub fn problems_error(problems: &[String], source: &str) -> anyhow::Error {
-    let n = problems.len();
-    let list = problems
-        .iter()
-        .map(|p| format!("  {p}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    anyhow!(
-        "{n} problem{} in {source}; nothing was written:\n{list}",
-        if n == 1 { "" } else { "s" }
-    )
+/// One error listing every problem, saying nothing was written. Each item is a [`Problem`]
+/// (placed) or a message.
+///
+/// [`Problem`]: crate::problems::Problem
+pub fn problems_error<P: ProblemLike>(problems: &[P], source: &str) -> anyhow::Error {
+    let items = problems.iter().map(ProblemLike::problem).collect();
+    anyhow::Error::new(crate::problems::Problems::new(source, items))
+}
+
+/// What `problems_error` lists: problems, or plain messages.
+pub trait ProblemLike {
+    fn problem(&self) -> crate::problems::Problem;
+}
+
+impl ProblemLike for crate::problems::Problem {
+    fn problem(&self) -> crate::problems::Problem {
+        self.clone()
+    }
+}
+
+impl ProblemLike for String {
+    fn problem(&self) -> crate::problems::Problem {
+        crate::problems::Problem::general(self.clone())
+    }
+}
+
+/// The width tables are fitted to: `COLUMNS` when set, else the terminal's when standard output is
+/// one, else none.
+fn table_width() -> Option<u16> {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+    {
+        return Some(w);
+    }
+    if std::io::stdout().is_terminal() {
+        terminal_size::terminal_size().map(|(w, _)| w.0)
+    } else {
+        None
+    }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    crate::render::set_width(table_width());
+    // "Today" is read only by commands that use it: completions work whatever REVMENTOR_TODAY says.
+    let today = match &cli.command {
+        Command::Completions(_) | Command::Man(_) => chrono::NaiveDate::MIN,
+        _ => today()?,
+    };
     let ctx = Ctx {
         store: Store::new(cli.root),
-        today: today()?,
+        today,
         yes: cli.yes,
     };
     match cli.command {
@@ -94,7 +129,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Archive(args) => archive::run(&ctx, &args),
+        Command::Restore(args) => archive::restore(&ctx, &args),
         Command::Completions(args) => completions::run(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(&ctx, &args),
     }
 }

@@ -1,8 +1,7 @@
-//! `revmentor schedule`: plan every confirmed pair's one-to-ones, or write the plan as a calendar.
+//! `revmentor schedule`: plan new and changed pairs' one-to-ones (`--replan` moves missed ones,
+//! `--pair WHO --at 'Tue 14:00'` records an agreed slot), or write the plan as calendar invitations.
 
-use std::fmt::Write as _;
-
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
@@ -13,172 +12,248 @@ use super::init::parse_date_arg;
 use crate::cohort::Cohort;
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
-use crate::meetings;
-use crate::model::MeetingStatus;
-use crate::render::{Format, Listing};
+use crate::ics::{self, Method};
+use crate::meetings::{self, Mode, Request};
+use crate::model::{Agreed, Meeting, PairStatus, Participant, Status};
+use crate::problems::count;
+use crate::render::{Format, plan};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Cohort
     pub cohort: String,
-    /// Plan from this date instead of each pair's confirmation (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_date_arg, conflicts_with = "ics")]
+    /// Pairs that have not met yet start from this date instead of their confirmation (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date_arg, conflicts_with_all = ["ics", "per_person"])]
     pub from: Option<NaiveDate>,
-    /// Write the plan as an iCalendar file instead of re-planning
+    /// Move missed meetings (planned days that passed with nothing recorded) to the next working days
+    #[arg(long, conflicts_with_all = ["ics", "per_person"])]
+    pub replan: bool,
+    /// Only this pair: the mentee, or the mentor (by id or email)
+    #[arg(long, value_name = "WHO")]
+    pub pair: Option<String>,
+    /// With --pair: the weekday and time the pair agreed, like 'Tue 14:00' (kept on every re-plan)
+    #[arg(long, value_name = "'DAY HH:MM'", requires = "pair", value_parser = parse_agreed, conflicts_with_all = ["ics", "per_person"])]
+    pub at: Option<Agreed>,
+    /// Show what would change, and write nothing
+    #[arg(long, conflicts_with_all = ["ics", "per_person"])]
+    pub dry_run: bool,
+    /// Write invitations (METHOD:REQUEST) to this file, and cancellations to FILE-cancelled.ics
     #[arg(long, value_name = "FILE.ics")]
     pub ics: Option<PathBuf>,
-    /// With --ics: only this pair (the mentee, or the mentor, by id or email)
-    #[arg(long, value_name = "WHO", requires = "ics")]
-    pub pair: Option<String>,
-    /// Output format of the plan
+    /// Write each participant's invitations (and cancellations) to a file of their own in DIR
+    #[arg(long, value_name = "DIR")]
+    pub per_person: Option<PathBuf>,
+    /// Output format of what changed (or, with --ics, of the files written)
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
 
+fn parse_agreed(text: &str) -> Result<Agreed, String> {
+    Agreed::parse(text)
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    if let Some(path) = &args.ics {
-        return write_ics(ctx, args, path);
+    if args.ics.is_some() || args.per_person.is_some() {
+        return write_calendars(ctx, args);
     }
     let (mut cohort, change) = ctx.store.open_for_change(
         &args.cohort,
         Load::only(&[File::Participants, File::Matches, File::Meetings]),
     )?;
-    let pairs = meetings::confirmed_pairs(&cohort, args.from);
-    if pairs.is_empty() {
+    if meetings::confirmed_pairs(&cohort).is_empty() {
         return Err(anyhow!(
             "cohort {} has no confirmed pairs to plan: propose and confirm them with `revmentor match {}` first",
             cohort.name,
             cohort.name
         ));
     }
-    let done = meetings::replan(&mut cohort, &pairs, ctx.today).map_err(|e| anyhow!(e))?;
-    change.commit(&cohort)?;
-    let mut out = render(&cohort, args.format);
-    if args.format == Format::Table {
-        let _ = writeln!(
-            out,
-            "{} pair{}, {} meetings planned{} · one-to-ones every {}-{} weeks until {}",
-            done.pairs,
-            if done.pairs == 1 { "" } else { "s" },
-            done.planned,
-            if done.late > 0 {
-                format!(
-                    " ({} of them late: their window has passed or is closed)",
-                    done.late
-                )
-            } else {
-                String::new()
-            },
-            cohort.config.cadence.min_weeks,
-            cohort.config.cadence.max_weeks,
-            cohort.config.cohort.end
-        );
-    }
-    crate::out::emit(&out)
-}
-
-fn render(cohort: &Cohort, format: Format) -> String {
-    let people = cohort.people();
-    let label = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
-    let row = |m: &crate::model::Meeting| {
-        vec![
-            json!(m.number),
-            json!(m.due_from.to_string()),
-            json!(m.due_by.to_string()),
-            json!(m.planned.map(|d| d.to_string())),
-            json!(m.status.as_str()),
-            json!(m.date.map(|d| d.to_string())),
-        ]
+    let mode = if args.replan {
+        Mode::Replan
+    } else {
+        Mode::Extend
     };
-    if format != Format::Table {
-        let mut all = Listing::new(&[
-            "mentee", "mentor", "number", "due_from", "due_by", "planned", "status", "date",
-        ]);
-        for m in cohort.meetings.iter() {
-            let mut cells = vec![json!(m.mentee), json!(m.mentor)];
-            cells.extend(row(m));
-            all.push(cells);
+    let mut request = Request::new(mode);
+    request.at = args.at;
+    request.from = args.from;
+    if let Some(who) = &args.pair {
+        let pairs = pairs_of(&cohort, who, true)?;
+        request.pairs = Some(pairs);
+    }
+    let planned = meetings::plan(&mut cohort, &request, ctx.today).map_err(|e| anyhow!(e))?;
+    if !args.dry_run {
+        change.commit(&cohort)?;
+    }
+    if planned.missed > 0 && mode != Mode::Replan {
+        crate::out::note(&format!(
+            "{} planned before today {} not recorded: log {}, or `revmentor schedule {} --replan` moves {}",
+            count(planned.missed, "meeting", "meetings"),
+            if planned.missed == 1 { "was" } else { "were" },
+            if planned.missed == 1 { "it" } else { "them" },
+            cohort.name,
+            if planned.missed == 1 { "it" } else { "them" },
+        ));
+    }
+    if planned.invalid > 0 {
+        crate::out::warn(&format!(
+            "{} now {} on a closure, a weekend or after the cohort's end: `revmentor schedule {} --replan` moves {}",
+            count(planned.invalid, "planned meeting", "planned meetings"),
+            if planned.invalid == 1 {
+                "falls"
+            } else {
+                "fall"
+            },
+            cohort.name,
+            if planned.invalid == 1 { "it" } else { "them" },
+        ));
+    }
+    let listing = plan::change_listing(&cohort, &planned.changes);
+    let text = match args.format {
+        Format::Json => plan::document(&[
+            ("command", json!("schedule")),
+            ("cohort", json!(cohort.name)),
+            ("today", json!(ctx.today.to_string())),
+            ("dry_run", json!(args.dry_run)),
+            ("pairs", json!(planned.pairs)),
+            ("pairs_changed", json!(planned.pairs_changed)),
+            ("changes", listing.json()),
+        ]),
+        Format::Csv => listing.csv(),
+        Format::Table => {
+            let mut out = plan::summary(&cohort, &planned, args.dry_run);
+            if !planned.changes.is_empty() {
+                out.push_str(&plan::change_table(&cohort, &planned.changes));
+            }
+            out
         }
-        return all.render(format);
-    }
-    let mut by_pair: rustc_hash::FxHashMap<(&str, &str), Vec<&crate::model::Meeting>> =
-        Default::default();
-    for m in cohort.meetings.iter() {
-        by_pair
-            .entry((m.mentee.as_str(), m.mentor.as_str()))
-            .or_default()
-            .push(m);
-    }
-    let mut out = String::new();
-    for pair in meetings::confirmed_pairs(cohort, None) {
-        let _ = writeln!(
-            out,
-            "{} {} with {} {}",
-            pair.mentee,
-            label(&pair.mentee),
-            pair.mentor,
-            label(&pair.mentor)
-        );
-        let mut l = Listing::new(&["no.", "due from", "due by", "planned", "status", "date"]);
-        for m in by_pair
-            .get(&(pair.mentee.as_str(), pair.mentor.as_str()))
-            .into_iter()
-            .flatten()
-        {
-            l.push(row(m));
-        }
-        out.push_str(&l.table());
-    }
-    out
+    };
+    crate::out::emit(&text)
 }
 
-fn write_ics(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
+/// The pairs of `who` (a mentee, or a mentor with one or more mentees): confirmed ones only, or
+/// ended ones too (for the calendar's cancellations).
+fn pairs_of(cohort: &Cohort, who: &str, confirmed_only: bool) -> Result<Vec<(String, String)>> {
+    let p = cohort.resolve(who).map_err(|e| anyhow!(e))?;
+    let pairs: Vec<(String, String)> = cohort
+        .pairs
+        .iter()
+        .filter(|k| k.mentee == p.id || k.mentor == p.id)
+        .filter(|k| match k.status {
+            PairStatus::Confirmed => true,
+            PairStatus::Ended => !confirmed_only,
+            PairStatus::Proposed => false,
+        })
+        .map(|k| (k.mentee.clone(), k.mentor.clone()))
+        .collect();
+    if p.status == Status::Erased {
+        return Err(anyhow!(
+            "{} has no confirmed pair: an erased person never appears in a calendar or a plan; name their partner instead",
+            p.who()
+        ));
+    }
+    if pairs.is_empty() {
+        return Err(anyhow!(
+            "{} has no {}pair",
+            p.who(),
+            if confirmed_only { "confirmed " } else { "" }
+        ));
+    }
+    Ok(pairs)
+}
+
+/// `FILE.ics` → `FILE-cancelled.ics`, beside it.
+fn cancelled_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}-cancelled.ics"))
+}
+
+fn write_calendars(ctx: &Ctx, args: &Args) -> Result<()> {
     let cohort = ctx.store.open(
         &args.cohort,
         Load::only(&[File::Participants, File::Matches, File::Meetings]),
     )?;
     let only = match &args.pair {
-        Some(who) => {
-            let p = cohort.resolve(who).map_err(|e| anyhow!(e))?;
-            let id = p.id.clone();
-            let pairs: Vec<_> = meetings::confirmed_pairs(&cohort, None)
-                .into_iter()
-                .filter(|k| k.mentee == id || k.mentor == id)
-                .collect();
-            if pairs.is_empty() {
-                return Err(anyhow!("{} has no confirmed pair", p.who()));
-            }
-            Some(pairs)
-        }
+        Some(who) => Some(pairs_of(&cohort, who, false)?),
         None => None,
     };
-    let planned = cohort
-        .meetings
-        .iter()
-        .filter(|m| m.status == MeetingStatus::Planned)
-        .filter(|m| {
-            only.as_ref().is_none_or(|ps| {
-                ps.iter()
-                    .any(|k| k.mentee == m.mentee && k.mentor == m.mentor)
-            })
-        })
-        .count();
-    if planned == 0 {
+    let selected = |m: &Meeting| {
+        only.as_ref()
+            .is_none_or(|ps| ps.iter().any(|(e, r)| m.of(e, r)))
+    };
+    let events = ics::events(&cohort, selected);
+    if events.is_empty() {
         return Err(anyhow!(
             "nothing planned to put in a calendar: run `revmentor schedule {}` first",
             cohort.name
         ));
     }
-    let text = crate::ics::calendar(&cohort, ctx.today, |m| {
-        only.as_ref().is_none_or(|ps| {
-            ps.iter()
-                .any(|k| k.mentee == m.mentee && k.mentor == m.mentor)
-        })
-    });
-    ctx.store
-        .write_output(&cohort, "calendar", ctx.today, path, text.as_bytes())?;
-    crate::out::emit(&format!(
-        "wrote {planned} planned meetings to {}\n",
-        path.display()
-    ))
+    let organizer = cohort.config.calendar.organizer().ok_or_else(|| {
+        anyhow!(
+            "cohort.toml has no [calendar] organizer: invitations are sent from the organizer's address, so add organizer = \"you@example.org\" under [calendar]"
+        )
+    })?;
+    let mut written = Vec::new();
+    if let Some(path) = &args.ics {
+        written.extend(write_pair_of_files(
+            ctx, &cohort, &events, &organizer, path, None,
+        )?);
+    }
+    if let Some(dir) = &args.per_person {
+        ctx.store.create_output_dir(dir)?;
+        for person in cohort.participants.iter() {
+            if person.status == Status::Erased || person.email.is_empty() {
+                continue;
+            }
+            let own = |m: &&Meeting| m.mentee == person.id || m.mentor == person.id;
+            let mine = ics::Events {
+                requests: events.requests.iter().copied().filter(own).collect(),
+                cancels: events.cancels.iter().copied().filter(own).collect(),
+            };
+            if mine.is_empty() {
+                continue;
+            }
+            let path = dir.join(format!("{}.ics", person.id));
+            written.extend(write_pair_of_files(
+                ctx,
+                &cohort,
+                &mine,
+                &organizer,
+                &path,
+                Some(person),
+            )?);
+        }
+    }
+    crate::out::emit(&plan::files_report(&written, args.format))
+}
+
+/// Write the invitations to `path` and the cancellations beside it (each only when there are some).
+fn write_pair_of_files(
+    ctx: &Ctx,
+    cohort: &Cohort,
+    events: &ics::Events,
+    organizer: &str,
+    path: &Path,
+    person: Option<&Participant>,
+) -> Result<Vec<plan::Written>> {
+    let mut written = Vec::new();
+    for (method, list, path) in [
+        (Method::Request, &events.requests, path.to_path_buf()),
+        (Method::Cancel, &events.cancels, cancelled_path(path)),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let text = ics::calendar(cohort, method, list, organizer, ctx.today);
+        ctx.store
+            .write_output(cohort, "calendar", ctx.today, &path, text.as_bytes())?;
+        written.push(plan::Written {
+            path,
+            method,
+            person: person.cloned(),
+            events: list.len(),
+        });
+    }
+    Ok(written)
 }

@@ -637,7 +637,7 @@ pub(super) fn quotes(input: &Inputs) -> Vec<Quote> {
     }
     let redactor = Redactor::new(&input.participants);
     let mut out: Vec<Quote> = Vec::new();
-    for phase in Phase::ALL {
+    for &phase in Phase::ALL {
         for role in [Role::Mentor, Role::Mentee] {
             if respondents_by(input, phase, role).len() < input.rules.min_group as usize {
                 continue;

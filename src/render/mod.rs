@@ -6,6 +6,10 @@ use serde_json::{Map, Value};
 
 use crate::csvio;
 
+pub mod briefing;
+pub mod dashboard;
+pub mod enrolment;
+pub mod plan;
 pub mod proposal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -19,11 +23,25 @@ pub enum Format {
     Json,
 }
 
+static WIDTH: std::sync::OnceLock<Option<u16>> = std::sync::OnceLock::new();
+
+/// Set, once, the width tables are fitted to: the terminal's, or `COLUMNS`; `None` when output is
+/// not a terminal and no width was asked for (tables then keep their full width, a stable format).
+pub fn set_width(width: Option<u16>) {
+    let _ = WIDTH.set(width);
+}
+
+fn width() -> Option<u16> {
+    WIDTH.get().copied().flatten().filter(|&w| w >= 20)
+}
+
 /// Rows under named columns; each cell a JSON value so numbers stay numbers in JSON.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<Value>>,
+    /// Columns a table may leave out to fit a narrow terminal, the first to go first.
+    droppable: Vec<&'static str>,
 }
 
 impl Listing {
@@ -31,7 +49,44 @@ impl Listing {
         Listing {
             columns: columns.to_vec(),
             rows: Vec::new(),
+            droppable: Vec::new(),
         }
+    }
+
+    /// Name the columns a table may leave out when the terminal is too narrow, least important
+    /// first. CSV and JSON always carry every column.
+    pub fn droppable(mut self, columns: &[&'static str]) -> Self {
+        self.droppable = columns.to_vec();
+        self
+    }
+
+    /// How wide each column is at its widest (header or cell), in characters.
+    fn natural_widths(&self) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        for row in &self.rows {
+            for (w, v) in widths.iter_mut().zip(row) {
+                *w = (*w).max(text_ref(v).chars().count());
+            }
+        }
+        widths
+    }
+
+    /// The columns to show within `width`: droppable ones left out, least important first, until
+    /// the table fits (or none is left to drop).
+    fn fitted_columns(&self, width: usize) -> Vec<usize> {
+        let natural = self.natural_widths();
+        // Each column takes its text, a space either side and a border.
+        let total = |shown: &[usize]| shown.iter().map(|&i| natural[i] + 3).sum::<usize>() + 1;
+        let mut shown: Vec<usize> = (0..self.columns.len()).collect();
+        for name in &self.droppable {
+            if total(&shown) <= width {
+                break;
+            }
+            if let Some(i) = self.columns.iter().position(|c| c == name) {
+                shown.retain(|&s| s != i);
+            }
+        }
+        shown
     }
 
     pub fn push(&mut self, row: Vec<Value>) {
@@ -50,25 +105,62 @@ impl Listing {
         }
     }
 
+    /// The rows as a table for a person to read: fitted to the terminal's width when there is one
+    /// (the least important columns left out, with a note; long cells wrap), at full width
+    /// otherwise. Text that could act on a terminal is escaped.
     pub fn table(&self) -> String {
+        let shown: Vec<usize> = match width() {
+            Some(w) => self.fitted_columns(usize::from(w)),
+            None => (0..self.columns.len()).collect(),
+        };
         let mut table = Table::new();
         table
             .load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(self.columns.iter().copied());
-        for row in &self.rows {
-            table.add_row(row.iter().map(text));
+            .set_header(shown.iter().map(|&i| self.columns[i]));
+        match width() {
+            Some(w) => {
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(w);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
         }
-        format!("{table}\n")
+        for row in &self.rows {
+            table.add_row(shown.iter().map(|&i| {
+                let cell = row.get(i).map(text_ref).unwrap_or_default();
+                crate::text::terminal_safe(&cell, false).into_owned()
+            }));
+        }
+        let mut out = format!("{table}\n");
+        if shown.len() < self.columns.len() {
+            let left: Vec<&str> = (0..self.columns.len())
+                .filter(|i| !shown.contains(i))
+                .map(|i| self.columns[i])
+                .collect();
+            let note = format!(
+                "(left out to fit the terminal: {}; --format csv or json shows every column)",
+                left.join(", ")
+            );
+            out.push_str(&wrap(&note, width().map_or(usize::MAX, usize::from)));
+        }
+        out
     }
 
     pub fn csv(&self) -> String {
-        let headers: Vec<String> = self.columns.iter().map(|c| c.to_string()).collect();
-        let rows = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|v| csvio::neutralise(&text(v))).collect());
-        String::from_utf8(csvio::write(&headers, rows)).unwrap_or_default()
+        let mut writer = csvio::Writer::new(self.rows.len().saturating_mul(64));
+        writer.row(self.columns.iter().copied());
+        let mut cells: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(self.columns.len());
+        for row in &self.rows {
+            cells.clear();
+            cells.extend(row.iter().map(|v| match text_ref(v) {
+                std::borrow::Cow::Borrowed(t) => csvio::neutralise_ref(t),
+                std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(csvio::neutralise(&t)),
+            }));
+            writer.row(cells.iter().map(std::convert::AsRef::as_ref));
+        }
+        String::from_utf8(writer.finish()).unwrap_or_default()
     }
 
     pub fn json(&self) -> Value {
@@ -79,13 +171,57 @@ impl Listing {
                     let object: Map<String, Value> = self
                         .columns
                         .iter()
-                        .map(|c| c.to_string())
+                        .map(|c| json_key(c))
                         .zip(row.iter().cloned())
                         .collect();
                     Value::Object(object)
                 })
                 .collect(),
         )
+    }
+}
+
+/// A column's name as a JSON key: snake_case, the same in every command (`mentee name` is
+/// `mentee_name`, `no.` is `number`).
+pub fn json_key(column: &str) -> String {
+    if column == "no." {
+        return "number".to_string();
+    }
+    column
+        .trim()
+        .trim_end_matches('.')
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// Text wrapped at spaces to lines of at most `width` characters (a longer word stands alone).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0usize;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out.push('\n');
+    out
+}
+
+/// A cell's text without copying a string cell.
+fn text_ref(value: &Value) -> std::borrow::Cow<'_, str> {
+    match value {
+        Value::String(s) => std::borrow::Cow::Borrowed(s),
+        Value::Null => std::borrow::Cow::Borrowed(""),
+        other => std::borrow::Cow::Owned(text(other)),
     }
 }
 

@@ -33,7 +33,8 @@ pub fn pair_listing<'a>(
         "score",
         "reasons",
         "pair",
-    ]);
+    ])
+    .droppable(&["pair", "mentee", "mentor"]);
     for (mentee, mentor, score, reasons, pair) in pairs {
         l.push(vec![
             json!(mentee),
@@ -94,7 +95,11 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
         }
         Format::Csv => pairs.csv(),
         Format::Table => {
-            let mut out = pairs.table();
+            let mut out = if proposal.pairs.is_empty() {
+                "no pairs can be proposed yet: everyone below is left out, with why\n".to_string()
+            } else {
+                pairs.table()
+            };
             if !unmatched.rows.is_empty() {
                 out.push_str("\nleft unmatched:\n");
                 out.push_str(&unmatched.table());
@@ -108,6 +113,12 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
             );
             if dry_run {
                 out.push_str("dry run: nothing written\n");
+            } else if proposal.pairs.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "nothing to confirm yet: once people are briefed (`revmentor brief {}`) run `revmentor match {}` again",
+                    cohort.name, cohort.name
+                );
             } else if proposal.pairs.iter().any(|p| p.origin != Origin::Confirmed) {
                 let _ = writeln!(
                     out,

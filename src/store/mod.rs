@@ -6,6 +6,7 @@
 // This module may touch the file system, the environment and the clock (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+mod archive;
 mod commit;
 mod fs;
 pub mod output;
@@ -236,6 +237,12 @@ impl Store {
     /// Create a new cohort folder with its settings, empty tables and a `.gitignore`, in one
     /// commit. Refuses a folder that already holds cohort files.
     pub fn create(&self, name: &str, config_text: &str) -> Result<()> {
+        self.create_like(name, config_text, None).map(|_| ())
+    }
+
+    /// Like [`Store::create`], also copying the `templates/` folder of the cohort `like` (its
+    /// files, never its people). Returns how many templates were copied.
+    pub fn create_like(&self, name: &str, config_text: &str, like: Option<&str>) -> Result<usize> {
         let dir = self.cohort_dir(name)?;
         match fs::kind(&dir)? {
             fs::Kind::Link(to) => bail!(
@@ -280,6 +287,35 @@ impl Store {
         if !Store::cohort_files_in(&dir).is_empty() {
             bail!("cohort {name} was just created by another command");
         }
+        // Templates first, in their own folder: the cohort exists only once cohort.toml does, so
+        // a command cut between the two leaves no cohort, and `init` can simply be run again.
+        let mut templates = Vec::new();
+        if let Some(other) = like {
+            let from = self.existing(other)?.join("templates");
+            if from.is_dir() {
+                for e in std::fs::read_dir(&from)
+                    .with_context(|| format!("cannot read {}", from.display()))?
+                    .flatten()
+                {
+                    if let fs::Kind::File(_) = fs::kind(&e.path())? {
+                        let bytes = std::fs::read(e.path())
+                            .with_context(|| format!("cannot read {}", e.path().display()))?;
+                        templates.push((e.file_name().to_string_lossy().into_owned(), bytes));
+                    }
+                }
+                templates.sort();
+            }
+        }
+        if !templates.is_empty() {
+            let to = dir.join("templates");
+            fs::create_private_dir(&to)?;
+            commit::recover(&to)?;
+            let files: Vec<(&str, &[u8])> = templates
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
+                .collect();
+            commit::commit(&to, &files)?;
+        }
         let cohort = Cohort::empty(name, config);
         let tables = cohort.all_files();
         let mut files: Vec<(&str, &[u8])> = tables
@@ -288,7 +324,17 @@ impl Store {
             .collect();
         files.push((CONFIG_FILE, config_text.as_bytes()));
         files.push((".gitignore", GITIGNORE.as_bytes()));
-        commit::commit(&dir, &files)
+        commit::commit(&dir, &files)?;
+        Ok(templates.len())
+    }
+
+    /// The text of a cohort's `cohort.toml` (for `init --like`).
+    pub fn config_text(&self, name: &str) -> Result<String> {
+        let path = self.existing(name)?.join(CONFIG_FILE);
+        let bytes = read_plain(&path)?
+            .map(|(b, _)| b)
+            .ok_or_else(|| anyhow!("{} is missing", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
     }
 
     /// The folder of an existing cohort, or an error saying what to do.
@@ -338,6 +384,22 @@ impl Store {
         Snapshot::read(&dir, load)?.parse(name, load, &options)
     }
 
+    /// Open a cohort to change it, or, for a dry run, only to read it: a dry run takes no lock and
+    /// creates nothing, and has no [`Change`] to commit.
+    pub fn open_maybe_for_change(
+        &self,
+        name: &str,
+        load: Load,
+        dry_run: bool,
+    ) -> Result<(Cohort, Option<Change>)> {
+        if dry_run {
+            Ok((self.open(name, load)?, None))
+        } else {
+            let (cohort, change) = self.open_for_change(name, load)?;
+            Ok((cohort, Some(change)))
+        }
+    }
+
     /// Lock a cohort, finish or discard what an interrupted command left, make its folder private,
     /// and load it to change it. The lock is held until the [`Change`] is committed or dropped.
     pub fn open_for_change(&self, name: &str, load: Load) -> Result<(Cohort, Change)> {
@@ -381,14 +443,20 @@ impl Store {
             let _lock = fs::lock(&dir, name)?;
             snapshot = Snapshot::read(&dir, Load::ALL)?;
             if dir.join(commit::JOURNAL).exists() {
-                checked.folder.push(Problem::new(
+                checked.warnings.push(Problem::new(
                     commit::JOURNAL,
                     None,
                     "an interrupted command recorded a change it did not finish: any command that changes the cohort (or `revmentor status`) completes it",
                 ));
             }
         }
-        checked.folder.extend(folder_problems(&dir));
+        for (fatal, problem) in folder_findings(&dir) {
+            if fatal {
+                checked.folder.push(problem);
+            } else {
+                checked.warnings.push(problem);
+            }
+        }
         let options = ReadOptions::default();
         match std::str::from_utf8(&snapshot.config) {
             Err(_) => checked.problems.push(Problem::new(
@@ -403,7 +471,9 @@ impl Store {
                     match Cohort::parse(name, config, Load::ALL, &bytes, &options) {
                         Err(items) => checked.problems.extend(items),
                         Ok(cohort) => {
-                            checked.warnings = crate::cohort::check::advisories(&cohort);
+                            checked
+                                .warnings
+                                .extend(crate::cohort::check::advisories(&cohort));
                         }
                     }
                 }
@@ -430,6 +500,63 @@ impl Store {
             }
         }
         Ok((repairs, Some((cohort, change))))
+    }
+
+    /// Pack a cohort into a `.tar.zst` archive at `out` (its files and permissions, one version:
+    /// read under the cohort's lock). Returns the path written and how many files it holds.
+    pub fn archive(&self, name: &str, out: &Path) -> Result<(PathBuf, usize)> {
+        let dir = self.existing(name)?;
+        let _lock = fs::lock(&dir, name)?;
+        commit::recover(&dir)?;
+        let (bytes, files) = archive::pack(&dir, name)?;
+        let path = archive::write(&self.root, out, &bytes)?;
+        Ok((path, files))
+    }
+
+    /// Unpack an archive as a new cohort under the root (as `rename` when given), refusing to
+    /// overwrite anything; then check it. Returns the cohort's name, its file count, and what
+    /// `check` found.
+    pub fn restore(&self, from: &Path, rename: Option<&str>) -> Result<(String, usize, Checked)> {
+        fs::create_private_dir(&self.root)?;
+        let staging = self
+            .root
+            .join(format!(".revmentor-restore-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .with_context(|| format!("cannot remove {}", staging.display()))?;
+        }
+        let unpacked = archive::unpack(from, &staging, rename);
+        let (name, files) = match unpacked {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let dir = self.cohort_dir(&name)?;
+        if !matches!(fs::kind(&dir)?, fs::Kind::Missing) {
+            let _ = std::fs::remove_dir_all(&staging);
+            bail!(
+                "cohort {name} already exists in {}: restore never overwrites; `--as NEW-NAME` restores it under another name",
+                self.root.display()
+            );
+        }
+        std::fs::rename(&staging, &dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::sync_dir(&self.root)?;
+        let checked = self.check(&name)?;
+        Ok((name, files, checked))
+    }
+
+    /// Create a folder for outputs (`--per-person`, `--drafts`); never a cohort's own folder.
+    pub fn create_output_dir(&self, dir: &Path) -> Result<()> {
+        output::create_dir(&self.root, dir)
+    }
+
+    /// Write a file that is about no cohort (a manual page) atomically; never over a cohort's own
+    /// files. Cohorts' outputs go through [`Store::write_output`], which registers them.
+    pub fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+        output::write(&self.root, path, bytes)
     }
 
     /// The register of outputs of a cohort (`outputs.csv`): what the tool wrote outside its tables.
@@ -491,13 +618,15 @@ pub struct Checked {
     pub warnings: Vec<Problem>,
 }
 
-/// The folder's own problems: loose permissions, links, read-only files, leftovers.
-fn folder_problems(dir: &Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
+/// What `check` finds about the folder itself, each marked fatal or not: a link is a problem (every
+/// command refuses it); loose permissions (the next change tightens them), read-only files and the
+/// leftovers of an interrupted command (the next command clears them) are warnings.
+fn folder_findings(dir: &Path) -> Vec<(bool, Problem)> {
+    let mut problems: Vec<(bool, Problem)> = Vec::new();
     if let Ok(m) = std::fs::metadata(dir)
         && fs::mode(&m) & 0o077 != 0
     {
-        problems.push(Problem::new(
+        problems.push((false, Problem::new(
             "",
             None,
             format!(
@@ -506,52 +635,59 @@ fn folder_problems(dir: &Path) -> Vec<Problem> {
                 fs::mode(&m),
                 dir.display()
             ),
-        ));
+        )));
     }
     let names = std::iter::once(CONFIG_FILE).chain(File::ALL.iter().map(|f| f.name()));
+    let mut loose = Vec::new();
     for name in names {
         match fs::kind(&dir.join(name)) {
             Ok(fs::Kind::File(m)) => {
                 let mode = fs::mode(&m);
                 if mode & 0o077 != 0 {
-                    problems.push(Problem::new(
-                        name,
-                        None,
-                        format!(
-                            "can be read by others (mode {mode:04o}): it holds personal data; the next command that changes the cohort makes it 0600, or run `chmod 600`"
-                        ),
-                    ));
+                    loose.push(name);
                 }
                 if mode & 0o200 == 0 {
-                    problems.push(Problem::new(
+                    problems.push((false, Problem::new(
                         name,
                         None,
                         format!(
                             "is read-only (mode {mode:04o}): commands that change the cohort refuse it; `chmod u+w` it when you mean to change the cohort"
                         ),
-                    ));
+                    )));
                 }
             }
-            Ok(fs::Kind::Link(to)) => problems.push(Problem::new(
-                name,
-                None,
-                format!(
-                    "is a symbolic link (to {}): put the file itself in the folder",
-                    to.display()
+            Ok(fs::Kind::Link(to)) => problems.push((
+                true,
+                Problem::new(
+                    name,
+                    None,
+                    format!(
+                        "is a symbolic link (to {}): put the file itself in the folder",
+                        to.display()
+                    ),
                 ),
             )),
             _ => {}
         }
     }
+    if !loose.is_empty() {
+        problems.push((
+            false,
+            Problem::general(format!(
+                "{} can be read by other users: they hold personal data; the next command that changes the cohort makes them 0600, or run `chmod 600` on them",
+                loose.join(", ")
+            )),
+        ));
+    }
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
             if n.starts_with(commit::STAGE_PREFIX) {
-                problems.push(Problem::new(
+                problems.push((false, Problem::new(
                     &n,
                     None,
                     "is left from a command that was interrupted before it changed anything: the next command that changes the cohort removes it",
-                ));
+                )));
             }
         }
     }

@@ -323,3 +323,39 @@ pub fn erase(
     }
     Ok((done, rows, commit))
 }
+
+/// Create a folder for outputs (`--per-person`, `--drafts`), readable by the owner only, when it
+/// does not exist. An output folder never lies inside a cohort's folder (where it could take the
+/// name of one of its files, or its `templates/`).
+pub fn create_dir(root: &Path, dir: &Path) -> Result<()> {
+    let absolute = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .context("cannot tell the current folder")?
+            .join(dir)
+    };
+    let existing = absolute
+        .ancestors()
+        .find(|a| a.is_dir())
+        .and_then(|a| a.canonicalize().ok());
+    let root = root.canonicalize().ok();
+    let inside_cohort = existing.as_ref().is_some_and(|e| {
+        e.ancestors().any(|a| {
+            a.join(super::CONFIG_FILE).exists()
+                || root
+                    .as_ref()
+                    .is_some_and(|r| a.parent() == Some(r.as_path()))
+        })
+    });
+    if inside_cohort {
+        bail!(
+            "{}: that is inside a cohort's folder; write the files into a folder of their own",
+            dir.display()
+        );
+    }
+    if dir.is_dir() {
+        return Ok(());
+    }
+    super::fs::create_private_dir(dir)
+}

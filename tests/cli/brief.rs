@@ -47,9 +47,9 @@ fn add_prints_ids_and_attend_records_by_id_or_email() {
         w.cohort_file("c", "briefings.csv"),
         "id,date,audience,hours,title,kind\nb1,2020-01-02,mentors,3.5,Reverse mentoring briefing for mentors,briefing\nb2,2020-01-03,all,1.5,Leaders,briefing\n"
     );
-    let run = w.run(&["brief", "c", "attend", "b1", "ANN@x.example"]).ok();
+    let run = w.sh("brief c attend b1 ANN@x.example").ok();
     assert!(run.stdout.contains("b1: 1 attendance recorded"));
-    let run = w.run(&["brief", "c", "attend", "b1", "p001"]).ok();
+    let run = w.sh("brief c attend b1 p001").ok();
     assert!(
         run.stdout
             .contains("0 attendances recorded, 1 already recorded")
@@ -58,7 +58,7 @@ fn add_prints_ids_and_attend_records_by_id_or_email() {
         w.cohort_file("c", "attendance.csv"),
         "briefing,participant\nb1,p001\n"
     );
-    let listing = w.run(&["brief", "c", "--format", "json"]).ok().stdout;
+    let listing = w.sh("brief c --format json").ok().stdout;
     let v: serde_json::Value = serde_json::from_str(&listing).expect("json");
     assert_eq!(v["not_briefed"][0]["id"], "p002");
     assert_eq!(v["sessions"][0]["attended"], 1);
@@ -67,36 +67,11 @@ fn add_prints_ids_and_attend_records_by_id_or_email() {
 #[test]
 fn attend_refuses_unknown_people_wrong_audience_and_future_sessions() {
     let w = cohort_with_people();
-    w.run(&[
-        "brief",
-        "c",
-        "add",
-        "--date",
-        "2020-01-02",
-        "--audience",
-        "mentors",
-    ])
-    .ok();
-    w.run(&[
-        "brief",
-        "c",
-        "add",
-        "--date",
-        "2020-02-01",
-        "--audience",
-        "all",
-    ])
-    .ok();
-    w.refuses(
-        &[
-            "brief",
-            "c",
-            "attend",
-            "b1",
-            "p001",
-            "nobody@x.example",
-            "p404",
-        ],
+    w.sh("brief c add --date 2020-01-02 --audience mentors")
+        .ok();
+    w.sh("brief c add --date 2020-02-01 --audience all").ok();
+    w.refuses_sh(
+        "brief c attend b1 p001 nobody@x.example p404",
         1,
         &[
             "nothing recorded for b1",
@@ -104,46 +79,28 @@ fn attend_refuses_unknown_people_wrong_audience_and_future_sessions() {
             "no participant \"p404\"",
         ],
     );
-    w.refuses(
-        &["brief", "c", "attend", "b1", "p002"],
+    w.refuses_sh(
+        "brief c attend b1 p002",
         1,
         &["p002 (Bo Chan) is a mentee, but b1 is for mentors"],
     );
-    w.refuses(
-        &["brief", "c", "attend", "b2", "p002"],
+    w.refuses_sh(
+        "brief c attend b2 p002",
         1,
         &["b2 is on 2020-02-01, after today (2020-01-06)"],
     );
-    w.refuses(
-        &["brief", "c", "attend", "b9", "p002"],
+    w.refuses_sh(
+        "brief c attend b9 p002",
         1,
         &["no session \"b9\"", "b1, b2"],
     );
-    w.refuses(
-        &[
-            "brief",
-            "c",
-            "add",
-            "--date",
-            "2020-01-02",
-            "--audience",
-            "staff",
-        ],
+    w.refuses_sh(
+        "brief c add --date 2020-01-02 --audience staff",
         2,
         &["not an audience"],
     );
-    w.refuses(
-        &[
-            "brief",
-            "c",
-            "add",
-            "--date",
-            "2020-01-02",
-            "--audience",
-            "all",
-            "--hours",
-            "0",
-        ],
+    w.refuses_sh(
+        "brief c add --date 2020-01-02 --audience all --hours 0",
         2,
         &["--hours"],
     );
@@ -152,22 +109,11 @@ fn attend_refuses_unknown_people_wrong_audience_and_future_sessions() {
 #[test]
 fn evaluation_sessions_never_count_as_briefings() {
     let w = cohort_with_people();
-    w.run(&[
-        "brief",
-        "c",
-        "add",
-        "--date",
-        "2020-01-02",
-        "--audience",
-        "all",
-        "--kind",
-        "evaluation",
-    ])
-    .ok();
-    w.run(&["brief", "c", "attend", "b1", "p001", "p002"]).ok();
+    w.sh("brief c add --date 2020-01-02 --audience all --kind evaluation")
+        .ok();
+    w.sh("brief c attend b1 p001 p002").ok();
     let v: serde_json::Value =
-        serde_json::from_str(&w.run(&["brief", "c", "--format", "json"]).ok().stdout)
-            .expect("json");
+        serde_json::from_str(&w.sh("brief c --format json").ok().stdout).expect("json");
     assert_eq!(v["not_briefed"].as_array().map(Vec::len), Some(2));
     assert!(
         w.cohort_file("c", "briefings.csv")

@@ -53,8 +53,9 @@ fn init_creates_commented_settings_and_empty_csvs() {
         w.cohort_file("pilot-2020", "matches.csv")
             .starts_with("mentee,mentor,score,reasons,status,")
     );
+    // The specified columns first; the plan's own (uid, sequence, time, agreed) after them.
     assert!(w.cohort_file("pilot-2020", "meetings.csv").starts_with(
-        "mentee,mentor,number,due_from,due_by,planned,status,date,minutes,topics,reason\n"
+        "mentee,mentor,number,due_from,due_by,planned,status,date,minutes,topics,reason,"
     ));
 }
 
@@ -80,8 +81,8 @@ fn files_are_owner_only() {
 fn init_refuses_an_existing_cohort() {
     let w = Workdir::new();
     w.cohort();
-    w.refuses(
-        &["init", "c", "--start", "2021-01-01", "--end", "2021-06-30"],
+    w.refuses_sh(
+        "init c --start 2021-01-01 --end 2021-06-30",
         1,
         &["cohort c already exists"],
     );
@@ -98,18 +99,18 @@ fn init_refuses_bad_names_dates_and_cadences() {
             &["not a cohort name"],
         );
     }
-    w.refuses(
-        &["init", "d", "--start", "2020-07-31", "--end", "2020-01-13"],
+    w.refuses_sh(
+        "init d --start 2020-07-31 --end 2020-01-13",
         2,
         &["is not after --start"],
     );
-    w.refuses(
-        &["init", "d", "--start", "2020-02-30", "--end", "2020-07-31"],
+    w.refuses_sh(
+        "init d --start 2020-02-30 --end 2020-07-31",
         2,
         &["not a day in the calendar"],
     );
-    w.refuses(
-        &["init", "d", "--start", "03/04/2020", "--end", "2020-07-31"],
+    w.refuses_sh(
+        "init d --start 03/04/2020 --end 2020-07-31",
         2,
         &["ambiguous"],
     );
@@ -145,21 +146,12 @@ const HEADER: &str = "id,role,name,email,department,grade,manager,status,enrolle
 
 fn refuses_hand_edit(content: &[u8], says: &[&str]) {
     let w = with_participants(content);
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "mentee",
-            "--name",
-            "Bo",
-            "--email",
-            "bo@x.example",
-        ],
+    w.refuses_sh(
+        "enrol c --role mentee --name Bo --email bo@x.example",
         1,
         says,
     );
-    w.refuses(&["status", "c"], 1, says);
+    w.refuses_sh("status c", 1, says);
 }
 
 #[test]
@@ -348,22 +340,9 @@ fn cohort_toml_is_read_strictly() {
 fn unknown_cohort_is_named_with_a_hint() {
     let w = Workdir::new();
     w.cohort();
-    w.refuses(
-        &["status", "nope"],
-        1,
-        &["no cohort nope", "cohorts here: c"],
-    );
-    w.refuses(
-        &[
-            "enrol",
-            "../c",
-            "--role",
-            "mentor",
-            "--name",
-            "A",
-            "--email",
-            "a@x.example",
-        ],
+    w.refuses_sh("status nope", 1, &["no cohort nope", "cohorts here: c"]);
+    w.refuses_sh(
+        "enrol ../c --role mentor --name A --email a@x.example",
         2,
         &["not a cohort name"],
     );
@@ -475,7 +454,7 @@ fn a_leftover_temporary_file_is_ignored_and_cleaned_up() {
     let w = Workdir::new();
     w.cohort();
     w.write_cohort_file("c", ".revmentor-tmp-abc123", "id,role\nhalf a fi");
-    w.run(&["status", "c"]).ok();
+    w.sh("status c").ok();
     w.enrol("mentee", "Bo", "bo@x.example", &[]);
     assert!(!w.root().join("c/.revmentor-tmp-abc123").exists());
 }

@@ -42,91 +42,34 @@ fn enrol_from_flags_refuses_bad_values_and_changes_nothing() {
     let w = Workdir::new();
     w.cohort();
     w.enrol("mentor", "Ann Lee", "ann@x.example", &[]);
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "mentor",
-            "--name",
-            "Ann Again",
-            "--email",
-            "ANN@x.example",
-        ],
+    w.refuses_sh(
+        "enrol c --role mentor --name 'Ann Again' --email ANN@x.example",
         1,
         &["ann@x.example is already enrolled as p001"],
     );
-    w.refuses(
-        &[
-            "enrol", "c", "--role", "mentor", "--name", "Bo", "--email", "bo at x",
-        ],
+    w.refuses_sh(
+        "enrol c --role mentor --name Bo --email 'bo at x'",
         2,
         &["not an email address"],
     );
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "boss",
-            "--name",
-            "Bo",
-            "--email",
-            "bo@x.example",
-        ],
+    w.refuses_sh(
+        "enrol c --role boss --name Bo --email bo@x.example",
         2,
         &["not a role"],
     );
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "mentor",
-            "--name",
-            "Bo",
-            "--email",
-            "bo@x.example",
-            "--trait",
-            "height=tall",
-        ],
+    w.refuses_sh(
+        "enrol c --role mentor --name Bo --email bo@x.example --trait height=tall",
         2,
         &["not a characteristic", "gender"],
     );
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "mentor",
-            "--name",
-            "Bo",
-            "--email",
-            "bo@x.example",
-            "--conflict",
-            "nobody",
-        ],
+    w.refuses_sh(
+        "enrol c --role mentor --name Bo --email bo@x.example --conflict nobody",
         1,
         &["conflict \"nobody\""],
     );
-    w.refuses(
-        &["enrol", "c", "--name", "Bo", "--email", "bo@x.example"],
-        2,
-        &["--role"],
-    );
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "mentor",
-            "--name",
-            "Bo",
-            "--email",
-            "bo@x.example",
-            "--manager",
-            "my boss",
-        ],
+    w.refuses_sh("enrol c --name Bo --email bo@x.example", 2, &["--role"]);
+    w.refuses_sh(
+        "enrol c --role mentor --name Bo --email bo@x.example --manager 'my boss'",
         2,
         &["--manager", "not an email"],
     );
@@ -136,8 +79,8 @@ fn enrol_from_flags_refuses_bad_values_and_changes_nothing() {
 fn interactive_enrolment_refuses_without_a_terminal() {
     let w = Workdir::new();
     w.cohort();
-    w.refuses(
-        &["enrol", "c", "--interactive"],
+    w.refuses_sh(
+        "enrol c --interactive",
         2,
         &["needs a terminal", "--role, --name and --email"],
     );
@@ -182,8 +125,8 @@ fn import_reports_an_unknown_header_and_maps_it_on_request() {
         FORM.replace("What is your department?", "Where do you work?")
             .replace("Job grade", "Favourite colour"),
     );
-    w.refuses(
-        &["enrol", "c", "--from", "form.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from form.csv --role mentor",
         1,
         &[
             "2 problems in form.csv",
@@ -193,46 +136,17 @@ fn import_reports_an_unknown_header_and_maps_it_on_request() {
             "--ignore-column",
         ],
     );
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--from",
-            "form.csv",
-            "--role",
-            "mentor",
-            "--map",
-            "Where do you work?=dept",
-        ],
+    w.refuses_sh(
+        "enrol c --from form.csv --role mentor --map 'Where do you work?=dept'",
         1,
         &["\"dept\" is not a field"],
     );
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--from",
-            "form.csv",
-            "--role",
-            "mentor",
-            "--map",
-            "Nowhere=department",
-        ],
+    w.refuses_sh(
+        "enrol c --from form.csv --role mentor --map Nowhere=department",
         1,
         &["column \"Nowhere\", which is not in the header"],
     );
-    w.run(&[
-        "enrol",
-        "c",
-        "--from",
-        "form.csv",
-        "--role",
-        "mentor",
-        "--map",
-        "Where do you work?=department",
-        "--ignore-column",
-        "favourite colour",
-    ])
+    w.sh("enrol c --from form.csv --role mentor --map 'Where do you work?=department' --ignore-column 'favourite colour'")
     .ok();
     assert!(
         w.cohort_file("c", "participants.csv")
@@ -245,8 +159,8 @@ fn import_reports_every_bad_row_at_once_and_writes_nothing() {
     let w = Workdir::new();
     w.cohort();
     w.write("bad.csv", "Name,Email,Role,Line manager\nAnn,ann@x.example,mentor,\nBo,bo at x,mentor,\n,cy@x.example,boss,\nDi,di@x.example,mentee,not an email\n");
-    w.refuses(
-        &["enrol", "c", "--from", "bad.csv"],
+    w.refuses_sh(
+        "enrol c --from bad.csv",
         1,
         &[
             "4 problems in bad.csv; nothing was written",
@@ -266,8 +180,8 @@ fn import_rejects_duplicate_emails_in_the_file_ignoring_case_and_spaces() {
         "dup.csv",
         "Name,Email\nAnn,ann@x.example\nAnn L,  ANN@x.example \n",
     );
-    w.refuses(
-        &["enrol", "c", "--from", "dup.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from dup.csv --role mentor",
         1,
         &["dup.csv:3: email ann@x.example is already on line 2 of this file"],
     );
@@ -278,10 +192,9 @@ fn import_rejects_emails_already_enrolled_unless_update() {
     let w = Workdir::new();
     w.cohort();
     w.write("form.csv", FORM);
-    w.run(&["enrol", "c", "--from", "form.csv", "--role", "mentor"])
-        .ok();
-    w.refuses(
-        &["enrol", "c", "--from", "form.csv", "--role", "mentor"],
+    w.sh("enrol c --from form.csv --role mentor").ok();
+    w.refuses_sh(
+        "enrol c --from form.csv --role mentor",
         1,
         &[
             "form.csv:2: ann@x.example is already enrolled as p001",
@@ -345,58 +258,49 @@ fn import_refuses_bad_files() {
     let w = Workdir::new();
     w.cohort();
     w.write("empty.csv", "");
-    w.refuses(
-        &["enrol", "c", "--from", "empty.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from empty.csv --role mentor",
         1,
         &["empty.csv", "empty"],
     );
     w.write("header.csv", "Name,Email\n");
-    w.refuses(
-        &["enrol", "c", "--from", "header.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from header.csv --role mentor",
         1,
         &["header.csv", "no rows"],
     );
     w.write("semi.csv", "Name;Email\nAnn;ann@x.example\n");
-    w.refuses(
-        &["enrol", "c", "--from", "semi.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from semi.csv --role mentor",
         1,
         &["semi.csv:1", "';'"],
     );
     w.write("latin1.csv", b"Name,Email\nZo\xE9,zoe@x.example\n");
-    w.refuses(
-        &["enrol", "c", "--from", "latin1.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from latin1.csv --role mentor",
         1,
         &["latin1.csv:2", "not UTF-8"],
     );
     w.write("quote.csv", "Name,Email\n\"Ann,ann@x.example\n");
-    w.refuses(
-        &["enrol", "c", "--from", "quote.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from quote.csv --role mentor",
         1,
         &["quote.csv:2", "never closed"],
     );
     w.write("ragged.csv", "Name,Email\nAnn,ann@x.example,extra\n");
-    w.refuses(
-        &["enrol", "c", "--from", "ragged.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from ragged.csv --role mentor",
         1,
         &["ragged.csv:2", "3 cells"],
     );
     w.write("noemail.csv", "Name,Phone\nAnn,123\n");
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--from",
-            "noemail.csv",
-            "--role",
-            "mentor",
-            "--ignore-column",
-            "Phone",
-        ],
+    w.refuses_sh(
+        "enrol c --from noemail.csv --role mentor --ignore-column Phone",
         1,
         &["no column holds the email"],
     );
-    w.refuses(
-        &["enrol", "c", "--from", "missing.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from missing.csv --role mentor",
         1,
         &["cannot read missing.csv"],
     );
@@ -404,8 +308,8 @@ fn import_refuses_bad_files() {
         "twice.csv",
         "Name,Email,E-mail address\nAnn,ann@x.example,ann@x.example\n",
     );
-    w.refuses(
-        &["enrol", "c", "--from", "twice.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from twice.csv --role mentor",
         1,
         &["both look like the email field"],
     );
@@ -416,7 +320,7 @@ fn import_joins_first_and_last_names_and_reads_crlf_bom_exports() {
     let w = Workdir::new();
     w.cohort();
     w.write("excel.csv", "\u{FEFF}First name,Surname,E-mail,Role\r\nAnn,Lee,ann@x.example,Reverse mentor\r\nBo,Chan,bo@x.example,Senior leader\r\n");
-    w.run(&["enrol", "c", "--from", "excel.csv"]).ok();
+    w.sh("enrol c --from excel.csv").ok();
     let text = w.cohort_file("c", "participants.csv");
     assert!(text.contains("p001,mentor,Ann Lee,ann@x.example,"));
     assert!(text.contains("p002,mentee,Bo Chan,bo@x.example,"));

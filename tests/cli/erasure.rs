@@ -89,6 +89,11 @@ fn cohort_with_richard() -> Workdir {
     );
     lines[4].push_str("ask R.Hale@Northgate.example first");
     w.write_cohort_file("c", "participants.csv", lines.join("\n") + "\n");
+    let toml = w.cohort_file("c", "cohort.toml").replace(
+        "organizer = \"\"",
+        "organizer = \"coordinator@scheme.example\"",
+    );
+    w.write_cohort_file("c", "cohort.toml", toml);
     w.sh("brief c add --date 2020-01-02 --audience all --title 'Debrief with Richard Hale'")
         .ok();
     w.sh("brief c attend b1 p001 p002 p003").ok();

@@ -97,6 +97,13 @@ impl Workdir {
         self.run(&args)
     }
 
+    /// Run a command line given as one string on a given date.
+    pub fn sh_on(&self, today: &str, line: &str) -> Run {
+        let args = words(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run_on(today, &args)
+    }
+
     /// Like [`Workdir::refuses`], with the command line as one string.
     #[track_caller]
     pub fn refuses_sh(&self, line: &str, code: i32, says: &[&str]) -> Run {

@@ -194,22 +194,22 @@ fn dry_run_writes_nothing_and_a_proposal_is_written_then_confirmed() {
         ("mentor", "Mia", "B", "Woman", "Black", "No"),
     ]);
     let before = w.snapshot();
-    let run = w.run(&["match", "c", "--dry-run"]).ok();
+    let run = w.sh("match c --dry-run").ok();
     assert!(run.stdout.contains("dry run: nothing written"));
     assert_eq!(before, w.snapshot());
-    w.run(&["match", "c"]).ok();
+    w.sh("match c").ok();
     assert_eq!(
         w.cohort_file("c", "matches.csv"),
         "mentee,mentor,score,reasons,status,proposed_on,confirmed_on,ended_on,end_reason\np001,p002,2.5,\"differs in gender, ethnicity; other department\",proposed,2020-01-06,,,\n"
     );
-    w.refuses(&["match", "c", "--confirm"], 2, &["--yes"]);
+    w.refuses_sh("match c --confirm", 2, &["--yes"]);
     let run = w
         .run_on("2020-01-07", &["match", "c", "--confirm", "--yes"])
         .ok();
     assert!(run.stdout.contains("confirmed 1 pair"));
     assert!(w.cohort_file("c", "matches.csv").contains("p001,p002,2.5,\"differs in gender, ethnicity; other department\",confirmed,2020-01-06,2020-01-07,,\n"));
-    w.refuses(
-        &["match", "c", "--confirm", "--yes"],
+    w.refuses_sh(
+        "match c --confirm --yes",
         1,
         &["no proposed pairs to confirm"],
     );
@@ -224,8 +224,8 @@ fn rerun_after_a_withdrawal_rematches_only_the_partner_and_never_repairs() {
         ("mentor", "Max", "D", "Woman", "Black", "No"),
         ("mentor", "Moe", "E", "Man", "White", "No"),
     ]);
-    w.run(&["match", "c"]).ok();
-    w.run(&["match", "c", "--confirm", "--yes"]).ok();
+    w.sh("match c").ok();
+    w.sh("match c --confirm --yes").ok();
     let first = pairs(&proposal(&w, &[]));
     assert_eq!(first, vec![pair("p001", "p003"), pair("p002", "p004")]);
     let run = w
@@ -239,7 +239,7 @@ fn rerun_after_a_withdrawal_rematches_only_the_partner_and_never_repairs() {
     let matches = w.cohort_file("c", "matches.csv");
     assert!(matches.contains("p001,p003,3.5,\"differs in gender, ethnicity, disability; other department\",ended,2020-01-06,2020-01-06,2020-01-06,mentor withdrew: moved abroad\n"), "{matches}");
     // Withdraw Moe too: Eve is left unmatched rather than re-paired with anyone she had before.
-    w.run(&["withdraw", "c", "p005", "--yes"]).ok();
+    w.sh("withdraw c p005 --yes").ok();
     let v = proposal(&w, &[]);
     assert_eq!(pairs(&v), vec![pair("p002", "p004")]);
 }
@@ -256,32 +256,32 @@ fn locks_are_kept_and_bad_requests_are_refused_without_writing() {
     let v = proposal(&w, &["--lock", "p001=moe@x.example"]);
     assert_eq!(pairs(&v), vec![pair("p001", "p005"), pair("p002", "p003")]);
     assert_eq!(v["pairs"][0]["pair"], "locked");
-    w.refuses(
-        &["match", "c", "--lock", "p001=p003"],
+    w.refuses_sh(
+        "match c --lock p001=p003",
         1,
         &["--lock p001=p003: the pair itself is forbidden: the same department"],
     );
-    w.refuses(
-        &["match", "c", "--lock", "p001=p004", "--avoid", "p001=p004"],
+    w.refuses_sh(
+        "match c --lock p001=p004 --avoid p001=p004",
         1,
         &["--lock and --avoid both name p001=p004"],
     );
-    w.refuses(
-        &["match", "c", "--lock", "p001=nobody"],
+    w.refuses_sh(
+        "match c --lock p001=nobody",
         1,
         &["no participant \"nobody\""],
     );
-    w.refuses(
-        &["match", "c", "--avoid", "p003=p001"],
+    w.refuses_sh(
+        "match c --avoid p003=p001",
         1,
         &["is a mentor, but this side of MENTEE=MENTOR needs a mentee"],
     );
-    w.refuses(
-        &["match", "c", "--lock", "p001=p004", "--lock", "p002=p004"],
+    w.refuses_sh(
+        "match c --lock p001=p004 --lock p002=p004",
         1,
         &["more than mentor_capacity = 1"],
     );
-    w.refuses(&["match", "c", "--lock", "p001"], 2, &["MENTEE=MENTOR"]);
+    w.refuses_sh("match c --lock p001", 2, &["MENTEE=MENTOR"]);
 }
 
 #[test]
@@ -311,9 +311,9 @@ fn same_files_give_the_same_proposal() {
         ("mentor", "Max", "E", "Woman", "Black", "No"),
         ("mentor", "Moe", "F", "Woman", "Black", "No"),
     ]);
-    let first = w.run(&["match", "c", "--dry-run"]).ok().stdout;
+    let first = w.sh("match c --dry-run").ok().stdout;
     for _ in 0..3 {
-        assert_eq!(w.run(&["match", "c", "--dry-run"]).ok().stdout, first);
+        assert_eq!(w.sh("match c --dry-run").ok().stdout, first);
     }
 }
 
@@ -333,5 +333,5 @@ fn the_proposal_table_shows_pairs_reasons_and_who_is_left_out() {
             "Prefer not to say",
         ),
     ]);
-    insta::assert_snapshot!(w.run(&["match", "c"]).ok().stdout);
+    insta::assert_snapshot!(w.sh("match c").ok().stdout);
 }

@@ -32,8 +32,7 @@ fn mentors_whose_answers_miss_a_requirement_are_enrolled_ineligible_with_the_rea
     assert!(text.contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,briefing=yes;commitment=yes;conflict_of_interest=no\n"), "{text}");
     assert!(text.contains("p002,mentor,Bo Chan,bo@x.example,Estates,,,ineligible,2020-01-06,,2020-01-06,does not meet: commitment (answered no),briefing=yes;commitment=no;conflict_of_interest=no\n"), "{text}");
     let status: serde_json::Value =
-        serde_json::from_str(&w.run(&["status", "c", "--format", "json"]).ok().stdout)
-            .expect("json");
+        serde_json::from_str(&w.sh("status c --format json").ok().stdout).expect("json");
     let ineligible = status["participants"]
         .as_array()
         .expect("counts")
@@ -79,20 +78,9 @@ fn an_answer_that_is_not_yes_or_no_is_an_error_naming_the_row() {
         "apps.csv",
         FORM.replace("Chemistry,Yes,yes,No", "Chemistry,Maybe,yes,No"),
     );
-    w.refuses(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"], 1, &["apps.csv:2: column \"Can you commit time and be flexible in your availability?\": \"Maybe\" is not an answer (expected Yes or No)"]);
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "mentor",
-            "--name",
-            "Di",
-            "--email",
-            "di@x.example",
-            "--answer",
-            "commitment=perhaps",
-        ],
+    w.refuses_sh("enrol c --from apps.csv --role mentor", 1, &["apps.csv:2: column \"Can you commit time and be flexible in your availability?\": \"Maybe\" is not an answer (expected Yes or No)"]);
+    w.refuses_sh(
+        "enrol c --role mentor --name Di --email di@x.example --answer commitment=perhaps",
         2,
         &["--answer", "commitment, briefing, conflict_of_interest"],
     );
@@ -103,8 +91,7 @@ fn ineligible_mentors_are_never_matched() {
     let w = Workdir::new();
     w.cohort();
     w.write("apps.csv", FORM);
-    w.run(&["enrol", "c", "--from", "apps.csv", "--role", "mentor"])
-        .ok();
+    w.sh("enrol c --from apps.csv --role mentor").ok();
     w.enrol(
         "mentee",
         "Lead",
@@ -118,12 +105,8 @@ fn ineligible_mentors_are_never_matched() {
         &["--department", "Exec 2"],
     );
     w.without_briefing_gate();
-    let v: serde_json::Value = serde_json::from_str(
-        &w.run(&["match", "c", "--dry-run", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .expect("json");
+    let v: serde_json::Value =
+        serde_json::from_str(&w.sh("match c --dry-run --format json").ok().stdout).expect("json");
     assert_eq!(v["pairs"].as_array().map(Vec::len), Some(1));
     assert_eq!(v["pairs"][0]["mentor"], "p001");
 }
@@ -136,23 +119,14 @@ fn closed_recruitment_refuses_new_mentors_unless_forced_and_still_takes_leaders(
         .cohort_file("c", "cohort.toml")
         .replace("recruiting = true", "recruiting = false");
     w.write_cohort_file("c", "cohort.toml", toml);
-    w.refuses(
-        &[
-            "enrol",
-            "c",
-            "--role",
-            "mentor",
-            "--name",
-            "Ann",
-            "--email",
-            "ann@x.example",
-        ],
+    w.refuses_sh(
+        "enrol c --role mentor --name Ann --email ann@x.example",
         1,
         &["recruitment of mentors is closed for cohort c", "--force"],
     );
     w.write("apps.csv", FORM);
-    w.refuses(
-        &["enrol", "c", "--from", "apps.csv", "--role", "mentor"],
+    w.refuses_sh(
+        "enrol c --from apps.csv --role mentor",
         1,
         &["3 problems", "recruitment of mentors is closed"],
     );
@@ -177,27 +151,16 @@ fn closed_recruitment_refuses_new_mentors_unless_forced_and_still_takes_leaders(
         "{}",
         run.stderr
     );
-    let status = w.run(&["status", "c"]).ok().stdout;
+    let status = w.sh("status c").ok().stdout;
     assert!(status.contains("recruitment of mentors closed"), "{status}");
 }
 
 #[test]
 fn status_shows_the_level_of_commitment() {
     let w = Workdir::new();
-    w.run(&[
-        "init",
-        "c",
-        "--start",
-        "2020-01-13",
-        "--end",
-        "2020-07-31",
-        "--cadence",
-        "4-6",
-        "--session-minutes",
-        "45",
-    ])
-    .ok();
-    let status = w.run(&["status", "c"]).ok().stdout;
+    w.sh("init c --start 2020-01-13 --end 2020-07-31 --cadence 4-6 --session-minutes 45")
+        .ok();
+    let status = w.sh("status c").ok().stdout;
     assert!(
         status.contains("One-to-ones every 4-6 weeks, at most 45 minutes each"),
         "{status}"
@@ -205,12 +168,8 @@ fn status_shows_the_level_of_commitment() {
 }
 
 fn stage(w: &Workdir, today: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(
-        &w.run_on(today, &["status", "c", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .expect("json");
+    let v: serde_json::Value =
+        serde_json::from_str(&w.sh_on(today, "status c --format json").ok().stdout).expect("json");
     v["stage"].as_str().unwrap_or_default().to_string()
 }
 
@@ -227,24 +186,15 @@ fn the_stage_follows_the_cohort_from_recruiting_to_closed() {
     );
     w.enrol("mentor", "Ann", "ann@x.example", &["--department", "Lab"]);
     assert_eq!(stage(&w, "2020-01-06"), "briefing");
-    w.run(&[
-        "brief",
-        "c",
-        "add",
-        "--date",
-        "2020-01-02",
-        "--audience",
-        "all",
-    ])
-    .ok();
-    w.run(&["brief", "c", "attend", "b1", "p001", "p002"]).ok();
+    w.sh("brief c add --date 2020-01-02 --audience all").ok();
+    w.sh("brief c attend b1 p001 p002").ok();
     assert_eq!(stage(&w, "2020-01-06"), "matching");
-    w.run(&["match", "c"]).ok();
-    w.run(&["match", "c", "--confirm", "--yes"]).ok();
+    w.sh("match c").ok();
+    w.sh("match c --confirm --yes").ok();
     assert_eq!(stage(&w, "2020-01-06"), "meeting");
     assert_eq!(stage(&w, "2020-06-10"), "evaluating");
     assert_eq!(stage(&w, "2020-08-01"), "closed");
-    let next = w.run_on("2020-06-10", &["status", "c"]).ok().stdout;
+    let next = w.sh_on("2020-06-10", "status c").ok().stdout;
     assert!(
         next.contains("plan the group evaluation session: revmentor brief c add --kind evaluation"),
         "{next}"

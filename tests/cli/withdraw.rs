@@ -24,16 +24,12 @@ fn withdraw_records_status_date_and_reason() {
     assert!(w.cohort_file("c", "participants.csv").contains(&format!(
         "{id},mentor,Ann Lee,ann@x.example,,,,withdrawn,2020-01-06,,2020-02-03,new job,"
     )));
-    w.refuses(
-        &["withdraw", "c", "p001", "--yes"],
+    w.refuses_sh(
+        "withdraw c p001 --yes",
         1,
         &["already withdrawn since 2020-02-03", "--erase"],
     );
-    w.refuses(
-        &["withdraw", "c", "p999", "--yes"],
-        1,
-        &["no participant \"p999\""],
-    );
+    w.refuses_sh("withdraw c p999 --yes", 1, &["no participant \"p999\""]);
 }
 
 #[test]
@@ -65,16 +61,8 @@ fn erase_leaves_no_name_or_email_anywhere_and_counts_still_add_up() {
     lines[0].push_str("PA contact");
     lines[1].push_str("Zed's PA");
     w.write_cohort_file("c", "participants.csv", lines.join("\n") + "\n");
-    w.run(&[
-        "withdraw",
-        "c",
-        "zed.boss@x.example",
-        "--erase",
-        "--reason",
-        "Zed Boss asked",
-        "--yes",
-    ])
-    .ok();
+    w.sh("withdraw c zed.boss@x.example --erase --reason 'Zed Boss asked' --yes")
+        .ok();
     for (file, bytes) in w.snapshot() {
         let text = String::from_utf8_lossy(&bytes).to_lowercase();
         for needle in ["zed", "boss", "zed.boss@x.example"] {
@@ -96,7 +84,7 @@ fn erase_leaves_no_name_or_email_anywhere_and_counts_still_add_up() {
         "{participants}"
     );
     assert!(!w.cohort_file("c", "characteristics.csv").contains("p001"));
-    let status = w.run(&["status", "c", "--format", "json"]).ok();
+    let status = w.sh("status c --format json").ok();
     let v: serde_json::Value = serde_json::from_str(&status.stdout).expect("json");
     let total: u64 = v["participants"]
         .as_array()
@@ -105,8 +93,8 @@ fn erase_leaves_no_name_or_email_anywhere_and_counts_still_add_up() {
         .map(|c| c["count"].as_u64().unwrap_or(0))
         .sum();
     assert_eq!(total, 2);
-    w.refuses(
-        &["withdraw", "c", "p001", "--yes"],
+    w.refuses_sh(
+        "withdraw c p001 --yes",
         1,
         &["p001 was erased on 2020-01-06"],
     );
