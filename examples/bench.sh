@@ -4,7 +4,7 @@
 # memory by GNU time (/usr/bin/time -v). Not run by CI: speed targets live here, not in tests.
 #
 #   bash examples/bench.sh            # everything (a few minutes)
-#   bash examples/bench.sh import     # one part: import | house | match | schedule
+#   bash examples/bench.sh import     # one part: import | house | match | schedule | notify
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part="${1:-all}"
@@ -137,4 +137,31 @@ if [ "$part" = all ] || [ "$part" = schedule ]; then
   echo "== schedule --ics: invitations for every planned meeting"
   sed -i 's/^organizer = ""/organizer = "bench@example.org"/' "$REVMENTOR_ROOT/s5000/cohort.toml"
   hyperfine --warmup 1 --runs 5 "$bin schedule s5000 --ics $work/all.ics --format csv"
+fi
+
+if [ "$part" = all ] || [ "$part" = notify ]; then
+  echo "== notify: 5,000 introductions written as drafts, each with its invitation (target < 1 s)"
+  cohort_with n5000 5000 5200 2021-01-12
+  sed -i 's/^sender = ""/sender = "Reverse mentoring <rm@bench.example>"/' "$REVMENTOR_ROOT/n5000/cohort.toml"
+  "$bin" match n5000 --format json >/dev/null
+  "$bin" match n5000 --confirm --yes >/dev/null
+  "$bin" schedule n5000 --format csv >/dev/null
+  cp "$REVMENTOR_ROOT/n5000/messages.csv" "$work/messages.empty"
+  # Each run starts from an empty log (else nothing is due: never twice) and an empty folder.
+  hyperfine --warmup 1 --runs 10 \
+    --prepare "cp $work/messages.empty $REVMENTOR_ROOT/n5000/messages.csv && rm -rf $work/drafts" \
+    "$bin notify n5000 introduction --drafts $work/drafts --format csv"
+  # The same into a folder in memory (where there is one): the tool's own cost, without the disk's
+  # cost of creating 5,000 files.
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    shm="$(mktemp -d /dev/shm/revmentor-bench.XXXXXX)"
+    hyperfine --warmup 1 --runs 10 \
+      --prepare "cp $work/messages.empty $REVMENTOR_ROOT/n5000/messages.csv && rm -rf $shm/drafts" \
+      "$bin notify n5000 introduction --drafts $shm/drafts --format csv"
+    rm -rf "$shm"
+  fi
+  cp "$work/messages.empty" "$REVMENTOR_ROOT/n5000/messages.csv"
+  rm -rf "$work/drafts"
+  peak "$bin" notify n5000 introduction --drafts "$work/drafts" --format csv
+  echo "  drafts written: $(find "$work/drafts" -name '*.eml' | wc -l)"
 fi

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    archive, brief, check, completions, due, enrol, export, init, log, matching, reinstate,
+    archive, brief, check, completions, due, enrol, export, init, log, matching, notify, reinstate,
     schedule, status, survey, withdraw,
 };
 
@@ -54,6 +54,7 @@ const EXAMPLES_LOG: &str = "Examples:\n  revmentor log pilot-2020 p015 --held 20
 const EXAMPLES_DUE: &str = "Examples:\n  revmentor due pilot-2020\n  revmentor due pilot-2020 --within 7 --format csv > chasers.csv";
 const EXAMPLES_SURVEY: &str = "Examples:\n  revmentor survey pilot-2020 import baseline.csv --phase baseline\n  revmentor survey pilot-2020 import final.csv --phase final --map 'Any other comments?=quote'\n  revmentor survey pilot-2020 quotes --approve p006-final --reject p011-final";
 const EXAMPLES_EXPORT: &str = "Examples:\n  revmentor export pilot-2020 > summary.md\n  revmentor export pilot-2020 --format html --out board/summary.html\n  revmentor export pilot-2020 --pairs --out introductions.csv\n  revmentor export pilot-2020 --person r.hale@northgate.example --format json";
+const EXAMPLES_NOTIFY: &str = "Examples:\n  revmentor notify pilot-2020 chaser --dry-run          # who would get one, and why\n  revmentor notify pilot-2020 introduction --drafts drafts/\n  revmentor notify pilot-2020 reminder --send\n  revmentor notify pilot-2020 survey --phase final --who m03 --preview";
 const EXAMPLES_STATUS: &str = "Examples:\n  revmentor status                   # every cohort\n  revmentor status pilot-2020        # one cohort: stage, counts, next steps";
 const EXAMPLES_CHECK: &str = "Examples:\n  revmentor check pilot-2020\n  revmentor check pilot-2020 --fix-dates dmy --dry-run\n  revmentor check pilot-2020 --fix-dates dmy --yes";
 const EXAMPLES_COMPLETIONS: &str = "Examples:\n  revmentor completions bash > ~/.local/share/bash-completion/completions/revmentor\n  revmentor completions zsh > ~/.zfunc/_revmentor";
@@ -94,6 +95,9 @@ pub enum Command {
     /// everything the cohort holds on one person (--person)
     #[command(after_help = EXAMPLES_EXPORT)]
     Export(export::Args),
+    /// Messages of the cohort's life, drafted or sent: application, briefing, introduction, reminder, chaser, survey, thanks
+    #[command(after_help = EXAMPLES_NOTIFY)]
+    Notify(Box<notify::Args>),
     /// Show a cohort's dashboard and next steps, or list every cohort
     #[command(after_help = EXAMPLES_STATUS)]
     Status(status::Args),

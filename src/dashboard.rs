@@ -64,6 +64,12 @@ pub struct Dashboard {
     pub meetings_held: usize,
     pub meetings_cancelled: usize,
     pub pairs_overdue: usize,
+    /// Of the pairs overdue, those chased for their current lapse (`messages.csv`), and of
+    /// those, the ones whose chaser was escalated to the coordinator.
+    pub pairs_chased: usize,
+    pub pairs_escalated: usize,
+    /// Messages written or sent so far, by kind (`messages.csv`; a message to a pair counts once).
+    pub messages: std::collections::BTreeMap<&'static str, usize>,
     pub next_steps: Vec<String>,
 }
 
@@ -336,7 +342,16 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
     let c = counts(cohort, today);
     let stage = stage(cohort, &c, today);
     let pairs_overdue = crate::meetings::due(cohort, today, 0).overdue.len();
-    let next_steps = next_steps(cohort, &c, stage, pairs_overdue);
+    let chased = crate::notify::log::chased(cohort, today);
+    let mut next_steps = next_steps(cohort, &c, stage, pairs_overdue);
+    if pairs_overdue > chased.chased && stage != Stage::Closed {
+        let n = pairs_overdue - chased.chased;
+        next_steps.push(format!(
+            "{n} overdue pair{} not chased yet: revmentor notify {} chaser --drafts DIR (or --send)",
+            plural(n),
+            cohort.name
+        ));
+    }
     Dashboard {
         cohort: cohort.name.clone(),
         title: config.cohort.title.clone(),
@@ -360,6 +375,13 @@ pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
         meetings_held: c.meetings[meeting_index(MeetingStatus::Held)],
         meetings_cancelled: c.meetings[meeting_index(MeetingStatus::Cancelled)],
         pairs_overdue,
+        pairs_chased: chased.chased,
+        pairs_escalated: chased.escalated,
+        messages: crate::notify::log::counts(cohort)
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (k.as_str(), n))
+            .collect(),
         next_steps,
     }
 }

@@ -282,6 +282,80 @@ pub fn calendar(
     w.out
 }
 
+/// A group session (a briefing, the evaluation session) as an invitation (`METHOD:REQUEST`) from
+/// `organizer` to `attendees` (name, email), starting at `time` in the cohort's time zone. Its UID
+/// is the cohort and the session's id, so a second invitation updates the event; its SEQUENCE is
+/// the days since the cohort started, so a later one wins.
+pub fn session(
+    cohort: &Cohort,
+    session: &crate::model::Briefing,
+    time: NaiveTime,
+    attendees: &[(&str, &str)],
+    organizer: &str,
+    today: NaiveDate,
+) -> String {
+    let title = if session.title.trim().is_empty() {
+        "Reverse mentoring session".to_string()
+    } else {
+        session.title.clone()
+    };
+    let start = start_instant(cohort, session.date, time);
+    // Hours are 0 to 24 (checked when read); 0 means not said: an hour.
+    let wanted = if session.hours > 0.0 {
+        session.hours * 60.0
+    } else {
+        60.0
+    };
+    let minutes = (1..=1440_u32)
+        .find(|m| f64::from(*m) + 0.5 >= wanted)
+        .map_or(1440, i64::from);
+    let sequence = (today - cohort.config.cohort.start).num_days().max(0);
+    let mut w = Writer::new();
+    w.line("BEGIN", &[], "VCALENDAR");
+    w.line("PRODID", &[], "-//revmentor//sessions//EN");
+    w.line("VERSION", &[], "2.0");
+    w.line("CALSCALE", &[], "GREGORIAN");
+    w.line("METHOD", &[], Method::Request.as_str());
+    w.line("BEGIN", &[], "VEVENT");
+    w.line(
+        "UID",
+        &[],
+        &text(&format!("{}-session-{}@revmentor", cohort.name, session.id)),
+    );
+    w.line("DTSTAMP", &[], &stamp(today));
+    w.line("SEQUENCE", &[], &sequence.to_string());
+    w.line(
+        "ORGANIZER",
+        &[("CN", param(&cohort.config.messages.sender_mailbox().0))],
+        &format!("mailto:{organizer}"),
+    );
+    for (name, email) in attendees {
+        w.line(
+            "ATTENDEE",
+            &[
+                ("CN", param(name)),
+                ("CUTYPE", "INDIVIDUAL".to_string()),
+                ("ROLE", "REQ-PARTICIPANT".to_string()),
+                ("PARTSTAT", "NEEDS-ACTION".to_string()),
+                ("RSVP", "TRUE".to_string()),
+            ],
+            &format!("mailto:{email}"),
+        );
+    }
+    w.line("SUMMARY", &[], &text(&title));
+    w.line("DTSTART", &[], &utc(start));
+    w.line(
+        "DTEND",
+        &[],
+        &utc(start + chrono::Duration::minutes(minutes)),
+    );
+    w.line("STATUS", &[], "CONFIRMED");
+    w.line("TRANSP", &[], "OPAQUE");
+    w.line("END", &[], "VEVENT");
+    w.line("END", &[], "VCALENDAR");
+    w.out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

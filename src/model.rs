@@ -661,6 +661,97 @@ impl Response {
     }
 }
 
+/// The kinds of message `notify` writes, one for each moment of a cohort's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    Application,
+    Briefing,
+    Introduction,
+    Reminder,
+    Chaser,
+    Survey,
+    Thanks,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 7] = [
+        MessageKind::Application,
+        MessageKind::Briefing,
+        MessageKind::Introduction,
+        MessageKind::Reminder,
+        MessageKind::Chaser,
+        MessageKind::Survey,
+        MessageKind::Thanks,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Application => "application",
+            MessageKind::Briefing => "briefing",
+            MessageKind::Introduction => "introduction",
+            MessageKind::Reminder => "reminder",
+            MessageKind::Chaser => "chaser",
+            MessageKind::Survey => "survey",
+            MessageKind::Thanks => "thanks",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MessageKind> {
+        MessageKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a message left the tool: written as a draft to send from a mail client, or sent through
+/// the SMTP relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    Draft,
+    Smtp,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Draft => "draft",
+            Via::Smtp => "smtp",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Via> {
+        [Via::Draft, Via::Smtp]
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// One row of `messages.csv`: one recipient of one message — who, which kind, what it was about,
+/// when, and its Message-ID. Never the body, never the subject (either may hold names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// The participant it went to (or about: a copy to the coordinator is marked by `escalated`).
+    pub participant: String,
+    pub kind: MessageKind,
+    /// What it was about, in words the tool compares: `accepted`, `session b1`, `pair p015-p002`,
+    /// `meeting p015-p002 3 on 2020-03-09`, `lapse p015-p002 since 2020-03-09`, `phase final`, `close`.
+    pub about: String,
+    pub date: NaiveDate,
+    pub via: Via,
+    /// The Message-ID header, `<...@domain>`; blanked by erasure.
+    pub message_id: String,
+    /// A chaser that also went to the coordinator (`[messages] escalate_to`).
+    pub escalated: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -199,6 +199,7 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
         .meetings
         .blank_extras(|m| involves(id, &m.mentee, &m.mentor));
     cohort.attendance.blank_extras(|a| a.participant == id);
+    crate::notify::log::erase(cohort, id);
     scrubbed
 }
 
@@ -238,7 +239,11 @@ fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
             text.to_string()
         }
     };
+    for m in cohort.messages.iter_mut() {
+        fix(&mut m.about);
+    }
     n + cohort.participants.rewrite_extras(rewrite)
+        + cohort.messages.rewrite_extras(rewrite)
         + cohort.traits.rewrite_extras(rewrite)
         + cohort.briefings.rewrite_extras(rewrite)
         + cohort.attendance.rewrite_extras(rewrite)

@@ -5,7 +5,8 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{
-    ATTENDANCE, BRIEFINGS, CHARACTERISTICS, Cohort, MATCHES, MEETINGS, PARTICIPANTS, RESPONSES,
+    ATTENDANCE, BRIEFINGS, CHARACTERISTICS, Cohort, MATCHES, MEETINGS, MESSAGES, PARTICIPANTS,
+    RESPONSES,
 };
 use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status, is_email};
 use crate::problems::Problem;
@@ -34,6 +35,9 @@ pub fn consistency(c: &Cohort) -> Vec<Problem> {
     }
     if c.responses.is_loaded() {
         responses(c, &people, &mut problems);
+    }
+    if c.messages.is_loaded() {
+        messages(c, &people, &mut problems);
     }
     problems
 }
@@ -523,6 +527,15 @@ fn responses(c: &Cohort, people: &People, problems: &mut Vec<Problem>) {
                     r.participant, r.question, r.phase
                 ),
             ));
+        }
+    }
+}
+
+/// Every message was to someone the cohort knows (a tombstone counts: erasure keeps the row).
+fn messages(c: &Cohort, people: &People, problems: &mut Vec<Problem>) {
+    for (line, m) in c.messages.iter_lines() {
+        if !people.contains_key(m.participant.as_str()) {
+            problems.push(unknown(MESSAGES, line, "participant", &m.participant));
         }
     }
 }

@@ -38,6 +38,8 @@ pub struct Config {
     pub eligibility: Vec<Criterion>,
     #[serde(default)]
     pub evaluation: Evaluation,
+    #[serde(default)]
+    pub messages: Messages,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,6 +178,68 @@ impl Default for Privacy {
         }
     }
 }
+
+/// How `notify` writes and sends messages: the sender, the organisation's SMTP relay (the password
+/// only ever from the environment variable named here), and when pairs are reminded and chased.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Messages {
+    /// The From of every message: `Name <address>` or an address.
+    pub sender: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: TlsMode,
+    /// The relay's login; empty: no login.
+    pub smtp_user: String,
+    /// The name of the environment variable holding the relay's password.
+    pub smtp_password_env: String,
+    /// Who is told when a pair is chased a second time for the same lapse.
+    pub escalate_to: String,
+    pub chase_every_days: u32,
+    pub remind_within_days: u32,
+    pub baseline_survey_link: String,
+    pub final_survey_link: String,
+    /// The group evaluation session's date, when briefings.csv has no evaluation session.
+    #[serde(deserialize_with = "toml_date_opt")]
+    pub evaluation_date: Option<NaiveDate>,
+    /// Start time of briefings and the evaluation session in invitations (`HH:MM`).
+    pub session_time: String,
+}
+
+impl Default for Messages {
+    fn default() -> Self {
+        Messages {
+            sender: String::new(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: TlsMode::Starttls,
+            smtp_user: String::new(),
+            smtp_password_env: "REVMENTOR_SMTP_PASSWORD".into(),
+            escalate_to: String::new(),
+            chase_every_days: 14,
+            remind_within_days: 7,
+            baseline_survey_link: String::new(),
+            final_survey_link: String::new(),
+            evaluation_date: None,
+            session_time: "10:00".into(),
+        }
+    }
+}
+
+/// How the connection to the SMTP relay is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain text: only for a relay on this machine.
+    None,
+    /// Plain text upgraded by STARTTLS, which the relay must offer (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// The most days between two chasers of one lapse, and ahead a reminder may go.
+pub const MAX_MESSAGE_DAYS: u32 = 365;
 
 /// One requirement of the scheme a mentor's application must meet.
 #[derive(Debug, Clone, Deserialize)]
@@ -354,6 +418,11 @@ fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
             "expected a date like 2020-01-13, without a time, found {value}"
         ))),
     }
+}
+
+/// An optional TOML local date.
+fn toml_date_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    toml_date(d).map(Some)
 }
 
 /// The 1-based line of a byte offset in `text`.
@@ -553,6 +622,7 @@ impl Config {
             privacy: Privacy::default(),
             eligibility: default_eligibility(),
             evaluation: Evaluation::default(),
+            messages: Messages::default(),
         };
         let mut has_cohort = false;
         for (key, value) in doc.into_inner() {
@@ -578,6 +648,7 @@ impl Config {
                 "evaluation" => {
                     config.evaluation = section(text, &name, value, p).unwrap_or_default();
                 }
+                "messages" => config.messages = section(text, &name, value, p).unwrap_or_default(),
                 other => {
                     let hint = match suggest(other, sections) {
                         Some(s) => format!("did you mean [{s}]?"),
@@ -745,6 +816,7 @@ impl Config {
             }
         }
         self.evaluation.check(bad);
+        self.messages.check(bad);
         if !(1..=MAX_MIN_GROUP).contains(&self.privacy.min_group) {
             bad(format!(
                 "[privacy] min_group = {}: use 1 to {MAX_MIN_GROUP} (default 5)",
@@ -801,6 +873,140 @@ impl Evaluation {
                 ));
             }
         }
+    }
+}
+
+/// The address of a sender written `Name <address>` or `address`, and its display name.
+pub fn split_mailbox(text: &str) -> (String, String) {
+    let t = text.trim();
+    match (t.rfind('<'), t.ends_with('>')) {
+        (Some(open), true) => (
+            t[..open].trim().trim_matches('"').trim().to_string(),
+            crate::model::normalise_email(&t[open + 1..t.len() - 1]),
+        ),
+        _ => (String::new(), crate::model::normalise_email(t)),
+    }
+}
+
+/// A link people open from a message: `https://` (or `http://`), one line, no spaces.
+fn check_link(link: &str) -> Result<(), String> {
+    let ok = (link.starts_with("https://") || link.starts_with("http://"))
+        && link.len() > "https://".len()
+        && !link
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{}\" is not a link: write the survey's address, like \"https://forms.example/baseline\"",
+            crate::text::terminal_safe(link, false)
+        ))
+    }
+}
+
+impl Messages {
+    /// Every setting in range; addresses, links and the password variable's name well formed.
+    fn check(&self, bad: &mut impl FnMut(String)) {
+        for (key, value) in [
+            ("sender", &self.sender),
+            ("smtp_host", &self.smtp_host),
+            ("smtp_user", &self.smtp_user),
+            ("escalate_to", &self.escalate_to),
+            ("baseline_survey_link", &self.baseline_survey_link),
+            ("final_survey_link", &self.final_survey_link),
+        ] {
+            if let Err(e) = crate::text::check(value, crate::text::Kind::Note) {
+                bad(format!("[messages] {key} {e}"));
+            }
+        }
+        if !self.sender.trim().is_empty() {
+            let (name, address) = split_mailbox(&self.sender);
+            if !crate::model::is_email(&address) || name.contains(['<', '>', '"']) {
+                bad(format!(
+                    "[messages] sender = \"{}\": not an address; write \"Name <address>\" or an address, like \"Reverse mentoring <mentoring@northgate.example>\"",
+                    self.sender
+                ));
+            }
+        }
+        if !self.escalate_to.trim().is_empty()
+            && !crate::model::is_email(&crate::model::normalise_email(&self.escalate_to))
+        {
+            bad(format!(
+                "[messages] escalate_to = \"{}\": not an email address (the coordinator told when a pair lapses again)",
+                self.escalate_to
+            ));
+        }
+        if self
+            .smtp_host
+            .chars()
+            .any(|c| c.is_whitespace() || c == '/')
+        {
+            bad(format!(
+                "[messages] smtp_host = \"{}\": write the relay's host name only, like \"smtp.northgate.example\"",
+                self.smtp_host
+            ));
+        }
+        if self.smtp_port == 0 {
+            bad(
+                "[messages] smtp_port = 0: use the relay's port (587 for starttls, 465 for tls)"
+                    .into(),
+            );
+        }
+        let env_ok = self
+            .smtp_password_env
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+            && self
+                .smtp_password_env
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !env_ok {
+            bad(format!(
+                "[messages] smtp_password_env = \"{}\": the name of an environment variable (upper-case letters, digits and _, like REVMENTOR_SMTP_PASSWORD); the password itself never goes in a file",
+                self.smtp_password_env
+            ));
+        }
+        if !(1..=MAX_MESSAGE_DAYS).contains(&self.chase_every_days) {
+            bad(format!(
+                "[messages] chase_every_days = {}: chase an overdue pair again after 1 to {MAX_MESSAGE_DAYS} days (default 14)",
+                self.chase_every_days
+            ));
+        }
+        if self.remind_within_days > MAX_MESSAGE_DAYS {
+            bad(format!(
+                "[messages] remind_within_days = {}: remind 0 to {MAX_MESSAGE_DAYS} days ahead (default 7)",
+                self.remind_within_days
+            ));
+        }
+        for (key, link) in [
+            ("baseline_survey_link", &self.baseline_survey_link),
+            ("final_survey_link", &self.final_survey_link),
+        ] {
+            if !link.is_empty()
+                && let Err(e) = check_link(link)
+            {
+                bad(format!("[messages] {key} = {e}"));
+            }
+        }
+        if chrono::NaiveTime::parse_from_str(self.session_time.trim(), "%H:%M").is_err() {
+            bad(format!(
+                "[messages] session_time = \"{}\": not a time of day; write HH:MM, like \"10:00\"",
+                self.session_time
+            ));
+        }
+    }
+
+    /// The sender's display name and address.
+    pub fn sender_mailbox(&self) -> (String, String) {
+        split_mailbox(&self.sender)
+    }
+
+    /// `session_time` as a time of day (checked when the settings are read).
+    pub fn session_start(&self) -> chrono::NaiveTime {
+        chrono::NaiveTime::parse_from_str(self.session_time.trim(), "%H:%M")
+            .unwrap_or(chrono::NaiveTime::MIN)
     }
 }
 
@@ -1055,6 +1261,21 @@ mentor_capacity = 1  # most mentees one mentor takes
 [privacy]
 min_group = 5  # any count or mean over fewer people than this is printed as "<5"
 rounding = 0  # round counts about people to a multiple of this (5 as HESA publishes); 0: exact
+
+[messages]  # what `revmentor notify` writes (--drafts) or sends (--send)
+sender = ""  # From of every message: "Reverse mentoring <mentoring@your.org>"
+smtp_host = ""  # the organisation's SMTP relay, for --send
+smtp_port = 587  # 587 with starttls, 465 with tls
+smtp_tls = "starttls"  # "starttls", "tls", or "none" (a relay on this machine only)
+smtp_user = ""  # the relay's login; empty: no login
+smtp_password_env = "REVMENTOR_SMTP_PASSWORD"  # environment variable holding the password (never this file)
+escalate_to = ""  # told (in copy) when a pair is chased a second time for the same lapse
+chase_every_days = 14  # an overdue pair is chased again after this many days
+remind_within_days = 7  # `notify reminder` reminds pairs of one-to-ones this many days ahead
+baseline_survey_link = ""  # link in the baseline survey invitation
+final_survey_link = ""  # link in the final survey invitation
+session_time = "10:00"  # start time of briefings and the evaluation session in invitations
+# evaluation_date = 2020-07-15  # the evaluation session's date, if it is not in briefings.csv
 
 # Who can be a reverse mentor: each question is asked on the application; required is "yes" or "no".
 {criteria}

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 pub use config::Config;
 pub use table::{Entry, ReadOptions, Record, Table};
 
-use crate::model::{Attendance, Briefing, Meeting, Pair, Participant, Response, Traits};
+use crate::model::{Attendance, Briefing, Meeting, Message, Pair, Participant, Response, Traits};
 use crate::problems::Problem;
 use records::*;
 
@@ -31,17 +31,19 @@ pub enum File {
     Matches,
     Meetings,
     Responses,
+    Messages,
     Participants,
 }
 
 impl File {
-    pub const ALL: [File; 7] = [
+    pub const ALL: [File; 8] = [
         File::Characteristics,
         File::Briefings,
         File::Attendance,
         File::Matches,
         File::Meetings,
         File::Responses,
+        File::Messages,
         File::Participants,
     ];
 
@@ -54,6 +56,7 @@ impl File {
             File::Matches => "matches.csv",
             File::Meetings => "meetings.csv",
             File::Responses => "responses.csv",
+            File::Messages => "messages.csv",
         }
     }
 
@@ -66,6 +69,7 @@ impl File {
             File::Meetings => 16,
             File::Responses => 32,
             File::Participants => 64,
+            File::Messages => 128,
         }
     }
 }
@@ -77,6 +81,7 @@ pub const ATTENDANCE: &str = "attendance.csv";
 pub const MATCHES: &str = "matches.csv";
 pub const MEETINGS: &str = "meetings.csv";
 pub const RESPONSES: &str = "responses.csv";
+pub const MESSAGES: &str = "messages.csv";
 
 /// Which files a command reads. A file not read is an empty table that is never written, so a
 /// command reads only what it needs: above all, only the commands that need characteristics read
@@ -86,9 +91,9 @@ pub struct Load(u8);
 
 impl Load {
     /// Every file.
-    pub const ALL: Load = Load(127);
+    pub const ALL: Load = Load(255);
     /// Every file but `characteristics.csv`: what listings, schedules, calendars and reports read.
-    pub const WITHOUT_CHARACTERISTICS: Load = Load(127 & !1);
+    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b1111_1110);
 
     /// Only these files.
     pub fn only(files: &[File]) -> Load {
@@ -116,6 +121,7 @@ pub struct Cohort {
     pub pairs: Table<Pair>,
     pub meetings: Table<Meeting>,
     pub responses: Table<Response>,
+    pub messages: Table<Message>,
 }
 
 fn trait_columns(config: &Config) -> Vec<String> {
@@ -134,6 +140,7 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
         File::Matches => (columns(PAIR_COLUMNS), PAIR_COLUMNS.len()),
         File::Meetings => (columns(MEETING_COLUMNS), MEETING_REQUIRED),
         File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
+        File::Messages => (columns(MESSAGE_COLUMNS), MESSAGE_COLUMNS.len()),
     }
 }
 
@@ -184,6 +191,7 @@ impl Cohort {
             pairs: Table::new(MATCHES, t(File::Matches)),
             meetings: Table::new(MEETINGS, t(File::Meetings)),
             responses: Table::new(RESPONSES, t(File::Responses)),
+            messages: Table::new(MESSAGES, t(File::Messages)),
             config,
         }
     }
@@ -209,6 +217,7 @@ impl Cohort {
             pairs: table(File::Matches, c, load, bytes, options, p),
             meetings: table(File::Meetings, c, load, bytes, options, p),
             responses: table(File::Responses, c, load, bytes, options, p),
+            messages: table(File::Messages, c, load, bytes, options, p),
             config,
         };
         // The rules between files run over every file that read, so one run reports them all.
@@ -233,6 +242,7 @@ impl Cohort {
                     File::Matches => changed(&self.pairs),
                     File::Meetings => changed(&self.meetings),
                     File::Responses => changed(&self.responses),
+                    File::Messages => changed(&self.messages),
                 }?;
                 Some((f, bytes))
             })
@@ -248,6 +258,7 @@ impl Cohort {
             (File::Matches, self.pairs.to_bytes()),
             (File::Meetings, self.meetings.to_bytes()),
             (File::Responses, self.responses.to_bytes()),
+            (File::Messages, self.messages.to_bytes()),
             (File::Participants, self.participants.to_bytes()),
         ]
     }
@@ -276,6 +287,9 @@ impl Cohort {
             }
             File::Responses => {
                 let _ = self.responses.entries_mut();
+            }
+            File::Messages => {
+                let _ = self.messages.entries_mut();
             }
         }
     }

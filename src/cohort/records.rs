@@ -42,6 +42,16 @@ pub const RESPONSE_COLUMNS: &[&str] = &[
     "published",
 ];
 pub const RESPONSE_REQUIRED: usize = 4;
+/// `messages.csv`: one row per recipient of each message `notify` wrote or sent; never its body.
+pub const MESSAGE_COLUMNS: &[&str] = &[
+    "participant",
+    "kind",
+    "about",
+    "date",
+    "via",
+    "message_id",
+    "escalated",
+];
 
 pub fn columns(names: &[&str]) -> Vec<String> {
     names.iter().map(|c| c.to_string()).collect()
@@ -429,5 +439,55 @@ impl Record for Response {
         });
         w.text(self.approval.as_str());
         w.text(&self.published);
+    }
+}
+
+impl Record for Message {
+    fn date_columns() -> &'static [&'static str] {
+        &["date"]
+    }
+
+    fn text_kind(column: &str) -> Kind {
+        match column {
+            "about" | "message_id" => Kind::Note,
+            _ => Kind::Short,
+        }
+    }
+
+    fn parse(c: &Cells) -> Result<Self, CsvError> {
+        let kind = c.word(
+            "kind",
+            MessageKind::parse,
+            "a kind of message",
+            "application, briefing, introduction, reminder, chaser, survey or thanks",
+        )?;
+        let via = c.word("via", Via::parse, "a way of sending", "draft or smtp")?;
+        let escalated = match c.get("escalated") {
+            "" => false,
+            v => {
+                crate::cohort::config::YesNo::parse(v)
+                    .ok_or_else(|| c.error("escalated", format!("\"{v}\" is not yes or no")))?
+                    == crate::cohort::config::YesNo::Yes
+            }
+        };
+        Ok(Message {
+            participant: c.id("participant")?.to_string(),
+            kind,
+            about: c.get("about").to_string(),
+            date: c.required_date("date")?,
+            via,
+            message_id: c.get("message_id").to_string(),
+            escalated,
+        })
+    }
+
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.participant);
+        w.text(self.kind.as_str());
+        w.text(&self.about);
+        w.display(self.date);
+        w.text(self.via.as_str());
+        w.text(&self.message_id);
+        w.text(if self.escalated { "yes" } else { "" });
     }
 }

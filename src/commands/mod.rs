@@ -12,6 +12,7 @@ pub mod export;
 pub mod init;
 pub mod log;
 pub mod matching;
+pub mod notify;
 pub mod reinstate;
 pub mod schedule;
 pub mod status;
@@ -127,6 +128,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Due(args) => due::run(&ctx, &args),
         Command::Survey(args) => survey::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Notify(args) => notify::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Archive(args) => archive::run(&ctx, &args),

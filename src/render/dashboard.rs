@@ -31,6 +31,8 @@ pub fn metrics(d: &Dashboard) -> Listing {
     add("meetings held".into(), json!(d.meetings_held));
     add("meetings cancelled".into(), json!(d.meetings_cancelled));
     add("pairs overdue".into(), json!(d.pairs_overdue));
+    add("pairs chased".into(), json!(d.pairs_chased));
+    add("pairs escalated".into(), json!(d.pairs_escalated));
     l
 }
 
@@ -93,11 +95,23 @@ pub fn table(d: &Dashboard) -> String {
         "pairs: {} confirmed, {} proposed, {} ended · mentees without a mentor: {}",
         d.pairs_confirmed, d.pairs_proposed, d.pairs_ended, d.mentees_without_mentor
     );
-    let _ = writeln!(
+    let _ = write!(
         out,
         "meetings: {} planned, {} held, {} cancelled · pairs overdue: {}",
         d.meetings_planned, d.meetings_held, d.meetings_cancelled, d.pairs_overdue
     );
+    if d.pairs_overdue > 0 {
+        let _ = write!(
+            out,
+            " ({} chased, {} escalated)",
+            d.pairs_chased, d.pairs_escalated
+        );
+    }
+    out.push('\n');
+    if !d.messages.is_empty() {
+        let each: Vec<String> = d.messages.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(out, "messages: {}", each.join(", "));
+    }
     if d.next_steps.is_empty() {
         out.push_str("\nnext: nothing to do today\n");
     } else {

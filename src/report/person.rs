@@ -113,19 +113,25 @@ pub fn record(
             file: crate::cohort::RESPONSES.into(),
             rows: clean(cohort.responses.rows_as_cells(|r| r.participant == id)),
         },
+        Section {
+            file: crate::cohort::MESSAGES.into(),
+            rows: clean(cohort.messages.rows_as_cells(|m| m.participant == id)),
+        },
     ];
     sections.push(Section {
         file: crate::store::output::REGISTER.into(),
-        rows: outputs
-            .iter()
-            .map(|(path, kind, date)| {
-                vec![
-                    ("path".to_string(), path.clone()),
-                    ("kind".to_string(), kind.clone()),
-                    ("written_on".to_string(), date.clone()),
-                ]
-            })
-            .collect(),
+        rows: clean(
+            outputs
+                .iter()
+                .map(|(path, kind, date)| {
+                    vec![
+                        ("path".to_string(), path.clone()),
+                        ("kind".to_string(), kind.clone()),
+                        ("written_on".to_string(), date.clone()),
+                    ]
+                })
+                .collect(),
+        ),
     });
     Record {
         cohort: cohort.name.clone(),

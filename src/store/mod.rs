@@ -581,11 +581,7 @@ impl Store {
         let target = output::refuse_cohort_file(&self.root, path)?;
         let dir = self.existing(&cohort.name)?;
         let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
-        let people = match std::str::from_utf8(bytes) {
-            Ok(text) => output::people_named(text, &participants),
-            // Not text: it may name anyone.
-            Err(_) => participants.iter().map(|p| p.id.clone()).collect(),
-        };
+        let people = output::Naming::new(&participants).named(bytes);
         let _lock = fs::lock(&dir, &cohort.name)?;
         commit::recover(&dir)?;
         let mut rows = output::read_register(&dir)?;
@@ -604,7 +600,53 @@ impl Store {
         output::write_atomic(&target, path, bytes)?;
         Ok(target)
     }
+
+    /// Write files into an output folder (`--drafts`), made when missing, never inside a cohort's
+    /// folder; durable together. Returns the folder written.
+    pub fn write_outputs(&self, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+        output::write_all(dir, files)
+    }
+
+    /// A cohort's own wording for its messages: each `*.txt` file of its `templates/` folder, by
+    /// name, with its text (none when the folder does not exist). Links are refused.
+    pub fn templates(&self, name: &str) -> Result<Vec<(String, String)>> {
+        let dir = self.existing(name)?.join(TEMPLATES);
+        match fs::kind(&dir)? {
+            fs::Kind::Missing => return Ok(Vec::new()),
+            fs::Kind::Link(to) => bail!(
+                "{} is a symbolic link (to {}): put the templates folder itself there",
+                dir.display(),
+                to.display()
+            ),
+            fs::Kind::File(_) => bail!(
+                "{} is a file, but templates/ is a folder of message templates",
+                dir.display()
+            ),
+            fs::Kind::Other => {}
+        }
+        let entries =
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if file.starts_with('.') {
+                continue;
+            }
+            let Some((bytes, _)) = read_plain(&entry.path())? else {
+                continue;
+            };
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{TEMPLATES}/{file} is not UTF-8 text: save it as UTF-8"))?;
+            found.push((file, text));
+        }
+        found.sort();
+        Ok(found)
+    }
 }
+
+/// The folder of a cohort's own message templates.
+pub const TEMPLATES: &str = "templates";
 
 /// Dates to repair, and the opened cohort to commit them with (none when nothing needs repair).
 pub type Repair = (Vec<DateRepair>, Option<(Cohort, Change)>);
@@ -790,6 +832,56 @@ impl Change {
             files.push((output::REGISTER.to_string(), output::register_bytes(&rows)));
         }
         Ok((done, files))
+    }
+
+    /// Enter files about to be written into folder `dir` (drafts) in the cohort's register, while
+    /// this change holds the cohort's lock: committed now, before the files are written, so that
+    /// an erasure finds them even if the writing is cut short.
+    pub fn register_outputs(
+        &self,
+        cohort: &Cohort,
+        kind: &str,
+        today: chrono::NaiveDate,
+        dir: &Path,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<()> {
+        if output::refused(dir, files) {
+            // The write will be refused, saying why: nothing to register, nothing changed.
+            return Ok(());
+        }
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .context("cannot tell the current folder")?
+                .join(dir)
+        };
+        let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
+        let naming = output::Naming::new(&participants);
+        let mut rows = output::read_register(&self.dir)?;
+        let mut at: rustc_hash::FxHashMap<String, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.path.clone(), i))
+            .collect();
+        for (name, bytes) in files {
+            let people = naming.named(bytes);
+            let row = output::Written {
+                path: output::register_path(&self.dir, &dir.join(name)),
+                kind: kind.to_string(),
+                written_on: today,
+                people,
+            };
+            match at.get(&row.path) {
+                Some(&i) => rows[i] = row,
+                None => {
+                    at.insert(row.path.clone(), rows.len());
+                    rows.push(row);
+                }
+            }
+        }
+        let register = output::register_bytes(&rows);
+        commit::commit(&self.dir, &[(output::REGISTER, &register)])
     }
 
     /// [`Change::commit`], with more files of the folder (rewritten outputs, the register) in the

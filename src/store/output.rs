@@ -201,45 +201,83 @@ pub fn register_bytes(rows: &[Written]) -> Vec<u8> {
     )
 }
 
-/// The ids of the people `text` names: by email (any capitals) or by full name (whole words), in
-/// one pass.
-pub fn people_named(text: &str, people: &[&crate::model::Participant]) -> Vec<String> {
-    use crate::evaluation::Label;
-    let mut b = crate::evaluation::redact::Builder::new();
-    for (i, p) in people.iter().enumerate() {
-        b.add_tagged(&p.email, Label::Email, i);
-        if p.name.split_whitespace().count() > 1 {
-            b.add_tagged(&p.name, Label::Name, i);
+/// Who a file names: every participant's email (any capitals) and full name (whole words), found
+/// in one pass; built once for many files.
+pub struct Naming<'a> {
+    people: &'a [&'a crate::model::Participant],
+    forms: crate::evaluation::Redactor,
+}
+
+impl<'a> Naming<'a> {
+    pub fn new(people: &'a [&'a crate::model::Participant]) -> Naming<'a> {
+        use crate::evaluation::Label;
+        let mut b = crate::evaluation::redact::Builder::new();
+        for (i, p) in people.iter().enumerate() {
+            b.add_tagged(&p.email, Label::Email, i);
+            if p.name.split_whitespace().count() > 1 {
+                b.add_tagged(&p.name, Label::Name, i);
+            }
+        }
+        Naming {
+            people,
+            forms: b.build(),
         }
     }
-    let mut named: Vec<String> = b
-        .build()
-        .find(text)
-        .iter()
-        .map(|f| people[f.tag].id.clone())
-        .collect();
-    named.sort();
-    named.dedup();
-    named
+
+    /// The ids of the people `bytes` names (everyone, when it is not text: it may name anyone).
+    pub fn named(&self, bytes: &[u8]) -> Vec<String> {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return self.people.iter().map(|p| p.id.clone()).collect();
+        };
+        let mut named: Vec<String> = self
+            .forms
+            .find(text)
+            .iter()
+            .map(|f| self.people[f.tag].id.clone())
+            .collect();
+        named.sort();
+        named.dedup();
+        named
+    }
 }
 
 /// Where a register row's file is.
 pub fn register_target(dir: &Path, row: &Written) -> PathBuf {
-    let p = Path::new(&row.path);
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        dir.join(p)
-    }
+    dir.join(&row.path)
 }
 
-/// How the register names a file: relative to the cohort's folder when inside it.
+/// Whether a register row's file is outside the cohort's folder.
+pub fn is_outside(row: &Written) -> bool {
+    let p = Path::new(&row.path);
+    p.is_absolute() || matches!(p.components().next(), Some(Component::ParentDir))
+}
+
+/// How the register names a file: relative to the cohort's folder (`summary.md`,
+/// `../../drafts/0001-introduction-p015-p002.eml`), so the register stays true when the folders
+/// are moved together; absolute when they share nothing.
 pub fn register_path(dir: &Path, target: &Path) -> String {
+    let canonical = |p: &Path| {
+        p.canonicalize().ok().or_else(|| {
+            let parent = p.parent()?.canonicalize().ok()?;
+            Some(parent.join(p.file_name()?))
+        })
+    };
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    match target.strip_prefix(&dir) {
-        Ok(rel) => rel.display().to_string(),
-        Err(_) => target.display().to_string(),
+    let target = canonical(target).unwrap_or_else(|| target.to_path_buf());
+    let from: Vec<Component> = dir.components().collect();
+    let to: Vec<Component> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common <= 1 {
+        return target.display().to_string();
     }
+    let mut rel = PathBuf::new();
+    for _ in common..from.len() {
+        rel.push("..");
+    }
+    for c in &to[common..] {
+        rel.push(c);
+    }
+    rel.display().to_string()
 }
 
 /// What an erasure did to the files the tool (or anyone) left beside the tables.
@@ -316,12 +354,136 @@ pub fn erase(
             Err(_) => done.unreadable.push(rel),
         }
     }
-    for row in &rows {
-        if row.people.iter().any(|p| p == id) && Path::new(&row.path).is_absolute() {
+    // Files outside the folder that name them: listed for the coordinator; a file already deleted
+    // is no longer listed, and its row goes.
+    rows.retain(|row| {
+        if !(row.people.iter().any(|p| p == id) && is_outside(row)) {
+            return true;
+        }
+        let exists = register_target(dir, row).exists();
+        if exists {
             done.outside.push(row.path.clone());
         }
-    }
+        exists
+    });
     Ok((done, rows, commit))
+}
+
+/// The cohort folder `folder` is, or is inside, if any: a folder holding a cohort's settings or
+/// one of its tables (a cohort whose `cohort.toml` went missing is still one).
+/// Whether [`write_all`] would refuse to write `files` into `dir` (inside a cohort's folder, or a
+/// name that is not a plain file name): then nothing is registered either.
+pub fn refused(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
+    let existing = dir
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."));
+    let folder = existing
+        .canonicalize()
+        .map(|c| c.join(dir.strip_prefix(existing).unwrap_or(dir)))
+        .unwrap_or_else(|_| dir.to_path_buf());
+    inside_cohort(&folder).is_some()
+        || files
+            .iter()
+            .any(|(name, _)| name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.'))
+}
+
+fn inside_cohort(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .find(|a| {
+            a.join(CONFIG_FILE).exists()
+                || crate::cohort::File::ALL
+                    .iter()
+                    .any(|f| a.join(f.name()).exists())
+        })
+        .map(Path::to_path_buf)
+}
+
+/// Write a set of files (plain names) into an output folder, creating it (owner only) when
+/// missing. The folder may not be, or be inside, a cohort's folder: outputs that hold names and
+/// emails stay out of the cohort's files. Files are written in place (a file of the same name is
+/// replaced, a link or folder refused), owner-only; then one flush of the file system makes them
+/// all durable (a flush per file costs milliseconds each). A run cut short leaves files the same
+/// run rewrites whole, since the caller records nothing until this returns. Returns the folder.
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+    use std::io::Write;
+    if !dir.exists() {
+        super::fs::create_private_dir(dir)?;
+    }
+    let folder = dir
+        .canonicalize()
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    if !folder.is_dir() {
+        bail!(
+            "{} is not a folder: give a folder to write into",
+            dir.display()
+        );
+    }
+    if let Some(cohort) = inside_cohort(&folder) {
+        bail!(
+            "{} is inside the folder of cohort {}: write these files outside any cohort's folder (like --drafts drafts)",
+            dir.display(),
+            cohort
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+    }
+    for (name, _) in files {
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            bail!("{name}: not a plain file name");
+        }
+    }
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let target = folder.join(name);
+        if let Ok(m) = std::fs::symlink_metadata(&target)
+            && !m.is_file()
+        {
+            bail!(
+                "{} is not a file (a link or a folder): move it away, or write to another folder",
+                target.display()
+            );
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(&target)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        if cfg!(not(target_os = "linux")) {
+            written.push(file);
+        }
+    }
+    flush(&folder, &written)?;
+    Ok(folder)
+}
+
+/// Make files just written durable: the whole file system at once where the platform can.
+fn flush(folder: &Path, files: &[std::fs::File]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = files;
+        let dir = std::fs::File::open(folder)
+            .with_context(|| format!("cannot open {}", folder.display()))?;
+        rustix::fs::syncfs(&dir).with_context(|| format!("cannot flush {}", folder.display()))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for f in files {
+            f.sync_all()
+                .with_context(|| format!("cannot flush a file in {}", folder.display()))?;
+        }
+        super::fs::sync_dir(folder)?;
+    }
+    Ok(())
 }
 
 /// Create a folder for outputs (`--per-person`, `--drafts`), readable by the owner only, when it

@@ -89,10 +89,16 @@ fn cohort_with_richard() -> Workdir {
     );
     lines[4].push_str("ask R.Hale@Northgate.example first");
     w.write_cohort_file("c", "participants.csv", lines.join("\n") + "\n");
-    let toml = w.cohort_file("c", "cohort.toml").replace(
-        "organizer = \"\"",
-        "organizer = \"coordinator@scheme.example\"",
-    );
+    let toml = w
+        .cohort_file("c", "cohort.toml")
+        .replace(
+            "organizer = \"\"",
+            "organizer = \"coordinator@scheme.example\"",
+        )
+        .replace(
+            "sender = \"\"",
+            "sender = \"Scheme <coordinator@scheme.example>\"",
+        );
     w.write_cohort_file("c", "cohort.toml", toml);
     w.sh("brief c add --date 2020-01-02 --audience all --title 'Debrief with Richard Hale'")
         .ok();
@@ -168,6 +174,12 @@ fn cohort_with_richard() -> Workdir {
     )
     .ok();
     w.write_cohort_file("c", "notes.txt", "Richard Hale prefers mornings.\n");
+    // Introductions drafted into a folder outside the cohort's: registered too.
+    w.run_on(
+        "2020-01-13",
+        &["notify", "c", "introduction", "--drafts", "outside/drafts"],
+    )
+    .ok();
     w
 }
 
@@ -269,10 +281,11 @@ fn subject_access_gives_everything_on_one_person_and_nothing_on_anyone_else() {
     );
     assert_eq!(files["responses.csv"][0]["answer"], "I learned from [name]");
     assert!(files["attendance.csv"][0]["briefing"] == "b1");
+    assert_eq!(files["messages.csv"][0]["kind"], "introduction");
     assert!(
         files["outputs.csv"]
             .as_array()
-            .is_some_and(|o| o.len() == 3),
+            .is_some_and(|o| o.len() == 4),
         "{json}"
     );
     // Nobody else: no other name, email or id.

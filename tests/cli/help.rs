@@ -23,6 +23,7 @@ fn help_texts() {
         &["survey", "--help"],
         &["completions", "--help"],
         &["man", "--help"],
+        &["notify", "--help"],
     ] {
         let run = w.run_cmd({
             let mut c = assert_cmd::Command::cargo_bin("revmentor").expect("bin");

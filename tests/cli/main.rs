@@ -26,6 +26,7 @@ mod ics_check;
 mod integrity;
 mod matching;
 mod meetings;
+mod notify;
 mod pilot;
 mod programme;
 mod prompts;
