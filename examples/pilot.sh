@@ -28,6 +28,11 @@ notify() { rv notify "$cohort" "$@" --drafts "$drafts" >/dev/null; }
 # Autumn 2019: the coordinator sets up the cohort and enrols applicants and the eleven leaders.
 export REVMENTOR_TODAY=2019-11-18
 rv init "$cohort" --start 2020-01-13 --end 2020-07-31 --title "Reverse Mentoring pilot 2020"
+# The form let mentors type their gender: one wrote "female" where the others wrote "Woman". The
+# coordinator makes them one answer, uncommenting the example line of cohort.toml (the file keeps
+# what people wrote; `revmentor values` shows every spelling).
+sed -i.bak 's/^# gender = /gender = /' "$REVMENTOR_ROOT/$cohort/cohort.toml"
+rm -f "$REVMENTOR_ROOT/$cohort/cohort.toml.bak"
 rv enrol "$cohort" --from "$data/mentor-applications.csv" --role mentor \
   --ignore-column "Why would you like to be a reverse mentor?"
 rv enrol "$cohort" --from "$data/senior-leaders.csv" --role mentee

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    archive, brief, check, completions, due, enrol, export, init, log, matching, notify, reinstate,
-    schedule, status, survey, withdraw,
+    archive, brief, check, completions, due, enrol, export, init, log, matching, notify, org,
+    reinstate, schedule, status, survey, values, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -57,6 +57,8 @@ const EXAMPLES_EXPORT: &str = "Examples:\n  revmentor export pilot-2020 > summar
 const EXAMPLES_NOTIFY: &str = "Examples:\n  revmentor notify pilot-2020 chaser --dry-run          # who would get one, and why\n  revmentor notify pilot-2020 introduction --drafts drafts/\n  revmentor notify pilot-2020 reminder --send\n  revmentor notify pilot-2020 survey --phase final --who m03 --preview";
 const EXAMPLES_STATUS: &str = "Examples:\n  revmentor status                   # every cohort\n  revmentor status pilot-2020        # one cohort: stage, counts, next steps";
 const EXAMPLES_CHECK: &str = "Examples:\n  revmentor check pilot-2020\n  revmentor check pilot-2020 --fix-dates dmy --dry-run\n  revmentor check pilot-2020 --fix-dates dmy --yes";
+const EXAMPLES_VALUES: &str = "Examples:\n  revmentor values pilot-2020\n  revmentor values pilot-2020 --rename 'gender:Female=Woman' --rename 'gender:Male=Man' --dry-run";
+const EXAMPLES_ORG: &str = "Examples:\n  revmentor org pilot-2020 --from hr-export.xlsx\n  revmentor org pilot-2020 --from org-chart.csv --map 'Reports to=manager' --dry-run\n  revmentor org pilot-2020                        # what org.csv holds";
 const EXAMPLES_COMPLETIONS: &str = "Examples:\n  revmentor completions bash > ~/.local/share/bash-completion/completions/revmentor\n  revmentor completions zsh > ~/.zfunc/_revmentor";
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +103,12 @@ pub enum Command {
     /// Show a cohort's dashboard and next steps, or list every cohort
     #[command(after_help = EXAMPLES_STATUS)]
     Status(status::Args),
+    /// Each characteristic's answers with counts by role; rewrite a spelling (--rename)
+    #[command(after_help = EXAMPLES_VALUES)]
+    Values(values::Args),
+    /// Import the organisation's reporting lines (people outside the scheme too) into org.csv
+    #[command(after_help = EXAMPLES_ORG)]
+    Org(org::Args),
     /// Report every problem of every file of a cohort in one run; repair dates a spreadsheet changed
     #[command(after_help = EXAMPLES_CHECK)]
     Check(check::Args),

@@ -175,7 +175,7 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
 }
 
 /// The header row's names, trimmed; a `;`- or tab-separated file and a repeated name are refused.
-fn check_headers(file: &str, header: &csv::StringRecord) -> Result<Vec<String>, CsvError> {
+pub fn check_headers(file: &str, header: &csv::StringRecord) -> Result<Vec<String>, CsvError> {
     let headers: Vec<String> = header
         .iter()
         .map(|h| h.trim_matches(blank).to_string())

@@ -254,6 +254,9 @@ impl Enrolment<'_> {
         if let Some(c) = conflicts {
             p.conflicts = c;
         }
+        if let Some(i) = &a.interests {
+            i.clone_into(&mut p.interests);
+        }
         if p.role == Role::Mentor && !a.answers.is_empty() {
             judge_answers(p, criteria, &a.answers, options.today);
             if p.status == Status::Ineligible {
@@ -388,6 +391,7 @@ impl Enrolment<'_> {
             status_on: (status != Status::Active).then_some(today),
             status_reason: reason,
             eligibility,
+            interests: a.interests.unwrap_or_default(),
         });
         self.traits_row.insert(id.clone(), self.staged.traits.len());
         self.staged.traits.push(Traits {
@@ -434,7 +438,7 @@ fn judge_answers(
 
 /// The fields of `participants.csv` that differ between two versions of a participant.
 fn participant_changes(before: &Participant, after: &Participant) -> Vec<FieldChange> {
-    let fields: [(&str, String, String); 8] = [
+    let fields: [(&str, String, String); 9] = [
         ("name", before.name.clone(), after.name.clone()),
         (
             "department",
@@ -447,6 +451,11 @@ fn participant_changes(before: &Participant, after: &Participant) -> Vec<FieldCh
             "conflicts",
             before.conflicts.join(";"),
             after.conflicts.join(";"),
+        ),
+        (
+            "interests",
+            before.interests.join(";"),
+            after.interests.join(";"),
         ),
         (
             "status",
@@ -478,6 +487,33 @@ fn participant_changes(before: &Participant, after: &Participant) -> Vec<FieldCh
 
 /// Enrol or update every applicant, or none: every problem is returned at once. On an error the
 /// cohort value is left part-changed: the caller drops it (nothing was committed).
+/// Turn each manager typed as a name into the email of the one person it names: among the
+/// cohort's participants, the people of org.csv and the applicants themselves. Every name that
+/// names nobody, or several people, is a problem.
+pub fn resolve_managers(cohort: &Cohort, applicants: &mut [Applicant]) -> Result<(), Vec<String>> {
+    let names: Vec<(String, String)> = applicants
+        .iter()
+        .filter_map(|a| Some((a.name.clone()?, a.email.clone())))
+        .collect();
+    let directory = crate::cohort::org::Directory::new(
+        cohort,
+        names.iter().map(|(n, e)| (n.as_str(), e.as_str())),
+    );
+    let mut problems = Vec::new();
+    for a in applicants.iter_mut() {
+        let Some(m) = &a.manager else { continue };
+        match directory.manager(m, "the cohort, org.csv or this import") {
+            Ok(m) => a.manager = Some(m),
+            Err(e) => problems.push(format!("{}: {e}", a.origin)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 pub fn enrol(
     cohort: &mut Cohort,
     applicants: Vec<Applicant>,
@@ -653,6 +689,14 @@ fn returning_applicant(
         grade: Some(p.grade.clone()),
         manager: Some(email_of(&p.manager).unwrap_or_default()),
         conflicts: Some(p.conflicts.iter().filter_map(|c| email_of(c)).collect()),
+        // Interests come back where this cohort has the same topics.
+        interests: Some(
+            p.interests
+                .iter()
+                .filter(|t| this.config.evaluation.topics.contains(t))
+                .cloned()
+                .collect(),
+        ),
         traits: this
             .config
             .cohort

@@ -20,6 +20,8 @@ pub enum Field {
     Grade,
     Manager,
     Conflicts,
+    /// Topics: what a mentee would like to learn about, what a mentor is willing to share.
+    Interests,
     /// A characteristic, by its index in `[cohort] characteristics`.
     Trait(usize),
     /// An eligibility question, by its index in `[[eligibility]]`.
@@ -36,6 +38,7 @@ const PLAIN_FIELDS: &[(&str, Field)] = &[
     ("grade", Field::Grade),
     ("manager", Field::Manager),
     ("conflicts", Field::Conflicts),
+    ("interests", Field::Interests),
     ("ignore", Field::Ignore),
 ];
 
@@ -82,6 +85,8 @@ const ALIASES: &[(&str, Field)] = &[
     ("line manager", Field::Manager),
     ("conflicts", Field::Conflicts),
     ("do not pair with", Field::Conflicts),
+    ("interests", Field::Interests),
+    ("topics", Field::Interests),
 ];
 
 /// Words in a long form question that say which characteristic it asks about.
@@ -162,6 +167,11 @@ pub fn recognise(header: &str, config: &Config) -> Option<Field> {
     }
     if contains("full name") {
         candidates.push(Field::Name);
+    }
+    // "What would you like to learn about?" (leaders), "Which experiences are you willing to
+    // share?" (mentors).
+    if contains("learn about") || contains("willing to share") || contains("happy to share") {
+        candidates.push(Field::Interests);
     }
     for (name, keys) in TRAIT_WORDS {
         if let Some(i) = characteristics.iter().position(|c| c == name)
@@ -455,6 +465,8 @@ pub struct Applicant {
     pub grade: Option<String>,
     pub manager: Option<String>,
     pub conflicts: Option<Vec<String>>,
+    /// Topics from `[evaluation] topics` (see [`Field::Interests`]).
+    pub interests: Option<Vec<String>>,
     /// One per characteristic of the cohort.
     pub traits: Vec<Option<String>>,
     /// Answers to eligibility questions, by criterion index.
@@ -463,22 +475,49 @@ pub struct Applicant {
     pub answer_again: Vec<String>,
 }
 
-/// Check a manager cell: an email (kept lower-case) or a participant id.
+/// Read a manager cell: an email (kept lower-case), a participant id, or a name as typed (turned
+/// into the email of the one person it names by [`crate::enrolment::resolve_managers`]).
 pub fn check_manager(value: &str) -> Result<String, String> {
     let v = value.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
     let email = normalise_email(v);
-    if is_email(&email) || crate::model::id_number(v).is_some() {
-        Ok(if is_email(&email) {
-            email
-        } else {
-            v.to_string()
-        })
+    if is_email(&email) {
+        Ok(email)
+    } else if v.contains('@') {
+        Err(format!(
+            "\"{v}\" is not an email address (the line manager's email, like name@domain, their id, their name, or empty)"
+        ))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// Check topic tags (or their wording: "Power and hierarchies") against a cohort's list
+/// (`[evaluation] topics`); returns them in the list's spelling, each once.
+pub fn topics(valid: &[String], given: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    for t in given {
+        let t = t.trim();
+        if t.is_empty() {
+            continue;
+        }
+        match valid
+            .iter()
+            .find(|v| v.eq_ignore_ascii_case(t) || normalise(v) == normalise(t))
+        {
+            Some(v) if !out.contains(v) => out.push(v.clone()),
+            Some(_) => {}
+            None => unknown.push(t.to_string()),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(out)
     } else {
         Err(format!(
-            "\"{v}\" is not an email address (the line manager's email, like name@domain, or leave it empty)"
+            "unknown topic{} {}: valid topics (from [evaluation] topics in cohort.toml) are {}",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", "),
+            valid.join(", ")
         ))
     }
 }
@@ -513,9 +552,11 @@ fn applicant(
     row: &crate::csvio::Row,
     mapping: &Mapping,
     default_role: Option<Role>,
-    n_traits: usize,
+    config: &Config,
     problems: &mut Vec<String>,
 ) -> Applicant {
+    let n_traits = config.cohort.characteristics.len();
+    let topic_list = &config.evaluation.topics;
     let at = |h: usize| format!("{file}:{}: column \"{}\"", row.line, headers[h]);
     let mut a = Applicant {
         origin: Origin::row(file, row.line),
@@ -565,6 +606,10 @@ fn applicant(
                 Err(e) => problems.push(format!("{}: {e}", at(h))),
             },
             Field::Conflicts => a.conflicts = Some(split_list(value)),
+            Field::Interests => match topics(topic_list, &split_list(value)) {
+                Ok(t) => a.interests = Some(t),
+                Err(e) => problems.push(format!("{}: {e}", at(h))),
+            },
             Field::Trait(i) => a.traits[*i] = Some(value.to_string()),
             Field::Criterion(i) => raw_answers.push((*i, h, value)),
         }
@@ -602,6 +647,29 @@ fn applicant(
     a
 }
 
+/// [`read_stream`], returning the applicants read and every problem found, so that later steps
+/// (managers named by name) can add theirs and every problem is reported in one run.
+pub fn read_all(
+    file: &str,
+    headers: &[String],
+    rows: impl Iterator<Item = Result<crate::csvio::Row, crate::csvio::CsvError>>,
+    mapping: &Mapping,
+    default_role: Option<Role>,
+    config: &Config,
+) -> (Vec<Applicant>, Vec<String>) {
+    let mut problems = Vec::new();
+    let applicants = read_into(
+        file,
+        headers,
+        rows,
+        mapping,
+        default_role,
+        config,
+        &mut problems,
+    );
+    (applicants, problems)
+}
+
 /// [`read_rows`] over rows as they are read (one row in memory at a time, not the whole sheet).
 pub fn read_stream(
     file: &str,
@@ -611,10 +679,25 @@ pub fn read_stream(
     default_role: Option<Role>,
     config: &Config,
 ) -> Result<Vec<Applicant>, Vec<String>> {
-    let mut problems = Vec::new();
+    let (applicants, problems) = read_all(file, headers, rows, mapping, default_role, config);
+    if problems.is_empty() {
+        Ok(applicants)
+    } else {
+        Err(problems)
+    }
+}
+
+fn read_into(
+    file: &str,
+    headers: &[String],
+    rows: impl Iterator<Item = Result<crate::csvio::Row, crate::csvio::CsvError>>,
+    mapping: &Mapping,
+    default_role: Option<Role>,
+    config: &Config,
+    problems: &mut Vec<String>,
+) -> Vec<Applicant> {
     let mut applicants = Vec::new();
     let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-    let n_traits = config.cohort.characteristics.len();
     for row in rows {
         let row = match row {
             Ok(row) => row,
@@ -627,15 +710,7 @@ pub fn read_stream(
                 break;
             }
         };
-        let a = applicant(
-            file,
-            headers,
-            &row,
-            mapping,
-            default_role,
-            n_traits,
-            &mut problems,
-        );
+        let a = applicant(file, headers, &row, mapping, default_role, config, problems);
         if !a.email.is_empty() {
             if let Some(first_line) = seen.get(&a.email) {
                 problems.push(format!(
@@ -653,9 +728,5 @@ pub fn read_stream(
             "{file}: has a header but no rows: nothing to import"
         ));
     }
-    if problems.is_empty() {
-        Ok(applicants)
-    } else {
-        Err(problems)
-    }
+    applicants
 }

@@ -13,6 +13,7 @@ pub mod csvio;
 pub mod dashboard;
 pub mod enrolment;
 pub mod evaluation;
+pub mod explain;
 pub mod fault;
 pub mod ics;
 pub mod import;
@@ -30,6 +31,7 @@ pub mod store;
 pub mod survey;
 pub mod text;
 pub mod withdrawal;
+pub mod workbook;
 
 /// A mistake in how the command was called (exit status 2), as opposed to a failure (exit 1).
 #[derive(Debug)]

@@ -6,6 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::assign;
 use crate::cohort::Cohort;
 use crate::cohort::config::SameDepartment;
+use crate::cohort::vocabulary::Vocabulary;
 use crate::dashboard;
 use crate::model::{PairStatus, Participant, Role, Status, is_known};
 
@@ -82,14 +83,60 @@ pub struct Proposal {
     pub mentees_matched: usize,
     /// Sum of the scores of every pair in the proposal.
     pub total_score: f64,
+    /// The lowest score of a pair in the proposal (none without pairs).
+    pub lowest_score: Option<f64>,
 }
 
-/// One field that counts towards the score: a characteristic or `department`.
+/// One field that counts towards the score: a characteristic, `department`, or one topic of the
+/// interests. It counts when both codes are known (non-zero) and differ. A topic is coded so that
+/// this is "shared": 1 for a mentee who wants to learn about it, 2 for a mentor willing to share
+/// it, 0 otherwise; so the solver sees every field alike.
 struct Field {
     name: String,
+    kind: FieldKind,
     weight: i32,
     /// Per participant (cohort order): 0 when not known, else a code per distinct value.
     codes: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKind {
+    Characteristic,
+    Department,
+    Topic,
+}
+
+/// One field per topic of `[evaluation] topics` (see [`Field`]), when interests weigh anything.
+fn topic_fields(cohort: &Cohort, people: &[&Participant], weight: i32) -> Vec<Field> {
+    if weight == 0 {
+        return Vec::new();
+    }
+    cohort
+        .config
+        .evaluation
+        .topics
+        .iter()
+        .map(|topic| {
+            let codes = people
+                .iter()
+                .map(|p| {
+                    let has = p.interests.iter().any(|t| t.eq_ignore_ascii_case(topic));
+                    match (has, p.role) {
+                        (false, _) => 0,
+                        (true, Role::Mentee) => 1,
+                        (true, Role::Mentor) => 2,
+                    }
+                })
+                .collect();
+            Field {
+                name: topic.clone(),
+                kind: FieldKind::Topic,
+                weight,
+                codes,
+            }
+        })
+        .filter(|f: &Field| f.codes.contains(&1) && f.codes.contains(&2))
+        .collect()
 }
 
 /// The cohort's people and rules, indexed for fast pair checks.
@@ -101,6 +148,39 @@ pub struct Rules<'a> {
     forbid_department: bool,
     /// Sparse forbidden pairs by (mentee, mentor) participant index, with why.
     forbidden: FxHashMap<(usize, usize), Forbid>,
+    /// The reporting chain of each pair forbidden by [`Forbid::ManagerChain`]: "p014 reports to
+    /// k.shah, who reports to p021".
+    chains: FxHashMap<(usize, usize), String>,
+}
+
+/// Forbid every pair where one reports to the other, however far up, through participants.csv's
+/// `manager` and org.csv (people outside the scheme do not break a chain). Returns each such
+/// pair's chain, in words.
+fn manager_chains(
+    cohort: &Cohort,
+    people: &[&Participant],
+    forbid: &mut impl FnMut(usize, usize, Forbid),
+) -> FxHashMap<(usize, usize), String> {
+    let chart = crate::cohort::org::Chart::new(cohort);
+    let ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let mut chains = FxHashMap::default();
+    for i in 0..people.len() {
+        for (j, path) in chart.above(i) {
+            if people[i].role == people[j].role {
+                continue;
+            }
+            forbid(i, j, Forbid::ManagerChain);
+            let key = if people[i].role == Role::Mentee {
+                (i, j)
+            } else {
+                (j, i)
+            };
+            chains
+                .entry(key)
+                .or_insert_with(|| chart.describe(&path, &ids));
+        }
+    }
+    chains
 }
 
 fn value_code(table: &mut FxHashMap<String, u32>, value: &str) -> u32 {
@@ -134,18 +214,24 @@ impl<'a> Rules<'a> {
             .map(|t| (t.id.as_str(), &t.values))
             .collect();
         let characteristics = &cohort.config.cohort.characteristics;
+        let vocabulary = Vocabulary::new(&cohort.config);
         let mut department_table = FxHashMap::default();
         let department: Vec<u32> = people
             .iter()
             .map(|p| value_code(&mut department_table, &p.department))
             .collect();
         let mut fields = Vec::new();
+        let mut interests = 0;
         for (name, weight) in &cohort.config.matching.weights {
             // Weights are checked to lie in 0..=MAX_WEIGHT when cohort.toml is read.
             #[allow(clippy::cast_possible_truncation)]
             let weight =
                 (weight.clamp(0.0, crate::cohort::config::MAX_WEIGHT) * SCALE).round() as i32;
             if weight == 0 {
+                continue;
+            }
+            if name == crate::cohort::config::INTERESTS {
+                interests = weight;
                 continue;
             }
             let codes = if name == "department" {
@@ -161,7 +247,7 @@ impl<'a> Rules<'a> {
                         let v = traits
                             .get(p.id.as_str())
                             .and_then(|vs| vs.get(k))
-                            .map(String::as_str)
+                            .and_then(|v| vocabulary.harmonise(k, v))
                             .unwrap_or("");
                         value_code(&mut table, v)
                     })
@@ -169,17 +255,23 @@ impl<'a> Rules<'a> {
             };
             fields.push(Field {
                 name: name.clone(),
+                kind: if name == "department" {
+                    FieldKind::Department
+                } else {
+                    FieldKind::Characteristic
+                },
                 weight,
                 codes,
             });
         }
-        // Order reasons as the cohort lists its characteristics, department last.
+        // Order reasons as the cohort lists its characteristics, department last, then topics.
         fields.sort_by_key(|f| {
             characteristics
                 .iter()
                 .position(|c| *c == f.name)
                 .unwrap_or(usize::MAX)
         });
+        fields.extend(topic_fields(cohort, &people, interests));
 
         let lookup = |who: &str| -> Option<usize> {
             index
@@ -205,18 +297,8 @@ impl<'a> Rules<'a> {
                 }
             }
         }
-        // Line-management chains, as far as the cohort knows them, in both directions.
-        for (i, p) in people.iter().enumerate() {
-            let mut seen = FxHashSet::default();
-            let mut current = lookup(&p.manager);
-            while let Some(j) = current {
-                if j == i || !seen.insert(j) {
-                    break;
-                }
-                forbid(i, j, Forbid::ManagerChain);
-                current = lookup(&people[j].manager);
-            }
-        }
+        // Line-management chains, in both directions, through participants.csv and org.csv.
+        let chains = manager_chains(cohort, &people, &mut forbid);
         for &(e, m) in avoids {
             forbidden.insert((e, m), Forbid::Avoid);
         }
@@ -234,6 +316,7 @@ impl<'a> Rules<'a> {
         }
         Rules {
             forbid_department: cohort.config.matching.same_department == SameDepartment::Forbid,
+            chains,
             people,
             index,
             fields,
@@ -258,6 +341,16 @@ impl<'a> Rules<'a> {
             .then_some(Forbid::SameDepartment)
     }
 
+    /// Why mentee `e` and mentor `m` cannot be paired, in words: the rule, and for a reporting
+    /// chain the chain itself.
+    pub fn why(&self, e: usize, m: usize) -> Option<String> {
+        let rule = self.forbidden(e, m)?;
+        Some(match (rule, self.chains.get(&(e, m))) {
+            (Forbid::ManagerChain, Some(chain)) => format!("{} ({chain})", rule.describe()),
+            _ => rule.describe().to_string(),
+        })
+    }
+
     /// The pair's score in hundredths: the weights of the fields whose known values differ.
     pub fn score(&self, e: usize, m: usize) -> i32 {
         self.fields
@@ -267,24 +360,35 @@ impl<'a> Rules<'a> {
             .sum()
     }
 
-    /// "differs in ethnicity, gender; other department" — field names only, never values.
+    /// "differs in ethnicity, gender; other department; shares: power-and-hierarchies" — field
+    /// and topic names only, never a characteristic's value.
     pub fn reasons(&self, e: usize, m: usize) -> String {
-        let differ: Vec<&Field> = self
+        let counts: Vec<&Field> = self
             .fields
             .iter()
             .filter(|f| f.codes[e] != 0 && f.codes[m] != 0 && f.codes[e] != f.codes[m])
             .collect();
-        let traits: Vec<String> = differ
-            .iter()
-            .filter(|f| f.name != "department")
-            .map(|f| f.name.replace('_', " "))
-            .collect();
+        let named = |kind: FieldKind| -> Vec<String> {
+            counts
+                .iter()
+                .filter(|f| f.kind == kind)
+                .map(|f| match kind {
+                    FieldKind::Topic => f.name.clone(),
+                    _ => f.name.replace('_', " "),
+                })
+                .collect()
+        };
         let mut parts = Vec::new();
+        let traits = named(FieldKind::Characteristic);
         if !traits.is_empty() {
             parts.push(format!("differs in {}", traits.join(", ")));
         }
-        if differ.iter().any(|f| f.name == "department") {
+        if !named(FieldKind::Department).is_empty() {
             parts.push("other department".to_string());
+        }
+        let topics = named(FieldKind::Topic);
+        if !topics.is_empty() {
+            parts.push(format!("shares: {}", topics.join(", ")));
         }
         if parts.is_empty() {
             "no known difference".to_string()
@@ -352,6 +456,13 @@ impl Rules<'_> {
     }
 }
 
+/// The objective the solver is asked for: `[matching] objective` in cohort.toml (default "fair":
+/// among the pairings with the most mentees matched and the highest total score, the one whose
+/// lowest pair score is highest).
+pub fn objective(config: &crate::cohort::Config) -> crate::cohort::config::Objective {
+    config.matching.objective
+}
+
 fn to_score(hundredths: i32) -> f64 {
     f64::from(hundredths) / SCALE
 }
@@ -417,17 +528,7 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
     let briefed = dashboard::briefed(cohort);
     let config = &cohort.config;
     let capacity = usize::try_from(config.matching.mentor_capacity).unwrap_or(1);
-    let why_not_eligible = |p: &Participant| -> Option<String> {
-        match p.status {
-            Status::Active => {}
-            Status::Ineligible => {
-                return Some(format!("ineligible: {}", p.status_reason));
-            }
-            other => return Some(other.as_str().to_string()),
-        }
-        (config.matching.require_briefing && !briefed.contains(p.id.as_str()))
-            .then(|| format!("not briefed: attended no briefing for {}", p.role.plural()))
-    };
+    let why_not_eligible = |p: &Participant| why_not_eligible(config, &briefed, p);
 
     // Pairs that stay: confirmed ones, then locks.
     let mut kept: Vec<(usize, usize, Origin)> = Vec::new();
@@ -461,11 +562,8 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
                 problems.push(format!("{label}: {who} cannot be matched: {why}"));
             }
         }
-        if let Some(why) = rules.forbidden(e, m) {
-            problems.push(format!(
-                "{label}: the pair itself is forbidden: {}",
-                why.describe()
-            ));
+        if let Some(why) = rules.why(e, m) {
+            problems.push(format!("{label}: the pair itself is forbidden: {why}"));
         }
         let l = load.entry(m).or_default();
         *l += 1;
@@ -582,13 +680,32 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
         .iter()
         .map(|&(e, m, _)| i64::from(rules.score(e, m)))
         .sum();
+    let lowest = chosen.iter().map(|&(e, m, _)| rules.score(e, m)).min();
     Ok(Proposal {
+        lowest_score: lowest.map(to_score),
         mentees_matched: pairs.len(),
         mentees_eligible: eligible_mentees,
         total_score: total_hundredths as f64 / SCALE,
         pairs,
         unmatched,
     })
+}
+
+/// Why someone cannot be matched at all (not active, ineligible, not briefed), if they cannot.
+pub fn why_not_eligible(
+    config: &crate::cohort::Config,
+    briefed: &FxHashSet<&str>,
+    p: &Participant,
+) -> Option<String> {
+    match p.status {
+        Status::Active => {}
+        Status::Ineligible => {
+            return Some(format!("ineligible: {}", p.status_reason));
+        }
+        other => return Some(other.as_str().to_string()),
+    }
+    (config.matching.require_briefing && !briefed.contains(p.id.as_str()))
+        .then(|| format!("not briefed: attended no briefing for {}", p.role.plural()))
 }
 
 /// Why the solver left an eligible mentee without a mentor.

@@ -786,32 +786,7 @@ pub struct Logged {
 
 /// Check topic tags against the cohort's list; returns them in the list's spelling.
 pub fn check_topics(cohort: &Cohort, given: &[String]) -> Result<Vec<String>, String> {
-    let valid = &cohort.config.evaluation.topics;
-    let mut out = Vec::new();
-    let mut unknown = Vec::new();
-    for t in given {
-        let t = t.trim();
-        if t.is_empty() {
-            continue;
-        }
-        match valid.iter().find(|v| {
-            v.eq_ignore_ascii_case(t) || crate::import::normalise(v) == crate::import::normalise(t)
-        }) {
-            Some(v) if !out.contains(v) => out.push(v.clone()),
-            Some(_) => {}
-            None => unknown.push(t.to_string()),
-        }
-    }
-    if unknown.is_empty() {
-        Ok(out)
-    } else {
-        Err(format!(
-            "unknown topic{} {}: valid topics (from [evaluation] topics in cohort.toml) are {}",
-            if unknown.len() == 1 { "" } else { "s" },
-            unknown.join(", "),
-            valid.join(", ")
-        ))
-    }
+    crate::import::topics(&cohort.config.evaluation.topics, given)
 }
 
 /// The one confirmed pair `who` (a mentee, or a mentor with one mentee) is in.
@@ -1112,6 +1087,7 @@ mod tests {
             status_on: None,
             status_reason: String::new(),
             eligibility: String::new(),
+            interests: Vec::new(),
         };
         for i in 0..n {
             c.participants.push(person(format!("e{i}"), Role::Mentee));

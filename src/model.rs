@@ -80,6 +80,7 @@ pub const PARTICIPANT_FIELDS: &[&str] = &[
     "status_on",
     "status_reason",
     "eligibility",
+    "interests",
 ];
 
 words! {
@@ -130,6 +131,9 @@ pub struct Participant {
     pub status_reason: String,
     /// A mentor's answers to the eligibility questions: `id=yes;id=no`.
     pub eligibility: String,
+    /// Topics from `[evaluation] topics`: what a mentee would like to learn about, or which
+    /// experiences a mentor is willing to share.
+    pub interests: Vec<String>,
 }
 
 impl Participant {
@@ -157,6 +161,18 @@ impl Participant {
 pub struct Traits {
     pub id: String,
     pub values: Vec<String>,
+}
+
+/// One row of `org.csv`: someone in the organisation (a participant or not) and their line
+/// manager, from an HR export (`revmentor org --from`). It completes reporting chains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgPerson {
+    /// Lower-case, trimmed.
+    pub email: String,
+    /// The manager's email (lower-case) or a participant's id; empty when not known.
+    pub manager: String,
+    /// Their name, when the export had one (a manager cell may name someone by it).
+    pub name: String,
 }
 
 /// A value counts only when it is known: empty, "prefer not to say" and "unknown" are not.

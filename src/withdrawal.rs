@@ -172,7 +172,18 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
             status_on: Some(today),
             status_reason: String::new(),
             eligibility: String::new(),
+            interests: Vec::new(),
         };
+    }
+    // org.csv: their own row goes (it holds their email and name); where they are someone's
+    // manager, their id stands in for their email, as in participants.csv.
+    if !email.is_empty() {
+        cohort.org.retain(|o| o.email != email);
+        for o in cohort.org.iter_mut() {
+            if o.manager == email {
+                o.manager = id.to_string();
+            }
+        }
     }
     cohort.traits.retain(|t| t.id != id);
     // Survey answers stay, keyed by the tombstone's id, so the summary's figures still add up;

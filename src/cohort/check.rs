@@ -36,6 +36,9 @@ pub fn consistency(c: &Cohort) -> Vec<Problem> {
     if c.responses.is_loaded() {
         responses(c, &people, &mut problems);
     }
+    if c.org.is_loaded() {
+        super::org::check(c, &mut problems);
+    }
     if c.messages.is_loaded() {
         messages(c, &people, &mut problems);
     }
@@ -144,12 +147,26 @@ fn participants<'a>(c: &'a Cohort, problems: &mut Vec<Problem>) -> People<'a> {
                 ));
             }
         }
+        let topics = &c.config.evaluation.topics;
+        for t in &p.interests {
+            if !topics.iter().any(|v| v.eq_ignore_ascii_case(t)) {
+                problems.push(at(
+                    PARTICIPANTS,
+                    line,
+                    format!(
+                        "{}: interest \"{t}\" is not a topic of cohort.toml ([evaluation] topics: {})",
+                        p.id,
+                        topics.join(", ")
+                    ),
+                ));
+            }
+        }
         if !p.manager.is_empty() && !is_email(&p.manager) && !ids.contains_key(p.manager.as_str()) {
             problems.push(at(
                 PARTICIPANTS,
                 line,
                 format!(
-                    "{}: manager \"{}\" is neither an email nor a participant's id",
+                    "{}: manager \"{}\" is neither an email nor a participant's id: write the manager's email or id (`enrol` and `--manager` also take a name that matches exactly one person, and write their email)",
                     p.id, p.manager
                 ),
             ));

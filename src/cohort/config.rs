@@ -39,7 +39,18 @@ pub struct Config {
     #[serde(default)]
     pub evaluation: Evaluation,
     #[serde(default)]
+    pub characteristics: Characteristics,
+    #[serde(default)]
     pub messages: Messages,
+}
+
+/// `[characteristics]`: how the self-declared answers are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Characteristics {
+    /// `[characteristics.values]`: per characteristic, each answer and the other spellings that
+    /// mean it (`gender = { Woman = ["Female", "F"] }`). See `cohort::vocabulary`.
+    pub values: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -139,12 +150,28 @@ pub enum SameDepartment {
     Allow,
 }
 
+/// Which of the pairings with the most mentees matched and the highest total score is proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Objective {
+    /// Any of them (the solver's first).
+    Total,
+    /// The one whose lowest pair score is highest.
+    #[default]
+    Fair,
+}
+
+/// The weight key for shared interests (a topic a mentee wants to learn about and the mentor will
+/// share), beside the characteristics and `department`.
+pub const INTERESTS: &str = "interests";
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct Matching {
     pub require_briefing: bool,
     pub same_department: SameDepartment,
     pub mentor_capacity: i64,
+    pub objective: Objective,
     pub weights: BTreeMap<String, f64>,
 }
 
@@ -154,6 +181,7 @@ impl Default for Matching {
             require_briefing: true,
             same_department: SameDepartment::Forbid,
             mentor_capacity: 1,
+            objective: Objective::default(),
             weights: default_weights(&default_characteristics()),
         }
     }
@@ -622,6 +650,7 @@ impl Config {
             privacy: Privacy::default(),
             eligibility: default_eligibility(),
             evaluation: Evaluation::default(),
+            characteristics: Characteristics::default(),
             messages: Messages::default(),
         };
         let mut has_cohort = false;
@@ -647,6 +676,9 @@ impl Config {
                 }
                 "evaluation" => {
                     config.evaluation = section(text, &name, value, p).unwrap_or_default();
+                }
+                "characteristics" => {
+                    config.characteristics = section(text, &name, value, p).unwrap_or_default();
                 }
                 "messages" => config.messages = section(text, &name, value, p).unwrap_or_default(),
                 other => {
@@ -683,6 +715,9 @@ impl Config {
         let mut bad = |message: String| problems.push(problem("", None, message));
         self.check_cohort(&mut bad);
         self.check_matching(&mut bad);
+        for message in crate::cohort::vocabulary::check(self) {
+            bad(message);
+        }
         self.check_calendar(&mut bad);
         self.check_questions(&mut bad);
     }
@@ -762,9 +797,9 @@ impl Config {
             ));
         }
         for (field, weight) in &self.matching.weights {
-            if field != "department" && !c.characteristics.contains(field) {
+            if field != "department" && field != INTERESTS && !c.characteristics.contains(field) {
                 bad(format!(
-                    "[matching.weights] {field}: not a known field; valid: department, {}",
+                    "[matching.weights] {field}: not a known field; valid: department, interests, {}",
                     c.characteristics.join(", ")
                 ));
             }
@@ -1254,9 +1289,16 @@ organizer = ""  # your email: calendar invitations (schedule --ics) are sent fro
 require_briefing = true  # only people briefed for their audience are matched
 same_department = "forbid"  # "forbid" or "allow" a mentor and mentee from the same department
 mentor_capacity = 1  # most mentees one mentor takes
+objective = "fair"  # among the best pairings: "fair" takes the one whose lowest pair score is highest; "total" any
 
 [matching.weights]  # a pair's score: the sum of these weights over fields whose known values differ
 {weights}department = 0.5
+interests = 0.0  # added for each topic a leader wants to learn about that the mentor will share
+
+# Spellings of one answer, counted as that answer when matching; characteristics.csv keeps what
+# people wrote (`revmentor values` lists every spelling). One line per characteristic:
+[characteristics.values]
+# gender = {{ Woman = ["Female", "F"], Man = ["Male", "M"] }}
 
 [privacy]
 min_group = 5  # any count or mean over fewer people than this is printed as "<5"
@@ -1280,7 +1322,7 @@ session_time = "10:00"  # start time of briefings and the evaluation session in 
 # Who can be a reverse mentor: each question is asked on the application; required is "yes" or "no".
 {criteria}
 [evaluation]
-topics = [  # tags `log --topics` accepts
+topics = [  # tags `log --topics` accepts, and the interests participants choose from
 {topics}]
 # Survey questions, answered 1 to `scale`; roles: "mentor", "mentee" or both.
 {questions}"#,
@@ -1314,7 +1356,7 @@ mod tests {
         assert_eq!(config.cadence.max_weeks, 8);
         assert_eq!(config.eligibility.len(), 3);
         assert_eq!(config.evaluation.question.len(), 6);
-        assert_eq!(config.matching.weights.len(), 6);
+        assert_eq!(config.matching.weights.len(), 7);
     }
 
     #[test]

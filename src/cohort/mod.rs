@@ -4,8 +4,10 @@
 
 pub mod check;
 pub mod config;
+pub mod org;
 pub mod records;
 pub mod table;
+pub mod vocabulary;
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -15,7 +17,9 @@ use rustc_hash::FxHashMap;
 pub use config::Config;
 pub use table::{Entry, ReadOptions, Record, Table};
 
-use crate::model::{Attendance, Briefing, Meeting, Message, Pair, Participant, Response, Traits};
+use crate::model::{
+    Attendance, Briefing, Meeting, Message, OrgPerson, Pair, Participant, Response, Traits,
+};
 use crate::problems::Problem;
 use records::*;
 
@@ -31,18 +35,20 @@ pub enum File {
     Matches,
     Meetings,
     Responses,
+    Org,
     Messages,
     Participants,
 }
 
 impl File {
-    pub const ALL: [File; 8] = [
+    pub const ALL: [File; 9] = [
         File::Characteristics,
         File::Briefings,
         File::Attendance,
         File::Matches,
         File::Meetings,
         File::Responses,
+        File::Org,
         File::Messages,
         File::Participants,
     ];
@@ -56,11 +62,12 @@ impl File {
             File::Matches => "matches.csv",
             File::Meetings => "meetings.csv",
             File::Responses => "responses.csv",
+            File::Org => "org.csv",
             File::Messages => "messages.csv",
         }
     }
 
-    fn bit(self) -> u8 {
+    fn bit(self) -> u16 {
         match self {
             File::Characteristics => 1,
             File::Briefings => 2,
@@ -69,6 +76,7 @@ impl File {
             File::Meetings => 16,
             File::Responses => 32,
             File::Participants => 64,
+            File::Org => 256,
             File::Messages => 128,
         }
     }
@@ -81,19 +89,20 @@ pub const ATTENDANCE: &str = "attendance.csv";
 pub const MATCHES: &str = "matches.csv";
 pub const MEETINGS: &str = "meetings.csv";
 pub const RESPONSES: &str = "responses.csv";
+pub const ORG: &str = "org.csv";
 pub const MESSAGES: &str = "messages.csv";
 
 /// Which files a command reads. A file not read is an empty table that is never written, so a
 /// command reads only what it needs: above all, only the commands that need characteristics read
 /// `characteristics.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Load(u8);
+pub struct Load(u16);
 
 impl Load {
     /// Every file.
-    pub const ALL: Load = Load(255);
+    pub const ALL: Load = Load(0b1_1111_1111);
     /// Every file but `characteristics.csv`: what listings, schedules, calendars and reports read.
-    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b1111_1110);
+    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b1_1111_1110);
 
     /// Only these files.
     pub fn only(files: &[File]) -> Load {
@@ -121,6 +130,8 @@ pub struct Cohort {
     pub pairs: Table<Pair>,
     pub meetings: Table<Meeting>,
     pub responses: Table<Response>,
+    /// `org.csv`: reporting lines of people in and outside the scheme (optional).
+    pub org: Table<OrgPerson>,
     pub messages: Table<Message>,
 }
 
@@ -140,6 +151,7 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
         File::Matches => (columns(PAIR_COLUMNS), PAIR_COLUMNS.len()),
         File::Meetings => (columns(MEETING_COLUMNS), MEETING_REQUIRED),
         File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
+        File::Org => (columns(ORG_COLUMNS), ORG_REQUIRED),
         File::Messages => (columns(MESSAGE_COLUMNS), MESSAGE_COLUMNS.len()),
     }
 }
@@ -191,6 +203,7 @@ impl Cohort {
             pairs: Table::new(MATCHES, t(File::Matches)),
             meetings: Table::new(MEETINGS, t(File::Meetings)),
             responses: Table::new(RESPONSES, t(File::Responses)),
+            org: Table::new(ORG, t(File::Org)),
             messages: Table::new(MESSAGES, t(File::Messages)),
             config,
         }
@@ -217,6 +230,7 @@ impl Cohort {
             pairs: table(File::Matches, c, load, bytes, options, p),
             meetings: table(File::Meetings, c, load, bytes, options, p),
             responses: table(File::Responses, c, load, bytes, options, p),
+            org: table(File::Org, c, load, bytes, options, p),
             messages: table(File::Messages, c, load, bytes, options, p),
             config,
         };
@@ -242,6 +256,7 @@ impl Cohort {
                     File::Matches => changed(&self.pairs),
                     File::Meetings => changed(&self.meetings),
                     File::Responses => changed(&self.responses),
+                    File::Org => changed(&self.org),
                     File::Messages => changed(&self.messages),
                 }?;
                 Some((f, bytes))
@@ -249,7 +264,8 @@ impl Cohort {
             .collect()
     }
 
-    /// The bytes of every table, loaded or not (a new cohort's empty files).
+    /// The bytes of every table, loaded or not (a new cohort's empty files). `org.csv` is optional:
+    /// it is written by `org --from`, not created empty.
     pub fn all_files(&self) -> Vec<(File, Vec<u8>)> {
         vec![
             (File::Characteristics, self.traits.to_bytes()),
@@ -287,6 +303,9 @@ impl Cohort {
             }
             File::Responses => {
                 let _ = self.responses.entries_mut();
+            }
+            File::Org => {
+                let _ = self.org.entries_mut();
             }
             File::Messages => {
                 let _ = self.messages.entries_mut();

@@ -42,6 +42,9 @@ pub const RESPONSE_COLUMNS: &[&str] = &[
     "published",
 ];
 pub const RESPONSE_REQUIRED: usize = 4;
+/// `org.csv`: `name` is optional.
+pub const ORG_COLUMNS: &[&str] = &["email", "manager", "name"];
+pub const ORG_REQUIRED: usize = 2;
 /// `messages.csv`: one row per recipient of each message `notify` wrote or sent; never its body.
 pub const MESSAGE_COLUMNS: &[&str] = &[
     "participant",
@@ -109,6 +112,7 @@ impl Record for Participant {
             status_on: c.date("status_on")?,
             status_reason: c.get("status_reason").to_string(),
             eligibility: c.get("eligibility").to_string(),
+            interests: list(c.get("interests")),
         })
     }
 
@@ -119,7 +123,7 @@ impl Record for Participant {
     fn text_kind(column: &str) -> Kind {
         match column {
             "email" => Kind::Email,
-            "status_reason" | "conflicts" | "eligibility" => Kind::Note,
+            "status_reason" | "conflicts" | "eligibility" | "interests" => Kind::Note,
             _ => Kind::Short,
         }
     }
@@ -138,6 +142,53 @@ impl Record for Participant {
         w.date(self.status_on);
         w.text(&self.status_reason);
         w.text(&self.eligibility);
+        w.list(&self.interests);
+    }
+}
+
+impl Record for OrgPerson {
+    fn parse(c: &Cells) -> Result<Self, CsvError> {
+        let email = normalise_email(c.get("email"));
+        if !is_email(&email) {
+            return Err(c.error(
+                "email",
+                format!(
+                    "\"{}\" is not an email address (expected name@domain)",
+                    c.get("email")
+                ),
+            ));
+        }
+        let raw = c.get("manager").trim();
+        let manager = if is_email(&normalise_email(raw)) {
+            normalise_email(raw)
+        } else if raw.is_empty() || id_number(raw).is_some() {
+            raw.to_string()
+        } else {
+            return Err(c.error(
+                "manager",
+                format!(
+                    "\"{raw}\" is not an email or a participant's id: write the manager's email (`revmentor org --from` also takes a name that matches exactly one person, and writes their email)"
+                ),
+            ));
+        };
+        Ok(OrgPerson {
+            email,
+            manager,
+            name: c.get("name").trim().to_string(),
+        })
+    }
+
+    fn text_kind(column: &str) -> Kind {
+        match column {
+            "email" | "manager" => Kind::Email,
+            _ => Kind::Short,
+        }
+    }
+
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.email);
+        w.text(&self.manager);
+        w.text(&self.name);
     }
 }
 

@@ -41,9 +41,13 @@ pub struct Args {
     /// Why it was cancelled
     #[arg(long, requires = "cancelled")]
     pub reason: Option<String>,
-    /// Import participants' reports of their meetings from a form export (CSV), all rows or none
-    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["held", "cancelled"])]
+    /// Import participants' reports of their meetings from a form export (CSV, .xlsx or .ods), all
+    /// rows or none
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["held", "cancelled"])]
     pub from: Option<PathBuf>,
+    /// With --from: the sheet of a workbook to import (default: the first)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub sheet: Option<String>,
     /// With --from: place a column, 'Header=field' (email, partner, date, status, minutes, topics, reason, ignore)
     #[arg(long = "map", value_name = "'Header=field'", requires = "from")]
     pub maps: Vec<String>,
@@ -144,9 +148,11 @@ fn import(ctx: &Ctx, args: &Args, path: &std::path::Path) -> Result<()> {
         &args.cohort,
         Load::only(&[File::Participants, File::Matches, File::Meetings]),
     )?;
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let sheet = crate::csvio::parse(&file, &bytes)?;
+    let (file, bytes, sheet) = super::import_file(path, args.sheet.as_deref())?;
+    let sheet = match sheet {
+        Some(sheet) => sheet,
+        None => crate::csvio::parse(&file, &bytes)?,
+    };
     let imported = checkins::import(&mut cohort, &file, &sheet, &maps, &args.ignore, ctx.today)
         .map_err(|p| super::problems_error(&p, &file))?;
     if !args.dry_run {

@@ -21,6 +21,10 @@ pub struct Args {
     /// Show the proposal and write nothing
     #[arg(long, conflicts_with = "confirm")]
     pub dry_run: bool,
+    /// Explain one person's matching: their best candidates, and why not each other one (writes
+    /// nothing)
+    #[arg(long, value_name = "WHO", conflicts_with_all = ["confirm", "locks", "avoids"])]
+    pub explain: Option<String>,
     /// Confirm the proposed pairs (asks on a terminal; --yes in scripts)
     #[arg(long, conflicts_with_all = ["locks", "avoids"])]
     pub confirm: bool,
@@ -44,6 +48,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.confirm {
         return confirm(ctx, args);
     }
+    if let Some(who) = &args.explain {
+        let cohort = ctx.store.open(&args.cohort, Load::ALL)?;
+        let x = crate::explain::explain(&cohort, who)
+            .map_err(|p| super::problems_error(&p, "the match request"))?;
+        return crate::out::emit(&proposal::explanation(&cohort, &x, args.format));
+    }
     let request = Request {
         locks: args.locks.clone(),
         avoids: args.avoids.clone(),
@@ -51,6 +61,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, change) =
         ctx.store
             .open_maybe_for_change(&args.cohort, Load::ALL, args.dry_run)?;
+    for w in crate::cohort::vocabulary::advisories(&cohort) {
+        crate::out::warn(&w);
+    }
     let proposal = matching::propose(&cohort, &request)
         .map_err(|p| super::problems_error(&p, "the match request"))?;
     if let Some(change) = change {

@@ -13,10 +13,12 @@ pub mod init;
 pub mod log;
 pub mod matching;
 pub mod notify;
+pub mod org;
 pub mod reinstate;
 pub mod schedule;
 pub mod status;
 pub mod survey;
+pub mod values;
 pub mod withdraw;
 
 use std::io::{IsTerminal, Write};
@@ -88,6 +90,20 @@ impl ProblemLike for String {
     }
 }
 
+/// An import file (a form or spreadsheet export): its name for messages, its bytes, and its sheet
+/// when it is a workbook (.xlsx, .ods: `sheet`, else the first). `None` for the sheet means the
+/// bytes are text, to be read as CSV; any other binary file is refused, named for what it is.
+pub fn import_file(
+    path: &std::path::Path,
+    sheet: Option<&str>,
+) -> Result<(String, Vec<u8>, Option<crate::csvio::Sheet>)> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
+    let sheet = crate::workbook::read(&file, &bytes, sheet)
+        .map_err(|p| crate::problems::Problems::new(file.clone(), p))?;
+    Ok((file, bytes, sheet))
+}
+
 /// The width tables are fitted to: `COLUMNS` when set, else the terminal's when standard output is
 /// one, else none.
 fn table_width() -> Option<u16> {
@@ -130,6 +146,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&ctx, &args),
         Command::Notify(args) => notify::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
+        Command::Values(args) => values::run(&ctx, &args),
+        Command::Org(args) => org::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Archive(args) => archive::run(&ctx, &args),
         Command::Restore(args) => archive::restore(&ctx, &args),

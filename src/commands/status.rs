@@ -22,6 +22,21 @@ pub struct Args {
     pub names: bool,
 }
 
+/// Warn when mentors' and mentees' answers to a characteristic do not overlap or look like one
+/// answer spelt two ways. The dashboard itself never reads characteristics.csv: this reads it
+/// apart, for the warning alone (a problem in it is `check`'s to report, not the dashboard's).
+fn vocabulary_warnings(ctx: &Ctx, name: &str) {
+    use crate::cohort::File;
+    if let Ok(cohort) = ctx.store.open(
+        name,
+        Load::only(&[File::Participants, File::Characteristics]),
+    ) {
+        for w in crate::cohort::vocabulary::advisories(&cohort) {
+            crate::out::warn(&w);
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.names {
         let mut out = String::new();
@@ -34,6 +49,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(name) => {
             let cohort = ctx.store.open(name, Load::WITHOUT_CHARACTERISTICS)?;
             let d = dashboard::build(&cohort, ctx.today);
+            vocabulary_warnings(ctx, name);
             let text = match args.format {
                 Format::Table => crate::render::dashboard::table(&d),
                 Format::Json => format!("{}\n", serde_json::to_string_pretty(&d)?),

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use super::Ctx;
 use super::problems_error;
@@ -29,8 +29,11 @@ pub enum Action {
     /// Import a form export (CSV): one row per respondent, found by email; all rows or none.
     /// Importing a phase again replaces those respondents' earlier answers for that phase.
     Import {
-        /// The form export (CSV, UTF-8)
+        /// The form export (CSV UTF-8, .xlsx or .ods)
         file: PathBuf,
+        /// The sheet of a workbook to import (default: the first)
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// Which survey this is: baseline (at the start) or final (at the end)
         #[arg(long, value_parser = parse_phase)]
         phase: Phase,
@@ -66,7 +69,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             phase,
             maps,
             ignore,
-        } => import(ctx, &args.cohort, file, *phase, maps, ignore),
+            sheet,
+        } => import(
+            ctx,
+            &args.cohort,
+            file,
+            sheet.as_deref(),
+            *phase,
+            maps,
+            ignore,
+        ),
         Action::Quotes {
             approve,
             reject,
@@ -128,6 +140,7 @@ fn import(
     ctx: &Ctx,
     name: &str,
     path: &std::path::Path,
+    sheet: Option<&str>,
     phase: Phase,
     maps: &[String],
     ignore: &[String],
@@ -140,9 +153,11 @@ fn import(
     let (mut cohort, change) = ctx
         .store
         .open_for_change(name, Load::only(&[File::Participants, File::Responses]))?;
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let sheet = crate::csvio::parse(&file, &bytes)?;
+    let (file, bytes, sheet) = super::import_file(path, sheet)?;
+    let sheet = match sheet {
+        Some(sheet) => sheet,
+        None => crate::csvio::parse(&file, &bytes)?,
+    };
     let columns = survey::map_columns(&file, &sheet.headers, &cohort.config, &maps, ignore)
         .map_err(|p| problems_error(&p, &file))?;
     let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();

@@ -96,7 +96,7 @@ impl<'a> Inputs<'a> {
                 .collect();
             let completion = participation::completion(&inputs);
             inputs.marginals = Some(Marginals::count(
-                &config.cohort.characteristics,
+                config,
                 &inputs.participants,
                 |id| values.get(id).copied(),
                 &completion,

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::disclosure::{Cell, Kind, Spec};
 use super::{Grid, Rules};
+use crate::cohort::Config;
 use crate::model::{Participant, Role};
 
 /// A pair completed the scheme when it held at least this many one-to-ones.
@@ -23,10 +24,10 @@ pub const NOT_KNOWN: &str = "not known";
 /// someone in the cohort holds it. Printed always, like "not known".
 pub const ANOTHER: &str = "another value";
 
-/// A value's key for counting: trimmed, any case; `None` when not known. The one place where the
-/// synonyms of `[characteristics.values]` will plug in.
-pub fn harmonise(_characteristic: &str, value: &str) -> Option<String> {
-    crate::model::is_known(value).then(|| value.trim().to_lowercase())
+/// A value as counted: its spelling under `[characteristics.values]` (the synonyms `match` and
+/// `values` use), compared in any case; `None` when not known.
+pub fn harmonise(config: &Config, characteristic: &str, value: &str) -> Option<String> {
+    crate::cohort::vocabulary::harmonise(config, characteristic, value)
 }
 
 /// Counts for one value of one characteristic.
@@ -64,26 +65,29 @@ impl Marginals {
     /// `characteristics.csv` (aligned with `characteristics`), and `completing` the ids of people
     /// in a completed pair.
     pub fn count<'a>(
-        characteristics: &[String],
+        config: &Config,
         participants: &[&Participant],
         values: impl Fn(&str) -> Option<&'a [String]>,
         completion: &Completion,
     ) -> Marginals {
         let completing = &completion.people;
-        let mut by_characteristic: Vec<(String, BTreeMap<Option<String>, Counts>)> =
-            characteristics
-                .iter()
-                .map(|c| (c.clone(), BTreeMap::new()))
-                .collect();
+        let mut by_characteristic: Vec<(String, BTreeMap<Option<String>, Counts>)> = config
+            .cohort
+            .characteristics
+            .iter()
+            .map(|c| (c.clone(), BTreeMap::new()))
+            .collect();
         for p in participants {
             let row = values(&p.id);
             let done = completing.contains(&p.id);
             for (i, (name, counts)) in by_characteristic.iter_mut().enumerate() {
                 let raw = row.and_then(|r| r.get(i)).map_or("", String::as_str);
-                let key = harmonise(name, raw);
-                let c = counts.entry(key.clone()).or_default();
-                if key.is_some() {
-                    *c.spellings.entry(raw.trim().to_string()).or_default() += 1;
+                let value = harmonise(config, name, raw);
+                let c = counts
+                    .entry(value.as_ref().map(|v| v.to_lowercase()))
+                    .or_default();
+                if let Some(v) = value {
+                    *c.spellings.entry(v).or_default() += 1;
                 }
                 match p.role {
                     Role::Mentor => {
@@ -294,6 +298,7 @@ mod tests {
             status_on: None,
             status_reason: String::new(),
             eligibility: String::new(),
+            interests: Vec::new(),
         }
     }
 
@@ -320,8 +325,12 @@ mod tests {
                 (p.id.clone(), vec![v.to_string()])
             })
             .collect();
+        let config = Config::parse(
+            "[cohort]\nstart = 2020-01-13\nend = 2020-07-31\ncharacteristics = [\"gender\"]\n[matching.weights]\ngender = 1.0\n",
+        )
+        .expect("config");
         let m = Marginals::count(
-            &["gender".to_string()],
+            &config,
             &refs,
             |id| values.get(id).map(Vec::as_slice),
             &Completion::default(),

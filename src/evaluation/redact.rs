@@ -395,6 +395,7 @@ mod tests {
             status_on: None,
             status_reason: String::new(),
             eligibility: String::new(),
+            interests: Vec::new(),
         }
     }
 

@@ -168,6 +168,7 @@ mod tests {
                 status_on: None,
                 status_reason: String::new(),
                 eligibility: String::new(),
+                interests: Vec::new(),
             });
             c.messages.push(Message {
                 participant: id.into(),

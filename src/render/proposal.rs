@@ -86,6 +86,7 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
                 "mentees_eligible": proposal.mentees_eligible,
                 "mentees_matched": proposal.mentees_matched,
                 "total_score": proposal.total_score,
+                "lowest_score": proposal.lowest_score,
                 "written": !dry_run,
             });
             format!(
@@ -106,10 +107,14 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
             }
             let _ = writeln!(
                 out,
-                "{} of {} eligible mentees matched · total score {}",
+                "{} of {} eligible mentees matched · total score {}{}",
                 proposal.mentees_matched,
                 proposal.mentees_eligible,
-                crate::model::format_number(proposal.total_score)
+                crate::model::format_number(proposal.total_score),
+                proposal
+                    .lowest_score
+                    .map(|l| format!(" · lowest pair score {}", crate::model::format_number(l)))
+                    .unwrap_or_default()
             );
             if dry_run {
                 out.push_str("dry run: nothing written\n");
@@ -126,6 +131,78 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
                     cohort.name
                 );
             }
+            out
+        }
+    }
+}
+
+/// `match --explain WHO`: the person's candidates, best first, each with score and reasons or why
+/// not. Reasons name fields and topics only, never a characteristic's value.
+pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: Format) -> String {
+    let names = names(cohort);
+    let name_of = |id: &str| names.get(id).cloned().unwrap_or_default();
+    let mut l = Listing::new(&[
+        "rank",
+        "candidate",
+        "name",
+        "score",
+        "reasons",
+        "score lost",
+        "why not",
+    ])
+    .droppable(&["candidate"]);
+    for c in &x.candidates {
+        l.push(vec![
+            json!(c.rank),
+            json!(c.id),
+            json!(name_of(&c.id)),
+            json!(c.score),
+            json!(c.reasons),
+            json!(c.score_lost),
+            json!(if c.proposed {
+                "proposed".to_string()
+            } else {
+                c.why_not.clone()
+            }),
+        ]);
+    }
+    match format {
+        Format::Json => {
+            let value = json!({
+                "id": x.id,
+                "name": name_of(&x.id),
+                "role": x.role.as_str(),
+                "partner": x.partner,
+                "not_eligible": x.not_eligible,
+                "total_score": x.total_score,
+                "mentees_matched": x.mentees_matched,
+                "candidates": l.json(),
+            });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )
+        }
+        Format::Csv => l.csv(),
+        Format::Table => {
+            let mut out = format!(
+                "{} ({}, {}): {}\n",
+                x.id,
+                name_of(&x.id),
+                x.role.as_str(),
+                match (&x.partner, &x.not_eligible) {
+                    (_, Some(why)) => format!("cannot be matched: {why}"),
+                    (Some(p), None) => format!("proposed with {p} ({})", name_of(p)),
+                    (None, None) => "left unmatched by the proposal".to_string(),
+                }
+            );
+            out.push_str(&l.table());
+            let _ = writeln!(
+                out,
+                "ranked by what locking each pair would cost the cohort (`match --lock`), against the proposal: {} mentees matched, total score {}",
+                x.mentees_matched,
+                crate::model::format_number(x.total_score)
+            );
             out
         }
     }

@@ -43,7 +43,7 @@ fn init_creates_commented_settings_and_empty_csvs() {
     }
     assert_eq!(
         w.cohort_file("pilot-2020", "participants.csv"),
-        "id,role,name,email,department,grade,manager,status,enrolled_on,conflicts,status_on,status_reason,eligibility\n"
+        "id,role,name,email,department,grade,manager,status,enrolled_on,conflicts,status_on,status_reason,eligibility,interests\n"
     );
     assert_eq!(
         w.cohort_file("pilot-2020", "characteristics.csv"),
@@ -255,15 +255,15 @@ fn hand_edited_file_with_bom_crlf_and_extra_column_reads_back_and_keeps_the_colu
     let id = w.enrol("mentee", "Bo Chan", "bo@x.example", &[]);
     assert_eq!(id, "p002");
     let text = w.cohort_file("c", "participants.csv");
-    assert!(text.starts_with("id,role,name,email,PA contact,department,grade,manager,status,enrolled_on,conflicts,status_on,status_reason,eligibility\n"), "{text}");
+    assert!(text.starts_with("id,role,name,email,PA contact,department,grade,manager,status,enrolled_on,conflicts,status_on,status_reason,eligibility,interests\n"), "{text}");
     assert!(
         text.contains(
-            "p001,mentor,Ann Lee,ann@x.example,Jo Smith,Chemistry,,,active,2020-01-06,,,,\n"
+            "p001,mentor,Ann Lee,ann@x.example,Jo Smith,Chemistry,,,active,2020-01-06,,,,,\n"
         ),
         "{text}"
     );
     assert!(
-        text.contains("p002,mentee,Bo Chan,bo@x.example,,,,,active,2020-01-06,,,,\n"),
+        text.contains("p002,mentee,Bo Chan,bo@x.example,,,,,active,2020-01-06,,,,,\n"),
         "{text}"
     );
     assert!(!text.contains('\r'));

@@ -27,7 +27,7 @@ fn enrol_from_flags_prints_the_id_and_keeps_characteristics_apart() {
     let participants = w.cohort_file("c", "participants.csv");
     assert!(
         participants
-            .contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,\n"),
+            .contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,,\n"),
         "{participants}"
     );
     assert!(!participants.contains("Woman") && !participants.contains("Black British"));
@@ -167,7 +167,7 @@ fn import_reports_every_bad_row_at_once_and_writes_nothing() {
             "bad.csv:3: column \"Email\": \"bo at x\" is not an email address",
             "bad.csv:4: column \"Role\": \"boss\" is not a role (expected mentor or mentee)",
             "bad.csv:4: the name is empty",
-            "bad.csv:5: column \"Line manager\": \"not an email\" is not an email address",
+            "bad.csv:5: manager \"not an email\" is not an email, an id, or the name of anyone",
         ],
     );
 }

@@ -435,7 +435,7 @@ fn check_lists_every_broken_link_between_files_in_one_run_and_commands_refuse() 
         ),
         (
             "participants.csv",
-            "p003,mentor,Copy,copy@northgate.example,,,,active,2019-11-18,,,,",
+            "p003,mentor,Copy,copy@northgate.example,,,,active,2019-11-18,,,,,",
             "id p003 is also on line 4",
         ),
     ];
@@ -494,7 +494,7 @@ fn duplicate_participant_ids_and_emails_are_reported_with_both_lines() {
     append(
         &w,
         "participants.csv",
-        "p026,mentor,Copy,A.Okafor@northgate.example,,,,active,2019-11-18,,,,",
+        "p026,mentor,Copy,A.Okafor@northgate.example,,,,active,2019-11-18,,,,,",
     );
     let run = on(&w, "check p");
     assert!(
@@ -722,7 +722,7 @@ fn numbers_from_files_have_ranges_and_ids_never_wrap() {
     append(
         &w,
         "participants.csv",
-        "p4294967295,mentor,Big Id,big@x.example,,,,active,2019-11-18,,,,",
+        "p4294967295,mentor,Big Id,big@x.example,,,,active,2019-11-18,,,,,",
     );
     w.refuses_sh(
         "enrol p --role mentee --name Bo --email bo@x.example",

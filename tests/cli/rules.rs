@@ -29,8 +29,8 @@ fn mentors_whose_answers_miss_a_requirement_are_enrolled_ineligible_with_the_rea
         run.stdout
     );
     let text = w.cohort_file("c", "participants.csv");
-    assert!(text.contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,briefing=yes;commitment=yes;conflict_of_interest=no\n"), "{text}");
-    assert!(text.contains("p002,mentor,Bo Chan,bo@x.example,Estates,,,ineligible,2020-01-06,,2020-01-06,does not meet: commitment (answered no),briefing=yes;commitment=no;conflict_of_interest=no\n"), "{text}");
+    assert!(text.contains("p001,mentor,Ann Lee,ann@x.example,Chemistry,,,active,2020-01-06,,,,briefing=yes;commitment=yes;conflict_of_interest=no,\n"), "{text}");
+    assert!(text.contains("p002,mentor,Bo Chan,bo@x.example,Estates,,,ineligible,2020-01-06,,2020-01-06,does not meet: commitment (answered no),briefing=yes;commitment=no;conflict_of_interest=no,\n"), "{text}");
     let status: serde_json::Value =
         serde_json::from_str(&w.sh("status c --format json").ok().stdout).expect("json");
     let ineligible = status["participants"]
@@ -67,7 +67,7 @@ fn mentors_whose_answers_miss_a_requirement_are_enrolled_ineligible_with_the_rea
         "{}",
         run.stdout
     );
-    assert!(w.cohort_file("c", "participants.csv").contains("p002,mentor,Bo Chan,bo@x.example,Estates,,,active,2020-01-06,,2020-01-08,,briefing=yes;commitment=yes;conflict_of_interest=no\n"));
+    assert!(w.cohort_file("c", "participants.csv").contains("p002,mentor,Bo Chan,bo@x.example,Estates,,,active,2020-01-06,,2020-01-08,,briefing=yes;commitment=yes;conflict_of_interest=no,\n"));
 }
 
 #[test]

@@ -530,10 +530,10 @@ fn trust_a_formula_is_refused_at_entry_and_a_hand_typed_one_neutralised_in_csv_l
     let mut people = w.cohort_file("c", "participants.csv");
     let _ = writeln!(
         people,
-        "p005,mentor,\"{}\",f@x.example,@SUM(1+1),,,active,2020-01-06,,,,",
+        "p005,mentor,\"{}\",f@x.example,@SUM(1+1),,,active,2020-01-06,,,,,",
         formula.replace('"', "\"\"")
     );
-    people.push_str("p006,mentee,+44 Leader,lead3@x.example,-Ops,,,active,2020-01-06,,,,\n");
+    people.push_str("p006,mentee,+44 Leader,lead3@x.example,-Ops,,,active,2020-01-06,,,,,\n");
     w.write_cohort_file("c", "participants.csv", &people);
     let name_in_file = |w: &Workdir| {
         let (header, rows) = read_csv(&w.cohort_file("c", "participants.csv"));

@@ -74,7 +74,7 @@ fn erase_leaves_no_name_or_email_anywhere_and_counts_still_add_up() {
     }
     let participants = w.cohort_file("c", "participants.csv");
     assert!(
-        participants.contains("p001,mentee,,,,,,erased,2020-01-06,,2020-01-06,,,\n"),
+        participants.contains("p001,mentee,,,,,,erased,2020-01-06,,2020-01-06,,,,\n"),
         "{participants}"
     );
     assert!(

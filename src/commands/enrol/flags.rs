@@ -49,9 +49,13 @@ pub(super) fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
     let traits = traits_from_flags(cohort, args)?;
     let answers = answers_from_flags(cohort, args)?;
     let manager = match &args.manager {
-        Some(m) => Some(
-            import::check_manager(m).map_err(|e| crate::UsageError(format!("--manager {e}")))?,
-        ),
+        Some(m) => {
+            let directory = crate::cohort::org::Directory::new(cohort, std::iter::empty());
+            let checked = import::check_manager(m)
+                .and_then(|m| directory.manager(&m, "the cohort or org.csv"))
+                .map_err(|e| crate::UsageError(format!("--manager: {e}")))?;
+            Some(checked)
+        }
         None => None,
     };
     Ok(Applicant {
@@ -63,6 +67,14 @@ pub(super) fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
         grade: args.grade.clone(),
         manager,
         conflicts: (!args.conflicts.is_empty()).then(|| args.conflicts.clone()),
+        interests: if args.interests.is_empty() {
+            None
+        } else {
+            Some(
+                import::topics(&cohort.config.evaluation.topics, &args.interests)
+                    .map_err(|e| crate::UsageError(format!("--interest: {e}")))?,
+            )
+        },
         traits,
         answers: if role == Some(Role::Mentee) {
             Vec::new()

@@ -5,7 +5,7 @@ mod prompt;
 
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use crate::cohort::Cohort;
 use crate::cohort::{File, Load};
@@ -35,21 +35,28 @@ pub struct Args {
     /// Grade or job level
     #[arg(long)]
     pub grade: Option<String>,
-    /// Line manager's email
+    /// Line manager: email, id, or a name that matches exactly one person
     #[arg(long)]
     pub manager: Option<String>,
     /// A self-declared characteristic, as NAME=VALUE (goes to characteristics.csv only)
     #[arg(long = "trait", value_name = "NAME=VALUE")]
     pub traits: Vec<String>,
+    /// A topic from [evaluation] topics: what a mentee would like to learn about, or an experience a
+    /// mentor is willing to share (repeat for several)
+    #[arg(long = "interest", value_name = "TOPIC")]
+    pub interests: Vec<String>,
     /// Someone this person must not be paired with (id or email)
     #[arg(long = "conflict", value_name = "WHO")]
     pub conflicts: Vec<String>,
     /// A mentor's answer to an eligibility question, as ID=yes|no
     #[arg(long = "answer", value_name = "ID=yes|no")]
     pub answers: Vec<String>,
-    /// Import a spreadsheet or form export (CSV), all rows or none
-    #[arg(long, value_name = "FILE.csv")]
+    /// Import a spreadsheet or form export (CSV, .xlsx or .ods), all rows or none
+    #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// The sheet of a workbook to import (default: the first)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub sheet: Option<String>,
     /// Map a column of the import to a field: 'Header=field'
     #[arg(long = "map", value_name = "'Header=field'", requires = "from")]
     pub maps: Vec<String>,
@@ -87,7 +94,7 @@ fn parse_role(text: &str) -> Result<Role, String> {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, change) = ctx.store.open_maybe_for_change(
         &args.cohort,
-        Load::only(&[File::Participants, File::Characteristics]),
+        Load::only(&[File::Participants, File::Characteristics, File::Org]),
         args.dry_run,
     )?;
     let source = match (&args.from, &args.from_cohort) {
@@ -95,7 +102,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         (None, Some(other)) => format!("cohort {other}"),
         _ => "the command line".to_string(),
     };
-    let applicants = if let Some(path) = &args.from {
+    let mut applicants = if let Some(path) = &args.from {
         from_file(&cohort, path, args)?
     } else if let Some(other) = &args.from_cohort {
         from_cohort(ctx, &cohort, other, args)?
@@ -109,6 +116,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         vec![flags::from_flags(&cohort, args)?]
     };
+    enrolment::resolve_managers(&cohort, &mut applicants)
+        .map_err(|problems| crate::commands::problems_error(&problems, &source))?;
     let options = Options {
         update: args.update,
         force: args.force,
@@ -118,6 +127,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map_err(|problems| crate::commands::problems_error(&problems, &source))?;
     if let Some(change) = change {
         change.commit(&cohort)?;
+    }
+    for w in crate::cohort::vocabulary::advisories(&cohort) {
+        crate::out::warn(&w);
     }
     let mut out = crate::render::enrolment::report(
         &cohort,
@@ -163,29 +175,59 @@ fn known_before(ctx: &Ctx, cohort: &Cohort, added: &[String]) -> String {
 }
 
 fn from_file(cohort: &Cohort, path: &std::path::Path, args: &Args) -> Result<Vec<Applicant>> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-    let mut rows = crate::csvio::rows(&file, &bytes)?;
-    let headers = std::mem::take(&mut rows.headers);
+    let (file, bytes, sheet) = crate::commands::import_file(path, args.sheet.as_deref())?;
     let maps = args
         .maps
         .iter()
         .map(|m| import::parse_map(m))
         .collect::<Result<Vec<_>, _>>()
         .map_err(crate::UsageError)?;
-    let mapping = import::map_columns(
-        &file,
-        &headers,
-        &cohort.config,
-        &maps,
-        &args.ignore,
-        args.update,
-    )
-    .map_err(|p| crate::commands::problems_error(&p, &file))?;
-    // The reader still checks each row's width against the header.
-    rows.headers.clone_from(&headers);
-    import::read_stream(&file, &headers, rows, &mapping, args.role, &cohort.config)
+    let map = |headers: &[String]| {
+        import::map_columns(
+            &file,
+            headers,
+            &cohort.config,
+            &maps,
+            &args.ignore,
+            args.update,
+        )
         .map_err(|p| crate::commands::problems_error(&p, &file))
+    };
+    let read = if let Some(sheet) = sheet {
+        let mapping = map(&sheet.headers)?;
+        let rows = sheet.rows.into_iter().map(Ok);
+        import::read_all(
+            &file,
+            &sheet.headers,
+            rows,
+            &mapping,
+            args.role,
+            &cohort.config,
+        )
+    } else {
+        let mut rows = crate::csvio::rows(&file, &bytes)?;
+        let headers = std::mem::take(&mut rows.headers);
+        let mapping = map(&headers)?;
+        // The reader still checks each row's width against the header.
+        rows.headers.clone_from(&headers);
+        import::read_all(&file, &headers, rows, &mapping, args.role, &cohort.config)
+    };
+    with_managers(cohort, read).map_err(|p| crate::commands::problems_error(&p, &file))
+}
+
+/// The rows read, with managers typed as names turned into emails; every problem of both steps.
+fn with_managers(
+    cohort: &Cohort,
+    (mut applicants, mut problems): (Vec<Applicant>, Vec<String>),
+) -> Result<Vec<Applicant>, Vec<String>> {
+    if let Err(mut more) = enrolment::resolve_managers(cohort, &mut applicants) {
+        problems.append(&mut more);
+    }
+    if problems.is_empty() {
+        Ok(applicants)
+    } else {
+        Err(problems)
+    }
 }
 
 /// The people of an earlier cohort who come back (`--from-cohort`), as applicants.

@@ -56,7 +56,7 @@ pub(super) fn prompt(cohort: &Cohort) -> Result<Applicant> {
     let department = optional("Department")?;
     let grade = optional("Grade")?;
     let manager: String = Input::new()
-        .with_prompt("Line manager's email (empty if not known)")
+        .with_prompt("Line manager's email, id or name (empty if not known)")
         .allow_empty(true)
         .validate_with(|s: &String| import::check_manager(s).map(|_| ()))
         .interact_text()?;
@@ -88,6 +88,7 @@ pub(super) fn prompt(cohort: &Cohort) -> Result<Applicant> {
         grade: Some(grade.trim().to_string()),
         manager: Some(import::check_manager(&manager).unwrap_or_default()),
         conflicts: None,
+        interests: None,
         traits,
         answers,
         answer_again: Vec::new(),

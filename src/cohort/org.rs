@@ -1,0 +1,260 @@
+//! The organisation's reporting lines: `org.csv` (anyone in the organisation, participant or not,
+//! with their line manager) together with the `manager` column of participants.csv, as one chart
+//! that reporting chains are followed through; its rules; and how a manager cell typed as a name
+//! is turned into an email. Pure.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::{Cohort, ORG};
+use crate::model::{Status, id_number, is_email, normalise_email};
+use crate::problems::Problem;
+use crate::text::terminal_safe;
+
+/// The rules of `org.csv`: an email once, nobody their own manager, an id that names a participant.
+pub fn check(c: &Cohort, problems: &mut Vec<Problem>) {
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+    let ids: FxHashSet<&str> = c.participants.iter().map(|p| p.id.as_str()).collect();
+    for (line, o) in c.org.iter_lines() {
+        if let Some(first) = seen.get(o.email.as_str()) {
+            problems.push(Problem::new(
+                ORG,
+                Some(line),
+                format!(
+                    "{} is already on line {first}: one row per person (delete one of them)",
+                    o.email
+                ),
+            ));
+        } else {
+            seen.insert(o.email.as_str(), line);
+        }
+        if o.manager == o.email {
+            problems.push(Problem::new(
+                ORG,
+                Some(line),
+                format!(
+                    "{} is given as their own manager: leave the manager empty if they have none",
+                    o.email
+                ),
+            ));
+        }
+        if !o.manager.is_empty()
+            && !is_email(&o.manager)
+            && c.participants.is_loaded()
+            && !ids.contains(o.manager.as_str())
+        {
+            problems.push(Problem::new(
+                ORG,
+                Some(line),
+                format!(
+                    "manager {} names no participant: use the manager's email",
+                    o.manager
+                ),
+            ));
+        }
+    }
+}
+
+/// Names of everyone the cohort knows (participants, people in org.csv, and `extra`, such as the
+/// rows of an import), for reading a manager cell typed as a name.
+#[derive(Debug, Default)]
+pub struct Directory {
+    /// Lower-case trimmed name → the emails (or ids) of the different people with that name.
+    names: FxHashMap<String, Vec<String>>,
+}
+
+impl Directory {
+    pub fn new<'a>(cohort: &Cohort, extra: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut d = Directory::default();
+        for p in cohort.participants.iter() {
+            if p.status != Status::Erased {
+                d.add(&p.name, if p.email.is_empty() { &p.id } else { &p.email });
+            }
+        }
+        for o in cohort.org.iter() {
+            d.add(&o.name, &o.email);
+        }
+        for (name, email) in extra {
+            d.add(name, email);
+        }
+        d
+    }
+
+    fn add(&mut self, name: &str, who: &str) {
+        let name = name.trim().to_lowercase();
+        if name.is_empty() || who.is_empty() {
+            return;
+        }
+        let entry = self.names.entry(name).or_default();
+        if !entry.iter().any(|w| w == who) {
+            entry.push(who.to_string());
+        }
+    }
+
+    /// A manager cell as stored: empty, an email (lower-case), a participant id, or the email of
+    /// the one person the name belongs to. `where_` says where names were looked for, in errors.
+    pub fn manager(&self, cell: &str, where_: &str) -> Result<String, String> {
+        let v = cell.trim();
+        if v.is_empty() {
+            return Ok(String::new());
+        }
+        let email = normalise_email(v);
+        if is_email(&email) {
+            return Ok(email);
+        }
+        if id_number(v).is_some() {
+            return Ok(v.to_string());
+        }
+        match self.names.get(&v.to_lowercase()).map(Vec::as_slice) {
+            Some([one]) => Ok(one.clone()),
+            Some(many) => Err(format!(
+                "manager \"{}\" is the name of {} people ({}): give the manager's email or id instead",
+                terminal_safe(v, false),
+                many.len(),
+                many.join(", ")
+            )),
+            None => Err(format!(
+                "manager \"{}\" is not an email, an id, or the name of anyone in {where_}: give the manager's email (like name@domain), a participant's id (like p001), or leave it empty",
+                terminal_safe(v, false)
+            )),
+        }
+    }
+}
+
+/// Everyone the cohort knows to report to someone, as one chart: participants first (in file
+/// order, so node `i` is the `i`th participant), then the people of org.csv who are not
+/// participants.
+pub struct Chart {
+    participants: usize,
+    /// Per node: the nodes it reports to (participants.csv and org.csv may each give one).
+    managers: Vec<Vec<usize>>,
+    /// Per node after the participants: how a chain names them (the email, or its part before @
+    /// when no one else's is the same).
+    outsiders: Vec<String>,
+}
+
+impl Chart {
+    pub fn new(cohort: &Cohort) -> Self {
+        let people: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
+        let n = people.len();
+        let mut node: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, p) in people.iter().enumerate() {
+            node.insert(p.id.as_str(), i);
+            if !p.email.is_empty() {
+                node.insert(p.email.as_str(), i);
+            }
+        }
+        let mut outsiders = Vec::new();
+        for o in cohort.org.iter() {
+            if !node.contains_key(o.email.as_str()) {
+                node.insert(o.email.as_str(), n + outsiders.len());
+                outsiders.push(o.email.clone());
+            }
+        }
+        let mut managers = vec![Vec::new(); n + outsiders.len()];
+        let mut link = |from: usize, manager: &str| {
+            if manager.is_empty() {
+                return;
+            }
+            let key = normalise_email(manager);
+            let to = node
+                .get(manager.trim())
+                .or_else(|| node.get(key.as_str()))
+                .copied();
+            if let Some(to) = to
+                && to != from
+                && !managers[from].contains(&to)
+            {
+                managers[from].push(to);
+            }
+        };
+        for (i, p) in people.iter().enumerate() {
+            link(i, &p.manager);
+        }
+        for o in cohort.org.iter() {
+            if let Some(&i) = node.get(o.email.as_str()) {
+                link(i, &o.manager);
+            }
+        }
+        let mut locals: FxHashMap<&str, usize> = FxHashMap::default();
+        for e in &outsiders {
+            *locals.entry(local(e)).or_default() += 1;
+        }
+        let outsiders = outsiders
+            .iter()
+            .map(|e| {
+                if locals.get(local(e)).copied() == Some(1) {
+                    local(e).to_string()
+                } else {
+                    e.clone()
+                }
+            })
+            .collect();
+        Chart {
+            participants: n,
+            managers,
+            outsiders,
+        }
+    }
+
+    /// Every participant above participant `i` in the chart (however far, through anyone), each
+    /// with the shortest chain from `i` up to them (both ends included).
+    pub fn above(&self, i: usize) -> Vec<(usize, Vec<usize>)> {
+        let mut parent: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut queue = std::collections::VecDeque::from([i]);
+        let mut found = Vec::new();
+        while let Some(x) = queue.pop_front() {
+            for &up in &self.managers[x] {
+                if up == i || parent.contains_key(&up) {
+                    continue;
+                }
+                parent.insert(up, x);
+                queue.push_back(up);
+                if up < self.participants {
+                    let mut path = vec![up];
+                    let mut at = up;
+                    while at != i {
+                        let Some(&p) = parent.get(&at) else { break };
+                        path.push(p);
+                        at = p;
+                    }
+                    path.reverse();
+                    found.push((up, path));
+                }
+            }
+        }
+        found
+    }
+
+    /// "p014 reports to k.shah, who reports to p021": a chain with participants by id.
+    pub fn describe(&self, path: &[usize], ids: &[&str]) -> String {
+        let name = |x: usize| -> String {
+            if x < self.participants {
+                ids.get(x).copied().unwrap_or("?").to_string()
+            } else {
+                self.outsiders
+                    .get(x - self.participants)
+                    .cloned()
+                    .unwrap_or_default()
+            }
+        };
+        let mut text = String::new();
+        for (k, &x) in path.iter().enumerate() {
+            match k {
+                0 => text.push_str(&name(x)),
+                1 => {
+                    text.push_str(" reports to ");
+                    text.push_str(&name(x));
+                }
+                _ => {
+                    text.push_str(", who reports to ");
+                    text.push_str(&name(x));
+                }
+            }
+        }
+        text
+    }
+}
+
+fn local(email: &str) -> &str {
+    email.split('@').next().unwrap_or(email)
+}

@@ -1,0 +1,197 @@
+//! `match --explain WHO`: one person's candidates, best first, and why not each other one. A
+//! candidate the rules allow is priced the way `--lock` would do it: the cohort is solved again
+//! with that pair locked, and the cost is what the whole pairing loses against the proposal (fewer
+//! mentees matched, less total score). Pure: calls [`matching::propose`] once per candidate.
+
+use crate::cohort::Cohort;
+use crate::matching::{self, Request, Rules};
+use crate::model::{Participant, Role, Status};
+
+/// How many candidates are shown as the best.
+pub const BEST: usize = 5;
+
+/// One candidate partner of the person explained.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Candidate {
+    pub id: String,
+    /// 1 for the best candidate, …; `None` for one that cannot be paired with them.
+    pub rank: Option<usize>,
+    /// The pair's score and reasons (field names only), when the rules allow the pair.
+    pub score: Option<f64>,
+    pub reasons: String,
+    /// Whether the proposal pairs them now (or they are confirmed together).
+    pub proposed: bool,
+    /// What locking the pair costs the cohort: total score lost, and mentees left unmatched
+    /// besides, against the proposal. Zero for the pair proposed.
+    pub score_lost: Option<f64>,
+    pub mentees_lost: Option<usize>,
+    /// Why not: the rule that forbids the pair, why one of them cannot be matched, or what the
+    /// lock costs.
+    pub why_not: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Explanation {
+    pub id: String,
+    pub role: Role,
+    /// Their partner in the proposal, if any.
+    pub partner: Option<String>,
+    /// Why they cannot be matched at all, if so.
+    pub not_eligible: Option<String>,
+    pub total_score: f64,
+    pub mentees_matched: usize,
+    pub candidates: Vec<Candidate>,
+}
+
+/// Explain `who`'s candidates against the proposal `match` would make now.
+pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
+    let person = cohort.resolve(who).map_err(|e| vec![e])?;
+    let request = Request::default();
+    let baseline = matching::propose(cohort, &request)?;
+    let rules = Rules::new(cohort, &[]);
+    let briefed = crate::dashboard::briefed(cohort);
+    let config = &cohort.config;
+    let eligible = |p: &Participant| matching::why_not_eligible(config, &briefed, p);
+    let partner = baseline
+        .pairs
+        .iter()
+        .find(|p| p.mentee == person.id || p.mentor == person.id)
+        .map(|p| {
+            if p.mentee == person.id {
+                p.mentor.clone()
+            } else {
+                p.mentee.clone()
+            }
+        });
+    let not_eligible = eligible(person);
+    let mut candidates = Vec::new();
+    for other in cohort.participants.iter().filter(|o| {
+        o.role != person.role && !matches!(o.status, Status::Withdrawn | Status::Erased)
+    }) {
+        let (mentee, mentor) = match person.role {
+            Role::Mentee => (person, other),
+            Role::Mentor => (other, person),
+        };
+        let (Some(e), Some(m)) = (rules.position(&mentee.id), rules.position(&mentor.id)) else {
+            continue;
+        };
+        let mut c = Candidate {
+            id: other.id.clone(),
+            rank: None,
+            score: None,
+            reasons: String::new(),
+            proposed: baseline
+                .pairs
+                .iter()
+                .any(|p| p.mentee == mentee.id && p.mentor == mentor.id),
+            score_lost: None,
+            mentees_lost: None,
+            why_not: String::new(),
+        };
+        if let Some(why) = rules.why(e, m) {
+            c.why_not = format!("forbidden: {why}");
+        } else if let Some(why) = eligible(other) {
+            c.why_not = format!("{} cannot be matched: {why}", other.id);
+        } else if let Some(why) = &not_eligible {
+            c.why_not = format!("{} cannot be matched: {why}", person.id);
+        } else {
+            c.score = Some(f64::from(rules.score(e, m)) / 100.0);
+            c.reasons = rules.reasons(e, m);
+            if c.proposed {
+                c.score_lost = Some(0.0);
+                c.mentees_lost = Some(0);
+            } else {
+                price(cohort, &baseline, mentee, mentor, &mut c);
+            }
+        }
+        candidates.push(c);
+    }
+    rank(&mut candidates);
+    Ok(Explanation {
+        id: person.id.clone(),
+        role: person.role,
+        partner,
+        not_eligible,
+        total_score: baseline.total_score,
+        mentees_matched: baseline.mentees_matched,
+        candidates,
+    })
+}
+
+/// Solve again with the pair locked, and say what the cohort loses against the proposal.
+fn price(
+    cohort: &Cohort,
+    baseline: &matching::Proposal,
+    mentee: &Participant,
+    mentor: &Participant,
+    c: &mut Candidate,
+) {
+    let locked = Request {
+        locks: vec![(mentee.id.clone(), mentor.id.clone())],
+        avoids: Vec::new(),
+    };
+    match matching::propose(cohort, &locked) {
+        Ok(p) => {
+            // Scores are hundredths: compare them as integers.
+            let lost =
+                (hundredths(baseline.total_score) - hundredths(p.total_score)) as f64 / 100.0;
+            let fewer = baseline.mentees_matched.saturating_sub(p.mentees_matched);
+            c.score_lost = Some(lost);
+            c.mentees_lost = Some(fewer);
+            c.why_not = cost(lost, fewer);
+        }
+        Err(problems) => {
+            // A lock the request refuses (a mentee already confirmed with someone, a mentor
+            // with no place left): its own words say why.
+            let text = problems
+                .iter()
+                .map(|p| p.split_once(": ").map_or(p.as_str(), |(_, why)| why))
+                .collect::<Vec<_>>()
+                .join("; ");
+            c.why_not = text;
+        }
+    }
+}
+
+/// "locking this pair costs the cohort 1.5 of total score" (and mentees left unmatched).
+fn cost(lost: f64, fewer: usize) -> String {
+    let score = crate::model::format_number(lost);
+    match fewer {
+        0 if lost <= 0.0 => "as good: another pairing with the same total score".to_string(),
+        0 => format!("locking this pair costs the cohort {score} of total score"),
+        n => format!(
+            "locking this pair leaves {n} more mentee{} unmatched (and changes the total score by -{score})",
+            crate::problems::plural(n)
+        ),
+    }
+}
+
+/// Candidates the rules allow first, best first: the proposed pair, then the cheapest locks
+/// (fewest mentees lost, least score lost), then the highest score, then file order; then the
+/// others in file order. The first [`BEST`] get a rank.
+fn rank(candidates: &mut [Candidate]) {
+    let key = |c: &Candidate| {
+        let priced = c.score_lost.is_some();
+        (
+            !priced,
+            !c.proposed,
+            c.mentees_lost.unwrap_or(usize::MAX),
+            c.score_lost.map_or(i64::MAX, hundredths),
+            -c.score.map_or(0, hundredths),
+        )
+    };
+    candidates.sort_by_key(key);
+    for (i, c) in candidates.iter_mut().enumerate() {
+        if c.score_lost.is_some() && i < BEST {
+            c.rank = Some(i + 1);
+        }
+    }
+}
+
+/// A score as whole hundredths, for exact ordering.
+fn hundredths(x: f64) -> i64 {
+    // Scores are at most 10,000 with two decimals: this fits an i64 exactly.
+    #[allow(clippy::cast_possible_truncation)]
+    let h = (x * 100.0).round() as i64;
+    h
+}
