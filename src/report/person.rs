@@ -114,6 +114,12 @@ pub fn record(
             rows: clean(cohort.responses.rows_as_cells(|r| r.participant == id)),
         },
         Section {
+            file: crate::cohort::ORG.into(),
+            rows: clean(cohort.org.rows_as_cells(|o| {
+                !person.email.is_empty() && crate::model::normalise_email(&o.email) == person.email
+            })),
+        },
+        Section {
             file: crate::cohort::MESSAGES.into(),
             rows: clean(cohort.messages.rows_as_cells(|m| m.participant == id)),
         },

@@ -982,6 +982,6 @@ fn generated_cohorts_pin_no_hidden_cell() {
         }
     }
     println!(
-        "{cases} generated cohorts: {cells} cells audited, narrowest range {narrowest} values"
+        "{cases} generated cohorts: {cells} cells audited, narrowest range {narrowest} values, at least min_group + {slack}"
     );
 }
