@@ -5,7 +5,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::assign;
 use crate::cohort::Cohort;
-use crate::cohort::config::SameDepartment;
+use crate::cohort::config::{RepeatPairs, SameDepartment};
 use crate::cohort::vocabulary::Vocabulary;
 use crate::dashboard;
 use crate::model::{PairStatus, Participant, Role, Status, is_known};
@@ -30,6 +30,7 @@ pub enum Forbid {
     ManagerChain,
     Avoid,
     Ended,
+    Earlier,
 }
 
 impl Forbid {
@@ -40,6 +41,7 @@ impl Forbid {
             Forbid::ManagerChain => "in one another's line-management chain",
             Forbid::Avoid => "--avoid",
             Forbid::Ended => "paired before and ended (no re-pairing)",
+            Forbid::Earlier => "paired in an earlier cohort",
         }
     }
 }
@@ -151,6 +153,33 @@ pub struct Rules<'a> {
     /// The reporting chain of each pair forbidden by [`Forbid::ManagerChain`]: "p014 reports to
     /// k.shah, who reports to p021".
     chains: FxHashMap<(usize, usize), String>,
+    /// The earlier cohort of each pair forbidden by [`Forbid::Earlier`].
+    earlier: FxHashMap<(usize, usize), String>,
+}
+
+/// Forbid every pair whose two people (known by email) were paired in an earlier cohort, unless
+/// `[matching] repeat_pairs = "allow"`. Returns each such pair's earlier cohort.
+fn earlier_pairs(
+    cohort: &Cohort,
+    by_email: &FxHashMap<&str, usize>,
+    forbid: &mut impl FnMut(usize, usize, Forbid),
+) -> FxHashMap<(usize, usize), String> {
+    let mut found = FxHashMap::default();
+    if cohort.config.matching.repeat_pairs == RepeatPairs::Allow {
+        return found;
+    }
+    for pair in &cohort.earlier {
+        let (Some(&a), Some(&b)) = (
+            by_email.get(pair.mentee_email.as_str()),
+            by_email.get(pair.mentor_email.as_str()),
+        ) else {
+            continue;
+        };
+        forbid(a, b, Forbid::Earlier);
+        found.entry((a, b)).or_insert_with(|| pair.cohort.clone());
+        found.entry((b, a)).or_insert_with(|| pair.cohort.clone());
+    }
+    found
 }
 
 /// Forbid every pair where one reports to the other, however far up, through participants.csv's
@@ -299,6 +328,7 @@ impl<'a> Rules<'a> {
         }
         // Line-management chains, in both directions, through participants.csv and org.csv.
         let chains = manager_chains(cohort, &people, &mut forbid);
+        let earlier = earlier_pairs(cohort, &by_email, &mut forbid);
         for &(e, m) in avoids {
             forbidden.insert((e, m), Forbid::Avoid);
         }
@@ -317,6 +347,7 @@ impl<'a> Rules<'a> {
         Rules {
             forbid_department: cohort.config.matching.same_department == SameDepartment::Forbid,
             chains,
+            earlier,
             people,
             index,
             fields,
@@ -347,6 +378,10 @@ impl<'a> Rules<'a> {
         let rule = self.forbidden(e, m)?;
         Some(match (rule, self.chains.get(&(e, m))) {
             (Forbid::ManagerChain, Some(chain)) => format!("{} ({chain})", rule.describe()),
+            (Forbid::Earlier, _) => match self.earlier.get(&(e, m)) {
+                Some(name) => format!("paired in {name}"),
+                None => rule.describe().to_string(),
+            },
             _ => rule.describe().to_string(),
         })
     }

@@ -465,6 +465,15 @@ pub struct Pair {
     pub end_reason: String,
 }
 
+/// A pair made in an earlier cohort under the same root (confirmed, whether it ran its course or
+/// ended), by the two people's emails: how a returning person, who has a new id, is known again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierPair {
+    pub cohort: String,
+    pub mentee_email: String,
+    pub mentor_email: String,
+}
+
 words! {
     /// What happened to a one-to-one.
     pub enum MeetingStatus {

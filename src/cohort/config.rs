@@ -150,6 +150,16 @@ pub enum SameDepartment {
     Allow,
 }
 
+/// `[matching] repeat_pairs`: whether a leader may be paired again with a mentor they were paired
+/// with in an earlier cohort under the same root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RepeatPairs {
+    #[default]
+    Forbid,
+    Allow,
+}
+
 /// Which of the pairings with the most mentees matched and the highest total score is proposed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -172,6 +182,7 @@ pub struct Matching {
     pub same_department: SameDepartment,
     pub mentor_capacity: i64,
     pub objective: Objective,
+    pub repeat_pairs: RepeatPairs,
     pub weights: BTreeMap<String, f64>,
 }
 
@@ -182,6 +193,7 @@ impl Default for Matching {
             same_department: SameDepartment::Forbid,
             mentor_capacity: 1,
             objective: Objective::default(),
+            repeat_pairs: RepeatPairs::default(),
             weights: default_weights(&default_characteristics()),
         }
     }
@@ -1290,6 +1302,7 @@ require_briefing = true  # only people briefed for their audience are matched
 same_department = "forbid"  # "forbid" or "allow" a mentor and mentee from the same department
 mentor_capacity = 1  # most mentees one mentor takes
 objective = "fair"  # among the best pairings: "fair" takes the one whose lowest pair score is highest; "total" any
+repeat_pairs = "forbid"  # "forbid" or "allow" pairing two people again who were paired in an earlier cohort
 
 [matching.weights]  # a pair's score: the sum of these weights over fields whose known values differ
 {weights}department = 0.5

@@ -133,6 +133,9 @@ pub struct Cohort {
     /// `org.csv`: reporting lines of people in and outside the scheme (optional).
     pub org: Table<OrgPerson>,
     pub messages: Table<Message>,
+    /// Not a file of this cohort: the pairs made in earlier cohorts under the same root, filled by
+    /// [`crate::store::Store::earlier_pairs`] for the commands that match, empty otherwise.
+    pub earlier: Vec<crate::model::EarlierPair>,
 }
 
 fn trait_columns(config: &Config) -> Vec<String> {
@@ -205,6 +208,7 @@ impl Cohort {
             responses: Table::new(RESPONSES, t(File::Responses)),
             org: Table::new(ORG, t(File::Org)),
             messages: Table::new(MESSAGES, t(File::Messages)),
+            earlier: Vec::new(),
             config,
         }
     }
@@ -232,6 +236,7 @@ impl Cohort {
             responses: table(File::Responses, c, load, bytes, options, p),
             org: table(File::Org, c, load, bytes, options, p),
             messages: table(File::Messages, c, load, bytes, options, p),
+            earlier: Vec::new(),
             config,
         };
         // The rules between files run over every file that read, so one run reports them all.

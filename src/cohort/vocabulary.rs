@@ -313,7 +313,7 @@ pub fn advisories(cohort: &Cohort) -> Vec<String> {
                 .join(", ")
         };
         let fix = format!(
-            "if they mean the same, list the spellings under [characteristics.values] in cohort.toml (like {characteristic} = {{ Woman = [\"Female\"] }}) or rewrite them with `revmentor values {} --rename '{characteristic}:OLD=NEW'`",
+            "if they mean the same, list the spellings under [characteristics.values] in cohort.toml (one line per characteristic, like gender = {{ Woman = [\"Female\"] }}) or rewrite them with `revmentor values {} --rename '{characteristic}:OLD=NEW'`",
             cohort.name
         );
         let shared = mentors

@@ -49,7 +49,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return confirm(ctx, args);
     }
     if let Some(who) = &args.explain {
-        let cohort = ctx.store.open(&args.cohort, Load::ALL)?;
+        let mut cohort = ctx.store.open(&args.cohort, Load::ALL)?;
+        earlier_pairs(ctx, &mut cohort)?;
         let x = crate::explain::explain(&cohort, who)
             .map_err(|p| super::problems_error(&p, "the match request"))?;
         return crate::out::emit(&proposal::explanation(&cohort, &x, args.format));
@@ -61,6 +62,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let (mut cohort, change) =
         ctx.store
             .open_maybe_for_change(&args.cohort, Load::ALL, args.dry_run)?;
+    earlier_pairs(ctx, &mut cohort)?;
     for w in crate::cohort::vocabulary::advisories(&cohort) {
         crate::out::warn(&w);
     }
@@ -76,6 +78,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         args.format,
         args.dry_run,
     ))
+}
+
+/// Read the pairs of earlier cohorts under the root, so that no two people are paired again
+/// (unless `[matching] repeat_pairs = "allow"`); say which cohorts could not be read.
+fn earlier_pairs(ctx: &Ctx, cohort: &mut crate::cohort::Cohort) -> Result<()> {
+    if cohort.config.matching.repeat_pairs == crate::cohort::config::RepeatPairs::Allow {
+        return Ok(());
+    }
+    let (pairs, notes) = ctx.store.earlier_pairs(cohort)?;
+    for note in notes {
+        crate::out::warn(&note);
+    }
+    cohort.earlier = pairs;
+    Ok(())
 }
 
 fn confirm(ctx: &Ctx, args: &Args) -> Result<()> {

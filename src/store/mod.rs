@@ -14,10 +14,11 @@ pub mod output;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
+use rustc_hash::FxHashMap;
 
 use crate::cohort::table::DateRepair;
 use crate::cohort::{CONFIG_FILE, Cohort, Config, File, Load, ReadOptions};
-use crate::model::DateOrder;
+use crate::model::{DateOrder, EarlierPair, PairStatus};
 use crate::problems::{Problem, Problems};
 
 pub use commit::Recovered;
@@ -431,6 +432,54 @@ impl Store {
                 _lock: lock,
             },
         ))
+    }
+
+    /// The pairs made in every other cohort under the root that started before `cohort`: confirmed,
+    /// or ended after being confirmed (a proposal never confirmed was not a pair), by the two
+    /// people's emails. A cohort that cannot be read does not stop the caller: it is named in the
+    /// notes returned, and its pairs are not known.
+    pub fn earlier_pairs(&self, cohort: &Cohort) -> Result<(Vec<EarlierPair>, Vec<String>)> {
+        let mut pairs = Vec::new();
+        let mut notes = Vec::new();
+        let load = Load::only(&[File::Participants, File::Matches]);
+        for name in self.list()? {
+            if name == cohort.name {
+                continue;
+            }
+            let other = match self.open(&name, load) {
+                Ok(other) => other,
+                Err(e) => {
+                    notes.push(format!(
+                        "cohort {name} could not be read, so pairs made in it are not ruled out: {e:#}"
+                    ));
+                    continue;
+                }
+            };
+            if other.config.cohort.start >= cohort.config.cohort.start {
+                continue;
+            }
+            let emails: FxHashMap<&str, &str> = other
+                .participants
+                .iter()
+                .filter(|p| !p.email.is_empty())
+                .map(|p| (p.id.as_str(), p.email.as_str()))
+                .collect();
+            for p in other.pairs.iter().filter(|p| {
+                p.status == PairStatus::Confirmed
+                    || (p.status == PairStatus::Ended && p.confirmed_on.is_some())
+            }) {
+                if let (Some(e), Some(m)) =
+                    (emails.get(p.mentee.as_str()), emails.get(p.mentor.as_str()))
+                {
+                    pairs.push(EarlierPair {
+                        cohort: name.clone(),
+                        mentee_email: (*e).to_string(),
+                        mentor_email: (*m).to_string(),
+                    });
+                }
+            }
+        }
+        Ok((pairs, notes))
     }
 
     /// Every problem of a cohort, in one run: each file on its own, then the rules between files,
