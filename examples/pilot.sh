@@ -20,7 +20,8 @@ cohort=pilot-2020
 rm -rf "${REVMENTOR_ROOT:?}/$cohort"
 # Messages are written as drafts (as a coordinator would, to send from their mail client) into a
 # folder of their own; messages.csv in the cohort logs each one (never its body).
-drafts="$(mktemp -d)"
+drafts="$REVMENTOR_ROOT/.pilot-drafts"  # beside the cohort, so the register names it the same way on every run
+rm -rf "$drafts"
 trap 'rm -rf "$drafts"' EXIT
 notify() { rv notify "$cohort" "$@" --drafts "$drafts" >/dev/null; }
 
@@ -166,6 +167,12 @@ export REVMENTOR_TODAY=2020-01-20
 rv survey "$cohort" import "$data/survey-baseline.csv" --phase baseline
 export REVMENTOR_TODAY=2020-07-24
 rv survey "$cohort" import "$data/survey-final.csv" --phase final
+# The coordinator reads each consented quote with its automatic redactions marked, and approves
+# the ones to publish: only approved quotes reach the summary.
+rv survey "$cohort" quotes
+rv survey "$cohort" quotes --approve p006-baseline --approve p001-baseline --approve p017-baseline \
+  --approve p006-final --approve p001-final --approve p002-final --approve p022-final \
+  --approve p017-final --approve p015-final --reject p011-final
 rv export "$cohort" --format md --out "$REVMENTOR_ROOT/$cohort/summary.md"
 rv export "$cohort" --format html --out "$REVMENTOR_ROOT/$cohort/summary.html"
 

@@ -52,8 +52,8 @@ const EXAMPLES_MATCH: &str = "Examples:\n  revmentor match pilot-2020 --dry-run\
 const EXAMPLES_SCHEDULE: &str = "Examples:\n  revmentor schedule pilot-2020\n  revmentor schedule pilot-2020 --ics one-to-ones.ics";
 const EXAMPLES_LOG: &str = "Examples:\n  revmentor log pilot-2020 p015 --held 2020-01-20 --minutes 60 --topics power-and-hierarchies\n  revmentor log pilot-2020 r.hale@northgate.example --cancelled 2020-03-02 --reason \"diary clash\"";
 const EXAMPLES_DUE: &str = "Examples:\n  revmentor due pilot-2020\n  revmentor due pilot-2020 --within 7 --format csv > chasers.csv";
-const EXAMPLES_SURVEY: &str = "Examples:\n  revmentor survey pilot-2020 import baseline.csv --phase baseline\n  revmentor survey pilot-2020 import final.csv --phase final --map 'Any other comments?=quote'";
-const EXAMPLES_EXPORT: &str = "Examples:\n  revmentor export pilot-2020 > summary.md\n  revmentor export pilot-2020 --format html --out board/summary.html\n  revmentor export pilot-2020 --pairs --out introductions.csv";
+const EXAMPLES_SURVEY: &str = "Examples:\n  revmentor survey pilot-2020 import baseline.csv --phase baseline\n  revmentor survey pilot-2020 import final.csv --phase final --map 'Any other comments?=quote'\n  revmentor survey pilot-2020 quotes --approve p006-final --reject p011-final";
+const EXAMPLES_EXPORT: &str = "Examples:\n  revmentor export pilot-2020 > summary.md\n  revmentor export pilot-2020 --format html --out board/summary.html\n  revmentor export pilot-2020 --pairs --out introductions.csv\n  revmentor export pilot-2020 --person r.hale@northgate.example --format json";
 const EXAMPLES_NOTIFY: &str = "Examples:\n  revmentor notify pilot-2020 chaser --dry-run          # who would get one, and why\n  revmentor notify pilot-2020 introduction --drafts drafts/\n  revmentor notify pilot-2020 reminder --send\n  revmentor notify pilot-2020 survey --phase final --who m03 --preview";
 const EXAMPLES_STATUS: &str = "Examples:\n  revmentor status                   # every cohort\n  revmentor status pilot-2020        # one cohort: stage, counts, next steps";
 const EXAMPLES_CHECK: &str = "Examples:\n  revmentor check pilot-2020\n  revmentor check pilot-2020 --fix-dates dmy --dry-run\n  revmentor check pilot-2020 --fix-dates dmy --yes";
@@ -93,7 +93,8 @@ pub enum Command {
     /// Import survey answers (baseline or final) from a form export
     #[command(after_help = EXAMPLES_SURVEY)]
     Survey(survey::Args),
-    /// Write the evaluation summary for the board, or the pairs for introductions (--pairs)
+    /// Write the evaluation summary for the board, the pairs for introductions (--pairs), or
+    /// everything the cohort holds on one person (--person)
     #[command(after_help = EXAMPLES_EXPORT)]
     Export(export::Args),
     /// Messages of the cohort's life, drafted or sent: application, briefing, introduction, reminder, chaser, survey, thanks

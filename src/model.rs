@@ -636,6 +636,39 @@ pub struct Response {
     pub answer: String,
     /// On a quote row: whether its author agreed to be quoted anonymously (`None`: not asked).
     pub consent: Option<bool>,
+    /// On a quote row: the coordinator's decision (`survey quotes --approve` / `--reject`).
+    pub approval: Approval,
+    /// On an approved quote: the text as approved, with the automatic redactions made.
+    pub published: String,
+}
+
+/// The coordinator's decision on a consented quote: only approved quotes are published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Approval {
+    #[default]
+    Undecided,
+    Approved,
+    Rejected,
+}
+
+impl Approval {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approval::Undecided => "",
+            Approval::Approved => "approved",
+            Approval::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Approval> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" => Some(Approval::Undecided),
+            "approved" => Some(Approval::Approved),
+            "rejected" => Some(Approval::Rejected),
+            _ => None,
+        }
+    }
 }
 
 impl Response {

@@ -8,7 +8,7 @@ use crate::cohort::config::{Question, RESERVED_SURVEY_FIELDS};
 use crate::cohort::{Cohort, Config};
 use crate::csvio::Sheet;
 use crate::import::{self, Field, normalise, similarity};
-use crate::model::{Participant, Phase, QUOTE, Response, Role, Status, normalise_email};
+use crate::model::{Approval, Participant, Phase, QUOTE, Response, Role, Status, normalise_email};
 
 /// What a column of a survey export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,6 +335,8 @@ pub fn read_rows(
                             question: q.id.clone(),
                             answer: score.to_string(),
                             consent: None,
+                            approval: Approval::Undecided,
+                            published: String::new(),
                         }),
                         Err(e) => problems.push(format!("{}: {e}", at(h))),
                     }
@@ -352,6 +354,8 @@ pub fn read_rows(
                         question: QUOTE.into(),
                         answer: value,
                         consent: Some(consent.unwrap_or(false)),
+                        approval: Approval::Undecided,
+                        published: String::new(),
                     });
                 }
                 _ => {}
@@ -389,8 +393,20 @@ pub struct Imported {
 }
 
 /// Record each respondent's answers for the phase, replacing whatever they answered in that phase
-/// before (a corrected export is re-imported without duplicating anyone).
+/// before (a corrected export is re-imported without duplicating anyone). The coordinator's
+/// decision on a quote is kept when the quote and its consent are unchanged.
 pub fn apply(cohort: &mut Cohort, phase: Phase, respondents: Vec<Respondent>) -> Imported {
+    let decided: FxHashMap<(String, String), (Option<bool>, Approval, String)> = cohort
+        .responses
+        .iter()
+        .filter(|r| r.phase == phase && r.is_quote() && r.approval != Approval::Undecided)
+        .map(|r| {
+            (
+                (r.participant.clone(), r.answer.clone()),
+                (r.consent, r.approval, r.published.clone()),
+            )
+        })
+        .collect();
     let ids: FxHashSet<&str> = respondents.iter().map(|r| r.id.as_str()).collect();
     let earlier: FxHashSet<String> = cohort
         .responses
@@ -411,8 +427,15 @@ pub fn apply(cohort: &mut Cohort, phase: Phase, respondents: Vec<Respondent>) ->
             Role::Mentee => done.mentees += 1,
         }
         done.other_role += r.other_role;
-        for response in r.responses {
+        for mut response in r.responses {
             if response.is_quote() {
+                let key = (response.participant.clone(), response.answer.clone());
+                if let Some((consent, approval, published)) = decided.get(&key)
+                    && *consent == response.consent
+                {
+                    response.approval = *approval;
+                    response.published.clone_from(published);
+                }
                 done.quotes += 1;
                 if response.consent == Some(true) {
                     done.quotes_with_consent += 1;
@@ -424,6 +447,128 @@ pub fn apply(cohort: &mut Cohort, phase: Phase, respondents: Vec<Respondent>) ->
         }
     }
     done
+}
+
+/// A quote's id on the command line: its author's id and the survey, `p006-baseline`.
+pub fn quote_id(r: &Response) -> String {
+    format!("{}-{}", r.participant, r.phase)
+}
+
+/// Finds what identifies people in a quote: everyone enrolled (names and their parts, emails,
+/// ids, departments and their words, grades, managers' names from their emails) and every
+/// characteristic value declared, look-alike letters folded.
+pub fn quote_redactor(cohort: &Cohort) -> crate::evaluation::Redactor {
+    let mut b = crate::evaluation::redact::Builder::new();
+    b.every_email();
+    for p in cohort.participants.iter() {
+        b.participant(p);
+    }
+    for t in cohort.traits.iter() {
+        for v in &t.values {
+            b.characteristic(v);
+        }
+    }
+    b.build()
+}
+
+/// A consented quote as the coordinator reviews it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub id: String,
+    pub role: Option<Role>,
+    pub phase: Phase,
+    pub approval: Approval,
+    /// The quote with each automatic redaction marked: `[name: Richard Hale]`.
+    pub marked: String,
+    /// What would be published: the quote with the redactions made.
+    pub redacted: String,
+}
+
+/// Every consented quote, with its automatic redactions, in file order.
+pub fn review(cohort: &Cohort) -> Vec<Review> {
+    let redactor = quote_redactor(cohort);
+    let people = cohort.people();
+    cohort
+        .responses
+        .iter()
+        .filter(|r| r.is_quote() && r.consent == Some(true))
+        .map(|r| {
+            let marked = redactor.replace(&r.answer, |f| {
+                format!(
+                    "{}: {}]",
+                    f.label.mark().trim_end_matches(']'),
+                    &r.answer[f.start..f.end]
+                )
+            });
+            Review {
+                id: quote_id(r),
+                role: people.get(r.participant.as_str()).map(|p| p.role),
+                phase: r.phase,
+                approval: r.approval,
+                marked,
+                redacted: redactor.redact(&r.answer),
+            }
+        })
+        .collect()
+}
+
+/// Record the coordinator's decisions: an approved quote is published as redacted now; a rejected
+/// one never is. Every unknown id or quote without consent is reported, and nothing changes.
+pub fn decide(
+    cohort: &mut Cohort,
+    approve: &[String],
+    reject: &[String],
+) -> Result<usize, Vec<String>> {
+    let redactor = quote_redactor(cohort);
+    let mut problems = Vec::new();
+    let both: Vec<&String> = approve.iter().filter(|a| reject.contains(a)).collect();
+    for id in both {
+        problems.push(format!("{id} is both approved and rejected: choose one"));
+    }
+    let quotes: FxHashMap<String, &Response> = cohort
+        .responses
+        .iter()
+        .filter(|r| r.is_quote())
+        .map(|r| (quote_id(r), r))
+        .collect();
+    let approving: FxHashSet<&str> = approve.iter().map(|a| a.trim()).collect();
+    let rejecting: FxHashSet<&str> = reject.iter().map(|a| a.trim()).collect();
+    for id in approve.iter().chain(reject) {
+        let id = id.trim();
+        match quotes.get(id) {
+            None => problems.push(format!(
+                "there is no quote {id}: quotes are named by their author's id and survey, like p006-baseline; `revmentor survey {} quotes` lists them{}",
+                cohort.name,
+                if quotes.is_empty() { " (there are none yet)".to_string() } else { String::new() }
+            )),
+            Some(r) if r.consent != Some(true) && approving.contains(id) => {
+                problems.push(format!(
+                    "{id}: its author did not agree to be quoted, so it cannot be approved"
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut changed = 0;
+    for r in cohort.responses.iter_mut().filter(|r| r.is_quote()) {
+        let id = quote_id(r);
+        let (approval, published) = if approving.contains(id.as_str()) {
+            (Approval::Approved, redactor.redact(r.answer.trim()))
+        } else if rejecting.contains(id.as_str()) {
+            (Approval::Rejected, String::new())
+        } else {
+            continue;
+        };
+        if r.approval != approval || r.published != published {
+            r.approval = approval;
+            r.published = published;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]

@@ -125,7 +125,7 @@ pub fn terminal_safe(value: &str, multiline: bool) -> std::borrow::Cow<'_, str> 
 }
 
 /// Latin letters that letters of other scripts are easily mistaken for (Cyrillic and Greek look-alikes).
-fn latin_look_alike(c: char) -> Option<char> {
+pub fn latin_look_alike(c: char) -> Option<char> {
     Some(match c {
         'а' | 'α' => 'a',
         'в' | 'β' => 'b',

@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 
 use crate::cohort::Cohort;
-use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status};
+use crate::evaluation::Redactor;
+use crate::evaluation::redact::Builder;
+use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status, normalise_email};
 
 /// How a withdrawal is applied.
 #[derive(Debug, Clone)]
@@ -26,6 +28,9 @@ pub struct Withdrawn {
     pub proposals_dropped: usize,
     pub meetings_cancelled: usize,
     pub erased: bool,
+    /// Free-text cells of other rows (quotes, reasons, titles, added columns) the erased person
+    /// was named in, and that were rewritten without them.
+    pub cells_scrubbed: usize,
 }
 
 /// The end reason a withdrawal gives a pair, and the reason it gives the meetings it cancels: how a
@@ -51,7 +56,7 @@ pub fn withdraw(cohort: &mut Cohort, who: &str, w: &Withdrawal) -> Result<Withdr
     };
     end_pairs(cohort, &person, w, &mut done);
     if w.erase {
-        erase(cohort, &person, w.today);
+        done.cells_scrubbed = erase(cohort, &person, w.today);
     } else if let Some(p) = cohort.participants.iter_mut().find(|p| p.id == person.id) {
         p.status = Status::Withdrawn;
         p.status_on = Some(w.today);
@@ -115,11 +120,23 @@ fn end_pairs(cohort: &mut Cohort, person: &Participant, w: &Withdrawal, done: &m
     }
 }
 
+/// Every form of a person's name and email: the name whole and each part of it, the email in any
+/// capitals and its local part, look-alike letters read as Latin ones.
+pub fn forms(person: &Participant) -> Redactor {
+    let mut b = Builder::new();
+    b.person_name(&person.name).email(&person.email);
+    b.build()
+}
+
 /// Remove a person's personal data: every personal field blanked, their characteristics row and
-/// survey quotes deleted, references to their email elsewhere replaced by their id, and what was
-/// worked out from them (a pair's score and reasons) or typed about them (reasons, added columns on
-/// their rows) cleared. A tombstone remains: id, role, status `erased`, the date.
-fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) {
+/// survey quotes deleted, references to their email elsewhere (in any capitals) replaced by their
+/// id, what was worked out from them (a pair's score and reasons) or typed about them (reasons,
+/// added columns on their rows) cleared, and every form of their name and email taken out of every
+/// free-text cell of the cohort (others' quotes, reasons, session titles, added columns). A
+/// tombstone remains: id, role, status `erased`, the date. Returns how many cells of other rows
+/// named them.
+fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
+    let scrubbed = scrub(cohort, &forms(person));
     let id = person.id.as_str();
     let generic = [withdrew(Role::Mentor), withdrew(Role::Mentee)];
     for pair in cohort.pairs.iter_mut() {
@@ -127,13 +144,14 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) {
             pair.end_reason = withdrew(person.role);
         }
     }
-    let email = person.email.as_str();
+    let email = normalise_email(&person.email);
+    let is_them = |text: &str| !email.is_empty() && normalise_email(text) == email;
     for p in cohort.participants.iter_mut() {
-        if !email.is_empty() && p.manager == email {
+        if is_them(&p.manager) {
             p.manager = id.to_string();
         }
         for c in &mut p.conflicts {
-            if !email.is_empty() && c == email {
+            if is_them(c) {
                 *c = id.to_string();
             }
         }
@@ -192,6 +210,57 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) {
         .meetings
         .blank_extras(|m| involves(id, &m.mentee, &m.mentor));
     cohort.attendance.blank_extras(|a| a.participant == id);
+    crate::notify::log::erase(cohort, id);
+    scrubbed
+}
+
+/// Take every form `forms` finds out of every free-text cell of the cohort: `[name]`, `[email]`.
+/// Returns how many cells changed.
+fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
+    let mut n = 0;
+    let mut fix = |text: &mut String| {
+        if forms.finds_any(text) {
+            *text = forms.redact(text);
+            n += 1;
+        }
+    };
+    for p in cohort.participants.iter_mut() {
+        fix(&mut p.status_reason);
+    }
+    for b in cohort.briefings.iter_mut() {
+        fix(&mut b.title);
+    }
+    for p in cohort.pairs.iter_mut() {
+        fix(&mut p.reasons);
+        fix(&mut p.end_reason);
+    }
+    for m in cohort.meetings.iter_mut() {
+        fix(&mut m.reason);
+    }
+    for r in cohort.responses.iter_mut() {
+        if r.is_quote() {
+            fix(&mut r.answer);
+            fix(&mut r.published);
+        }
+    }
+    let rewrite = |text: &str| {
+        if forms.finds_any(text) {
+            forms.redact(text)
+        } else {
+            text.to_string()
+        }
+    };
+    for m in cohort.messages.iter_mut() {
+        fix(&mut m.about);
+    }
+    n + cohort.participants.rewrite_extras(rewrite)
+        + cohort.messages.rewrite_extras(rewrite)
+        + cohort.traits.rewrite_extras(rewrite)
+        + cohort.briefings.rewrite_extras(rewrite)
+        + cohort.attendance.rewrite_extras(rewrite)
+        + cohort.pairs.rewrite_extras(rewrite)
+        + cohort.meetings.rewrite_extras(rewrite)
+        + cohort.responses.rewrite_extras(rewrite)
 }
 
 /// What a reinstatement changed.

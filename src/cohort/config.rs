@@ -203,11 +203,19 @@ impl Default for Matching {
 #[serde(default)]
 pub struct Privacy {
     pub min_group: u32,
+    /// Round protected counts in the summary to a multiple of this (0 or 1: not rounded).
+    pub rounding: u32,
 }
+
+/// The largest rounding base.
+pub const MAX_ROUNDING: u32 = 100;
 
 impl Default for Privacy {
     fn default() -> Self {
-        Privacy { min_group: 5 }
+        Privacy {
+            min_group: 5,
+            rounding: 0,
+        }
     }
 }
 
@@ -862,6 +870,12 @@ impl Config {
                 self.privacy.min_group
             ));
         }
+        if self.privacy.rounding > MAX_ROUNDING {
+            bad(format!(
+                "[privacy] rounding = {}: round counts to a base from 1 to {MAX_ROUNDING} (5 as HESA publishes), or 0 for none",
+                self.privacy.rounding
+            ));
+        }
     }
 }
 
@@ -1301,6 +1315,7 @@ interests = 0.0  # added for each topic a leader wants to learn about that the m
 
 [privacy]
 min_group = 5  # any count or mean over fewer people than this is printed as "<5"
+rounding = 0  # round counts about people to a multiple of this (5 as HESA publishes); 0: exact
 
 [messages]  # what `revmentor notify` writes (--drafts) or sends (--send)
 sender = ""  # From of every message: "Reverse mentoring <mentoring@your.org>"

@@ -29,8 +29,18 @@ pub const MEETING_COLUMNS: &[&str] = &[
     "topics", "reason", "uid", "sequence", "time", "agreed",
 ];
 pub const MEETING_REQUIRED: usize = 11;
-/// `responses.csv`: `consent` (on quote rows) came later, so older files without it still read.
-pub const RESPONSE_COLUMNS: &[&str] = &["participant", "phase", "question", "answer", "consent"];
+/// `responses.csv`: `consent` (on quote rows) came later, and `approval` and `published` (the
+/// coordinator's decision on a quote, and its text as approved) later still, so older files
+/// without them still read.
+pub const RESPONSE_COLUMNS: &[&str] = &[
+    "participant",
+    "phase",
+    "question",
+    "answer",
+    "consent",
+    "approval",
+    "published",
+];
 pub const RESPONSE_REQUIRED: usize = 4;
 /// `org.csv`: `name` is optional.
 pub const ORG_COLUMNS: &[&str] = &["email", "manager", "name"];
@@ -418,7 +428,7 @@ impl Record for Meeting {
 impl Record for Response {
     fn text_kind(column: &str) -> Kind {
         match column {
-            "answer" => Kind::Comment,
+            "answer" | "published" => Kind::Comment,
             _ => Kind::Short,
         }
     }
@@ -445,12 +455,26 @@ impl Record for Response {
                     == crate::cohort::config::YesNo::Yes,
             ),
         };
+        let approval = c.word(
+            "approval",
+            Approval::parse,
+            "a decision on a quote",
+            "approved, rejected or empty",
+        )?;
+        if approval != Approval::Undecided && question != QUOTE {
+            return Err(c.error(
+                "approval",
+                "is for quote rows only (question \"quote\"): leave it empty",
+            ));
+        }
         Ok(Response {
             participant: c.id("participant")?.to_string(),
             phase,
             question,
             answer,
             consent,
+            approval,
+            published: c.get("published").to_string(),
         })
     }
 
@@ -464,6 +488,8 @@ impl Record for Response {
             Some(true) => "yes",
             Some(false) => "no",
         });
+        w.text(self.approval.as_str());
+        w.text(&self.published);
     }
 }
 

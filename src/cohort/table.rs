@@ -557,6 +557,30 @@ impl<T: Record> Table<T> {
     pub fn extra_cells(&self, i: usize) -> &[String] {
         self.rows.get(i).map_or(&[], |e| e.extra.as_slice())
     }
+
+    /// Every cell of each row `pred` selects, as (column, value) in the file's column order: what
+    /// the file holds on that row, for a subject access request.
+    pub fn rows_as_cells(&self, pred: impl Fn(&T) -> bool) -> Vec<Vec<(String, String)>> {
+        self.rows
+            .iter()
+            .filter(|e| pred(&e.value))
+            .map(|entry| {
+                let mut known = vec![String::new(); self.columns.len()];
+                entry.value.write(&mut CellWriter {
+                    cells: &mut known,
+                    next: 0,
+                });
+                let mut row = vec![String::new(); self.headers.len()];
+                for (cell, &p) in known.into_iter().zip(&self.positions) {
+                    row[p] = cell;
+                }
+                for (cell, &p) in entry.extra.iter().zip(&self.extra_positions) {
+                    row[p].clone_from(cell);
+                }
+                self.headers.iter().cloned().zip(row).collect()
+            })
+            .collect()
+    }
 }
 
 impl<T> Table<T> {
@@ -638,5 +662,25 @@ impl<T> Table<T> {
     pub fn retain(&mut self, pred: impl Fn(&T) -> bool) {
         self.touch();
         self.rows.retain(|e| pred(&e.value));
+    }
+
+    /// Rewrite every cell of the columns the tool does not know, in every row, with `f` (erasure:
+    /// a person named in a coordinator's "notes" column of someone else's row). Returns how many
+    /// cells changed.
+    pub fn rewrite_extras(&mut self, f: impl Fn(&str) -> String) -> usize {
+        let mut changed = 0;
+        for entry in &mut self.rows {
+            for cell in &mut entry.extra {
+                let new = f(cell);
+                if new != *cell {
+                    *cell = new;
+                    changed += 1;
+                }
+            }
+        }
+        if changed > 0 {
+            self.touch();
+        }
+        changed
     }
 }

@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let (path, files) = ctx.store.archive(&args.cohort, &args.out)?;
+    let (path, files) = ctx.store.archive(&args.cohort, &args.out, ctx.today)?;
     crate::out::emit(&format!(
         "packed {} of cohort {} into {} (readable by you only; it holds personal data: hand it over safely)\n",
         count(files, "file", "files"),

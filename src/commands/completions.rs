@@ -128,14 +128,14 @@ pub fn man(ctx: &super::Ctx, args: &ManArgs) -> Result<()> {
     };
     let mut written = vec![
         ctx.store
-            .write_output(&dir.join("revmentor.1"), &page(&command)?)?,
+            .write_file(&dir.join("revmentor.1"), &page(&command)?)?,
     ];
     for sub in command.get_subcommands() {
         let name = format!("revmentor-{}", sub.get_name());
         let sub = sub.clone().name(name.clone()).display_name(name.clone());
         written.push(
             ctx.store
-                .write_output(&dir.join(format!("{name}.1")), &page(&sub)?)?,
+                .write_file(&dir.join(format!("{name}.1")), &page(&sub)?)?,
         );
     }
     crate::out::emit(&format!(

@@ -1,5 +1,6 @@
-//! `revmentor export`: the evaluation summary for the board (Markdown, HTML, CSV or JSON), or the
-//! confirmed pairs with names and emails for introductions (`--pairs`).
+//! `revmentor export`: the evaluation summary for the board (Markdown, HTML, CSV or JSON), the
+//! confirmed pairs with names and emails for introductions (`--pairs`), or everything the cohort
+//! holds on one person (`--person`, subject access).
 
 use std::path::PathBuf;
 
@@ -41,14 +42,25 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Export the confirmed pairs with names and emails, for introductions (mail merge)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "person")]
     pub pairs: bool,
+    /// Everything the cohort holds on one person (by id or email), for a subject access request:
+    /// md (default) or json
+    #[arg(long, value_name = "WHO")]
+    pub person: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let cohort = ctx
-        .store
-        .open(&args.cohort, Load::WITHOUT_CHARACTERISTICS)?;
+    if let Some(who) = &args.person {
+        return person(ctx, args, who);
+    }
+    // The summary reads characteristics.csv, but only through `evaluation::Marginals`.
+    let load = if args.pairs {
+        Load::WITHOUT_CHARACTERISTICS
+    } else {
+        Load::ALL
+    };
+    let cohort = ctx.store.open(&args.cohort, load)?;
     let (text, what) = if args.pairs {
         let format = match args.format.unwrap_or(ExportFormat::Csv) {
             ExportFormat::Csv => Format::Csv,
@@ -82,10 +94,43 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     match &args.out {
         Some(path) => {
-            ctx.store.write_output(path, text.as_bytes())?;
+            ctx.store
+                .write_output(&cohort, what, ctx.today, path, text.as_bytes())?;
             crate::out::emit(&format!(
                 "wrote the {what} of {} to {}\n",
                 cohort.name,
+                path.display()
+            ))
+        }
+        None => crate::out::emit(&text),
+    }
+}
+
+/// Subject access: one person's rows of every file, and the outputs that named them.
+fn person(ctx: &Ctx, args: &Args, who: &str) -> Result<()> {
+    let cohort = ctx.store.open(&args.cohort, Load::ALL)?;
+    let p = cohort.resolve(who).map_err(anyhow::Error::msg)?.clone();
+    let outputs: Vec<(String, String, String)> = ctx
+        .store
+        .outputs(&cohort.name)?
+        .into_iter()
+        .filter(|w| w.people.contains(&p.id))
+        .map(|w| (w.path, w.kind, w.written_on.to_string()))
+        .collect();
+    let record = report::person::record(&cohort, &p, &outputs);
+    let text = match args.format.unwrap_or(ExportFormat::Md) {
+        ExportFormat::Md => report::person::markdown(&record),
+        ExportFormat::Json => report::person::json(&record),
+        _ => return crate::usage("--person is written as md or json"),
+    };
+    match &args.out {
+        Some(path) => {
+            ctx.store
+                .write_output(&cohort, "person", ctx.today, path, text.as_bytes())?;
+            crate::out::emit(&format!(
+                "wrote what cohort {} holds on {} to {}\n",
+                cohort.name,
+                p.id,
                 path.display()
             ))
         }

@@ -219,6 +219,8 @@ fn write_drafts(
         .enumerate()
         .map(|(i, (m, b))| (email::draft_name(i, m), b.formatted()))
         .collect();
+    // Drafts name people: entered in the cohort's register first, so an erasure lists them.
+    change.register_outputs(&cohort, "draft", ctx.today, dir, &files)?;
     let folder = ctx.store.write_outputs(dir, &files)?;
     notify::log::record(&mut cohort, &plan.messages, Via::Draft, ctx.today);
     change.commit(&cohort)?;

@@ -246,7 +246,8 @@ fn write_pair_of_files(
             continue;
         }
         let text = ics::calendar(cohort, method, list, organizer, ctx.today);
-        ctx.store.write_output(&path, text.as_bytes())?;
+        ctx.store
+            .write_output(cohort, "calendar", ctx.today, &path, text.as_bytes())?;
         written.push(plan::Written {
             path,
             method,

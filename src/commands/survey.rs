@@ -1,4 +1,5 @@
-//! `revmentor survey`: import a survey form export (baseline or final) into `responses.csv`.
+//! `revmentor survey`: import a survey form export (baseline or final) into `responses.csv`;
+//! review consented quotes and approve or reject each (`quotes`).
 
 use std::fmt::Write as _;
 
@@ -8,11 +9,12 @@ use anyhow::Result;
 
 use super::Ctx;
 use super::problems_error;
-#[allow(unused_imports)]
 use crate::cohort::{File, Load};
-use crate::model::Phase;
+use crate::model::{Approval, Phase};
 use crate::problems::plural;
+use crate::render::{Format, Listing};
 use crate::survey::{self, Column};
+use serde_json::json;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,6 +44,18 @@ pub enum Action {
         #[arg(long = "ignore-column", value_name = "HEADER")]
         ignore: Vec<String>,
     },
+    /// List consented quotes with their automatic redactions marked; only quotes approved here
+    /// appear in the summary
+    Quotes {
+        /// Publish this quote (as listed, with its redactions made), like p006-baseline
+        #[arg(long, value_name = "ID")]
+        approve: Vec<String>,
+        /// Never publish this quote
+        #[arg(long, value_name = "ID")]
+        reject: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 fn parse_phase(text: &str) -> Result<Phase, String> {
@@ -49,24 +63,97 @@ fn parse_phase(text: &str) -> Result<Phase, String> {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let Action::Import {
-        file: path,
-        phase,
-        maps,
-        ignore,
-        sheet,
-    } = &args.action;
-    let phase = *phase;
+    match &args.action {
+        Action::Import {
+            file,
+            phase,
+            maps,
+            ignore,
+            sheet,
+        } => import(
+            ctx,
+            &args.cohort,
+            file,
+            sheet.as_deref(),
+            *phase,
+            maps,
+            ignore,
+        ),
+        Action::Quotes {
+            approve,
+            reject,
+            format,
+        } => quotes(ctx, &args.cohort, approve, reject, *format),
+    }
+}
+
+/// Review quotes; record decisions when asked.
+fn quotes(
+    ctx: &Ctx,
+    name: &str,
+    approve: &[String],
+    reject: &[String],
+    format: Format,
+) -> Result<()> {
+    // Characteristic values are redacted too, so characteristics.csv is read.
+    let load = Load::only(&[File::Participants, File::Responses, File::Characteristics]);
+    let mut out = String::new();
+    let cohort = if approve.is_empty() && reject.is_empty() {
+        ctx.store.open(name, load)?
+    } else {
+        let (mut cohort, change) = ctx.store.open_for_change(name, load)?;
+        let changed = survey::decide(&mut cohort, approve, reject)
+            .map_err(|p| problems_error(&p, "the decisions asked"))?;
+        change.commit(&cohort)?;
+        let _ = writeln!(
+            out,
+            "recorded {} decision{} ({} approved, {} rejected)",
+            changed,
+            plural(changed),
+            approve.len(),
+            reject.len()
+        );
+        cohort
+    };
+    let mut listing = Listing::new(&["id", "role", "survey", "decision", "quote", "published as"]);
+    for r in survey::review(&cohort) {
+        listing.push(vec![
+            json!(r.id),
+            json!(r.role.map(|r| r.as_str()).unwrap_or("erased")),
+            json!(r.phase.as_str()),
+            json!(match r.approval {
+                Approval::Undecided => "not decided",
+                Approval::Approved => "approved",
+                Approval::Rejected => "rejected",
+            }),
+            json!(r.marked),
+            json!(r.redacted),
+        ]);
+    }
+    if out.is_empty() || format == Format::Table {
+        out.push_str(&listing.render(format));
+    }
+    crate::out::emit(&out)
+}
+
+fn import(
+    ctx: &Ctx,
+    name: &str,
+    path: &std::path::Path,
+    sheet: Option<&str>,
+    phase: Phase,
+    maps: &[String],
+    ignore: &[String],
+) -> Result<()> {
     let maps = maps
         .iter()
         .map(|m| crate::import::parse_map(m))
         .collect::<Result<Vec<_>, _>>()
         .map_err(crate::UsageError)?;
-    let (mut cohort, change) = ctx.store.open_for_change(
-        &args.cohort,
-        Load::only(&[File::Participants, File::Responses]),
-    )?;
-    let (file, bytes, sheet) = super::import_file(path, sheet.as_deref())?;
+    let (mut cohort, change) = ctx
+        .store
+        .open_for_change(name, Load::only(&[File::Participants, File::Responses]))?;
+    let (file, bytes, sheet) = super::import_file(path, sheet)?;
     let sheet = match sheet {
         Some(sheet) => sheet,
         None => crate::csvio::parse(&file, &bytes)?,

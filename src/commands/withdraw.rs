@@ -8,6 +8,8 @@ use anyhow::{Result, anyhow};
 use super::Ctx;
 use crate::cohort::{Cohort, Load};
 use crate::problems::count;
+use crate::store::Change;
+use crate::store::output::Erased;
 use crate::withdrawal::{self, Withdrawal, Withdrawn};
 
 #[derive(Debug, clap::Args)]
@@ -60,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             return crate::out::emit("nothing changed\n");
         }
     }
-    change.commit(&cohort)?;
+    let files = commit(change, &cohort, &before, &done)?;
     let mut out = format!(
         "{} {}\n",
         done.id,
@@ -103,7 +105,58 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             cohort.name, done.id
         );
     }
+    if done.cells_scrubbed > 0 {
+        let _ = writeln!(
+            out,
+            "took their name and email out of {} in others' rows (quotes, reasons, titles, added columns)",
+            count(done.cells_scrubbed, "cell", "cells")
+        );
+    }
+    if let Some(files) = files {
+        describe_files(&mut out, &files);
+    }
     crate::out::emit(&out)
+}
+
+/// Commit the withdrawal. An erasure also takes the person out of the files beside the tables
+/// (outputs written into the cohort's folder, notes left there), in the same commit.
+fn commit(
+    change: Change,
+    cohort: &Cohort,
+    before: &Cohort,
+    done: &Withdrawn,
+) -> Result<Option<Erased>> {
+    if !done.erased {
+        change.commit(cohort)?;
+        return Ok(None);
+    }
+    let forms = before
+        .find(&done.id)
+        .map(withdrawal::forms)
+        .ok_or_else(|| anyhow!("{} has gone from the cohort", done.id))?;
+    let scrub = |text: &str| forms.finds_any(text).then(|| forms.redact(text));
+    let (files, rewrites) = change.erase_outputs(&done.id, &scrub)?;
+    change.commit_with(cohort, &rewrites)?;
+    Ok(Some(files))
+}
+
+/// What an erasure did to the files beside the tables, and what is left for the coordinator.
+fn describe_files(out: &mut String, files: &Erased) {
+    for path in &files.rewritten {
+        let _ = writeln!(out, "rewrote {path} without their name and email");
+    }
+    for path in &files.outside {
+        let _ = writeln!(
+            out,
+            "still names them, outside the cohort's folder: {path} (delete it, and any copy sent on)"
+        );
+    }
+    for path in &files.unreadable {
+        let _ = writeln!(
+            out,
+            "could not check {path} (not text): delete it if it holds their data"
+        );
+    }
 }
 
 /// What a withdrawal will change, for the confirmation screen.

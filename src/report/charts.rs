@@ -233,21 +233,20 @@ pub fn meetings(s: &Summary) -> Option<String> {
     })
 }
 
-/// Intervals between held meetings against the cadence band: range, middle half and median.
+/// Intervals between held meetings against the cadence band: middle half and median (never the
+/// shortest or longest, each one pair's).
 pub fn intervals(s: &Summary) -> Option<String> {
     let i = &s.intervals;
-    let (Some(lo), Some(q1), Some(med), Some(q3), Some(hi)) = (
-        i.shortest_weeks.value(),
+    let (Some(q1), Some(med), Some(q3)) = (
         i.lower_quartile_weeks.value(),
         i.median_weeks.value(),
         i.upper_quartile_weeks.value(),
-        i.longest_weeks.value(),
     ) else {
         return None;
     };
     let (min_w, max_w) = (f64::from(s.min_weeks), f64::from(s.max_weeks));
-    let right = hi.max(max_w + 2.0).ceil();
-    let left = lo.min(min_w - 2.0).floor().max(0.0);
+    let right = q3.max(max_w + 2.0).ceil();
+    let left = q1.min(min_w - 2.0).floor().max(0.0);
     svg((720, 190), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
@@ -280,16 +279,6 @@ pub fn intervals(s: &Summary) -> Option<String> {
             (min_w + 0.1, 0.92),
             label_style(12).color(&RGBColor(60, 110, 60)),
         )))?;
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(lo, 0.5), (hi, 0.5)],
-            BLACK.stroke_width(2),
-        )))?;
-        for x in [lo, hi] {
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x, 0.4), (x, 0.6)],
-                BLACK.stroke_width(2),
-            )))?;
-        }
         chart.draw_series(std::iter::once(Rectangle::new(
             [(q1, 0.3), (q3, 0.7)],
             HELD.mix(0.35).filled(),

@@ -169,7 +169,7 @@ pub fn html(s: &Summary) -> String {
     figure(
         o,
         charts::intervals(s),
-        "The line spans the shortest to the longest interval, the box the middle half; the shaded band is the cadence.",
+        "The box spans the middle half of the intervals, the bar is the median; the shaded band is the cadence.",
     );
     if !matches!(s.intervals.intervals, Figure::Empty) {
         table(o, &s.intervals.bands);
@@ -193,6 +193,23 @@ pub fn html(s: &Summary) -> String {
     );
     table(o, &s.topics);
     o.push_str("</section>\n");
+
+    if !s.participation.is_empty() {
+        let _ = writeln!(
+            o,
+            "<section>\n<h2>Who the scheme reached</h2>\n<p>{}</p>",
+            escape(&super::participation_note())
+        );
+        for p in &s.participation {
+            let _ = writeln!(
+                o,
+                "<h3>By {}</h3>",
+                escape(&p.characteristic.replace('_', " "))
+            );
+            table(o, &p.table);
+        }
+        o.push_str("</section>\n");
+    }
 
     let _ = writeln!(o, "<section>\n<h2>Surveys</h2>\n<h3>Respondents</h3>");
     table(o, &s.respondents);
@@ -239,7 +256,7 @@ pub fn html(s: &Summary) -> String {
     } else {
         let _ = writeln!(
             o,
-            "<p>Comments from the surveys, shown only where their author agreed to be quoted anonymously.</p>"
+            "<p>Comments from the surveys, shown only where their author agreed to be quoted anonymously and the coordinator approved them (names, emails, departments, grades and characteristics replaced).</p>"
         );
         for q in &s.quotes {
             let _ = writeln!(

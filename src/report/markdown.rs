@@ -135,6 +135,19 @@ pub fn markdown(s: &Summary) -> String {
     );
     table(o, &s.topics);
 
+    if !s.participation.is_empty() {
+        let _ = writeln!(o, "## Who the scheme reached\n");
+        let _ = writeln!(o, "{}\n", escape(&super::participation_note()));
+        for p in &s.participation {
+            let _ = writeln!(
+                o,
+                "### By {}\n",
+                escape(&p.characteristic.replace('_', " "))
+            );
+            table(o, &p.table);
+        }
+    }
+
     let _ = writeln!(o, "## Surveys\n");
     let _ = writeln!(o, "### Respondents\n");
     table(o, &s.respondents);
@@ -180,7 +193,7 @@ pub fn markdown(s: &Summary) -> String {
     } else {
         let _ = writeln!(
             o,
-            "Comments from the surveys, shown only where their author agreed to be quoted anonymously.\n"
+            "Comments from the surveys, shown only where their author agreed to be quoted anonymously and the coordinator approved them (names, emails, departments, grades and characteristics replaced).\n"
         );
         for q in &s.quotes {
             let _ = writeln!(

@@ -4,6 +4,7 @@
 mod charts;
 mod html;
 mod markdown;
+pub mod person;
 
 use serde_json::json;
 
@@ -52,6 +53,9 @@ pub fn csv(s: &Summary) -> String {
     grid("intervals", &s.intervals.bands);
     grid("topics", &s.topics);
     grid("survey respondents", &s.respondents);
+    for p in &s.participation {
+        grid(&format!("participation by {}", p.characteristic), &p.table);
+    }
     add("pairs", "lapsed", "", cell(&s.pairs_lapsed));
     add("meetings", "all meetings", "", cell(&s.meetings_all));
     let i = &s.intervals;
@@ -59,8 +63,6 @@ pub fn csv(s: &Summary) -> String {
         ("intervals", &i.intervals),
         ("pairs", &i.pairs),
         ("median weeks", &i.median_weeks),
-        ("shortest weeks", &i.shortest_weeks),
-        ("longest weeks", &i.longest_weeks),
         ("lower quartile weeks", &i.lower_quartile_weeks),
         ("upper quartile weeks", &i.upper_quartile_weeks),
         ("inside cadence", &i.inside_cadence),
@@ -124,11 +126,27 @@ pub fn attribution(role: Role, phase: Phase) -> String {
     )
 }
 
-/// What `<5` and `[c]` mean, in one sentence.
+/// What `<5`, `[c]` and rounding mean.
 pub fn legend(s: &Summary) -> String {
+    let rounding = if s.rounding > 1 {
+        format!(
+            " Counts about people are rounded to a multiple of {}; totals of people enrolled and pairs confirmed are exact.",
+            s.rounding
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "A figure about fewer than {n} people (or pairs) reads <{n}; [c] marks a figure hidden so that a <{n} cannot be worked out from a total. No name, email, id, department or characteristic is used.",
+        "A figure about fewer than {n} people (or pairs) reads <{n}; [c] marks a figure hidden so that no <{n} can be worked out from the others; – is not applicable, or not reported where any figure would say something about fewer than {n}.{rounding} No name, email, id or department is used, and characteristics only one at a time.",
         n = s.min_group
+    )
+}
+
+/// What the participation tables count.
+pub fn participation_note() -> String {
+    format!(
+        "Everyone enrolled, by each characteristic one at a time (never two together); \"not known\" is anyone who did not say, preferred not to, or was erased. Completing: in a pair that held at least {} one-to-ones.",
+        crate::evaluation::participation::COMPLETION_MEETINGS
     )
 }
 
@@ -160,18 +178,23 @@ pub fn intervals_sentence(s: &Summary) -> String {
             s.min_group
         );
     }
+    let inside = if i.inside_cadence.is_shown() {
+        format!(
+            "; {} inside the {}–{} week cadence",
+            i.inside_cadence.text(),
+            s.min_weeks,
+            s.max_weeks
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} intervals between consecutive held meetings of {} pairs: median {} weeks (range {}–{}, middle half {}–{}); {} inside the {}–{} week cadence.",
+        "{} intervals between consecutive held meetings of {} pairs: median {} weeks (middle half {}–{}){inside}. The shortest and longest are not shown: each is one pair's.",
         i.intervals.text(),
         i.pairs.text(),
         i.median_weeks.text(),
-        i.shortest_weeks.text(),
-        i.longest_weeks.text(),
         i.lower_quartile_weeks.text(),
         i.upper_quartile_weeks.text(),
-        i.inside_cadence.text(),
-        s.min_weeks,
-        s.max_weeks
     )
 }
 

@@ -553,11 +553,39 @@ impl Store {
 
     /// Pack a cohort into a `.tar.zst` archive at `out` (its files and permissions, one version:
     /// read under the cohort's lock). Returns the path written and how many files it holds.
-    pub fn archive(&self, name: &str, out: &Path) -> Result<(PathBuf, usize)> {
+    ///
+    /// The archive names everyone in the cohort, so it is entered in the register of outputs
+    /// first (in the same lock): an erasure then names it among the files to delete.
+    pub fn archive(
+        &self,
+        name: &str,
+        out: &Path,
+        today: chrono::NaiveDate,
+    ) -> Result<(PathBuf, usize)> {
         let dir = self.existing(name)?;
+        let kind = archive::kind_of(out)?;
+        let target = output::refuse_cohort_file(&self.root, out)?;
         let _lock = fs::lock(&dir, name)?;
         commit::recover(&dir)?;
-        let kind = archive::kind_of(out)?;
+        let load = Load::only(&[File::Participants]);
+        let cohort = Snapshot::read(&dir, load)?.parse(name, load, &ReadOptions::default())?;
+        let mut rows = output::read_register(&dir)?;
+        let row = output::Written {
+            path: output::register_path(&dir, &target),
+            kind: "archive".to_string(),
+            written_on: today,
+            people: cohort
+                .participants
+                .iter()
+                .filter(|p| p.status != crate::model::Status::Erased)
+                .map(|p| p.id.clone())
+                .collect(),
+        };
+        match rows.iter_mut().find(|r| r.path == row.path) {
+            Some(r) => *r = row,
+            None => rows.push(row),
+        }
+        commit::commit(&dir, &[(output::REGISTER, &output::register_bytes(&rows))])?;
         let (bytes, files) = archive::pack(&dir, name, kind)?;
         let path = archive::write(&self.root, out, &bytes)?;
         Ok((path, files))
@@ -603,20 +631,63 @@ impl Store {
         output::create_dir(&self.root, dir)
     }
 
-    /// Write an output file (`--out`, `--ics`) atomically and readable by the owner only; refuses
-    /// any cohort's own files however the path is spelt. Returns the path written.
+    /// Write a file that is about no cohort (a manual page) atomically; never over a cohort's own
+    /// files. Cohorts' outputs go through [`Store::write_output`], which registers them.
+    pub fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+        output::write(&self.root, path, bytes)
+    }
+
+    /// The register of outputs of a cohort (`outputs.csv`): what the tool wrote outside its tables.
+    pub fn outputs(&self, name: &str) -> Result<Vec<output::Written>> {
+        output::read_register(&self.existing(name)?)
+    }
+
+    /// Write an output file (`--out`, `--ics`) of `cohort` atomically and readable by the owner
+    /// only; refuses any cohort's own files however the path is spelt. The file is first entered
+    /// in the cohort's register (`outputs.csv`: path, kind, date, the ids of the people it names),
+    /// so that an erasure finds it even if this write is cut short. `cohort` must have been read
+    /// with its participants. Not to be called while holding a [`Change`] of the same cohort.
+    /// Returns the path written.
     ///
     /// A `.csv` file gets a UTF-8 byte order mark first (unless it has one), so that a spreadsheet
     /// opened by double-click reads "José" and not "JosÃ©"; standard output never gets one, so a
     /// pipe into another program sees plain UTF-8.
-    pub fn write_output(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-        if output::spreadsheet_bound(path) && !bytes.starts_with(crate::csvio::BOM) {
-            let mut with_bom = Vec::with_capacity(bytes.len() + crate::csvio::BOM.len());
-            with_bom.extend_from_slice(crate::csvio::BOM);
-            with_bom.extend_from_slice(bytes);
-            return output::write(&self.root, path, &with_bom);
+    pub fn write_output(
+        &self,
+        cohort: &Cohort,
+        kind: &str,
+        today: chrono::NaiveDate,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<PathBuf> {
+        let with_bom;
+        let bytes = if output::spreadsheet_bound(path) && !bytes.starts_with(crate::csvio::BOM) {
+            with_bom = [crate::csvio::BOM, bytes].concat();
+            &with_bom[..]
+        } else {
+            bytes
+        };
+        let target = output::refuse_cohort_file(&self.root, path)?;
+        let dir = self.existing(&cohort.name)?;
+        let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
+        let people = output::Naming::new(&participants).named(bytes);
+        let _lock = fs::lock(&dir, &cohort.name)?;
+        commit::recover(&dir)?;
+        let mut rows = output::read_register(&dir)?;
+        let row = output::Written {
+            path: output::register_path(&dir, &target),
+            kind: kind.to_string(),
+            written_on: today,
+            people,
+        };
+        match rows.iter_mut().find(|r| r.path == row.path) {
+            Some(r) => *r = row,
+            None => rows.push(row),
         }
-        output::write(&self.root, path, bytes)
+        let register = output::register_bytes(&rows);
+        commit::commit(&dir, &[(output::REGISTER, &register)])?;
+        output::write_atomic(&target, path, bytes)?;
+        Ok(target)
     }
 
     /// Write files into an output folder (`--drafts`), made when missing, never inside a cohort's
@@ -836,12 +907,77 @@ fn canonical(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 }
 
 impl Change {
-    /// Write every changed table whose content differs from the file as read, all together (see
-    /// [`commit`]). A file saved by a spreadsheet with a byte-order mark or `\r\n` line ends is
-    /// rewritten only when its content changed. Returns how many files were written.
-    pub fn commit(self, cohort: &Cohort) -> Result<usize> {
+    /// For an erasure: the files beside the tables that hold the person, rewritten without them
+    /// (see [`output::erase`]). Returns what was done, and the files to commit with the tables
+    /// (rewritten outputs, and the register when it changed).
+    pub fn erase_outputs(
+        &self,
+        id: &str,
+        scrub: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(output::Erased, Vec<output::Rewrite>)> {
+        let before = output::read_register(&self.dir)?;
+        let (done, rows, mut files) = output::erase(&self.dir, id, scrub)?;
+        if rows != before {
+            files.push((output::REGISTER.to_string(), output::register_bytes(&rows)));
+        }
+        Ok((done, files))
+    }
+
+    /// Enter files about to be written into folder `dir` (drafts) in the cohort's register, while
+    /// this change holds the cohort's lock: committed now, before the files are written, so that
+    /// an erasure finds them even if the writing is cut short.
+    pub fn register_outputs(
+        &self,
+        cohort: &Cohort,
+        kind: &str,
+        today: chrono::NaiveDate,
+        dir: &Path,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<()> {
+        if output::refused(dir, files) {
+            // The write will be refused, saying why: nothing to register, nothing changed.
+            return Ok(());
+        }
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .context("cannot tell the current folder")?
+                .join(dir)
+        };
+        let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
+        let naming = output::Naming::new(&participants);
+        let mut rows = output::read_register(&self.dir)?;
+        let mut at: rustc_hash::FxHashMap<String, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.path.clone(), i))
+            .collect();
+        for (name, bytes) in files {
+            let people = naming.named(bytes);
+            let row = output::Written {
+                path: output::register_path(&self.dir, &dir.join(name)),
+                kind: kind.to_string(),
+                written_on: today,
+                people,
+            };
+            match at.get(&row.path) {
+                Some(&i) => rows[i] = row,
+                None => {
+                    at.insert(row.path.clone(), rows.len());
+                    rows.push(row);
+                }
+            }
+        }
+        let register = output::register_bytes(&rows);
+        commit::commit(&self.dir, &[(output::REGISTER, &register)])
+    }
+
+    /// [`Change::commit`], with more files of the folder (rewritten outputs, the register) in the
+    /// same commit.
+    pub fn commit_with(self, cohort: &Cohort, extra: &[output::Rewrite]) -> Result<usize> {
         let changed = cohort.changed_files();
-        let files: Vec<(&str, &[u8])> = changed
+        let mut files: Vec<(&str, &[u8])> = changed
             .iter()
             .filter(|(file, bytes)| {
                 let original = self
@@ -853,7 +989,23 @@ impl Change {
             })
             .map(|(f, b)| (f.name(), b.as_slice()))
             .collect();
+        // Before participants.csv, which a commit writes last.
+        let at = files.len().saturating_sub(usize::from(
+            files
+                .last()
+                .is_some_and(|(n, _)| *n == crate::cohort::PARTICIPANTS),
+        ));
+        for (i, (name, bytes)) in extra.iter().enumerate() {
+            files.insert(at + i, (name.as_str(), bytes.as_slice()));
+        }
         commit::commit(&self.dir, &files)?;
         Ok(files.len())
+    }
+
+    /// Write every changed table whose content differs from the file as read, all together (see
+    /// [`commit`]). A file saved by a spreadsheet with a byte-order mark or `\r\n` line ends is
+    /// rewritten only when its content changed. Returns how many files were written.
+    pub fn commit(self, cohort: &Cohort) -> Result<usize> {
+        self.commit_with(cohort, &[])
     }
 }

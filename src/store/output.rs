@@ -101,8 +101,15 @@ pub fn refuse_cohort_file(root: &Path, path: &Path) -> Result<PathBuf> {
 /// Write an output atomically (a temporary file of its own beside it, synced, renamed), readable by
 /// the owner only. Returns the path written.
 pub fn write(root: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    use std::io::Write;
     let target = refuse_cohort_file(root, path)?;
+    write_atomic(&target, path, bytes)?;
+    Ok(target)
+}
+
+/// Replace `target` atomically with `bytes` (readable by the owner only); `path` is how the user
+/// named it, for messages.
+pub fn write_atomic(target: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
         .prefix(OUTPUT_TEMP_PREFIX)
@@ -117,15 +124,276 @@ pub fn write(root: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
         .and_then(|()| temp.flush())
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    temp.persist(&target)
+    temp.persist(target)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", target.display()))?;
-    super::fs::sync_dir(dir)?;
-    Ok(target)
+    super::fs::sync_dir(dir)
+}
+
+/// The register of outputs: `outputs.csv` in the cohort's folder, one row per file the tool wrote
+/// outside the tables (`--out`, `--ics`): where, what, when, and which people it named (ids only),
+/// so that an erasure can find every copy of a person the tool made.
+pub const REGISTER: &str = "outputs.csv";
+
+const REGISTER_COLUMNS: [&str; 4] = ["path", "kind", "written_on", "people"];
+
+/// One file the tool wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Relative to the cohort's folder when inside it, else absolute.
+    pub path: String,
+    /// `summary`, `pairs`, `calendar`, `person`.
+    pub kind: String,
+    pub written_on: chrono::NaiveDate,
+    /// The ids of the people it names.
+    pub people: Vec<String>,
+}
+
+/// Read the register (empty when there is none yet).
+pub fn read_register(dir: &Path) -> Result<Vec<Written>> {
+    let path = dir.join(REGISTER);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let sheet = crate::csvio::parse(REGISTER, &bytes)?;
+    let at = |name: &str| sheet.headers.iter().position(|h| h == name);
+    let (Some(p), Some(k), Some(d), Some(n)) =
+        (at("path"), at("kind"), at("written_on"), at("people"))
+    else {
+        bail!(
+            "{}: the header must be {}; restore the file from git or a backup",
+            path.display(),
+            REGISTER_COLUMNS.join(",")
+        );
+    };
+    sheet
+        .rows
+        .iter()
+        .map(|r| {
+            let written_on = crate::model::parse_date(r.cell(d)).map_err(|e| {
+                anyhow::anyhow!("{REGISTER}:{}: column \"written_on\": {e}", r.line)
+            })?;
+            Ok(Written {
+                path: r.cell(p).to_string(),
+                kind: r.cell(k).to_string(),
+                written_on,
+                people: r
+                    .cell(n)
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The register's bytes.
+pub fn register_bytes(rows: &[Written]) -> Vec<u8> {
+    let headers: Vec<String> = REGISTER_COLUMNS.iter().map(|c| c.to_string()).collect();
+    crate::csvio::write(
+        &headers,
+        rows.iter().map(|w| {
+            vec![
+                w.path.clone(),
+                w.kind.clone(),
+                w.written_on.to_string(),
+                w.people.join(";"),
+            ]
+        }),
+    )
+}
+
+/// Who a file names: every participant's email (any capitals) and full name (whole words), found
+/// in one pass; built once for many files.
+pub struct Naming<'a> {
+    people: &'a [&'a crate::model::Participant],
+    forms: crate::evaluation::Redactor,
+}
+
+impl<'a> Naming<'a> {
+    pub fn new(people: &'a [&'a crate::model::Participant]) -> Naming<'a> {
+        use crate::evaluation::Label;
+        let mut b = crate::evaluation::redact::Builder::new();
+        for (i, p) in people.iter().enumerate() {
+            b.add_tagged(&p.email, Label::Email, i);
+            if p.name.split_whitespace().count() > 1 {
+                b.add_tagged(&p.name, Label::Name, i);
+            }
+        }
+        Naming {
+            people,
+            forms: b.build(),
+        }
+    }
+
+    /// The ids of the people `bytes` names (everyone, when it is not text: it may name anyone).
+    pub fn named(&self, bytes: &[u8]) -> Vec<String> {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return self.people.iter().map(|p| p.id.clone()).collect();
+        };
+        let mut named: Vec<String> = self
+            .forms
+            .find(text)
+            .iter()
+            .map(|f| self.people[f.tag].id.clone())
+            .collect();
+        named.sort();
+        named.dedup();
+        named
+    }
+}
+
+/// Where a register row's file is.
+pub fn register_target(dir: &Path, row: &Written) -> PathBuf {
+    dir.join(&row.path)
+}
+
+/// Whether a register row's file is outside the cohort's folder.
+pub fn is_outside(row: &Written) -> bool {
+    let p = Path::new(&row.path);
+    p.is_absolute() || matches!(p.components().next(), Some(Component::ParentDir))
+}
+
+/// How the register names a file: relative to the cohort's folder (`summary.md`,
+/// `../../drafts/0001-introduction-p015-p002.eml`), so the register stays true when the folders
+/// are moved together; absolute when they share nothing.
+pub fn register_path(dir: &Path, target: &Path) -> String {
+    let canonical = |p: &Path| {
+        p.canonicalize().ok().or_else(|| {
+            let parent = p.parent()?.canonicalize().ok()?;
+            Some(parent.join(p.file_name()?))
+        })
+    };
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let target = canonical(target).unwrap_or_else(|| target.to_path_buf());
+    let from: Vec<Component> = dir.components().collect();
+    let to: Vec<Component> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common <= 1 {
+        return target.display().to_string();
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..from.len() {
+        rel.push("..");
+    }
+    for c in &to[common..] {
+        rel.push(c);
+    }
+    rel.display().to_string()
+}
+
+/// What an erasure did to the files the tool (or anyone) left beside the tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erased {
+    /// Files in the cohort's folder (outputs the tool wrote, or anyone's) that held a form of the
+    /// name or email: rewritten without it.
+    pub rewritten: Vec<String>,
+    /// Registered outputs outside the cohort's folder that name the person: the coordinator must
+    /// delete them.
+    pub outside: Vec<String>,
+    /// Files in the cohort's folder that are not text, so cannot be checked.
+    pub unreadable: Vec<String>,
+}
+
+/// Every file under `dir` (recursively) that is not one of the cohort's own files, nor hidden.
+fn loose_files(dir: &Path, top: bool, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.')
+            || (top && super::is_cohort_file_name(&name) && name != "templates")
+        {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => loose_files(&e.path(), false, out),
+            Ok(t) if t.is_file() => out.push(e.path()),
+            _ => {}
+        }
+    }
+}
+
+/// A file rewritten by an erasure: its name in the cohort's folder, and its new bytes.
+pub type Rewrite = (String, Vec<u8>);
+
+/// Erase person `id` from the files beside the tables. Every file in the cohort's folder that
+/// names them (an output the tool wrote there, or anyone's) is rewritten with `scrub` (which gives
+/// the text without the person, or `None` when it does not name them): those at the top of the
+/// folder are returned, to be committed with the tables; those in a subfolder are rewritten now.
+/// Registered outputs outside the folder that name them are listed for the coordinator. Returns
+/// what was done, the register's new rows, and the rewrites to commit.
+pub fn erase(
+    dir: &Path,
+    id: &str,
+    scrub: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Erased, Vec<Written>, Vec<Rewrite>)> {
+    let mut done = Erased::default();
+    let mut rows = read_register(dir)?;
+    let mut files = Vec::new();
+    loose_files(dir, true, &mut files);
+    let mut commit = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
+        let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => {
+                if let Some(new) = scrub(text) {
+                    if f.parent() == Some(dir) {
+                        commit.push((rel.clone(), new.into_bytes()));
+                    } else {
+                        write_atomic(&f, &f, new.as_bytes())?;
+                    }
+                    done.rewritten.push(rel.clone());
+                    for row in rows.iter_mut().filter(|r| r.path == rel) {
+                        row.people.retain(|p| p != id);
+                    }
+                }
+            }
+            Err(_) => done.unreadable.push(rel),
+        }
+    }
+    // Files outside the folder that name them: listed for the coordinator; a file already deleted
+    // is no longer listed, and its row goes.
+    rows.retain(|row| {
+        if !(row.people.iter().any(|p| p == id) && is_outside(row)) {
+            return true;
+        }
+        let exists = register_target(dir, row).exists();
+        if exists {
+            done.outside.push(row.path.clone());
+        }
+        exists
+    });
+    Ok((done, rows, commit))
 }
 
 /// The cohort folder `folder` is, or is inside, if any: a folder holding a cohort's settings or
 /// one of its tables (a cohort whose `cohort.toml` went missing is still one).
+/// Whether [`write_all`] would refuse to write `files` into `dir` (inside a cohort's folder, or a
+/// name that is not a plain file name): then nothing is registered either.
+pub fn refused(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
+    let existing = dir
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."));
+    let folder = existing
+        .canonicalize()
+        .map(|c| c.join(dir.strip_prefix(existing).unwrap_or(dir)))
+        .unwrap_or_else(|_| dir.to_path_buf());
+    inside_cohort(&folder).is_some()
+        || files
+            .iter()
+            .any(|(name, _)| name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.'))
+}
+
 fn inside_cohort(folder: &Path) -> Option<PathBuf> {
     folder
         .ancestors()

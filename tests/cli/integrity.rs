@@ -415,17 +415,17 @@ fn check_lists_every_broken_link_between_files_in_one_run_and_commands_refuse() 
         ),
         (
             "responses.csv",
-            "p020,final,confidence_race,50,",
+            "p020,final,confidence_race,50,,,",
             "\"50\" is not an answer",
         ),
         (
             "responses.csv",
-            "p020,final,bravery,3,",
+            "p020,final,bravery,3,,,",
             "question \"bravery\" is not in cohort.toml",
         ),
         (
             "responses.csv",
-            "p020,baseline,confidence_race,2,",
+            "p020,baseline,confidence_race,2,,,",
             "answered confidence_race in the baseline survey twice",
         ),
         (

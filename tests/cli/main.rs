@@ -12,11 +12,13 @@
 
 mod harness;
 
+mod audit;
 mod brief;
 mod calendar;
 mod checkins;
 mod cohort_files;
 mod enrol;
+mod erasure;
 mod evaluation;
 mod everyday;
 mod explain;
