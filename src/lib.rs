@@ -24,6 +24,7 @@ pub mod model;
 pub mod notify;
 pub mod out;
 pub mod problems;
+pub mod programme;
 pub mod render;
 pub mod report;
 pub mod schedule;

@@ -33,8 +33,9 @@ pub enum ExportFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Cohort
-    pub cohort: String,
+    /// Cohort (not with --programme, which reports every cohort)
+    #[arg(required_unless_present = "programme")]
+    pub cohort: Option<String>,
     /// Output format: md, html, csv or json for the summary; csv, table or json with --pairs
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
@@ -48,11 +49,18 @@ pub struct Args {
     /// md (default) or json
     #[arg(long, value_name = "WHO")]
     pub person: Option<String>,
+    /// The programme across every cohort under the root, side by side, for the board: md
+    /// (default), html, csv or json
+    #[arg(long, conflicts_with_all = ["cohort", "pairs", "person"])]
+    pub programme: bool,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let Some(name) = args.cohort.as_deref() else {
+        return programme(ctx, args);
+    };
     if let Some(who) = &args.person {
-        return person(ctx, args, who);
+        return person(ctx, args, name, who);
     }
     // The summary reads characteristics.csv, but only through `evaluation::Marginals`.
     let load = if args.pairs {
@@ -60,7 +68,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         Load::ALL
     };
-    let cohort = ctx.store.open(&args.cohort, load)?;
+    let cohort = ctx.store.open(name, load)?;
     let (text, what) = if args.pairs {
         let format = match args.format.unwrap_or(ExportFormat::Csv) {
             ExportFormat::Csv => Format::Csv,
@@ -107,8 +115,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 }
 
 /// Subject access: one person's rows of every file, and the outputs that named them.
-fn person(ctx: &Ctx, args: &Args, who: &str) -> Result<()> {
-    let cohort = ctx.store.open(&args.cohort, Load::ALL)?;
+fn person(ctx: &Ctx, args: &Args, name: &str, who: &str) -> Result<()> {
+    let cohort = ctx.store.open(name, Load::ALL)?;
     let p = cohort.resolve(who).map_err(anyhow::Error::msg)?.clone();
     let outputs: Vec<(String, String, String)> = ctx
         .store
@@ -131,6 +139,56 @@ fn person(ctx: &Ctx, args: &Args, who: &str) -> Result<()> {
                 "wrote what cohort {} holds on {} to {}\n",
                 cohort.name,
                 p.id,
+                path.display()
+            ))
+        }
+        None => crate::out::emit(&text),
+    }
+}
+
+/// The programme report: every cohort under the root, side by side. Every cohort must read: a
+/// report that left one out would mislead the board.
+fn programme(ctx: &Ctx, args: &Args) -> Result<()> {
+    let names = ctx.store.list()?;
+    if names.is_empty() {
+        anyhow::bail!(
+            "no cohorts in {}: the programme report needs at least one",
+            ctx.store.root().display()
+        );
+    }
+    let mut cohorts = Vec::with_capacity(names.len());
+    let mut broken = Vec::new();
+    for name in &names {
+        match ctx.store.open(name, Load::ALL) {
+            Ok(c) => cohorts.push(c),
+            Err(e) => broken.push(format!("{name}: {e:#}")),
+        }
+    }
+    if !broken.is_empty() {
+        anyhow::bail!(
+            "the programme report needs every cohort, and {} could not be read (`revmentor check NAME` says why); nothing was written:\n  {}",
+            crate::problems::count(broken.len(), "cohort", "cohorts"),
+            broken.join("\n  ")
+        );
+    }
+    let refs: Vec<&Cohort> = cohorts.iter().collect();
+    let p = crate::programme::build(&refs, ctx.today);
+    let text = match args.format.unwrap_or(ExportFormat::Md) {
+        ExportFormat::Md => report::programme::markdown(&p),
+        ExportFormat::Html => report::programme::html(&p),
+        ExportFormat::Csv => report::programme::csv(&p),
+        ExportFormat::Json => report::programme::json(&p),
+        ExportFormat::Table => {
+            return crate::usage("--programme is written as md, html, csv or json");
+        }
+    };
+    match &args.out {
+        Some(path) => {
+            // It names no one (every figure is a protected count), so it is about no cohort.
+            let path = ctx.store.write_file(path, text.as_bytes())?;
+            crate::out::emit(&format!(
+                "wrote the programme report ({}) to {}\n",
+                crate::problems::count(cohorts.len(), "cohort", "cohorts"),
                 path.display()
             ))
         }

@@ -5,6 +5,7 @@ mod charts;
 mod html;
 mod markdown;
 pub mod person;
+pub mod programme;
 
 use serde_json::json;
 

@@ -633,8 +633,9 @@ impl Store {
 
     /// Write a file that is about no cohort (a manual page) atomically; never over a cohort's own
     /// files. Cohorts' outputs go through [`Store::write_output`], which registers them.
+    /// A `.csv` file gets a byte order mark, as with [`Store::write_output`].
     pub fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-        output::write(&self.root, path, bytes)
+        output::write(&self.root, path, &output::for_spreadsheet(path, bytes))
     }
 
     /// The register of outputs of a cohort (`outputs.csv`): what the tool wrote outside its tables.
@@ -660,13 +661,8 @@ impl Store {
         path: &Path,
         bytes: &[u8],
     ) -> Result<PathBuf> {
-        let with_bom;
-        let bytes = if output::spreadsheet_bound(path) && !bytes.starts_with(crate::csvio::BOM) {
-            with_bom = [crate::csvio::BOM, bytes].concat();
-            &with_bom[..]
-        } else {
-            bytes
-        };
+        let bytes = output::for_spreadsheet(path, bytes);
+        let bytes = &bytes[..];
         let target = output::refuse_cohort_file(&self.root, path)?;
         let dir = self.existing(&cohort.name)?;
         let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();

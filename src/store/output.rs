@@ -18,6 +18,16 @@ pub fn spreadsheet_bound(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
+/// An output's bytes as written: a `.csv` file starts with a UTF-8 byte order mark (unless it has
+/// one), so a spreadsheet opened by double-click reads it as UTF-8; anything else as it is.
+pub fn for_spreadsheet<'a>(path: &Path, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+    if spreadsheet_bound(path) && !bytes.starts_with(crate::csvio::BOM) {
+        std::borrow::Cow::Owned([crate::csvio::BOM, bytes].concat())
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    }
+}
+
 /// The path an output would really be written to: its folder resolved (links and `..` followed)
 /// and, when the file itself is a link, the file it points to.
 pub fn resolve(path: &Path) -> Result<PathBuf> {

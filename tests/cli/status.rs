@@ -18,7 +18,7 @@ fn status_lists_every_cohort() {
     let run = w.sh("status --format csv").ok();
     assert_eq!(
         run.stdout,
-        "cohort,title,start,end,stage,mentors,mentees,pairs\nc,Test cohort,2020-01-13,2020-07-31,recruiting,1,0,0\nsecond,Reverse mentoring,2021-01-11,2021-07-30,recruiting,0,0,0\n"
+        "cohort,title,start,end,stage,mentors,mentees,pairs,held,in_cadence,lapsed,returning,survey_change\nc,Test cohort,2020-01-13,2020-07-31,recruiting,1,0,0,0,,,,\nsecond,Reverse mentoring,2021-01-11,2021-07-30,recruiting,0,0,0,0,,,\"<5 mentors, <5 mentees\",\n"
     );
 }
 
@@ -54,12 +54,12 @@ fn one_unreadable_cohort_does_not_hide_the_others() {
     );
     assert!(
         run.stdout
-            .contains("c,Test cohort,2020-01-13,2020-07-31,recruiting,0,0,0\n"),
+            .contains("c,Test cohort,2020-01-13,2020-07-31,recruiting,0,0,0,0,,,,\n"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains("second,,,,unreadable,,,\n"),
+        run.stdout.contains("second,,,,unreadable,,,,,,,,\n"),
         "{}",
         run.stdout
     );
