@@ -446,8 +446,16 @@ impl Store {
             if name == cohort.name {
                 continue;
             }
-            let other = match self.open(&name, load) {
-                Ok(other) => other,
+            // Settings first: a cohort that did not start earlier is never read further.
+            let other = match self.open(&name, Load::only(&[])).and_then(|settings| {
+                if settings.config.cohort.start >= cohort.config.cohort.start {
+                    Ok(None)
+                } else {
+                    self.open(&name, load).map(Some)
+                }
+            }) {
+                Ok(Some(other)) => other,
+                Ok(None) => continue,
                 Err(e) => {
                     notes.push(format!(
                         "cohort {name} could not be read, so pairs made in it are not ruled out: {e:#}"
@@ -455,9 +463,6 @@ impl Store {
                     continue;
                 }
             };
-            if other.config.cohort.start >= cohort.config.cohort.start {
-                continue;
-            }
             let emails: FxHashMap<&str, &str> = other
                 .participants
                 .iter()
