@@ -1,6 +1,6 @@
 //! `revmentor export`: the evaluation summary for the board (Markdown, HTML, CSV or JSON), the
-//! confirmed pairs with names and emails for introductions (`--pairs`), or everything the cohort
-//! holds on one person (`--person`, subject access).
+//! confirmed pairs with names, emails and departments for introductions (`--pairs`), or
+//! everything the cohort holds on one person (`--person`, subject access).
 
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ use crate::cohort::Cohort;
 #[allow(unused_imports)]
 use crate::cohort::{File, Load};
 use crate::evaluation::{self, Inputs};
-use crate::model::PairStatus;
+use crate::model::{PairStatus, Status};
 use crate::render::{Format, Listing};
 use crate::report;
 
@@ -42,7 +42,8 @@ pub struct Args {
     /// Write to this file (atomically, readable by you only) instead of standard output
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
-    /// Export the confirmed pairs with names and emails, for introductions (mail merge)
+    /// Export the confirmed pairs with names, first names, emails and departments, for
+    /// introductions (mail merge)
     #[arg(long, conflicts_with = "person")]
     pub pairs: bool,
     /// Everything the cohort holds on one person (by id or email), for a subject access request:
@@ -196,7 +197,9 @@ fn programme(ctx: &Ctx, args: &Args) -> Result<()> {
     }
 }
 
-/// Confirmed pairs with the names and emails an introduction needs; nothing else about anyone.
+/// Confirmed pairs with what an introduction needs (names, first names, emails, departments);
+/// nothing else about anyone. The first five columns keep their order, so scripts written against
+/// them still work. A table leaves out the least needed columns to fit the terminal.
 fn pairs(cohort: &Cohort) -> Listing {
     let mut listing = Listing::new(&[
         "mentee_name",
@@ -204,13 +207,34 @@ fn pairs(cohort: &Cohort) -> Listing {
         "mentor_name",
         "mentor_email",
         "confirmed_on",
+        "mentee_first_name",
+        "mentee_department",
+        "mentor_first_name",
+        "mentor_department",
+    ])
+    .droppable(&[
+        "mentee_first_name",
+        "mentor_first_name",
+        "mentee_department",
+        "mentor_department",
+        "confirmed_on",
+        "mentor_email",
+        "mentee_email",
     ]);
-    let find = |id: &str| cohort.participants.iter().find(|p| p.id == id);
+    let people = cohort.people();
+    // Loading refuses a running pair with a withdrawn or erased person; this says it again here,
+    // where names leave the cohort.
+    let present = |id: &str| {
+        people
+            .get(id)
+            .copied()
+            .filter(|p| !matches!(p.status, Status::Withdrawn | Status::Erased))
+    };
     for pair in cohort.pairs.iter() {
         if pair.status != PairStatus::Confirmed {
             continue;
         }
-        let (Some(mentee), Some(mentor)) = (find(&pair.mentee), find(&pair.mentor)) else {
+        let (Some(mentee), Some(mentor)) = (present(&pair.mentee), present(&pair.mentor)) else {
             continue;
         };
         listing.push(vec![
@@ -219,7 +243,31 @@ fn pairs(cohort: &Cohort) -> Listing {
             json!(mentor.name),
             json!(mentor.email),
             json!(pair.confirmed_on.map(|d| d.to_string()).unwrap_or_default()),
+            json!(first_name(&mentee.name)),
+            json!(mentee.department),
+            json!(first_name(&mentor.name)),
+            json!(mentor.department),
         ]);
     }
     listing
+}
+
+/// The first word of a name as entered ("Adaeze" of "Adaeze Okafor"); a one-word name is all of
+/// it. Titles are not recognised: "Dr Jane Smith" gives "Dr" (enter names without titles).
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_name;
+
+    #[test]
+    fn a_first_name_is_the_first_word_as_entered() {
+        assert_eq!(first_name("Adaeze Okafor"), "Adaeze");
+        assert_eq!(first_name("  Mary Ann  Evans "), "Mary");
+        assert_eq!(first_name("Cher"), "Cher");
+        assert_eq!(first_name("José-María Pérez"), "José-María");
+        assert_eq!(first_name(""), "");
+    }
 }

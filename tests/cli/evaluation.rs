@@ -648,8 +648,8 @@ fn pairs_export_is_a_mail_merge_with_formulas_neutralised() {
     let csv = w.run(&["export", "c", "--pairs"]).ok().stdout;
     assert_eq!(
         csv,
-        "mentee_name,mentee_email,mentor_name,mentor_email,confirmed_on\n\
-         '+Plus Name,e@x.example,'=cmd|' /C calc'!A0,m@x.example,2020-01-13\n"
+        "mentee_name,mentee_email,mentor_name,mentor_email,confirmed_on,mentee_first_name,mentee_department,mentor_first_name,mentor_department\n\
+         '+Plus Name,e@x.example,'=cmd|' /C calc'!A0,m@x.example,2020-01-13,'+Plus,Secret Dept,'=cmd|',\n"
     );
     let json = w
         .run(&["export", "c", "--pairs", "--format", "json"])
@@ -666,6 +666,121 @@ fn pairs_export_is_a_mail_merge_with_formulas_neutralised() {
         2,
         &["the summary is written as md, html, csv or json"],
     );
+}
+
+#[test]
+fn pairs_export_gives_first_names_and_departments_for_a_mail_merge_and_never_an_erased_person() {
+    let w = fixture();
+    // A one-word name is its own first name; a name with several given names gives the first.
+    let people = w.cohort_file("c", "participants.csv");
+    w.write_cohort_file(
+        "c",
+        "participants.csv",
+        people
+            .replace("Ottoline Abernathy", "Ottoline")
+            .replace("Ulrika Galloway", "Ulrika Maria  Galloway"),
+    );
+    let csv = w
+        .run_on("2020-03-01", &["export", "c", "--pairs"])
+        .ok()
+        .stdout;
+    let mut lines = csv.lines();
+    // The first five columns keep their names and order, so scripts written for them still work.
+    assert_eq!(
+        lines.next(),
+        Some(
+            "mentee_name,mentee_email,mentor_name,mentor_email,confirmed_on,mentee_first_name,mentee_department,mentor_first_name,mentor_department"
+        )
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Ulrika Maria  Galloway,ulrika.galloway@x.example,Ottoline,ottoline.abernathy@x.example,2020-01-13,Ulrika,Quokka Board,Ottoline,Kestrel Unit"
+        ),
+        "{csv}"
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Valentin Hartigan,valentin.hartigan@x.example,Perpetua Blackwood,perpetua.blackwood@x.example,2020-01-13,Valentin,Raven Court,Perpetua,Lynx Office"
+        ),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 7, "{csv}");
+    let json = w
+        .run_on(
+            "2020-03-01",
+            &["export", "c", "--pairs", "--format", "json"],
+        )
+        .ok()
+        .stdout;
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(rows[1]["mentee_first_name"], "Valentin", "{json}");
+    assert_eq!(rows[1]["mentor_department"], "Lynx Office", "{json}");
+    assert_eq!(rows[1]["mentee_name"], "Valentin Hartigan", "{json}");
+    // An erased mentor leaves the list with their pair: no name, first name or department of theirs.
+    w.run_on("2020-03-01", &["withdraw", "c", "p002", "--erase", "--yes"])
+        .ok();
+    for format in ["csv", "json", "table"] {
+        let out = w
+            .run_on(
+                "2020-03-01",
+                &["export", "c", "--pairs", "--format", format],
+            )
+            .ok()
+            .stdout;
+        for gone in ["Perpetua", "Blackwood", "Lynx Office", "Valentin"] {
+            assert!(
+                !out.contains(gone),
+                "{format}: {gone} is still listed:\n{out}"
+            );
+        }
+        assert!(out.contains("Ulrika"), "{format}:\n{out}");
+    }
+}
+
+/// At 80 columns the pair list leaves out its least needed columns and says which; without a
+/// terminal or `COLUMNS` it keeps every column.
+#[test]
+fn pairs_table_fits_80_columns_and_names_what_it_left_out() {
+    let w = fixture();
+    let mut cmd = w.command(&["export", "c", "--pairs", "--format", "table"]);
+    cmd.env("COLUMNS", "80")
+        .env("REVMENTOR_TODAY", "2020-03-01");
+    let run = w.run_cmd(cmd).ok();
+    for line in run.stdout.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "a line of {} characters:\n{}",
+            line.chars().count(),
+            run.stdout
+        );
+    }
+    assert!(run.stdout.contains("Ulrika Galloway"), "{}", run.stdout);
+    let note = run.stdout.replace('\n', " ");
+    assert!(
+        note.contains("(left out to fit the terminal: "),
+        "{}",
+        run.stdout
+    );
+    for dropped in [
+        "mentee_first_name",
+        "mentor_first_name",
+        "mentee_department",
+        "mentor_department",
+    ] {
+        assert!(note.contains(dropped), "{}", run.stdout);
+    }
+    let wide = w
+        .run_on(
+            "2020-03-01",
+            &["export", "c", "--pairs", "--format", "table"],
+        )
+        .ok()
+        .stdout;
+    for column in ["mentee_first_name", "mentor_department", "confirmed_on"] {
+        assert!(wide.contains(column), "{wide}");
+    }
 }
 
 #[test]
