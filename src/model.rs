@@ -163,6 +163,23 @@ pub struct Traits {
     pub values: Vec<String>,
 }
 
+/// One row of `reach.csv`, written when a cohort is purged (`revmentor purge`): how many mentors
+/// and mentees held one value of one characteristic, and how many of them were in a pair that
+/// completed. Counts only, no person: what the summary's "who the scheme reached" needs once
+/// `characteristics.csv` is gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachCount {
+    pub characteristic: String,
+    /// The value as counted (harmonised, lower-case); empty for "not known".
+    pub value: String,
+    /// How the value is printed (its most common spelling).
+    pub label: String,
+    pub mentors: u32,
+    pub mentors_completing: u32,
+    pub mentees: u32,
+    pub mentees_completing: u32,
+}
+
 /// One row of `org.csv`: someone in the organisation (a participant or not) and their line
 /// manager, from an HR export (`revmentor org --from`). It completes reporting chains.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -205,6 +205,23 @@ pub struct Privacy {
     pub min_group: u32,
     /// Round protected counts in the summary to a multiple of this (0 or 1: not rounded).
     pub rounding: u32,
+    /// How long after the cohort's end its personal data is kept: then `revmentor purge` erases
+    /// it (and `status` says so until it has).
+    pub retain_months: u32,
+    /// When `revmentor purge` erased the cohort's personal data (written by it); a purged cohort
+    /// is read, never changed.
+    #[serde(deserialize_with = "toml_date_opt")]
+    pub purged_on: Option<NaiveDate>,
+}
+
+/// The longest retention, in months (50 years).
+pub const MAX_RETAIN_MONTHS: u32 = 600;
+
+impl Privacy {
+    /// The last day a cohort ending on `end` keeps its personal data (`None`: past the calendar).
+    pub fn retain_until(&self, end: NaiveDate) -> Option<NaiveDate> {
+        end.checked_add_months(chrono::Months::new(self.retain_months))
+    }
 }
 
 /// The largest rounding base.
@@ -215,6 +232,8 @@ impl Default for Privacy {
         Privacy {
             min_group: 5,
             rounding: 0,
+            retain_months: 24,
+            purged_on: None,
         }
     }
 }
@@ -870,6 +889,12 @@ impl Config {
                 self.privacy.min_group
             ));
         }
+        if !(1..=MAX_RETAIN_MONTHS).contains(&self.privacy.retain_months) {
+            bad(format!(
+                "[privacy] retain_months = {}: keep personal data from 1 to {MAX_RETAIN_MONTHS} months after the cohort's end (default 24)",
+                self.privacy.retain_months
+            ));
+        }
         if self.privacy.rounding > MAX_ROUNDING {
             bad(format!(
                 "[privacy] rounding = {}: round counts to a base from 1 to {MAX_ROUNDING} (5 as HESA publishes), or 0 for none",
@@ -1316,6 +1341,7 @@ interests = 0.0  # added for each topic a leader wants to learn about that the m
 [privacy]
 min_group = 5  # any count or mean over fewer people than this is printed as "<5"
 rounding = 0  # round counts about people to a multiple of this (5 as HESA publishes); 0: exact
+retain_months = 24  # months after the end that personal data is kept; then `revmentor purge` erases it
 
 [messages]  # what `revmentor notify` writes (--drafts) or sends (--send)
 sender = ""  # From of every message: "Reverse mentoring <mentoring@your.org>"

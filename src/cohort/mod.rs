@@ -18,7 +18,8 @@ pub use config::Config;
 pub use table::{Entry, ReadOptions, Record, Table};
 
 use crate::model::{
-    Attendance, Briefing, Meeting, Message, OrgPerson, Pair, Participant, Response, Traits,
+    Attendance, Briefing, Meeting, Message, OrgPerson, Pair, Participant, ReachCount, Response,
+    Traits,
 };
 use crate::problems::Problem;
 use records::*;
@@ -37,11 +38,12 @@ pub enum File {
     Responses,
     Org,
     Messages,
+    Reach,
     Participants,
 }
 
 impl File {
-    pub const ALL: [File; 9] = [
+    pub const ALL: [File; 10] = [
         File::Characteristics,
         File::Briefings,
         File::Attendance,
@@ -50,6 +52,7 @@ impl File {
         File::Responses,
         File::Org,
         File::Messages,
+        File::Reach,
         File::Participants,
     ];
 
@@ -63,6 +66,7 @@ impl File {
             File::Meetings => "meetings.csv",
             File::Responses => "responses.csv",
             File::Org => "org.csv",
+            File::Reach => "reach.csv",
             File::Messages => "messages.csv",
         }
     }
@@ -77,6 +81,7 @@ impl File {
             File::Responses => 32,
             File::Participants => 64,
             File::Org => 256,
+            File::Reach => 512,
             File::Messages => 128,
         }
     }
@@ -90,6 +95,7 @@ pub const MATCHES: &str = "matches.csv";
 pub const MEETINGS: &str = "meetings.csv";
 pub const RESPONSES: &str = "responses.csv";
 pub const ORG: &str = "org.csv";
+pub const REACH: &str = "reach.csv";
 pub const MESSAGES: &str = "messages.csv";
 
 /// Which files a command reads. A file not read is an empty table that is never written, so a
@@ -100,9 +106,9 @@ pub struct Load(u16);
 
 impl Load {
     /// Every file.
-    pub const ALL: Load = Load(0b1_1111_1111);
+    pub const ALL: Load = Load(0b11_1111_1111);
     /// Every file but `characteristics.csv`: what listings, schedules, calendars and reports read.
-    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b1_1111_1110);
+    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b11_1111_1110);
 
     /// Only these files.
     pub fn only(files: &[File]) -> Load {
@@ -132,6 +138,9 @@ pub struct Cohort {
     pub responses: Table<Response>,
     /// `org.csv`: reporting lines of people in and outside the scheme (optional).
     pub org: Table<OrgPerson>,
+    /// `reach.csv`: counts of each characteristic's values, frozen when the cohort was purged
+    /// (optional; only a purged cohort has one).
+    pub reach: Table<ReachCount>,
     pub messages: Table<Message>,
     /// Not a file of this cohort: the pairs made in earlier cohorts under the same root, filled by
     /// [`crate::store::Store::earlier_pairs`] for the commands that match, empty otherwise.
@@ -155,6 +164,7 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
         File::Meetings => (columns(MEETING_COLUMNS), MEETING_REQUIRED),
         File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
         File::Org => (columns(ORG_COLUMNS), ORG_REQUIRED),
+        File::Reach => (columns(REACH_COLUMNS), REACH_COLUMNS.len()),
         File::Messages => (columns(MESSAGE_COLUMNS), MESSAGE_COLUMNS.len()),
     }
 }
@@ -207,6 +217,7 @@ impl Cohort {
             meetings: Table::new(MEETINGS, t(File::Meetings)),
             responses: Table::new(RESPONSES, t(File::Responses)),
             org: Table::new(ORG, t(File::Org)),
+            reach: Table::new(REACH, t(File::Reach)),
             messages: Table::new(MESSAGES, t(File::Messages)),
             earlier: Vec::new(),
             config,
@@ -235,6 +246,7 @@ impl Cohort {
             meetings: table(File::Meetings, c, load, bytes, options, p),
             responses: table(File::Responses, c, load, bytes, options, p),
             org: table(File::Org, c, load, bytes, options, p),
+            reach: table(File::Reach, c, load, bytes, options, p),
             messages: table(File::Messages, c, load, bytes, options, p),
             earlier: Vec::new(),
             config,
@@ -262,6 +274,7 @@ impl Cohort {
                     File::Meetings => changed(&self.meetings),
                     File::Responses => changed(&self.responses),
                     File::Org => changed(&self.org),
+                    File::Reach => changed(&self.reach),
                     File::Messages => changed(&self.messages),
                 }?;
                 Some((f, bytes))
@@ -311,6 +324,9 @@ impl Cohort {
             }
             File::Org => {
                 let _ = self.org.entries_mut();
+            }
+            File::Reach => {
+                let _ = self.reach.entries_mut();
             }
             File::Messages => {
                 let _ = self.messages.entries_mut();

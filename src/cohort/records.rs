@@ -44,6 +44,16 @@ pub const RESPONSE_COLUMNS: &[&str] = &[
 pub const RESPONSE_REQUIRED: usize = 4;
 /// `org.csv`: `name` is optional.
 pub const ORG_COLUMNS: &[&str] = &["email", "manager", "name"];
+/// `reach.csv`: counts of one characteristic's values, frozen by `purge`.
+pub const REACH_COLUMNS: &[&str] = &[
+    "characteristic",
+    "value",
+    "label",
+    "mentors",
+    "mentors_completing",
+    "mentees",
+    "mentees_completing",
+];
 pub const ORG_REQUIRED: usize = 2;
 /// `messages.csv`: one row per recipient of each message `notify` wrote or sent; never its body.
 pub const MESSAGE_COLUMNS: &[&str] = &[
@@ -143,6 +153,38 @@ impl Record for Participant {
         w.text(&self.status_reason);
         w.text(&self.eligibility);
         w.list(&self.interests);
+    }
+}
+
+/// The most people one cohort can count (participant ids stop at p99999999).
+const MAX_PEOPLE: u32 = 99_999_999;
+
+impl Record for ReachCount {
+    fn parse(c: &Cells) -> Result<Self, CsvError> {
+        let count = |column: &str| -> Result<u32, CsvError> {
+            Ok(c
+                .number(column, 0..=MAX_PEOPLE, "a number of people")?
+                .unwrap_or(0))
+        };
+        Ok(ReachCount {
+            characteristic: c.required("characteristic")?.trim().to_string(),
+            value: c.get("value").trim().to_string(),
+            label: c.get("label").trim().to_string(),
+            mentors: count("mentors")?,
+            mentors_completing: count("mentors_completing")?,
+            mentees: count("mentees")?,
+            mentees_completing: count("mentees_completing")?,
+        })
+    }
+
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.characteristic);
+        w.text(&self.value);
+        w.text(&self.label);
+        w.display(self.mentors);
+        w.display(self.mentors_completing);
+        w.display(self.mentees);
+        w.display(self.mentees_completing);
     }
 }
 

@@ -88,7 +88,12 @@ impl<'a> Inputs<'a> {
             responses: c.responses.iter().collect(),
             marginals: None,
         };
-        if c.traits.is_loaded() {
+        if !c.reach.is_empty() {
+            // A purged cohort: the counts kept when its characteristics went.
+            let completion = participation::completion(&inputs);
+            let rows: Vec<&crate::model::ReachCount> = c.reach.iter().collect();
+            inputs.marginals = Some(Marginals::thawed(config, &rows, &completion));
+        } else if c.traits.is_loaded() {
             let values: rustc_hash::FxHashMap<&str, &[String]> = c
                 .traits
                 .iter()

@@ -106,6 +106,62 @@ impl Marginals {
             pairs: (completion.pairs, completion.completed),
         }
     }
+
+    /// The counts as rows of `reach.csv`, to keep when `characteristics.csv` goes (a purge): no
+    /// person, only how many held each value.
+    pub fn frozen(&self) -> Vec<crate::model::ReachCount> {
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        self.by_characteristic
+            .iter()
+            .flat_map(|(name, counts)| {
+                counts.iter().map(move |(key, c)| crate::model::ReachCount {
+                    characteristic: name.clone(),
+                    value: key.clone().unwrap_or_default(),
+                    label: key
+                        .as_ref()
+                        .map(|k| label(Some(k), c))
+                        .unwrap_or_default(),
+                    mentors: n(c.mentors),
+                    mentors_completing: n(c.mentors_completing),
+                    mentees: n(c.mentees),
+                    mentees_completing: n(c.mentees_completing),
+                })
+            })
+            .collect()
+    }
+
+    /// The counts a purge kept (`reach.csv`), for the characteristics the cohort asks, with the
+    /// pairs' completion (from `matches.csv` and `meetings.csv`, which a purge keeps).
+    pub fn thawed(
+        config: &Config,
+        rows: &[&crate::model::ReachCount],
+        completion: &Completion,
+    ) -> Marginals {
+        let by_characteristic = config
+            .cohort
+            .characteristics
+            .iter()
+            .map(|name| {
+                let mut counts: BTreeMap<Option<String>, Counts> = BTreeMap::new();
+                for r in rows.iter().filter(|r| &r.characteristic == name) {
+                    let key = (!r.value.is_empty()).then(|| r.value.clone());
+                    let c = counts.entry(key).or_default();
+                    if !r.label.is_empty() {
+                        *c.spellings.entry(r.label.clone()).or_default() += 1;
+                    }
+                    c.mentors += r.mentors as usize;
+                    c.mentors_completing += r.mentors_completing as usize;
+                    c.mentees += r.mentees as usize;
+                    c.mentees_completing += r.mentees_completing as usize;
+                }
+                (name.clone(), counts)
+            })
+            .collect();
+        Marginals {
+            by_characteristic,
+            pairs: (completion.pairs, completion.completed),
+        }
+    }
 }
 
 /// Who completed: the people in a pair that held at least [`COMPLETION_MEETINGS`] one-to-ones, and
