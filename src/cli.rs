@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::{
     archive, brief, check, completions, due, enrol, export, init, log, matching, notify, org,
-    reinstate, schedule, status, survey, values, withdraw,
+    purge, reinstate, schedule, status, survey, values, withdraw,
 };
 
 /// Run a reverse mentoring scheme: enrol mentors and senior leaders, brief them, match each leader
@@ -112,6 +112,11 @@ pub enum Command {
     /// Report every problem of every file of a cohort in one run; repair dates a spreadsheet changed
     #[command(after_help = EXAMPLES_CHECK)]
     Check(check::Args),
+    /// Erase the personal data of a closed cohort past its retention period, keeping its figures
+    #[command(
+        after_help = "Examples:\n  revmentor purge pilot-2020 --dry-run     # what would be erased and kept\n  revmentor purge pilot-2020 --yes         # in a script"
+    )]
+    Purge(purge::Args),
     /// Pack a cohort into one .tar.zst or .zip file, to hand it over to a successor coordinator
     #[command(
         after_help = "Examples:\n  revmentor archive pilot-2020 --out pilot-2020.tar.zst\n  revmentor archive pilot-2020 --out pilot-2020.zip   # opens in any file manager"

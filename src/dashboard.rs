@@ -311,7 +311,7 @@ fn next_steps(cohort: &Cohort, c: &Counts, stage: Stage, pairs_overdue: usize) -
             plural(c.unscheduled)
         ));
     }
-    if pairs_overdue > 0 {
+    if pairs_overdue > 0 && open {
         next.push(format!(
             "{pairs_overdue} pair{} overdue (more than {} weeks since they last met): revmentor due {name}",
             plural(pairs_overdue),
@@ -337,13 +337,32 @@ fn next_steps(cohort: &Cohort, c: &Counts, stage: Stage, pairs_overdue: usize) -
     next
 }
 
+/// The step a cohort past its retention period needs: said by `status`, never done without the
+/// command.
+pub fn retention_due(name: &str, until: NaiveDate) -> String {
+    format!(
+        "its personal data was to be kept until {until} ([privacy] retain_months): erase it, keeping the figures, with revmentor purge {name} --dry-run, then --yes"
+    )
+}
+
 pub fn build(cohort: &Cohort, today: NaiveDate) -> Dashboard {
     let config = &cohort.config;
     let c = counts(cohort, today);
     let stage = stage(cohort, &c, today);
     let pairs_overdue = crate::meetings::due(cohort, today, 0).overdue.len();
     let chased = crate::notify::log::chased(cohort, today);
-    let mut next_steps = next_steps(cohort, &c, stage, pairs_overdue);
+    let mut next_steps = match crate::retention::retention(cohort, today) {
+        crate::retention::Retention::Purged { on } => vec![format!(
+            "nothing: purged on {on} (the personal data is gone, the figures stay: revmentor export {})",
+            cohort.name
+        )],
+        crate::retention::Retention::Due { until } => {
+            let mut steps = vec![retention_due(&cohort.name, until)];
+            steps.extend(next_steps(cohort, &c, stage, pairs_overdue));
+            steps
+        }
+        _ => next_steps(cohort, &c, stage, pairs_overdue),
+    };
     if pairs_overdue > chased.chased && stage != Stage::Closed {
         let n = pairs_overdue - chased.chased;
         next_steps.push(format!(

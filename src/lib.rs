@@ -27,6 +27,7 @@ pub mod problems;
 pub mod programme;
 pub mod render;
 pub mod report;
+pub mod retention;
 pub mod schedule;
 pub mod store;
 pub mod survey;

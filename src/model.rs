@@ -180,6 +180,15 @@ pub struct ReachCount {
     pub mentees_completing: u32,
 }
 
+/// One row of `returned.csv`, written when a cohort is purged: a participant of a later cohort
+/// (by that cohort's id) who had taken part in this one. The purge removes the emails that linked
+/// them; this keeps the programme report's count of returning people as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Returned {
+    pub cohort: String,
+    pub id: String,
+}
+
 /// One row of `org.csv`: someone in the organisation (a participant or not) and their line
 /// manager, from an HR export (`revmentor org --from`). It completes reporting chains.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -88,10 +88,17 @@ pub fn build(cohorts: &[&Cohort], today: NaiveDate) -> Programme {
             .filter(|p| p.status != Status::Erased && !p.email.is_empty())
             .map(|p| p.email.as_str())
             .collect();
+        // People a purge has left without an email: kept by id in each cohort's returned.csv.
+        let kept: FxHashSet<&str> = order
+            .iter()
+            .flat_map(|c| c.returned.iter())
+            .filter(|r| r.cohort == cohort.name)
+            .map(|r| r.id.as_str())
+            .collect();
         let first = !order[..i]
             .iter()
             .any(|c| c.config.cohort.start < cohort.config.cohort.start);
-        columns.push(column(cohort, &summary, &earlier, first, today));
+        columns.push(column(cohort, &summary, (&earlier, &kept), first, today));
         summaries.push(summary);
     }
     Programme {
@@ -110,7 +117,7 @@ fn figure(grid: &Grid, row: &str, column: &str) -> Figure {
 fn column(
     cohort: &Cohort,
     s: &Summary,
-    earlier: &FxHashSet<&str>,
+    earlier: (&FxHashSet<&str>, &FxHashSet<&str>),
     first: bool,
     today: NaiveDate,
 ) -> Column {
@@ -133,10 +140,15 @@ fn column(
     }
 }
 
-/// Mentors and mentees who took part in an earlier cohort (known by email), beside how many of
-/// each role there are (exact, as the participants table prints them); those new are not printed
-/// but follow, so they are protected too.
-fn returning(cohort: &Cohort, earlier: &FxHashSet<&str>, first: bool) -> Grid {
+/// Mentors and mentees who took part in an earlier cohort (known by email, or by id where a purge
+/// kept them in `returned.csv`), beside how many of each role there are (exact, as the
+/// participants table prints them); those new are not printed but follow, so they are protected
+/// too.
+fn returning(
+    cohort: &Cohort,
+    (earlier, kept): (&FxHashSet<&str>, &FxHashSet<&str>),
+    first: bool,
+) -> Grid {
     let rules = evaluation::Rules {
         min_group: cohort.config.privacy.min_group,
         rounding: cohort.config.privacy.rounding.max(1),
@@ -147,7 +159,7 @@ fn returning(cohort: &Cohort, earlier: &FxHashSet<&str>, first: bool) -> Grid {
             .participants
             .iter()
             .filter(|p| p.role == role)
-            .filter(|p| !back || earlier.contains(p.email.as_str()))
+            .filter(|p| !back || earlier.contains(p.email.as_str()) || kept.contains(p.id.as_str()))
             .count()
     };
     let values: Vec<Vec<Cell>> = roles

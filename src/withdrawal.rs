@@ -35,7 +35,7 @@ pub struct Withdrawn {
 
 /// The end reason a withdrawal gives a pair, and the reason it gives the meetings it cancels: how a
 /// reinstatement recognises what the withdrawal did.
-fn withdrew(role: Role) -> String {
+pub(crate) fn withdrew(role: Role) -> String {
     format!("{role} withdrew")
 }
 
@@ -216,7 +216,7 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
 
 /// Take every form `forms` finds out of every free-text cell of the cohort: `[name]`, `[email]`.
 /// Returns how many cells changed.
-fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
+pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
     let mut n = 0;
     let mut fix = |text: &mut String| {
         if forms.finds_any(text) {

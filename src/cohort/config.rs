@@ -1125,6 +1125,33 @@ pub fn check_cadence(min: u32, max: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// The cohort's settings text with `[privacy] purged_on` set to `on` (comments and layout kept).
+pub fn mark_purged(text: &str, on: NaiveDate) -> Result<String, Vec<Problem>> {
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        vec![problem(text, e.span(), e.message().to_string())]
+    })?;
+    if doc.get("privacy").is_none() {
+        doc["privacy"] = toml_edit::table();
+    }
+    let date = toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: u16::try_from(chrono::Datelike::year(&on)).unwrap_or(0),
+            month: u8::try_from(chrono::Datelike::month(&on)).unwrap_or(1),
+            day: u8::try_from(chrono::Datelike::day(&on)).unwrap_or(1),
+        }),
+        time: None,
+        offset: None,
+    };
+    let mut value = toml_edit::Value::from(date);
+    value.decor_mut().set_suffix(
+        "  # written by `revmentor purge`: the personal data is gone; the cohort is kept for its figures",
+    );
+    doc["privacy"]["purged_on"] = toml_edit::Item::Value(value);
+    let text = doc.to_string();
+    Config::parse(&text)?;
+    Ok(text)
+}
+
 /// What `init --like` changes in the earlier cohort's settings.
 pub struct LikeSettings<'a> {
     pub start: NaiveDate,
@@ -1164,6 +1191,13 @@ pub fn like(text: &str, s: &LikeSettings) -> Result<(String, Vec<String>), Vec<P
         doc[table][key] = toml_edit::Item::Value(new);
     };
     let mut notes = Vec::new();
+    // A purged cohort's mark is about that cohort, not its settings.
+    if let Some(privacy) = doc
+        .get_mut("privacy")
+        .and_then(toml_edit::Item::as_table_like_mut)
+    {
+        privacy.remove("purged_on");
+    }
     set(&mut doc, "cohort", "start", date(s.start).into());
     set(&mut doc, "cohort", "end", date(s.end).into());
     set(&mut doc, "cohort", "recruiting", true.into());

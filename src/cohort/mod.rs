@@ -19,7 +19,7 @@ pub use table::{Entry, ReadOptions, Record, Table};
 
 use crate::model::{
     Attendance, Briefing, Meeting, Message, OrgPerson, Pair, Participant, ReachCount, Response,
-    Traits,
+    Returned, Traits,
 };
 use crate::problems::Problem;
 use records::*;
@@ -39,11 +39,12 @@ pub enum File {
     Org,
     Messages,
     Reach,
+    Returned,
     Participants,
 }
 
 impl File {
-    pub const ALL: [File; 10] = [
+    pub const ALL: [File; 11] = [
         File::Characteristics,
         File::Briefings,
         File::Attendance,
@@ -53,6 +54,7 @@ impl File {
         File::Org,
         File::Messages,
         File::Reach,
+        File::Returned,
         File::Participants,
     ];
 
@@ -67,6 +69,7 @@ impl File {
             File::Responses => "responses.csv",
             File::Org => "org.csv",
             File::Reach => "reach.csv",
+            File::Returned => "returned.csv",
             File::Messages => "messages.csv",
         }
     }
@@ -82,6 +85,7 @@ impl File {
             File::Participants => 64,
             File::Org => 256,
             File::Reach => 512,
+            File::Returned => 1024,
             File::Messages => 128,
         }
     }
@@ -96,7 +100,21 @@ pub const MEETINGS: &str = "meetings.csv";
 pub const RESPONSES: &str = "responses.csv";
 pub const ORG: &str = "org.csv";
 pub const REACH: &str = "reach.csv";
+pub const RETURNED: &str = "returned.csv";
 pub const MESSAGES: &str = "messages.csv";
+
+/// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path.
+pub fn is_cohort_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 
 /// Which files a command reads. A file not read is an empty table that is never written, so a
 /// command reads only what it needs: above all, only the commands that need characteristics read
@@ -106,9 +124,9 @@ pub struct Load(u16);
 
 impl Load {
     /// Every file.
-    pub const ALL: Load = Load(0b11_1111_1111);
+    pub const ALL: Load = Load(0b111_1111_1111);
     /// Every file but `characteristics.csv`: what listings, schedules, calendars and reports read.
-    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b11_1111_1110);
+    pub const WITHOUT_CHARACTERISTICS: Load = Load(0b111_1111_1110);
 
     /// Only these files.
     pub fn only(files: &[File]) -> Load {
@@ -141,6 +159,9 @@ pub struct Cohort {
     /// `reach.csv`: counts of each characteristic's values, frozen when the cohort was purged
     /// (optional; only a purged cohort has one).
     pub reach: Table<ReachCount>,
+    /// `returned.csv`: people of later cohorts who had taken part in this one, kept by a purge
+    /// (which removes the emails that showed it) so the programme report still counts them.
+    pub returned: Table<Returned>,
     pub messages: Table<Message>,
     /// Not a file of this cohort: the pairs made in earlier cohorts under the same root, filled by
     /// [`crate::store::Store::earlier_pairs`] for the commands that match, empty otherwise.
@@ -165,6 +186,7 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
         File::Responses => (columns(RESPONSE_COLUMNS), RESPONSE_REQUIRED),
         File::Org => (columns(ORG_COLUMNS), ORG_REQUIRED),
         File::Reach => (columns(REACH_COLUMNS), REACH_COLUMNS.len()),
+        File::Returned => (columns(RETURNED_COLUMNS), RETURNED_COLUMNS.len()),
         File::Messages => (columns(MESSAGE_COLUMNS), MESSAGE_COLUMNS.len()),
     }
 }
@@ -218,6 +240,7 @@ impl Cohort {
             responses: Table::new(RESPONSES, t(File::Responses)),
             org: Table::new(ORG, t(File::Org)),
             reach: Table::new(REACH, t(File::Reach)),
+            returned: Table::new(RETURNED, t(File::Returned)),
             messages: Table::new(MESSAGES, t(File::Messages)),
             earlier: Vec::new(),
             config,
@@ -233,6 +256,7 @@ impl Cohort {
         bytes: &Bytes,
         options: &ReadOptions,
     ) -> Result<Cohort, Vec<Problem>> {
+        options.purged.set(config.privacy.purged_on.is_some());
         let mut problems = Vec::new();
         let c = &config;
         let p = &mut problems;
@@ -247,6 +271,7 @@ impl Cohort {
             responses: table(File::Responses, c, load, bytes, options, p),
             org: table(File::Org, c, load, bytes, options, p),
             reach: table(File::Reach, c, load, bytes, options, p),
+            returned: table(File::Returned, c, load, bytes, options, p),
             messages: table(File::Messages, c, load, bytes, options, p),
             earlier: Vec::new(),
             config,
@@ -275,6 +300,7 @@ impl Cohort {
                     File::Responses => changed(&self.responses),
                     File::Org => changed(&self.org),
                     File::Reach => changed(&self.reach),
+                    File::Returned => changed(&self.returned),
                     File::Messages => changed(&self.messages),
                 }?;
                 Some((f, bytes))
@@ -327,6 +353,9 @@ impl Cohort {
             }
             File::Reach => {
                 let _ = self.reach.entries_mut();
+            }
+            File::Returned => {
+                let _ = self.returned.entries_mut();
             }
             File::Messages => {
                 let _ = self.messages.entries_mut();

@@ -55,6 +55,8 @@ pub const REACH_COLUMNS: &[&str] = &[
     "mentees_completing",
 ];
 pub const ORG_REQUIRED: usize = 2;
+/// `returned.csv`: a later cohort's participant who had taken part in this one, kept by `purge`.
+pub const RETURNED_COLUMNS: &[&str] = &["cohort", "id"];
 /// `messages.csv`: one row per recipient of each message `notify` wrote or sent; never its body.
 pub const MESSAGE_COLUMNS: &[&str] = &[
     "participant",
@@ -87,7 +89,8 @@ impl Record for Participant {
             "a status",
             "active, ineligible, withdrawn or erased",
         )?;
-        let erased = status == Status::Erased;
+        // An erased person, or anyone in a purged cohort, is an id without a name or email.
+        let erased = status == Status::Erased || c.purged();
         let email = normalise_email(c.get("email"));
         if !erased && !is_email(&email) {
             return Err(c.error(
@@ -162,8 +165,7 @@ const MAX_PEOPLE: u32 = 99_999_999;
 impl Record for ReachCount {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let count = |column: &str| -> Result<u32, CsvError> {
-            Ok(c
-                .number(column, 0..=MAX_PEOPLE, "a number of people")?
+            Ok(c.number(column, 0..=MAX_PEOPLE, "a number of people")?
                 .unwrap_or(0))
         };
         Ok(ReachCount {
@@ -185,6 +187,27 @@ impl Record for ReachCount {
         w.display(self.mentors_completing);
         w.display(self.mentees);
         w.display(self.mentees_completing);
+    }
+}
+
+impl Record for Returned {
+    fn parse(c: &Cells) -> Result<Self, CsvError> {
+        let cohort = c.required("cohort")?.trim();
+        if !super::is_cohort_name(cohort) {
+            return Err(c.error(
+                "cohort",
+                format!("\"{cohort}\" is not a cohort name (lower-case letters, digits and '-')"),
+            ));
+        }
+        Ok(Returned {
+            cohort: cohort.to_string(),
+            id: c.id("id")?.to_string(),
+        })
+    }
+
+    fn write(&self, w: &mut CellWriter) {
+        w.text(&self.cohort);
+        w.text(&self.id);
     }
 }
 

@@ -16,6 +16,9 @@ pub struct ReadOptions {
     pub dates: DateOrder,
     /// Each local date read in another order than ISO: file, line, column, as written, as read.
     pub repaired: RefCell<Vec<DateRepair>>,
+    /// The cohort was purged (`[privacy] purged_on`): its people are ids without names or emails.
+    /// Set by [`crate::cohort::Cohort::parse`] from the settings, before any table is read.
+    pub purged: Cell<bool>,
 }
 
 /// A date a spreadsheet wrote in a local form, and the day it was read as.
@@ -64,6 +67,11 @@ impl<'a> Cells<'a> {
 
     pub fn line(&self) -> usize {
         self.line
+    }
+
+    /// Whether the cohort being read was purged: its people keep no name or email.
+    pub fn purged(&self) -> bool {
+        self.options.purged.get()
     }
 
     /// An error about one cell: file, line, column, the value, and what would be valid.

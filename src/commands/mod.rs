@@ -14,6 +14,7 @@ pub mod log;
 pub mod matching;
 pub mod notify;
 pub mod org;
+pub mod purge;
 pub mod reinstate;
 pub mod schedule;
 pub mod status;
@@ -149,6 +150,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Values(args) => values::run(&ctx, &args),
         Command::Org(args) => org::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Purge(args) => purge::run(&ctx, &args),
         Command::Archive(args) => archive::run(&ctx, &args),
         Command::Restore(args) => archive::restore(&ctx, &args),
         Command::Completions(args) => completions::run(&args),

@@ -124,6 +124,17 @@ fn every_cohort(ctx: &Ctx, args: &Args) -> Result<()> {
         ));
     }
     crate::out::emit(&listing.render(args.format))?;
+    for cohort in &cohorts {
+        if let crate::retention::Retention::Due { until } =
+            crate::retention::retention(cohort, ctx.today)
+        {
+            crate::out::warn(&format!(
+                "cohort {}: {}",
+                cohort.name,
+                dashboard::retention_due(&cohort.name, until)
+            ));
+        }
+    }
     if broken.is_empty() {
         Ok(())
     } else {

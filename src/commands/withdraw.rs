@@ -135,7 +135,7 @@ fn commit(
         .map(withdrawal::forms)
         .ok_or_else(|| anyhow!("{} has gone from the cohort", done.id))?;
     let scrub = |text: &str| forms.finds_any(text).then(|| forms.redact(text));
-    let (files, rewrites) = change.erase_outputs(&done.id, &scrub)?;
+    let (files, rewrites) = change.erase_outputs(&|id| id == done.id, &scrub)?;
     change.commit_with(cohort, &rewrites)?;
     Ok(Some(files))
 }

@@ -88,7 +88,7 @@ impl<'a> Inputs<'a> {
             responses: c.responses.iter().collect(),
             marginals: None,
         };
-        if !c.reach.is_empty() {
+        if config.privacy.purged_on.is_some() {
             // A purged cohort: the counts kept when its characteristics went.
             let completion = participation::completion(&inputs);
             let rows: Vec<&crate::model::ReachCount> = c.reach.iter().collect();

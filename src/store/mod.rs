@@ -48,16 +48,7 @@ pub struct Store {
 /// A cohort's name is `[a-z0-9][a-z0-9-]{0,63}`: safe as a folder name, never a path. Anything else
 /// is a usage error (exit 2), whichever command was given it.
 pub fn check_cohort_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
+    if crate::cohort::is_cohort_name(name) {
         Ok(())
     } else {
         Err(crate::UsageError(format!(
@@ -424,6 +415,11 @@ impl Store {
         make_private(&dir, name)?;
         let snapshot = Snapshot::read(&dir, load)?;
         let cohort = snapshot.parse(name, load, options)?;
+        if let Some(on) = cohort.config.privacy.purged_on {
+            bail!(
+                "cohort {name} was purged on {on}: its personal data is gone and it is kept, unchanged, for its figures (`revmentor export {name}` and `export --programme` still read it)"
+            );
+        }
         Ok((
             cohort,
             Change {
@@ -913,11 +909,11 @@ impl Change {
     /// (rewritten outputs, and the register when it changed).
     pub fn erase_outputs(
         &self,
-        id: &str,
+        gone: &dyn Fn(&str) -> bool,
         scrub: &dyn Fn(&str) -> Option<String>,
     ) -> Result<(output::Erased, Vec<output::Rewrite>)> {
         let before = output::read_register(&self.dir)?;
-        let (done, rows, mut files) = output::erase(&self.dir, id, scrub)?;
+        let (done, rows, mut files) = output::erase(&self.dir, gone, scrub)?;
         if rows != before {
             files.push((output::REGISTER.to_string(), output::register_bytes(&rows)));
         }

@@ -334,15 +334,15 @@ fn loose_files(dir: &Path, top: bool, out: &mut Vec<PathBuf>) {
 /// A file rewritten by an erasure: its name in the cohort's folder, and its new bytes.
 pub type Rewrite = (String, Vec<u8>);
 
-/// Erase person `id` from the files beside the tables. Every file in the cohort's folder that
-/// names them (an output the tool wrote there, or anyone's) is rewritten with `scrub` (which gives
+/// Erase the people `gone` says (by id) from the files beside the tables. Every file in the
+/// cohort's folder that names them (an output the tool wrote there, or anyone's) is rewritten with `scrub` (which gives
 /// the text without the person, or `None` when it does not name them): those at the top of the
 /// folder are returned, to be committed with the tables; those in a subfolder are rewritten now.
 /// Registered outputs outside the folder that name them are listed for the coordinator. Returns
 /// what was done, the register's new rows, and the rewrites to commit.
 pub fn erase(
     dir: &Path,
-    id: &str,
+    gone: &dyn Fn(&str) -> bool,
     scrub: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(Erased, Vec<Written>, Vec<Rewrite>)> {
     let mut done = Erased::default();
@@ -363,7 +363,7 @@ pub fn erase(
                     }
                     done.rewritten.push(rel.clone());
                     for row in rows.iter_mut().filter(|r| r.path == rel) {
-                        row.people.retain(|p| p != id);
+                        row.people.retain(|p| !gone(p));
                     }
                 }
             }
@@ -373,7 +373,7 @@ pub fn erase(
     // Files outside the folder that name them: listed for the coordinator; a file already deleted
     // is no longer listed, and its row goes.
     rows.retain(|row| {
-        if !(row.people.iter().any(|p| p == id) && is_outside(row)) {
+        if !(row.people.iter().any(|p| gone(p)) && is_outside(row)) {
             return true;
         }
         let exists = register_target(dir, row).exists();

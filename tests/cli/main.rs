@@ -32,6 +32,7 @@ mod org;
 mod pilot;
 mod programme;
 mod prompts;
+mod retention;
 mod rules;
 mod status;
 mod trust;
