@@ -91,8 +91,63 @@ pub fn advisories(c: &Cohort) -> Vec<Problem> {
                 ));
             }
         }
+        if let Some(why) = formula_result(&p.name, &p.email) {
+            found.push(at(
+                PARTICIPANTS,
+                line,
+                format!(
+                    "{}'s name \"{}\" {why}: a spreadsheet may have replaced a formula typed as a name with its result; restore the name (from git or the form) with `revmentor enrol {} --update --email {} --name \"...\"`",
+                    p.id, p.name, c.name, p.email
+                ),
+            ));
+        }
     }
     found
+}
+
+/// Why a name looks like what a spreadsheet leaves when it replaces a formula with its result: an
+/// error value (`#NAME?`), a truth value, a bare number, or one lower-case word sharing nothing
+/// with the email's name-like parts (a link's text, "click"). `None` for a name that looks like a
+/// name.
+fn formula_result(name: &str, email: &str) -> Option<&'static str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    const ERRORS: [&str; 8] = [
+        "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
+    ];
+    if ERRORS.iter().any(|e| name.eq_ignore_ascii_case(e)) {
+        return Some("is a spreadsheet's error value");
+    }
+    if name.eq_ignore_ascii_case("true") || name.eq_ignore_ascii_case("false") {
+        return Some("is a spreadsheet's truth value");
+    }
+    if name
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | ' '))
+    {
+        return Some("is a number");
+    }
+    let one_lower_word = !name.contains(char::is_whitespace)
+        && name
+            .chars()
+            .all(|c| c.is_lowercase() || c == '-' || c == '\'');
+    let local = email.split('@').next().unwrap_or_default().to_lowercase();
+    let parts: Vec<&str> = local
+        .split(['.', '_', '-', '+'])
+        .filter(|p| p.chars().count() >= 3 && p.chars().all(char::is_alphabetic))
+        .collect();
+    let lower = name.to_lowercase();
+    if one_lower_word
+        && !parts.is_empty()
+        && !parts
+            .iter()
+            .any(|p| lower.contains(p) || p.contains(lower.as_str()))
+    {
+        return Some("is one lower-case word that shares nothing with their email");
+    }
+    None
 }
 
 type People<'a> = FxHashMap<&'a str, (usize, &'a Participant)>;

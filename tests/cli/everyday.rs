@@ -369,3 +369,35 @@ fn csv_written_to_a_path_opens_in_a_spreadsheet_as_utf8_and_pipes_stay_plain() {
         );
     }
 }
+
+#[test]
+fn check_reports_a_name_a_spreadsheet_replaced_with_a_formula_result() {
+    let w = pilot();
+    let people = w.cohort_file("p", "participants.csv");
+    w.write_cohort_file(
+        "p",
+        "participants.csv",
+        people
+            .replace("Adaeze Okafor", "click")
+            .replace("Priya Chandrasekar", "#NAME?")
+            .replace("Tom Brennan", "TRUE")
+            // One lower-case word that is part of the email: a name typed in a hurry, not a result.
+            .replace("Wei Lin", "lin"),
+    );
+    let run = w.sh("check p").ok();
+    for says in [
+        "participants.csv:2: p001's name \"click\" is one lower-case word that shares nothing with their email",
+        "participants.csv:3: p002's name \"#NAME?\" is a spreadsheet's error value",
+        "participants.csv:4: p003's name \"TRUE\" is a spreadsheet's truth value",
+        "revmentor enrol p --update --email a.okafor@northgate.example --name",
+    ] {
+        assert!(run.stdout.contains(says), "{says}:\n{}", run.stdout);
+    }
+    assert!(!run.stdout.contains("p004"), "{}", run.stdout);
+    assert_eq!(
+        run.stdout
+            .matches("a spreadsheet may have replaced")
+            .count(),
+        3
+    );
+}
