@@ -272,7 +272,7 @@ fn run_with<S: Source>(
     if n_rows >= u32::MAX as usize - 1 || n_cols >= u32::MAX as usize - 1 {
         return Err(AssignError::Overflow);
     }
-    let optimum = pricing::solve(src, capacity, candidates)?;
+    let optimum = pricing::solve(src, capacity, candidates, objective == Objective::Fair)?;
     let col4row = match objective {
         Objective::Total => optimum.col4row,
         Objective::Fair => fair::refine(src, optimum)?,
@@ -792,7 +792,11 @@ mod tests {
         k: usize,
     ) -> Vec<Option<usize>> {
         let src = DenseScores::new(r, c, scores).expect("valid");
-        let candidates = pricing::Candidates { row_k: k, col_k: k };
+        let candidates = pricing::Candidates {
+            row_k: k,
+            col_k: k,
+            face_limit: None,
+        };
         let res = run_with(&src, cap, objective, candidates).expect("valid input");
         check(r, c, scores, cap, &res);
         res
@@ -879,10 +883,20 @@ mod tests {
             // Same again (deterministic), and from tiny candidate sets (pricing at work).
             prop_assert_eq!(
                 solve_dense(r, c, &scores, &cap, Objective::Fair).expect("valid input"),
-                res
+                res.clone()
             );
             let tiny = solve_k(r, c, &scores, &cap, Objective::Fair, k);
             prop_assert_eq!(outcome(c, &scores, &tiny), best);
+            // With no room to keep the face, it is walked from the scores: the same pairs.
+            let src = DenseScores::new(r, c, &scores).expect("valid");
+            let walked = run_with(
+                &src,
+                &cap,
+                Objective::Fair,
+                pricing::Candidates { face_limit: Some(0), ..pricing::Candidates::default() },
+            )
+            .expect("valid input");
+            prop_assert_eq!(walked, res);
         }
 
         #[test]

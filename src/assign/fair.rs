@@ -19,7 +19,7 @@
 //! not. Each stage is solved, as the first, on candidate edges and proved on every pair of the
 //! face (`super::pricing`), so every stage, and the result, is exact.
 
-use super::pricing::{ADD_K, Optimum, rotation};
+use super::pricing::{ADD_K, Face, Optimum, rotation};
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
 use super::{AssignError, FORBIDDEN};
@@ -78,6 +78,38 @@ impl Cost {
     }
 }
 
+impl Levels {
+    /// The distinct values of `scores`, ascending.
+    fn of(scores: impl Iterator<Item = i32>) -> Levels {
+        let mut values: Vec<i32> = scores.collect();
+        values.sort_unstable();
+        values.dedup();
+        Levels { values }
+    }
+}
+
+/// The pairs tight for the first stage's duals, walked from the scores; `None` when there are
+/// more than the face keeps.
+fn first_face<S: Source>(src: &S, stages: &[Stage], limit: usize) -> Option<Face> {
+    let (nr, nc) = (src.n_rows(), src.n_cols());
+    let mut face = Face::new(limit);
+    let no_levels = Levels { values: Vec::new() };
+    let mut buf = vec![0i32; nc];
+    for i in 0..nr {
+        src.row(i, &mut buf);
+        for (j, &s) in buf.iter().enumerate() {
+            if s != FORBIDDEN && in_face(stages, &no_levels, i, j, s) {
+                face.col.push(j as u32);
+                face.score.push(s);
+            }
+        }
+        if !face.end_row() {
+            return None;
+        }
+    }
+    Some(face)
+}
+
 /// Whether pair `(i, j)` with `score` is tight in every stage (so may appear in their optima).
 fn in_face(stages: &[Stage], levels: &Levels, i: usize, j: usize, score: i32) -> bool {
     stages
@@ -96,6 +128,8 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         graph,
         cap,
         q,
+        face: optimum_face,
+        face_limit,
     } = optimum;
     let max_score = i64::from(src.max_score());
     let mut stages = vec![Stage {
@@ -106,26 +140,35 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
     }];
     let mut col4row = col4row;
 
-    // The levels present among the pairs of the first face.
-    let mut buf = vec![0i32; nc];
-    let no_levels = Levels { values: Vec::new() };
-    let mut values: Vec<i32> = Vec::new();
-    for i in 0..nr {
-        src.row(i, &mut buf);
-        let before = values.len();
-        for (j, &s) in buf.iter().enumerate() {
-            if s != FORBIDDEN && in_face(&stages, &no_levels, i, j, s) {
-                values.push(s);
+    // The pairs of the first face (as the pricing kept them, or found again), and their levels.
+    let face = match optimum_face {
+        Some(f) => Some(f),
+        None => first_face(src, &stages, face_limit),
+    };
+    let levels = match &face {
+        Some(f) => Levels::of(f.score.iter().copied()),
+        None => {
+            let mut buf = vec![0i32; nc];
+            let no_levels = Levels { values: Vec::new() };
+            let mut scores = Vec::new();
+            for i in 0..nr {
+                src.row(i, &mut buf);
+                scores.extend(buf.iter().enumerate().filter_map(|(j, &s)| {
+                    (s != FORBIDDEN && in_face(&stages, &no_levels, i, j, s)).then_some(s)
+                }));
+                if scores.len() > 1 << 16 {
+                    scores.sort_unstable();
+                    scores.dedup();
+                }
             }
+            Levels::of(scores.into_iter())
         }
-        if values.len() - before > 64 {
-            values.sort_unstable();
-            values.dedup();
-        }
-    }
-    values.sort_unstable();
-    values.dedup();
-    let levels = Levels { values };
+    };
+    // Each pair of the kept face by its level.
+    let face = face.map(|f| {
+        let level: Vec<u32> = f.score.iter().map(|&s| levels.index(s) as u32).collect();
+        (f, level)
+    });
     if levels.values.len() < 2 {
         return Ok(col4row);
     }
@@ -180,7 +223,16 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
             })
             .collect();
         let sol = solve_stage(
-            src, &stages, &levels, &cost, &dummy, &slack, &cap, &col4row, &mut edges,
+            src,
+            face.as_ref().map(|(f, l)| (f, l.as_slice())),
+            &stages,
+            &levels,
+            &cost,
+            &dummy,
+            &slack,
+            &cap,
+            &col4row,
+            &mut edges,
         )?;
         col4row.clone_from(&sol.col4row);
         stages.push(Stage {
@@ -199,6 +251,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
 #[allow(clippy::too_many_arguments)]
 fn solve_stage<S: Source>(
     src: &S,
+    face: Option<(&Face, &[u32])>,
     stages: &[Stage],
     levels: &Levels,
     cost: &Cost,
@@ -218,6 +271,18 @@ fn solve_stage<S: Source>(
         }
     }
     let mut buf = vec![0i32; nc];
+    // Each stage's cost by level (stages after the first; this one).
+    let later: Vec<Vec<i64>> = stages[1..]
+        .iter()
+        .map(|s| {
+            levels
+                .values
+                .iter()
+                .map(|&x| s.cost.of(x, levels))
+                .collect()
+        })
+        .collect();
+    let here: Vec<i64> = levels.values.iter().map(|&x| cost.of(x, levels)).collect();
     loop {
         // Build the stage's graph.
         let mut g = Graph {
@@ -249,20 +314,43 @@ fn solve_stage<S: Source>(
         let sol = sparse::solve(&g, cap, slack)?;
         debug_assert_eq!(sparse::certify(&g, cap, slack, &sol), Ok(()));
 
-        // Price every pair of the face.
+        // Price every pair of the face: the first stage's face as kept, or every pair.
         let mut added = 0;
         let mut found: Vec<(i64, u32)> = Vec::new();
         for (i, list) in edges.iter_mut().enumerate() {
-            src.row(i, &mut buf);
             found.clear();
             let start = rotation(i, nc);
-            for (j, &s) in buf.iter().enumerate() {
+            let mut price = |j: usize, s: i32| {
                 if s == FORBIDDEN || !in_face(stages, levels, i, j, s) {
-                    continue;
+                    return;
                 }
                 let r = cost.of(s, levels) - sol.u[i] - sol.v[j];
                 if r < 0 {
                     found.push((r, ((j + nc - start) % nc) as u32));
+                }
+            };
+            match face {
+                Some((f, level)) => {
+                    // In the first face already: the later stages and this one, by level.
+                    let (cols, _) = f.row(i);
+                    let at = f.start[i];
+                    for (k, &j) in cols.iter().enumerate() {
+                        let (j, l) = (j as usize, level[at + k] as usize);
+                        if later.iter().enumerate().all(|(s, t)| {
+                            t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0
+                        }) {
+                            let r = here[l] - sol.u[i] - sol.v[j];
+                            if r < 0 {
+                                found.push((r, ((j + nc - start) % nc) as u32));
+                            }
+                        }
+                    }
+                }
+                None => {
+                    src.row(i, &mut buf);
+                    for (j, &s) in buf.iter().enumerate() {
+                        price(j, s);
+                    }
                 }
             }
             if found.len() > ADD_K {

@@ -34,6 +34,9 @@ const COL_K: usize = 12;
 pub(super) struct Candidates {
     pub row_k: usize,
     pub col_k: usize,
+    /// Most pairs of the face kept in memory (tests: 0, to walk it from the scores); `None`:
+    /// [`FACE_PER_ROW`] a row, at least [`FACE_MIN`].
+    pub face_limit: Option<usize>,
 }
 
 impl Default for Candidates {
@@ -41,6 +44,7 @@ impl Default for Candidates {
         Candidates {
             row_k: ROW_K,
             col_k: COL_K,
+            face_limit: None,
         }
     }
 }
@@ -57,7 +61,53 @@ pub(super) struct Optimum {
     pub cap: Vec<u32>,
     /// Cost of the unmatched column.
     pub q: i64,
+    /// The pairs tight for the optimal duals (when asked for, and small enough to keep).
+    pub face: Option<Face>,
+    /// The most pairs of a face to keep in memory.
+    pub face_limit: usize,
 }
+
+/// The pairs of a face (tight for some optimal duals), row by row, with their scores.
+pub(super) struct Face {
+    pub start: Vec<usize>,
+    pub col: Vec<u32>,
+    pub score: Vec<i32>,
+    /// Most pairs kept: past it the face is dropped and walked again from the scores.
+    limit: usize,
+}
+
+impl Face {
+    /// An empty face that keeps at most `limit` pairs.
+    pub fn new(limit: usize) -> Face {
+        Face {
+            start: vec![0],
+            col: Vec::new(),
+            score: Vec::new(),
+            limit,
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.start.truncate(1);
+        self.col.clear();
+        self.score.clear();
+    }
+
+    /// Ends a row; `false` when the face grew past its limit.
+    pub fn end_row(&mut self) -> bool {
+        self.start.push(self.col.len());
+        self.col.len() <= self.limit
+    }
+
+    pub fn row(&self, i: usize) -> (&[u32], &[i32]) {
+        let (a, b) = (self.start[i], self.start[i + 1]);
+        (&self.col[a..b], &self.score[a..b])
+    }
+}
+
+/// The face is kept up to this many pairs per row (or [`FACE_MIN`]), 8 bytes a pair.
+pub(super) const FACE_PER_ROW: usize = 2_048;
+pub(super) const FACE_MIN: usize = 1 << 20;
 
 /// Keeps the `k` best `(score, index)` seen, ties to the first seen.
 struct TopK {
@@ -156,6 +206,7 @@ pub(super) fn solve<S: Source>(
     src: &S,
     cap: &[u32],
     k: Candidates,
+    want_face: bool,
 ) -> Result<Optimum, AssignError> {
     let nr = src.n_rows();
     let nc = src.n_cols();
@@ -214,6 +265,10 @@ pub(super) fn solve<S: Source>(
     let mut seen = vec![u32::MAX; nc];
     let mut prev: Option<Solution> = None;
     let mut reopen = vec![false; nr];
+    let face_limit = k
+        .face_limit
+        .unwrap_or_else(|| FACE_PER_ROW.saturating_mul(nr).max(FACE_MIN));
+    let mut face = want_face.then(|| Face::new(face_limit));
     loop {
         let graph = build(src, &mut edges, &mut seen, max_score, q, &mut buf)?;
         // Warm from the last solution when the rows that gained edges can leave their places
@@ -231,7 +286,14 @@ pub(super) fn solve<S: Source>(
             None => sparse::solve(&graph, &cap_all, &slack)?,
         };
         debug_assert_eq!(sparse::certify(&graph, &cap_all, &slack, &sol), Ok(()));
-        let added = price(src, &sol, max_score, &mut edges, &mut buf, &mut reopen);
+        let mut pass = Pass {
+            sol: &sol,
+            max_score,
+            reopen: &mut reopen,
+            face: face.as_mut(),
+        };
+        let added = price(src, &mut pass, &mut edges, &mut buf);
+        let kept = pass.face.is_some();
         if added == 0 {
             return Ok(Optimum {
                 col4row: sol.col4row.clone(),
@@ -239,7 +301,12 @@ pub(super) fn solve<S: Source>(
                 graph,
                 cap: cap_all,
                 q,
+                face: if kept { face } else { None },
+                face_limit,
             });
+        }
+        if !kept {
+            face = None;
         }
         prev = Some(sol);
     }
@@ -287,16 +354,23 @@ fn build<S: Source>(
 
 /// Checks every allowed pair's reduced cost against the duals of `sol`; adds up to `ADD_K` of
 /// the most negative edges of each row that has one. Returns how many edges were added.
-fn price<S: Source>(
-    src: &S,
-    sol: &Solution,
+/// One pricing pass: the duals it checks, the rows that gained edges, and the face it collects
+/// (the pairs whose reduced cost is 0; dropped when it grows past its limit).
+struct Pass<'a> {
+    sol: &'a Solution,
     max_score: i64,
-    edges: &mut [Vec<u32>],
-    buf: &mut [i32],
-    reopen: &mut [bool],
-) -> usize {
+    reopen: &'a mut [bool],
+    face: Option<&'a mut Face>,
+}
+
+fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut [i32]) -> usize {
     let nc = src.n_cols();
+    let (sol, max_score) = (pass.sol, pass.max_score);
+    let reopen = &mut *pass.reopen;
     reopen.fill(false);
+    if let Some(f) = pass.face.as_mut() {
+        f.clear();
+    }
     let v = &sol.v[..nc];
     // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
     // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
@@ -322,6 +396,33 @@ fn price<S: Source>(
                 *t = s.max(-(LIM as i32)).wrapping_add(vj);
             }
             let most = net.iter().copied().fold(i32::MIN, i32::max);
+            if let Some(f) = pass.face.as_deref_mut() {
+                // An allowed pair's clamped sum is exact unless its column's dual is below
+                // -2^30, and then larger than exact: above -2^29 (scores are under 2^29) the
+                // clamped sums equal to the threshold are all the tight pairs, confirmed exactly.
+                if i64::from(most) >= threshold && threshold >= -(LIM / 2) {
+                    let t = threshold as i32;
+                    for (j, &x) in net.iter().enumerate() {
+                        if x == t {
+                            let s = row[j];
+                            if s != FORBIDDEN && i64::from(s) + v[j] == threshold {
+                                f.col.push(j as u32);
+                                f.score.push(s);
+                            }
+                        }
+                    }
+                } else if threshold < -(LIM / 2) {
+                    for (j, (&s, &vj)) in row.iter().zip(v).enumerate() {
+                        if s != FORBIDDEN && i64::from(s) + vj == threshold {
+                            f.col.push(j as u32);
+                            f.score.push(s);
+                        }
+                    }
+                }
+                if !f.end_row() {
+                    pass.face = None;
+                }
+            }
             if i64::from(most) <= threshold {
                 continue;
             }
@@ -345,6 +446,17 @@ fn price<S: Source>(
                 // Most negative first; ties from a different place per row.
                 let key = (j + nc - start) % nc;
                 found.push((threshold - i64::from(s) - vj, key as u32));
+            }
+        }
+        if let Some(f) = pass.face.as_deref_mut() {
+            for (j, (&s, &vj)) in row.iter().zip(v).enumerate() {
+                if s != FORBIDDEN && i64::from(s) + vj == threshold {
+                    f.col.push(j as u32);
+                    f.score.push(s);
+                }
+            }
+            if !f.end_row() {
+                pass.face = None;
             }
         }
 
