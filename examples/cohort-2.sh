@@ -148,7 +148,7 @@ rv log "$cohort" m.begum@northgate.example --held 2021-03-22 --minutes 60 --topi
 # April: a leader leaves the organisation; the pair ends and its planned meetings are cancelled.
 export REVMENTOR_TODAY=2021-04-09
 rv withdraw "$cohort" p.lamb@northgate.example --reason "left the organisation" --yes
-export REVMENTOR_TODAY=2021-04-12
+export REVMENTOR_TODAY=2021-04-14
 notify reminder
 
 # Late April and May: third one-to-ones (the pair chased in March among them).
