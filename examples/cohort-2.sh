@@ -135,7 +135,8 @@ rv log "$cohort" p.grant@northgate.example --held 2021-03-04 --minutes 60 \
   --topics sexism-and-racism --topics power-and-hierarchies
 
 # 22 March: the pair that missed its second one-to-one is chased, and its missed meeting moved
-# to the next working days; the cancelled one was made up, and another pair met early.
+# to the next working days. By the 26th the cancelled one was made up, and the coordinator records
+# it with the third one-to-one of the pair that started late.
 export REVMENTOR_TODAY=2021-03-22
 rv due "$cohort"
 notify chaser
