@@ -204,6 +204,8 @@ struct Var {
     hi: Option<i64>,
     /// A hidden cell or an implied complement: must not be pinned.
     check: bool,
+    /// The `min_group` of the report (the cohort) the figure belongs to.
+    min: i64,
 }
 
 /// What one summary publishes, as a linear model.
@@ -213,15 +215,20 @@ struct Model {
     cons: Vec<Con>,
     min: i64,
     rounding: i64,
+    /// Put before every variable's name: the cohort, when one model holds several summaries.
+    prefix: String,
+    /// Counts printed as numbers below `min_group` (primary suppression missed).
+    small: Vec<String>,
 }
 
 impl Model {
     fn var(&mut self, name: String, lo: i64, hi: Option<i64>, check: bool) -> usize {
         self.vars.push(Var {
-            name,
+            name: format!("{}{name}", self.prefix),
             lo,
             hi,
             check,
+            min: self.min,
         });
         self.vars.len() - 1
     }
@@ -239,6 +246,13 @@ impl Model {
             Value::Null => Some(self.var(name, 0, None, false)),
             Value::Number(n) => {
                 let x = n.as_f64().expect("number").round() as i64;
+                // A count printed as a number stands for at least min_group (a rounded one, for
+                // some value of its rounding interval).
+                let b = self.rounding.max(1);
+                if !exact && x + b - 1 - b / 2 < m {
+                    self.small
+                        .push(format!("{}{name}: {x} printed, below {m}", self.prefix));
+                }
                 if exact || self.rounding <= 1 {
                     Some(self.var(name, x, Some(x), false))
                 } else {
@@ -472,18 +486,40 @@ fn margins(m: &mut Model, g: &[Vec<Option<usize>>], rows: bool, columns: bool) {
 }
 
 /// The model of everything one summary publishes.
-#[allow(clippy::too_many_lines)]
 fn model(s: &Value) -> Model {
-    let mut m = Model {
-        min: s["min_group"].as_i64().expect("min_group"),
-        rounding: s["rounding"].as_i64().unwrap_or(1),
-        ..Model::default()
-    };
+    let mut m = Model::default();
+    summary_into(&mut m, s);
+    m
+}
+
+/// The variables of one summary that other tables (the programme report) repeat.
+#[derive(Debug, Default)]
+struct Handles {
+    mentors: Option<usize>,
+    mentees: Option<usize>,
+    pairs_confirmed: Option<usize>,
+    held: Option<usize>,
+    lapsed: Option<usize>,
+    /// `(characteristic, value)` → the mentors and mentees cells of its participation table.
+    participation: BTreeMap<(String, String), [Option<usize>; 2]>,
+}
+
+/// Set the model's threshold and rounding to those of the summary `s`.
+fn rules_of(m: &mut Model, s: &Value) {
+    m.min = s["min_group"].as_i64().expect("min_group");
+    m.rounding = s["rounding"].as_i64().unwrap_or(1);
+}
+
+/// Everything one summary publishes, added to `m` (under `m`'s prefix).
+#[allow(clippy::too_many_lines)]
+fn summary_into(m: &mut Model, s: &Value) -> Handles {
+    rules_of(m, s);
+    let mut handles = Handles::default();
     // Participants: role totals and the grand total are exact.
-    let people = grid_vars(&mut m, "participants", &s["participants"], true, |r, c| {
+    let people = grid_vars(m, "participants", &s["participants"], true, |r, c| {
         c == "total" && r != "total"
     });
-    margins(&mut m, &people, true, true);
+    margins(m, &people, true, true);
     let mentors = people[0].last().copied().flatten();
     let mentees = people[1].last().copied().flatten();
     let role_total = |role: &str| {
@@ -494,11 +530,13 @@ fn model(s: &Value) -> Model {
         }
     };
     // Pairs: confirmed exact; every pair is confirmed or ended.
-    let pairs = grid_vars(&mut m, "pairs", &s["pairs"], true, |_, c| c == "confirmed");
+    let pairs = grid_vars(m, "pairs", &s["pairs"], true, |_, c| c == "confirmed");
+    handles.pairs_confirmed = pairs[0][0];
     let all_pairs = m.var("pairs: all".into(), 0, None, false);
     m.sum(&pairs[0], Some(all_pairs));
     let lapsed = m.figure("pairs lapsed".into(), &s["pairs_lapsed"], false, true);
     m.at_most(lapsed, Some(all_pairs));
+    handles.lapsed = lapsed;
     // Pairs that held a meeting: within all pairs.
     let met = m.var("pairs that met".into(), 0, None, false);
     m.at_most(Some(met), Some(all_pairs));
@@ -516,23 +554,24 @@ fn model(s: &Value) -> Model {
                 .collect()
         })
         .collect();
-    margins(&mut m, &sessions, true, false);
+    margins(m, &sessions, true, false);
     for row in &sessions {
         m.at_most(row[0], mentors);
         m.at_most(row[1], mentees);
     }
     // Meetings: events, column totals, and all meetings as the sum of the totals.
-    let meetings = grid_vars(&mut m, "meetings", &s["meetings"], false, |_, _| false);
-    margins(&mut m, &meetings, false, true);
+    let meetings = grid_vars(m, "meetings", &s["meetings"], false, |_, _| false);
+    margins(m, &meetings, false, true);
     let all = m.figure("all meetings".into(), &s["meetings_all"], false, false);
     if let Some(totals) = meetings.last() {
         m.sum(totals, all);
+        handles.held = totals.first().copied().flatten();
     }
     // Intervals: bands sum to the total, which the sentence repeats; quartiles bound the bands.
     let i = &s["intervals"];
     if !i["bands"].is_null() && !i["intervals"].is_null() {
-        let bands = grid_vars(&mut m, "intervals", &i["bands"], false, |_, _| false);
-        margins(&mut m, &bands, true, false);
+        let bands = grid_vars(m, "intervals", &i["bands"], false, |_, _| false);
+        margins(m, &bands, true, false);
         let b = &bands[0];
         let n = m.figure("intervals".into(), &i["intervals"], false, false);
         m.sum(&[b[3]], n);
@@ -550,7 +589,7 @@ fn model(s: &Value) -> Model {
                 (0.75, "upper_quartile_weeks"),
             ] {
                 if let Some(w) = i[key].as_f64() {
-                    quantile(&mut m, w, q, total, window, b[0], b[2]);
+                    quantile(m, w, q, total, window, b[0], b[2]);
                 }
             }
             if let (Some(p), Some(inside)) = (i["inside_cadence"].as_f64(), b[1]) {
@@ -596,8 +635,8 @@ fn model(s: &Value) -> Model {
     let mut completing: Vec<Option<usize>> = Vec::new();
     for p in s["participation"].as_array().into_iter().flatten() {
         let name = p["characteristic"].as_str().expect("name");
-        let g = grid_vars(&mut m, name, &p["table"], true, |r, _| r == "total");
-        margins(&mut m, &g, false, true);
+        let g = grid_vars(m, name, &p["table"], true, |r, _| r == "total");
+        margins(m, &g, false, true);
         let total = g.last().expect("total row");
         m.sum(&[total[0]], mentors);
         m.sum(&[total[2]], mentees);
@@ -610,8 +649,17 @@ fn model(s: &Value) -> Model {
         m.at_most(total[1], Some(all_pairs));
         m.at_most(total[3], Some(all_pairs));
         let labels = cells(&p["table"]);
+        let cols = columns(&p["table"]);
+        let at = |name: &str| cols.iter().position(|c| c == name);
         for (r, row) in g.iter().enumerate() {
             let label = &labels[r].0;
+            handles.participation.insert(
+                (name.to_string(), label.clone()),
+                [
+                    at("mentors").and_then(|c| row[c]),
+                    at("mentees").and_then(|c| row[c]),
+                ],
+            );
             m.complement(
                 format!("{name} {label}: mentors not completing"),
                 row[0],
@@ -624,7 +672,9 @@ fn model(s: &Value) -> Model {
             );
         }
     }
-    m
+    handles.mentors = mentors;
+    handles.mentees = mentees;
+    handles
 }
 
 /// What a printed quantile of the intervals says about the bands below and above the window.
@@ -671,18 +721,26 @@ pub struct Audit {
 /// Audit the summary in `export --format json`'s output.
 pub fn audit(json: &str) -> Audit {
     let v: Value = serde_json::from_str(json).expect("json");
-    let m = model(&v["summary"]);
-    let mut out = Audit::default();
+    findings(&model(&v["summary"]))
+}
+
+/// The range of every checked variable of the model: those that may be a small group and are
+/// pinned to fewer than their report's `min_group` values fail.
+fn findings(m: &Model) -> Audit {
+    let mut out = Audit {
+        failures: m.small.clone(),
+        ..Audit::default()
+    };
     for (i, lo, hi) in m.ranges() {
         let var = &m.vars[i];
         out.cells += 1;
         let width = hi.map_or(i64::MAX, |h| h - lo + 1);
         // The narrowest range of a cell that may be a small group (one whose every value is at
         // least min_group, such as 5 mentors not completing, may be printed exactly).
-        if lo < m.min && out.narrowest.as_ref().is_none_or(|(w, _)| width < *w) {
+        if lo < var.min && out.narrowest.as_ref().is_none_or(|(w, _)| width < *w) {
             out.narrowest = Some((width, var.name.clone()));
         }
-        if width < m.min && lo < m.min {
+        if width < var.min && lo < var.min {
             out.failures.push(format!(
                 "{}: pinned to {lo}..={}",
                 var.name,
@@ -690,6 +748,170 @@ pub fn audit(json: &str) -> Audit {
             ));
         }
     }
+    out
+}
+
+/// A figure the programme report prints again, as a variable equal to the summary's own.
+fn repeat(m: &mut Model, name: String, v: &Value, exact: bool, head: bool, of: Option<usize>) {
+    let shown = m.figure(name, v, exact, head);
+    m.sum(&[shown], of);
+}
+
+/// Audit the programme report (`export --programme --format json`) as one report: every cohort's
+/// summary it carries, each figure of its own tables tied to the summary figure it repeats, the
+/// people returning from earlier cohorts with the new people they imply, and returning people
+/// bounded by everyone enrolled in the cohorts before. A figure the programme prints that its
+/// cohort's summary does not (a value the summary counted in "another value", a question's
+/// change the summary does not give) is a failure too.
+pub fn audit_programme(json: &str) -> Audit {
+    let v: Value = serde_json::from_str(json).expect("json");
+    let p = &v["programme"];
+    let summaries = p["summaries"].as_array().expect("summaries");
+    let columns = p["cohorts"].as_array().expect("cohorts");
+    assert_eq!(summaries.len(), columns.len(), "a summary for each cohort");
+    let mut m = Model::default();
+    let mut handles = Vec::new();
+    let mut inconsistent = Vec::new();
+    for s in summaries {
+        m.prefix = format!("{}: ", s["cohort"].as_str().expect("cohort"));
+        handles.push(summary_into(&mut m, s));
+    }
+    // Each cohort's everyone, for the people returning to a later one.
+    let mut enrolled: Vec<(String, Option<usize>)> = Vec::new();
+    for (i, (c, s)) in columns.iter().zip(summaries).enumerate() {
+        let name = c["cohort"].as_str().expect("cohort");
+        assert_eq!(
+            s["cohort"], c["cohort"],
+            "summaries in the order of the columns"
+        );
+        rules_of(&mut m, s);
+        m.prefix = format!("{name} (programme): ");
+        let h = &handles[i];
+        repeat(
+            &mut m,
+            "mentors".into(),
+            &c["mentors"],
+            true,
+            true,
+            h.mentors,
+        );
+        repeat(
+            &mut m,
+            "mentees".into(),
+            &c["mentees"],
+            true,
+            true,
+            h.mentees,
+        );
+        repeat(
+            &mut m,
+            "pairs".into(),
+            &c["pairs"],
+            true,
+            true,
+            h.pairs_confirmed,
+        );
+        repeat(
+            &mut m,
+            "one-to-ones held".into(),
+            &c["meetings_held"],
+            false,
+            false,
+            h.held,
+        );
+        repeat(
+            &mut m,
+            "pairs lapsed".into(),
+            &c["pairs_lapsed"],
+            false,
+            true,
+            h.lapsed,
+        );
+        if c["inside_cadence"] != s["intervals"]["inside_cadence"] {
+            inconsistent.push(format!(
+                "{name}: inside the cadence differs from its summary"
+            ));
+        }
+        // Returning: within the role's total (which is the summary's); the rest are new.
+        let start = c["start"].as_str().expect("start");
+        let mut back = Vec::new();
+        for (label, row) in cells(&c["returning"]) {
+            let total = m.figure(format!("{label} (returning table)"), &row[1], true, true);
+            m.sum(
+                &[total],
+                if label == "mentors" {
+                    h.mentors
+                } else {
+                    h.mentees
+                },
+            );
+            if row[0].is_null() {
+                continue;
+            }
+            let returning = m.figure(format!("returning {label}"), &row[0], false, true);
+            m.complement(format!("new {label}"), total, returning);
+            back.push(returning);
+        }
+        // Nobody returns from a cohort that did not start earlier, and nobody twice.
+        let earlier: Vec<Option<usize>> = enrolled
+            .iter()
+            .filter(|(s, _)| s.as_str() < start)
+            .map(|(_, n)| *n)
+            .collect();
+        if !back.is_empty() {
+            let mut terms: Vec<(usize, i64)> = back.iter().flatten().map(|&b| (b, 1)).collect();
+            terms.extend(earlier.iter().flatten().map(|&e| (e, -1)));
+            if earlier.is_empty() {
+                inconsistent.push(format!("{name}: returning people, but no earlier cohort"));
+            } else {
+                m.con(terms, false, 0);
+            }
+        }
+        for total in [h.mentors, h.mentees] {
+            enrolled.push((start.to_string(), total));
+        }
+        // Each question's change is the summary's paired change.
+        for q in p["questions"].as_array().into_iter().flatten() {
+            let asked = s["questions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["id"] == q["id"])
+                .map_or(Value::Null, |x| x["paired"]["change"].clone());
+            if q["change"][i] != asked {
+                inconsistent.push(format!("{name}: the change in {} differs", q["id"]));
+            }
+        }
+        // Who each cohort reached: each cell the summary's own, or nothing where it has none.
+        for r in p["reach"].as_array().into_iter().flatten() {
+            let characteristic = r["characteristic"].as_str().expect("characteristic");
+            for row in r["rows"].as_array().into_iter().flatten() {
+                let label = row["label"].as_str().expect("label");
+                let pair = &row["cells"][i];
+                let of = h
+                    .participation
+                    .get(&(characteristic.to_string(), label.to_string()));
+                for (k, role) in ["mentors", "mentees"].iter().enumerate() {
+                    match of {
+                        Some(vars) => repeat(
+                            &mut m,
+                            format!("{characteristic} {label} / {role}"),
+                            &pair[k],
+                            label == "total",
+                            true,
+                            vars[k],
+                        ),
+                        None if pair[k].is_null() => {}
+                        None => inconsistent.push(format!(
+                            "{name}: {characteristic} {label} / {role} is not in its summary"
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    let mut out = findings(&m);
+    out.failures.extend(inconsistent);
     out
 }
 
