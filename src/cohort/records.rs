@@ -162,8 +162,7 @@ const MAX_PEOPLE: u32 = 99_999_999;
 impl Record for ReachCount {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let count = |column: &str| -> Result<u32, CsvError> {
-            Ok(c
-                .number(column, 0..=MAX_PEOPLE, "a number of people")?
+            Ok(c.number(column, 0..=MAX_PEOPLE, "a number of people")?
                 .unwrap_or(0))
         };
         Ok(ReachCount {

@@ -117,10 +117,7 @@ impl Marginals {
                 counts.iter().map(move |(key, c)| crate::model::ReachCount {
                     characteristic: name.clone(),
                     value: key.clone().unwrap_or_default(),
-                    label: key
-                        .as_ref()
-                        .map(|k| label(Some(k), c))
-                        .unwrap_or_default(),
+                    label: key.as_ref().map(|k| label(Some(k), c)).unwrap_or_default(),
                     mentors: n(c.mentors),
                     mentors_completing: n(c.mentors_completing),
                     mentees: n(c.mentees),
