@@ -220,15 +220,20 @@ fn topics_and_reach(o: &mut String, s: &Summary) {
     o.push_str("</section>\n");
 
     if !s.participation.is_empty() {
-        let _ = writeln!(
-            o,
-            "<section>\n<h2>Who the scheme reached</h2>\n<p>{}</p>",
-            escape(&super::participation_note())
-        );
-        for p in &s.participation {
+        o.push_str("<section>\n");
+        // The section's heading and note stay with its first table.
+        for (i, p) in s.participation.iter().enumerate() {
+            o.push_str("<div class=\"keep\">\n");
+            if i == 0 {
+                let _ = writeln!(
+                    o,
+                    "<h2>Who the scheme reached</h2>\n<p>{}</p>",
+                    escape(&super::participation_note())
+                );
+            }
             let _ = writeln!(
                 o,
-                "<div class=\"keep\">\n<h3>By {}</h3>",
+                "<h3>By {}</h3>",
                 escape(&p.characteristic.replace('_', " "))
             );
             table(o, &p.table);
@@ -278,7 +283,10 @@ fn surveys(o: &mut String, s: &Summary) {
 
 /// Approved quotes, attributed to a role.
 fn quotes(o: &mut String, s: &Summary) {
-    let _ = writeln!(o, "<section>\n<h2>In their words</h2>");
+    let _ = writeln!(
+        o,
+        "<section>\n<div class=\"keep\">\n<h2>In their words</h2>"
+    );
     if s.quotes.is_empty() {
         let _ = writeln!(o, "<p>No quotes to show.</p>");
     } else {
@@ -286,14 +294,21 @@ fn quotes(o: &mut String, s: &Summary) {
             o,
             "<p>Comments from the surveys, shown only where their author agreed to be quoted anonymously and the coordinator approved them (names, emails, departments, grades and characteristics replaced).</p>"
         );
-        for q in &s.quotes {
-            let _ = writeln!(
-                o,
-                "<blockquote>{}<footer>— {}</footer></blockquote>",
-                escape(&q.text),
-                escape(&super::attribution(q.role, q.phase))
-            );
+    }
+    // The heading and its note stay with the first quote.
+    for (i, q) in s.quotes.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "<blockquote>{}<footer>— {}</footer></blockquote>",
+            escape(&q.text),
+            escape(&super::attribution(q.role, q.phase))
+        );
+        if i == 0 {
+            o.push_str("</div>\n");
         }
+    }
+    if s.quotes.is_empty() {
+        o.push_str("</div>\n");
     }
     o.push_str("</section>\n");
 }
