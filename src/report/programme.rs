@@ -230,25 +230,35 @@ pub fn markdown(p: &Programme) -> String {
     out
 }
 
+/// The style sheet: wide tables scroll inside their own box from 360 px up; in print on A4
+/// (landscape, for the cohorts side by side) a heading is never the last thing on a page and each
+/// heading with its table is one block that does not break.
 const STYLE: &str = r#"
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-  color: #1b1b1b; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+  color: #1b1b1b; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45;
+  overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid #1f5ea0; padding-bottom: .2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+.keep, tr { break-inside: avoid; page-break-inside: avoid; }
 p.legend { font-size: .9rem; background: #f3f6fa; border-left: 4px solid #1f5ea0; padding: .5rem .8rem; }
 div.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .92rem; }
 th, td { border-bottom: 1px solid #d5d9de; padding: .3rem .6rem; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #eef2f6; border-bottom: 2px solid #9aa7b4; }
-td.hidden { color: #4a4a4a; font-style: italic; }
+td.hidden, th.hidden { color: #4a4a4a; font-style: italic; }
+caption.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 .75rem; }
+  th, td { padding: .25rem .45rem; }
+}
 @media print {
   @page { size: A4 landscape; margin: 14mm; }
-  body { max-width: none; margin: 0; font-size: 10pt; }
-  h2, h3 { break-after: avoid; }
-  section { break-inside: avoid; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   div.scroll { overflow: visible; }
 }
 "#;
@@ -288,35 +298,46 @@ pub fn html(p: &Programme) -> String {
     let t = title(p);
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}caption.visually-hidden {{ position: absolute; left: -9999px; }}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         html_escape(&t)
     );
     let _ = writeln!(o, "<h1>{}</h1>", html_escape(&t));
     let _ = writeln!(o, "<p>Figures as of {}.</p>", p.as_of);
     let _ = writeln!(o, "<p class=\"legend\">{}</p>", html_escape(&legend(p)));
-    let _ = writeln!(o, "<section><h2>Cohorts side by side</h2>");
+    let _ = writeln!(o, "<section class=\"keep\"><h2>Cohorts side by side</h2>");
     html_table(o, &cohorts(p), "Cohorts side by side");
     let _ = writeln!(o, "<p>{}</p></section>", html_escape(CADENCE_NOTE));
-    let _ = writeln!(o, "<section><h2>Survey change</h2>");
+    let _ = writeln!(o, "<section class=\"keep\"><h2>Survey change</h2>");
     if p.questions.is_empty() {
         let _ = writeln!(o, "<p>No survey questions were asked.</p>");
     } else {
         let _ = writeln!(o, "<p>{}</p>", html_escape(CHANGE_NOTE));
         html_table(o, &questions(p), "Survey change");
     }
-    let _ = writeln!(o, "</section>\n<h2>Who each cohort reached</h2>");
+    let _ = writeln!(o, "</section>\n<section>");
     if p.reach.is_empty() {
-        let _ = writeln!(o, "<p>No characteristics were asked.</p>");
+        let _ = writeln!(
+            o,
+            "<h2>Who each cohort reached</h2>\n<p>No characteristics were asked.</p>"
+        );
     } else {
-        let _ = writeln!(o, "<p>{}</p>", html_escape(REACH_NOTE));
+        // The section's heading and note stay with its first table.
         for (i, r) in p.reach.iter().enumerate() {
             let name = format!("By {}", r.characteristic.replace('_', " "));
-            let _ = writeln!(o, "<section><h3>{}</h3>", html_escape(&name));
+            o.push_str("<div class=\"keep\">");
+            if i == 0 {
+                let _ = writeln!(
+                    o,
+                    "<h2>Who each cohort reached</h2>\n<p>{}</p>",
+                    html_escape(REACH_NOTE)
+                );
+            }
+            let _ = writeln!(o, "<h3>{}</h3>", html_escape(&name));
             html_table(o, &reach(p, i), &name);
-            o.push_str("</section>\n");
+            o.push_str("</div>\n");
         }
     }
-    o.push_str("</body>\n</html>\n");
+    o.push_str("</section>\n</body>\n</html>\n");
     out
 }
 

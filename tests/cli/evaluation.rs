@@ -851,7 +851,8 @@ fn summary_markdown_snapshot() {
 }
 
 /// The HTML as a person reads it: its text and structure, without the style sheet and with each
-/// chart reduced to its title (the charts' coordinates are plotters' business, not the report's).
+/// chart reduced to its accessible name and its title (the charts' coordinates are plotters'
+/// business, not the report's).
 fn readable(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
@@ -879,7 +880,12 @@ fn readable(html: &str) -> String {
             .and_then(|t| t.split('>').nth(1))
             .and_then(|t| t.split('<').next())
             .unwrap_or("");
-        let _ = write!(out, "<svg>{title}</svg>");
+        let name = svg
+            .split("aria-label=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap_or("");
+        let _ = write!(out, "<svg aria-label=\"{name}\">{title}</svg>");
         rest = &rest[end..];
     }
     out.push_str(rest);

@@ -14,6 +14,7 @@ mod harness;
 
 mod audit;
 mod brief;
+mod browser;
 mod calendar;
 mod checkins;
 mod cohort_files;
