@@ -263,6 +263,19 @@ fn purge_leaves_no_name_or_email_and_every_figure_as_it_was() {
         !w.cohort_file("cohort-3", "cohort.toml")
             .contains("purged_on")
     );
+    // Nobody comes back from a purged cohort: there is nobody left to bring.
+    let before = w.snapshot();
+    let run = w.sh_on(
+        "2022-08-02",
+        "enrol cohort-3 --from-cohort pilot-2020 --role mentor",
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("pilot-2020 was purged on 2022-08-01") && run.stderr.contains("afresh"),
+        "{}",
+        run.stderr
+    );
+    assert!(w.snapshot() == before);
 
     // Purging the later cohort keeps its own returning figure too.
     let programme = w

@@ -241,6 +241,12 @@ fn from_cohort(ctx: &Ctx, cohort: &Cohort, other: &str, args: &Args) -> Result<V
         other,
         Load::only(&[File::Participants, File::Characteristics]),
     )?;
+    if let Some(on) = earlier.config.privacy.purged_on {
+        anyhow::bail!(
+            "cohort {other} was purged on {on}: its people's names and emails are gone, so nobody can be brought back from it; enrol returning people afresh (`revmentor enrol {} --from FILE`)",
+            cohort.name
+        );
+    }
     let r = enrolment::Returning {
         role: args.role,
         who: &args.who,
