@@ -887,16 +887,22 @@ mod tests {
             );
             let tiny = solve_k(r, c, &scores, &cap, Objective::Fair, k);
             prop_assert_eq!(outcome(c, &scores, &tiny), best);
-            // With no room to keep the face, it is walked from the scores: the same pairs.
+            // With no room to keep the face as a list, it is coded a byte a pair (limit 1) or
+            // walked from the scores (limit 0): the same pairs either way.
             let src = DenseScores::new(r, c, &scores).expect("valid");
-            let walked = run_with(
-                &src,
-                &cap,
-                Objective::Fair,
-                pricing::Candidates { face_limit: Some(0), ..pricing::Candidates::default() },
-            )
-            .expect("valid input");
-            prop_assert_eq!(walked, res);
+            for limit in [0, 1] {
+                let other = run_with(
+                    &src,
+                    &cap,
+                    Objective::Fair,
+                    pricing::Candidates {
+                        face_limit: Some(limit),
+                        ..pricing::Candidates::default()
+                    },
+                )
+                .expect("valid input");
+                prop_assert_eq!(&other, &res);
+            }
         }
 
         #[test]

@@ -27,6 +27,21 @@ use super::{AssignError, FORBIDDEN};
 /// Largest cost magnitude a stage uses, well inside the solvers' limits.
 const STAGE_LIMIT: i64 = 1 << 55;
 
+/// The pairs of the first face, as the stages read them.
+enum View {
+    /// As the pricing kept them, with each pair's level.
+    Kept(Face, Vec<u32>),
+    /// A level code a pair, row by row ([`NOT_IN_FACE`] for the others).
+    Coded(Vec<u8>),
+    /// Not kept: walked from the scores.
+    Walk,
+}
+
+/// The code of a pair not in the first face.
+const NOT_IN_FACE: u8 = u8::MAX;
+/// Most pairs coded a byte each (128 MiB); a larger problem walks its scores instead.
+const DENSE_MAX: usize = 1 << 27;
+
 /// How one solved stage priced pairs, and its optimal duals.
 struct Stage {
     /// Pair cost from the score (in units).
@@ -88,28 +103,6 @@ impl Levels {
     }
 }
 
-/// The pairs tight for the first stage's duals, walked from the scores; `None` when there are
-/// more than the face keeps.
-fn first_face<S: Source>(src: &S, stages: &[Stage], limit: usize) -> Option<Face> {
-    let (nr, nc) = (src.n_rows(), src.n_cols());
-    let mut face = Face::new(limit);
-    let no_levels = Levels { values: Vec::new() };
-    let mut buf = vec![0i32; nc];
-    for i in 0..nr {
-        src.row(i, &mut buf);
-        for (j, &s) in buf.iter().enumerate() {
-            if s != FORBIDDEN && in_face(stages, &no_levels, i, j, s) {
-                face.col.push(j as u32);
-                face.score.push(s);
-            }
-        }
-        if !face.end_row() {
-            return None;
-        }
-    }
-    Some(face)
-}
-
 /// Whether pair `(i, j)` with `score` is tight in every stage (so may appear in their optima).
 fn in_face(stages: &[Stage], levels: &Levels, i: usize, j: usize, score: i32) -> bool {
     stages
@@ -140,16 +133,17 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
     }];
     let mut col4row = col4row;
 
-    // The pairs of the first face (as the pricing kept them, or found again), and their levels.
-    let face = match optimum_face {
-        Some(f) => Some(f),
-        None => first_face(src, &stages, face_limit),
-    };
-    let levels = match &face {
-        Some(f) => Levels::of(f.score.iter().copied()),
+    // The pairs of the first face: as the pricing kept them, else coded a byte a pair when that
+    // fits, else walked from the scores on every pass.
+    let no_levels = Levels { values: Vec::new() };
+    let (levels, view) = match optimum_face {
+        Some(f) => {
+            let levels = Levels::of(f.score.iter().copied());
+            let level: Vec<u32> = f.score.iter().map(|&s| levels.index(s) as u32).collect();
+            (levels, View::Kept(f, level))
+        }
         None => {
             let mut buf = vec![0i32; nc];
-            let no_levels = Levels { values: Vec::new() };
             let mut scores = Vec::new();
             for i in 0..nr {
                 src.row(i, &mut buf);
@@ -161,14 +155,27 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
                     scores.dedup();
                 }
             }
-            Levels::of(scores.into_iter())
+            let levels = Levels::of(scores.into_iter());
+            let dense = face_limit > 0
+                && levels.values.len() < usize::from(NOT_IN_FACE)
+                && nr.checked_mul(nc).is_some_and(|n| n <= DENSE_MAX);
+            if dense {
+                let mut codes = vec![NOT_IN_FACE; nr * nc];
+                for (i, row) in codes.chunks_mut(nc).enumerate() {
+                    src.row(i, &mut buf);
+                    for (j, (code, &s)) in row.iter_mut().zip(&buf).enumerate() {
+                        if s != FORBIDDEN && in_face(&stages, &no_levels, i, j, s) {
+                            // Fewer than NOT_IN_FACE levels: the index fits.
+                            *code = levels.index(s) as u8;
+                        }
+                    }
+                }
+                (levels, View::Coded(codes))
+            } else {
+                (levels, View::Walk)
+            }
         }
     };
-    // Each pair of the kept face by its level.
-    let face = face.map(|f| {
-        let level: Vec<u32> = f.score.iter().map(|&s| levels.index(s) as u32).collect();
-        (f, level)
-    });
     if levels.values.len() < 2 {
         return Ok(col4row);
     }
@@ -223,16 +230,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
             })
             .collect();
         let sol = solve_stage(
-            src,
-            face.as_ref().map(|(f, l)| (f, l.as_slice())),
-            &stages,
-            &levels,
-            &cost,
-            &dummy,
-            &slack,
-            &cap,
-            &col4row,
-            &mut edges,
+            src, &view, &stages, &levels, &cost, &dummy, &slack, &cap, &col4row, &mut edges,
         )?;
         col4row.clone_from(&sol.col4row);
         stages.push(Stage {
@@ -251,7 +249,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
 #[allow(clippy::too_many_arguments)]
 fn solve_stage<S: Source>(
     src: &S,
-    face: Option<(&Face, &[u32])>,
+    view: &View,
     stages: &[Stage],
     levels: &Levels,
     cost: &Cost,
@@ -320,36 +318,44 @@ fn solve_stage<S: Source>(
         for (i, list) in edges.iter_mut().enumerate() {
             found.clear();
             let start = rotation(i, nc);
-            let mut price = |j: usize, s: i32| {
-                if s == FORBIDDEN || !in_face(stages, levels, i, j, s) {
-                    return;
-                }
-                let r = cost.of(s, levels) - sol.u[i] - sol.v[j];
-                if r < 0 {
-                    found.push((r, ((j + nc - start) % nc) as u32));
+            // A pair of the first face at level `l`: tight in the later stages, and its price.
+            let mut price_level = |j: usize, l: usize| {
+                if later
+                    .iter()
+                    .enumerate()
+                    .all(|(s, t)| t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0)
+                {
+                    let r = here[l] - sol.u[i] - sol.v[j];
+                    if r < 0 {
+                        found.push((r, ((j + nc - start) % nc) as u32));
+                    }
                 }
             };
-            match face {
-                Some((f, level)) => {
-                    // In the first face already: the later stages and this one, by level.
+            match view {
+                View::Kept(f, level) => {
                     let (cols, _) = f.row(i);
                     let at = f.start[i];
                     for (k, &j) in cols.iter().enumerate() {
-                        let (j, l) = (j as usize, level[at + k] as usize);
-                        if later.iter().enumerate().all(|(s, t)| {
-                            t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0
-                        }) {
-                            let r = here[l] - sol.u[i] - sol.v[j];
-                            if r < 0 {
-                                found.push((r, ((j + nc - start) % nc) as u32));
-                            }
+                        price_level(j as usize, level[at + k] as usize);
+                    }
+                }
+                View::Coded(codes) => {
+                    for (j, &code) in codes[i * nc..(i + 1) * nc].iter().enumerate() {
+                        if code != NOT_IN_FACE {
+                            price_level(j, usize::from(code));
                         }
                     }
                 }
-                None => {
+                View::Walk => {
                     src.row(i, &mut buf);
                     for (j, &s) in buf.iter().enumerate() {
-                        price(j, s);
+                        if s == FORBIDDEN || !in_face(stages, levels, i, j, s) {
+                            continue;
+                        }
+                        let r = cost.of(s, levels) - sol.u[i] - sol.v[j];
+                        if r < 0 {
+                            found.push((r, ((j + nc - start) % nc) as u32));
+                        }
                     }
                 }
             }

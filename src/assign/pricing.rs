@@ -34,7 +34,8 @@ const COL_K: usize = 12;
 pub(super) struct Candidates {
     pub row_k: usize,
     pub col_k: usize,
-    /// Most pairs of the face kept in memory (tests: 0, to walk it from the scores); `None`:
+    /// Most pairs of the face kept as a list (past it the refinement codes it a byte a pair, or
+    /// with 0, in tests, walks it from the scores); `None`:
     /// [`FACE_PER_ROW`] a row, at least [`FACE_MIN`].
     pub face_limit: Option<usize>,
 }
