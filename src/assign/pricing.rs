@@ -397,7 +397,9 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut 
                 *t = s.max(-(LIM as i32)).wrapping_add(vj);
             }
             let most = net.iter().copied().fold(i32::MIN, i32::max);
-            if let Some(f) = pass.face.as_deref_mut() {
+            // Only a pass that adds nothing proves the duals optimal: once a row has added an
+            // edge, this pass's face is of no use, and collecting stops.
+            if let Some(f) = pass.face.as_deref_mut().filter(|_| added == 0) {
                 // An allowed pair's clamped sum is exact unless its column's dual is below
                 // -2^30, and then larger than exact: above -2^29 (scores are under 2^29) the
                 // clamped sums equal to the threshold are all the tight pairs, confirmed exactly.
@@ -449,7 +451,7 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut 
                 found.push((threshold - i64::from(s) - vj, key as u32));
             }
         }
-        if let Some(f) = pass.face.as_deref_mut() {
+        if let Some(f) = pass.face.as_deref_mut().filter(|_| added == 0) {
             for (j, (&s, &vj)) in row.iter().zip(v).enumerate() {
                 if s != FORBIDDEN && i64::from(s) + vj == threshold {
                     f.col.push(j as u32);
