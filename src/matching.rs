@@ -620,12 +620,16 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
             continue;
         };
         let label = format!("--lock {e_id}={m_id}");
-        if let Some((_, other, _)) = kept.iter().find(|(ke, _, _)| *ke == e) {
+        // Every reason a lock cannot be kept, not only the first.
+        let taken = kept
+            .iter()
+            .find(|(ke, _, _)| *ke == e)
+            .map(|&(_, other, _)| other);
+        if let Some(other) = taken {
             problems.push(format!(
                 "{label}: {e_id} already has a mentor ({})",
-                rules.people[*other].id
+                rules.people[other].id
             ));
-            continue;
         }
         for (who, i) in [(e_id, e), (m_id, m)] {
             if let Some(why) = why_not_eligible(rules.people[i]) {
@@ -634,6 +638,9 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
         }
         if let Some(why) = rules.why(e, m) {
             problems.push(format!("{label}: the pair itself is forbidden: {why}"));
+        }
+        if taken.is_some() {
+            continue;
         }
         let l = load.entry(m).or_default();
         *l += 1;

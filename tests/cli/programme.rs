@@ -339,6 +339,14 @@ fn on_the_shipped_cohorts_a_returning_mentor_is_never_offered_their_pilot_mentee
             .unwrap_or_else(|| panic!("{mentor} is not among {mentee}'s candidates"));
         assert_eq!(row["why_not"], "forbidden: paired in pilot-2020", "{row}");
     }
+    // While they have mentors, a lock on an old pair names both reasons, not only the first.
+    for (mentee, mentor) in &both {
+        w.refuses_sh(
+            &format!("match cohort-2021 --dry-run --lock {mentee}={mentor}"),
+            1,
+            &["already has a mentor", "paired in pilot-2020"],
+        );
+    }
     // Matched again from scratch (no pair yet, as on the day of matching), the proposal offers
     // no returning mentor their pilot mentee.
     for file in ["matches.csv", "meetings.csv"] {
