@@ -143,36 +143,58 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
             (levels, View::Kept(f, level))
         }
         None => {
+            // One walk: each pair of the face coded by its score's order of first appearance
+            // while there are few enough scores (then renumbered in ascending order), every
+            // distinct score kept for the levels.
             let mut buf = vec![0i32; nc];
+            let mut seen: Vec<i32> = Vec::new();
+            let mut codes = (face_limit > 0 && nr.checked_mul(nc).is_some_and(|n| n <= DENSE_MAX))
+                .then(|| vec![NOT_IN_FACE; nr * nc]);
             let mut scores = Vec::new();
             for i in 0..nr {
                 src.row(i, &mut buf);
-                scores.extend(buf.iter().enumerate().filter_map(|(j, &s)| {
-                    (s != FORBIDDEN && in_face(&stages, &no_levels, i, j, s)).then_some(s)
-                }));
+                for (j, &s) in buf.iter().enumerate() {
+                    if s == FORBIDDEN || !in_face(&stages, &no_levels, i, j, s) {
+                        continue;
+                    }
+                    let Some(c) = codes.as_mut() else {
+                        scores.push(s);
+                        continue;
+                    };
+                    {
+                        let k = match seen.iter().position(|&x| x == s) {
+                            Some(k) => k,
+                            None => {
+                                seen.push(s);
+                                seen.len() - 1
+                            }
+                        };
+                        match u8::try_from(k).ok().filter(|&k| k < NOT_IN_FACE) {
+                            Some(k) => c[i * nc + j] = k,
+                            None => codes = None,
+                        }
+                    }
+                }
                 if scores.len() > 1 << 16 {
                     scores.sort_unstable();
                     scores.dedup();
                 }
             }
-            let levels = Levels::of(scores.into_iter());
-            let dense = face_limit > 0
-                && levels.values.len() < usize::from(NOT_IN_FACE)
-                && nr.checked_mul(nc).is_some_and(|n| n <= DENSE_MAX);
-            if dense {
-                let mut codes = vec![NOT_IN_FACE; nr * nc];
-                for (i, row) in codes.chunks_mut(nc).enumerate() {
-                    src.row(i, &mut buf);
-                    for (j, (code, &s)) in row.iter_mut().zip(&buf).enumerate() {
-                        if s != FORBIDDEN && in_face(&stages, &no_levels, i, j, s) {
-                            // Fewer than NOT_IN_FACE levels: the index fits.
-                            *code = levels.index(s) as u8;
-                        }
+            let levels = Levels::of(scores.into_iter().chain(seen.iter().copied()));
+            match codes {
+                Some(mut codes) => {
+                    // First-seen order to level order.
+                    let mut to_level = [NOT_IN_FACE; 256];
+                    for (k, &s) in seen.iter().enumerate() {
+                        // Fewer than NOT_IN_FACE scores were seen: both fit in a byte.
+                        to_level[k] = levels.index(s) as u8;
                     }
+                    for c in &mut codes {
+                        *c = to_level[usize::from(*c)];
+                    }
+                    (levels, View::Coded(codes))
                 }
-                (levels, View::Coded(codes))
-            } else {
-                (levels, View::Walk)
+                None => (levels, View::Walk),
             }
         }
     };
