@@ -798,8 +798,13 @@ const WRITE_POINTS: &[&str] = &[
 /// before the commit point) or exactly new (killed after it: the reader finishes the change); and
 /// the next writer leaves no file of the protocol behind.
 fn crash_at_every_write_point(w: &Workdir, args: &[&str]) {
+    crash_at_every_write_point_on(w, crate::harness::TODAY, args);
+}
+
+/// [`crash_at_every_write_point`] with "today" pinned at `today`.
+fn crash_at_every_write_point_on(w: &Workdir, today: &str, args: &[&str]) {
     let old = w.snapshot();
-    w.run(args).ok();
+    w.run_on(today, args).ok();
     let new = without_temporaries(w.snapshot());
     assert_ne!(old, new, "{args:?} changed nothing");
     for point in WRITE_POINTS {
@@ -807,7 +812,8 @@ fn crash_at_every_write_point(w: &Workdir, args: &[&str]) {
         loop {
             w.restore(&old);
             let mut cmd = w.command(args);
-            cmd.env("REVMENTOR_FAULT", format!("{point}:{n}"));
+            cmd.env("REVMENTOR_TODAY", today)
+                .env("REVMENTOR_FAULT", format!("{point}:{n}"));
             let run = w.run_cmd(cmd);
             if run.code == 0 {
                 assert_eq!(
@@ -898,6 +904,8 @@ fn trust_a_crash_at_any_write_point_leaves_every_file_old_or_new() {
     );
     crash_at_every_write_point(&w, &["withdraw", "c", "p002", "--reason", "left", "--yes"]);
     crash_at_every_write_point(&w, &["withdraw", "c", "p001", "--erase", "--yes"]);
+    // A purge rewrites every table and cohort.toml in one commit.
+    crash_at_every_write_point_on(&w, "2022-08-01", &["purge", "c", "--yes"]);
 }
 
 #[test]
