@@ -104,7 +104,10 @@ pub fn purge(cohort: &mut Cohort, others: &[&Cohort], today: NaiveDate) -> Resul
         cohort.returned.push(row);
     }
     cohort.traits.retain(|_| false);
-    cohort.org.retain(|_| false);
+    if !cohort.org.is_empty() {
+        // An optional file: not created where there was none.
+        cohort.org.retain(|_| false);
+    }
 
     done.cells_scrubbed = crate::withdrawal::scrub(cohort, &everyone);
     let ids: Vec<String> = cohort

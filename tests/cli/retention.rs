@@ -91,8 +91,25 @@ fn purge_leaves_no_name_or_email_and_every_figure_as_it_was() {
     // A list of pairs written outside the cohort's folder names everyone in it.
     w.sh_on("2020-07-01", "export pilot-2020 --pairs --out pairs.csv")
         .ok();
+    // Someone outside the scheme, in the reporting lines, and named in a session's title.
+    w.write_cohort_file(
+        "pilot-2020",
+        "org.csv",
+        "email,manager,name\nk.shah@northgate.example,,Karen Shah\n",
+    );
+    let briefings = w.cohort_file("pilot-2020", "briefings.csv");
+    w.write_cohort_file(
+        "pilot-2020",
+        "briefings.csv",
+        briefings.replacen(
+            "Reverse mentor briefing",
+            "Reverse mentor briefing with Karen Shah",
+            1,
+        ),
+    );
     let pilot_people = w.cohort_file("pilot-2020", "participants.csv");
-    let forms = forms(&pilot_people);
+    let mut forms = forms(&pilot_people);
+    forms.extend(["karen", "shah", "k.shah@northgate.example"].map(String::from));
     assert!(forms.len() > 40, "{forms:?}");
     let pilot_dir = w.root().join("pilot-2020");
     assert!(
@@ -162,6 +179,10 @@ fn purge_leaves_no_name_or_email_and_every_figure_as_it_was() {
         run.stdout
     );
 
+    assert_eq!(
+        w.cohort_file("pilot-2020", "org.csv"),
+        "email,manager,name\n"
+    );
     // No name or email is left anywhere in the cohort's folder: tables, calendars, register.
     let left = found(&pilot_dir, &forms);
     assert!(left.is_empty(), "still there: {left:#?}");
@@ -282,6 +303,8 @@ fn purge_leaves_no_name_or_email_and_every_figure_as_it_was() {
         .sh_on("2023-08-01", "export --programme --format json")
         .ok();
     w.sh_on("2023-08-01", "purge cohort-2 --yes").ok();
+    // An optional file it had not is not created.
+    assert!(!w.root().join("cohort-2/org.csv").exists());
     assert_eq!(
         w.sh_on("2023-08-01", "export --programme --format json")
             .ok()
