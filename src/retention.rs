@@ -123,7 +123,7 @@ pub fn purge(cohort: &mut Cohort, others: &[&Cohort], today: NaiveDate) -> Resul
     }
     let before = cohort.responses.len();
     cohort.responses.retain(|r| !r.is_quote());
-    done.quotes = before - cohort.responses.len();
+    done.quotes = before.saturating_sub(cohort.responses.len());
     cohort.responses.blank_extras(|_| true);
     let generic = [
         crate::withdrawal::withdrew(Role::Mentor),
