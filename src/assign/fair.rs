@@ -312,18 +312,53 @@ fn solve_stage<S: Source>(
         };
         g.start.push(0);
         for (i, list) in edges.iter_mut().enumerate() {
+            // Each pair's level in the first face (`None`: not in it), from the face as kept or
+            // coded, else from its score.
+            let level_of = |j: usize| -> Option<usize> {
+                match view {
+                    View::Kept(f, level) => {
+                        let (cols, _) = f.row(i);
+                        let k = cols.binary_search(&(j as u32)).ok()?;
+                        Some(level[f.start[i] + k] as usize)
+                    }
+                    View::Coded(codes) => {
+                        let code = codes[i * nc + j];
+                        (code != NOT_IN_FACE).then_some(usize::from(code))
+                    }
+                    View::Walk => {
+                        let s = src.get(i, j);
+                        (s != FORBIDDEN && in_face(&stages[..1], levels, i, j, s))
+                            .then(|| levels.index(s))
+                    }
+                }
+            };
+            let tight_later = |j: usize, l: usize| {
+                later
+                    .iter()
+                    .enumerate()
+                    .all(|(s, t)| t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0)
+            };
+            let mut kept_levels: Vec<usize> = Vec::with_capacity(list.len());
             list.retain(|&j| {
                 let fresh = seen[j as usize] != i as u32;
                 seen[j as usize] = i as u32;
-                let s = src.get(i, j as usize);
-                fresh && s != FORBIDDEN && in_face(stages, levels, i, j as usize, s)
+                if !fresh {
+                    return false;
+                }
+                match level_of(j as usize).filter(|&l| tight_later(j as usize, l)) {
+                    Some(l) => {
+                        kept_levels.push(l);
+                        true
+                    }
+                    None => false,
+                }
             });
             for &j in list.iter() {
                 seen[j as usize] = u32::MAX;
             }
-            for &j in list.iter() {
+            for (&j, &l) in list.iter().zip(&kept_levels) {
                 g.col.push(j);
-                g.cost.push(cost.of(src.get(i, j as usize), levels));
+                g.cost.push(here[l]);
             }
             if let Some(d) = dummy[i] {
                 g.col.push(nc as u32);
