@@ -18,6 +18,11 @@
 //! `0` elsewhere); no optimum of the stage pays it, since the face holds an assignment that does
 //! not. Each stage is solved, as the first, on candidate edges and proved on every pair of the
 //! face (`super::pricing`), so every stage, and the result, is exact.
+//!
+//! The first face is read once more than it is solved, so how it is held matters: as the list the
+//! first stage's last pricing pass kept (pairs and their levels, up to `FACE_PER_ROW` a row), else
+//! coded a byte a pair in one walk over the scores (up to `DENSE_MAX` pairs and 254 levels), else
+//! walked from the scores on every pass. All three give the same pairs (a property test).
 
 use super::pricing::{ADD_K, Face, Optimum, rotation};
 use super::source::Source;
