@@ -124,7 +124,12 @@ fn every_cohort(ctx: &Ctx, args: &Args) -> Result<()> {
         ));
     }
     crate::out::emit(&listing.render(args.format))?;
-    for cohort in &cohorts {
+    // In the listing's order (by start).
+    for cohort in programme
+        .cohorts
+        .iter()
+        .filter_map(|col| cohorts.iter().find(|c| c.name == col.cohort))
+    {
         if let crate::retention::Retention::Due { until } =
             crate::retention::retention(cohort, ctx.today)
         {
