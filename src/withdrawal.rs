@@ -219,8 +219,8 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
 pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
     let mut n = 0;
     let mut fix = |text: &mut String| {
-        if forms.finds_any(text) {
-            *text = forms.redact(text);
+        if let Some(new) = forms.scrubbed(text) {
+            *text = new;
             n += 1;
         }
     };
@@ -243,13 +243,7 @@ pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
             fix(&mut r.published);
         }
     }
-    let rewrite = |text: &str| {
-        if forms.finds_any(text) {
-            forms.redact(text)
-        } else {
-            text.to_string()
-        }
-    };
+    let rewrite = |text: &str| forms.scrubbed(text).unwrap_or_else(|| text.to_string());
     for m in cohort.messages.iter_mut() {
         fix(&mut m.about);
     }

@@ -1125,24 +1125,32 @@ pub fn check_cadence(min: u32, max: u32) -> Result<(), String> {
     Ok(())
 }
 
-/// The cohort's settings text with `[privacy] purged_on` set to `on` (comments and layout kept).
-pub fn mark_purged(text: &str, on: NaiveDate) -> Result<String, Vec<Problem>> {
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        vec![problem(text, e.span(), e.message().to_string())]
-    })?;
-    if doc.get("privacy").is_none() {
-        doc["privacy"] = toml_edit::table();
-    }
-    let date = toml_edit::Datetime {
+/// `cohort.toml`'s text as a document that keeps its comments and layout when edited.
+fn editable(text: &str) -> Result<toml_edit::DocumentMut, Vec<Problem>> {
+    text.parse()
+        .map_err(|e: toml_edit::TomlError| vec![problem(text, e.span(), e.message().to_string())])
+}
+
+/// A date as a TOML date (no time, no offset).
+fn toml_date_value(d: NaiveDate) -> toml_edit::Datetime {
+    toml_edit::Datetime {
         date: Some(toml_edit::Date {
-            year: u16::try_from(chrono::Datelike::year(&on)).unwrap_or(0),
-            month: u8::try_from(chrono::Datelike::month(&on)).unwrap_or(1),
-            day: u8::try_from(chrono::Datelike::day(&on)).unwrap_or(1),
+            year: u16::try_from(chrono::Datelike::year(&d)).unwrap_or(0),
+            month: u8::try_from(chrono::Datelike::month(&d)).unwrap_or(1),
+            day: u8::try_from(chrono::Datelike::day(&d)).unwrap_or(1),
         }),
         time: None,
         offset: None,
-    };
-    let mut value = toml_edit::Value::from(date);
+    }
+}
+
+/// The cohort's settings text with `[privacy] purged_on` set to `on` (comments and layout kept).
+pub fn mark_purged(text: &str, on: NaiveDate) -> Result<String, Vec<Problem>> {
+    let mut doc = editable(text)?;
+    if doc.get("privacy").is_none() {
+        doc["privacy"] = toml_edit::table();
+    }
+    let mut value = toml_edit::Value::from(toml_date_value(on));
     value.decor_mut().set_suffix(
         "  # written by `revmentor purge`: the personal data is gone; the cohort is kept for its figures",
     );
@@ -1166,18 +1174,8 @@ pub struct LikeSettings<'a> {
 /// setting copied. Returns the text and a line for each thing copied or left out.
 pub fn like(text: &str, s: &LikeSettings) -> Result<(String, Vec<String>), Vec<Problem>> {
     use toml_edit::DocumentMut;
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        vec![problem(text, e.span(), e.message().to_string())]
-    })?;
-    let date = |d: NaiveDate| toml_edit::Datetime {
-        date: Some(toml_edit::Date {
-            year: u16::try_from(chrono::Datelike::year(&d)).unwrap_or(0),
-            month: u8::try_from(chrono::Datelike::month(&d)).unwrap_or(1),
-            day: u8::try_from(chrono::Datelike::day(&d)).unwrap_or(1),
-        }),
-        time: None,
-        offset: None,
-    };
+    let mut doc = editable(text)?;
+    let date = toml_date_value;
     // Set a value, keeping the comment written beside the old one.
     let set = |doc: &mut DocumentMut, table: &str, key: &str, new: toml_edit::Value| {
         let mut new = new;

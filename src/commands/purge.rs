@@ -56,27 +56,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     p
                 ))
             })?;
-    let scrub = |text: &str| forms.finds_any(text).then(|| forms.redact(text));
+    let scrub = |text: &str| forms.scrubbed(text);
     let (files, mut rewrites) = change.erase_outputs(&|_| true, &scrub)?;
     rewrites.push((CONFIG_FILE.to_string(), config.into_bytes()));
     change.commit_with(&cohort, &rewrites)?;
     let mut out = if ctx.yes { summary } else { String::new() };
     let _ = writeln!(out, "purged cohort {}", cohort.name);
-    for path in &files.rewritten {
-        let _ = writeln!(out, "rewrote {path} without anyone's name or email");
-    }
-    for path in &files.outside {
-        let _ = writeln!(
-            out,
-            "still names people, outside the cohort's folder: {path} (delete it, and any copy sent on)"
-        );
-    }
-    for path in &files.unreadable {
-        let _ = writeln!(
-            out,
-            "could not check {path} (not text): delete it if it holds personal data"
-        );
-    }
+    let everyone = super::withdraw::Whom {
+        names: "anyone's name or email",
+        them: "people",
+        data: "personal data",
+    };
+    super::withdraw::describe_files(&mut out, &files, &everyone);
     crate::out::emit(&out)
 }
 

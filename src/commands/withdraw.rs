@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         );
     }
     if let Some(files) = files {
-        describe_files(&mut out, &files);
+        describe_files(&mut out, &files, &ONE);
     }
     crate::out::emit(&out)
 }
@@ -134,27 +134,46 @@ fn commit(
         .find(&done.id)
         .map(withdrawal::forms)
         .ok_or_else(|| anyhow!("{} has gone from the cohort", done.id))?;
-    let scrub = |text: &str| forms.finds_any(text).then(|| forms.redact(text));
+    let scrub = |text: &str| forms.scrubbed(text);
     let (files, rewrites) = change.erase_outputs(&|id| id == done.id, &scrub)?;
     change.commit_with(cohort, &rewrites)?;
     Ok(Some(files))
 }
 
+/// Who an erasure took out of the files beside the tables, as its report words them.
+pub(crate) struct Whom {
+    /// "their name and email"
+    pub names: &'static str,
+    /// "them"
+    pub them: &'static str,
+    /// "their data"
+    pub data: &'static str,
+}
+
+/// One person erased (`withdraw --erase`).
+const ONE: Whom = Whom {
+    names: "their name and email",
+    them: "them",
+    data: "their data",
+};
+
 /// What an erasure did to the files beside the tables, and what is left for the coordinator.
-fn describe_files(out: &mut String, files: &Erased) {
+pub(crate) fn describe_files(out: &mut String, files: &Erased, whom: &Whom) {
     for path in &files.rewritten {
-        let _ = writeln!(out, "rewrote {path} without their name and email");
+        let _ = writeln!(out, "rewrote {path} without {}", whom.names);
     }
     for path in &files.outside {
         let _ = writeln!(
             out,
-            "still names them, outside the cohort's folder: {path} (delete it, and any copy sent on)"
+            "still names {}, outside the cohort's folder: {path} (delete it, and any copy sent on)",
+            whom.them
         );
     }
     for path in &files.unreadable {
         let _ = writeln!(
             out,
-            "could not check {path} (not text): delete it if it holds their data"
+            "could not check {path} (not text): delete it if it holds {}",
+            whom.data
         );
     }
 }

@@ -373,6 +373,11 @@ impl Redactor {
     pub fn finds_any(&self, text: &str) -> bool {
         !self.find(text).is_empty()
     }
+
+    /// `text` without the forms it holds, or `None` when it holds none (nothing to rewrite).
+    pub fn scrubbed(&self, text: &str) -> Option<String> {
+        self.finds_any(text).then(|| self.redact(text))
+    }
 }
 
 #[cfg(test)]
