@@ -86,18 +86,7 @@ addEventListener('load', function () {
 
 /// A copy of the example cohort.
 fn pilot() -> Workdir {
-    let w = Workdir::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("cohorts/pilot-2020");
-    for e in std::fs::read_dir(&from).expect("pilot").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name != ".lock" && e.path().is_file() {
-            w.write(
-                &format!("cohorts/pilot-2020/{name}"),
-                std::fs::read(e.path()).expect("read"),
-            );
-        }
-    }
-    w
+    Workdir::with_shipped("pilot-2020", "pilot-2020")
 }
 
 /// Debian's Chromium, or one on `PATH`.

@@ -9,18 +9,7 @@ use std::time::SystemTime;
 use crate::harness::Workdir;
 
 fn pilot() -> Workdir {
-    let w = Workdir::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("cohorts/pilot-2020");
-    for e in std::fs::read_dir(&from).expect("pilot").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name != ".lock" {
-            w.write(
-                &format!("cohorts/p/{name}"),
-                std::fs::read(e.path()).expect("read"),
-            );
-        }
-    }
-    w
+    Workdir::with_shipped("pilot-2020", "p")
 }
 
 /// Every file under the cohort with its bytes and modification time.

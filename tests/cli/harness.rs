@@ -118,6 +118,30 @@ impl Workdir {
         }
     }
 
+    /// A work folder holding a copy of the shipped cohort `cohort` (from `cohorts/` in the repo),
+    /// named `as_name` under the root.
+    pub fn with_shipped(cohort: &str, as_name: &str) -> Self {
+        let w = Workdir::new();
+        w.copy_shipped(cohort, as_name);
+        w
+    }
+
+    /// Copy the shipped cohort `cohort`'s files (not its lock) under the root as `as_name`.
+    pub fn copy_shipped(&self, cohort: &str, as_name: &str) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("cohorts")
+            .join(cohort);
+        for e in std::fs::read_dir(&from).expect("shipped cohort").flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name != ".lock" && e.path().is_file() {
+                self.write(
+                    &format!("cohorts/{as_name}/{name}"),
+                    std::fs::read(e.path()).expect("read"),
+                );
+            }
+        }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

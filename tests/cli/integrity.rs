@@ -15,18 +15,7 @@ use crate::harness::{Run, Workdir};
 
 /// A copy of `cohorts/pilot-2020` under a fresh root, as cohort `p`.
 fn pilot() -> Workdir {
-    let w = Workdir::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("cohorts/pilot-2020");
-    for e in std::fs::read_dir(&from).expect("pilot").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name != ".lock" {
-            w.write(
-                &format!("cohorts/p/{name}"),
-                std::fs::read(e.path()).expect("read"),
-            );
-        }
-    }
-    w
+    Workdir::with_shipped("pilot-2020", "p")
 }
 
 /// Run on a day inside the pilot's life.

@@ -1,35 +1,16 @@
 //! The scheme returns: a cohort started from an earlier one's settings, and handed over.
 
-use std::path::Path;
-
 use crate::harness::Workdir;
 
 /// Copy a cohort shipped in `cohorts/` onto `w`'s root.
-fn copy_shipped(w: &Workdir, cohort: &str) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("cohorts")
-        .join(cohort);
-    for e in std::fs::read_dir(&from).expect("shipped cohort").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name != ".lock" && e.path().is_file() {
-            w.write(
-                &format!("cohorts/{cohort}/{name}"),
-                std::fs::read(e.path()).expect("read"),
-            );
-        }
-    }
-}
-
 fn pilot() -> Workdir {
-    let w = Workdir::new();
-    copy_shipped(&w, "pilot-2020");
-    w
+    Workdir::with_shipped("pilot-2020", "pilot-2020")
 }
 
 /// Both shipped cohorts: the pilot, and cohort-2021 built on it by `examples/cohort-2.sh`.
 fn shipped() -> Workdir {
     let w = pilot();
-    copy_shipped(&w, "cohort-2021");
+    w.copy_shipped("cohort-2021", "cohort-2021");
     w
 }
 

@@ -6,18 +6,7 @@ use std::path::Path;
 use crate::harness::Workdir;
 
 fn pilot() -> Workdir {
-    let w = Workdir::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("cohorts/pilot-2020");
-    for e in std::fs::read_dir(&from).expect("pilot").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name != ".lock" {
-            w.write(
-                &format!("cohorts/pilot-2020/{name}"),
-                std::fs::read(e.path()).expect("read"),
-            );
-        }
-    }
-    w
+    Workdir::with_shipped("pilot-2020", "pilot-2020")
 }
 
 /// Every form of every name and email in a participants file as the tool wrote it: whole emails,

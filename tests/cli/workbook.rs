@@ -77,18 +77,7 @@ fn xlsx_of(csv: &[u8], first_sheets: &[&str]) -> Vec<u8> {
 
 /// The pilot cohort as committed, copied under `cohorts/p`.
 fn pilot() -> Workdir {
-    let w = Workdir::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("cohorts/pilot-2020");
-    for e in std::fs::read_dir(&from).expect("pilot").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name != ".lock" {
-            w.write(
-                &format!("cohorts/p/{name}"),
-                std::fs::read(e.path()).expect("read"),
-            );
-        }
-    }
-    w
+    Workdir::with_shipped("pilot-2020", "p")
 }
 
 #[test]
