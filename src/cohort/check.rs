@@ -91,15 +91,26 @@ pub fn advisories(c: &Cohort) -> Vec<Problem> {
                 ));
             }
         }
-        if let Some(why) = formula_result(&p.name, &p.email) {
-            found.push(at(
-                PARTICIPANTS,
-                line,
-                format!(
-                    "{}'s name \"{}\" {why}: a spreadsheet may have replaced a formula typed as a name with its result; restore the name (from git or the form) with `revmentor enrol {} --update --email {} --name \"...\"`",
-                    p.id, p.name, c.name, p.email
-                ),
-            ));
+        let results = [
+            ("name", &p.name, formula_result(&p.name, &p.email)),
+            (
+                "department",
+                &p.department,
+                spreadsheet_value(&p.department),
+            ),
+            ("grade", &p.grade, spreadsheet_value(&p.grade)),
+        ];
+        for (field, value, why) in results {
+            if let Some(why) = why {
+                found.push(at(
+                    PARTICIPANTS,
+                    line,
+                    format!(
+                        "{}'s {field} \"{value}\" {why}: a spreadsheet may have replaced a formula typed there with its result; restore it (from git or the form) with `revmentor enrol {} --update --email {} --{field} \"...\"`",
+                        p.id, c.name, p.email
+                    ),
+                ));
+            }
         }
     }
     found
@@ -109,19 +120,28 @@ pub fn advisories(c: &Cohort) -> Vec<Problem> {
 /// error value (`#NAME?`), a truth value, a bare number, or one lower-case word sharing nothing
 /// with the email's name-like parts (a link's text, "click"). `None` for a name that looks like a
 /// name.
+/// Why a cell holds what only a spreadsheet writes: an error value (`#REF!`) or a truth value.
+fn spreadsheet_value(value: &str) -> Option<&'static str> {
+    const ERRORS: [&str; 8] = [
+        "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
+    ];
+    let value = value.trim();
+    if ERRORS.iter().any(|e| value.eq_ignore_ascii_case(e)) {
+        Some("is a spreadsheet's error value")
+    } else if value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false") {
+        Some("is a spreadsheet's truth value")
+    } else {
+        None
+    }
+}
+
 fn formula_result(name: &str, email: &str) -> Option<&'static str> {
     let name = name.trim();
     if name.is_empty() {
         return None;
     }
-    const ERRORS: [&str; 8] = [
-        "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
-    ];
-    if ERRORS.iter().any(|e| name.eq_ignore_ascii_case(e)) {
-        return Some("is a spreadsheet's error value");
-    }
-    if name.eq_ignore_ascii_case("true") || name.eq_ignore_ascii_case("false") {
-        return Some("is a spreadsheet's truth value");
+    if let Some(why) = spreadsheet_value(name) {
+        return Some(why);
     }
     if name
         .chars()

@@ -371,7 +371,9 @@ fn check_reports_a_name_a_spreadsheet_replaced_with_a_formula_result() {
             .replace("Priya Chandrasekar", "#NAME?")
             .replace("Tom Brennan", "TRUE")
             // One lower-case word that is part of the email: a name typed in a hurry, not a result.
-            .replace("Wei Lin", "lin"),
+            .replace("Wei Lin", "lin")
+            // The same class in other text fields.
+            .replace("Finance,Grade 6", "#REF!,FALSE"),
     );
     let run = w.sh("check p").ok();
     for says in [
@@ -383,10 +385,17 @@ fn check_reports_a_name_a_spreadsheet_replaced_with_a_formula_result() {
         assert!(run.stdout.contains(says), "{says}:\n{}", run.stdout);
     }
     assert!(!run.stdout.contains("p004"), "{}", run.stdout);
+    for says in [
+        "p005's department \"#REF!\" is a spreadsheet's error value",
+        "p005's grade \"FALSE\" is a spreadsheet's truth value",
+        "--update --email j.mensah@northgate.example --department",
+    ] {
+        assert!(run.stdout.contains(says), "{says}:\n{}", run.stdout);
+    }
     assert_eq!(
         run.stdout
             .matches("a spreadsheet may have replaced")
             .count(),
-        3
+        5
     );
 }
