@@ -792,11 +792,7 @@ mod tests {
         k: usize,
     ) -> Vec<Option<usize>> {
         let src = DenseScores::new(r, c, scores).expect("valid");
-        let candidates = pricing::Candidates {
-            row_k: k,
-            col_k: k,
-            face_limit: None,
-        };
+        let candidates = pricing::Candidates { row_k: k, col_k: k };
         let res = run_with(&src, cap, objective, candidates).expect("valid input");
         check(r, c, scores, cap, &res);
         res
@@ -887,22 +883,6 @@ mod tests {
             );
             let tiny = solve_k(r, c, &scores, &cap, Objective::Fair, k);
             prop_assert_eq!(outcome(c, &scores, &tiny), best);
-            // With no room to keep the face as a list, it is coded a byte a pair (limit 1) or
-            // walked from the scores (limit 0): the same pairs either way.
-            let src = DenseScores::new(r, c, &scores).expect("valid");
-            for limit in [0, 1] {
-                let other = run_with(
-                    &src,
-                    &cap,
-                    Objective::Fair,
-                    pricing::Candidates {
-                        face_limit: Some(limit),
-                        ..pricing::Candidates::default()
-                    },
-                )
-                .expect("valid input");
-                prop_assert_eq!(&other, &res);
-            }
         }
 
         #[test]

@@ -19,12 +19,12 @@
 //! not. Each stage is solved, as the first, on candidate edges and proved on every pair of the
 //! face (`super::pricing`), so every stage, and the result, is exact.
 //!
-//! The first face is read once more than it is solved, so how it is held matters: as the list the
-//! first stage's last pricing pass kept (pairs and their levels, up to `FACE_PER_ROW` a row), else
-//! coded a byte a pair in one walk over the scores (up to `DENSE_MAX` pairs and 254 levels), else
-//! walked from the scores on every pass. All three give the same pairs (a property test).
+//! The first face is never held: in tie-heavy cohorts it is a fifth of all pairs. Each pricing
+//! pass scores a row at a time, as the first stage's passes do, and finds the row's pairs of the
+//! first face with the same vectorised test; the first stage's last pass gives the levels (the
+//! distinct scores of its tight pairs).
 
-use super::pricing::{ADD_K, Face, Optimum, rotation};
+use super::pricing::{ADD_K, Optimum, for_tight, narrow_duals, net_into, rotation};
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
 use super::{AssignError, FORBIDDEN};
@@ -32,20 +32,12 @@ use super::{AssignError, FORBIDDEN};
 /// Largest cost magnitude a stage uses, well inside the solvers' limits.
 const STAGE_LIMIT: i64 = 1 << 55;
 
-/// The pairs of the first face, as the stages read them.
-enum View {
-    /// As the pricing kept them, with each pair's level.
-    Kept(Face, Vec<u32>),
-    /// A level code a pair, row by row ([`NOT_IN_FACE`] for the others).
-    Coded(Vec<u8>),
-    /// Not kept: walked from the scores.
-    Walk,
+/// The first stage's column duals for the vectorised test of its face (see
+/// `pricing::for_tight`).
+struct First {
+    v32: Option<Vec<i32>>,
+    max_score: i64,
 }
-
-/// The code of a pair not in the first face.
-const NOT_IN_FACE: u8 = u8::MAX;
-/// Most pairs coded a byte each (128 MiB); a larger problem walks its scores instead.
-const DENSE_MAX: usize = 1 << 27;
 
 /// How one solved stage priced pairs, and its optimal duals.
 struct Stage {
@@ -69,11 +61,31 @@ enum Cost {
 /// Score levels: the distinct pair scores, ascending.
 struct Levels {
     values: Vec<i32>,
+    /// `index` of every score from 0 up, when scores are small.
+    table: Vec<u32>,
 }
 
 impl Levels {
+    /// Levels of the distinct scores `values` (ascending), scores being at most `max_score`.
+    fn new(values: Vec<i32>, max_score: i32) -> Levels {
+        let table = usize::try_from(max_score)
+            .ok()
+            .filter(|&m| m < 1 << 16)
+            .map_or_else(Vec::new, |m| {
+                // m < 2^16: fits.
+                (0..=m as i32)
+                    .map(|s| values.partition_point(|&x| x < s) as u32)
+                    .collect()
+            });
+        Levels { values, table }
+    }
+
+    #[inline]
     fn index(&self, score: i32) -> usize {
-        self.values.partition_point(|&x| x < score)
+        match usize::try_from(score).ok().and_then(|s| self.table.get(s)) {
+            Some(&l) => l as usize,
+            None => self.values.partition_point(|&x| x < score),
+        }
     }
 }
 
@@ -98,23 +110,6 @@ impl Cost {
     }
 }
 
-impl Levels {
-    /// The distinct values of `scores`, ascending.
-    fn of(scores: impl Iterator<Item = i32>) -> Levels {
-        let mut values: Vec<i32> = scores.collect();
-        values.sort_unstable();
-        values.dedup();
-        Levels { values }
-    }
-}
-
-/// Whether pair `(i, j)` with `score` is tight in every stage (so may appear in their optima).
-fn in_face(stages: &[Stage], levels: &Levels, i: usize, j: usize, score: i32) -> bool {
-    stages
-        .iter()
-        .all(|s| s.cost.of(score, levels) - s.sol.u[i] - s.sol.v[j] == 0)
-}
-
 /// The leximin refinement of a Total optimum. Returns the column of each row (`n_cols` for
 /// unmatched).
 pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, AssignError> {
@@ -126,10 +121,14 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         graph,
         cap,
         q,
-        face: optimum_face,
-        face_limit,
+        tight_scores,
     } = optimum;
     let max_score = i64::from(src.max_score());
+    let levels = Levels::new(tight_scores.unwrap_or_default(), src.max_score());
+    let first = First {
+        v32: narrow_duals(&sol.v[..nc], max_score),
+        max_score,
+    };
     let mut stages = vec![Stage {
         cost: Cost::Total { max_score },
         dummy: vec![Some(q); nr],
@@ -137,72 +136,6 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         sol,
     }];
     let mut col4row = col4row;
-
-    // The pairs of the first face: as the pricing kept them, else coded a byte a pair when that
-    // fits, else walked from the scores on every pass.
-    let no_levels = Levels { values: Vec::new() };
-    let (levels, view) = match optimum_face {
-        Some(f) => {
-            let levels = Levels::of(f.score.iter().copied());
-            let level: Vec<u32> = f.score.iter().map(|&s| levels.index(s) as u32).collect();
-            (levels, View::Kept(f, level))
-        }
-        None => {
-            // One walk: each pair of the face coded by its score's order of first appearance
-            // while there are few enough scores (then renumbered in ascending order), every
-            // distinct score kept for the levels.
-            let mut buf = vec![0i32; nc];
-            let mut seen: Vec<i32> = Vec::new();
-            let mut codes = (face_limit > 0 && nr.checked_mul(nc).is_some_and(|n| n <= DENSE_MAX))
-                .then(|| vec![NOT_IN_FACE; nr * nc]);
-            let mut scores = Vec::new();
-            for i in 0..nr {
-                src.row(i, &mut buf);
-                for (j, &s) in buf.iter().enumerate() {
-                    if s == FORBIDDEN || !in_face(&stages, &no_levels, i, j, s) {
-                        continue;
-                    }
-                    let Some(c) = codes.as_mut() else {
-                        scores.push(s);
-                        continue;
-                    };
-                    {
-                        let k = match seen.iter().position(|&x| x == s) {
-                            Some(k) => k,
-                            None => {
-                                seen.push(s);
-                                seen.len() - 1
-                            }
-                        };
-                        match u8::try_from(k).ok().filter(|&k| k < NOT_IN_FACE) {
-                            Some(k) => c[i * nc + j] = k,
-                            None => codes = None,
-                        }
-                    }
-                }
-                if scores.len() > 1 << 16 {
-                    scores.sort_unstable();
-                    scores.dedup();
-                }
-            }
-            let levels = Levels::of(scores.into_iter().chain(seen.iter().copied()));
-            match codes {
-                Some(mut codes) => {
-                    // First-seen order to level order.
-                    let mut to_level = [NOT_IN_FACE; 256];
-                    for (k, &s) in seen.iter().enumerate() {
-                        // Fewer than NOT_IN_FACE scores were seen: both fit in a byte.
-                        to_level[k] = levels.index(s) as u8;
-                    }
-                    for c in &mut codes {
-                        *c = to_level[usize::from(*c)];
-                    }
-                    (levels, View::Coded(codes))
-                }
-                None => (levels, View::Walk),
-            }
-        }
-    };
     if levels.values.len() < 2 {
         return Ok(col4row);
     }
@@ -257,7 +190,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
             })
             .collect();
         let sol = solve_stage(
-            src, &view, &stages, &levels, &cost, &dummy, &slack, &cap, &col4row, &mut edges,
+            src, &first, &stages, &levels, &cost, &dummy, &slack, &cap, &col4row, &mut edges,
         )?;
         col4row.clone_from(&sol.col4row);
         stages.push(Stage {
@@ -276,7 +209,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
 #[allow(clippy::too_many_arguments)]
 fn solve_stage<S: Source>(
     src: &S,
-    view: &View,
+    first: &First,
     stages: &[Stage],
     levels: &Levels,
     cost: &Cost,
@@ -296,6 +229,8 @@ fn solve_stage<S: Source>(
         }
     }
     let mut buf = vec![0i32; nc];
+    let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
+    let (u1, v1) = (&stages[0].sol.u, &stages[0].sol.v[..nc]);
     // Each stage's cost by level (stages after the first; this one).
     let later: Vec<Vec<i64>> = stages[1..]
         .iter()
@@ -317,25 +252,11 @@ fn solve_stage<S: Source>(
         };
         g.start.push(0);
         for (i, list) in edges.iter_mut().enumerate() {
-            // Each pair's level in the first face (`None`: not in it), from the face as kept or
-            // coded, else from its score.
+            // Each pair's level in the first face (`None`: not in it).
             let level_of = |j: usize| -> Option<usize> {
-                match view {
-                    View::Kept(f, level) => {
-                        let (cols, _) = f.row(i);
-                        let k = cols.binary_search(&(j as u32)).ok()?;
-                        Some(level[f.start[i] + k] as usize)
-                    }
-                    View::Coded(codes) => {
-                        let code = codes[i * nc + j];
-                        (code != NOT_IN_FACE).then_some(usize::from(code))
-                    }
-                    View::Walk => {
-                        let s = src.get(i, j);
-                        (s != FORBIDDEN && in_face(&stages[..1], levels, i, j, s))
-                            .then(|| levels.index(s))
-                    }
-                }
+                let s = src.get(i, j);
+                (s != FORBIDDEN && i64::from(s) + v1[j] == first.max_score - u1[i])
+                    .then(|| levels.index(s))
             };
             let tight_later = |j: usize, l: usize| {
                 later
@@ -374,14 +295,18 @@ fn solve_stage<S: Source>(
         let sol = sparse::solve(&g, cap, slack)?;
         debug_assert_eq!(sparse::certify(&g, cap, slack, &sol), Ok(()));
 
-        // Price every pair of the face: the first stage's face as kept, or every pair.
+        // Price every pair of the first face, a row at a time.
         let mut added = 0;
         let mut found: Vec<(i64, u32)> = Vec::new();
         for (i, list) in edges.iter_mut().enumerate() {
             found.clear();
             let start = rotation(i, nc);
-            // A pair of the first face at level `l`: tight in the later stages, and its price.
-            let mut price_level = |j: usize, l: usize| {
+            src.row(i, &mut buf);
+            let most = first.v32.as_ref().map(|v32| net_into(&buf, v32, &mut net));
+            let tight_net = most.map(|m| (&net[..], m));
+            for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
+                // A pair of the first face at level `l`: tight in the later stages, and its price.
+                let l = levels.index(s);
                 if later
                     .iter()
                     .enumerate()
@@ -392,35 +317,7 @@ fn solve_stage<S: Source>(
                         found.push((r, ((j + nc - start) % nc) as u32));
                     }
                 }
-            };
-            match view {
-                View::Kept(f, level) => {
-                    let (cols, _) = f.row(i);
-                    let at = f.start[i];
-                    for (k, &j) in cols.iter().enumerate() {
-                        price_level(j as usize, level[at + k] as usize);
-                    }
-                }
-                View::Coded(codes) => {
-                    for (j, &code) in codes[i * nc..(i + 1) * nc].iter().enumerate() {
-                        if code != NOT_IN_FACE {
-                            price_level(j, usize::from(code));
-                        }
-                    }
-                }
-                View::Walk => {
-                    src.row(i, &mut buf);
-                    for (j, &s) in buf.iter().enumerate() {
-                        if s == FORBIDDEN || !in_face(stages, levels, i, j, s) {
-                            continue;
-                        }
-                        let r = cost.of(s, levels) - sol.u[i] - sol.v[j];
-                        if r < 0 {
-                            found.push((r, ((j + nc - start) % nc) as u32));
-                        }
-                    }
-                }
-            }
+            });
             if found.len() > ADD_K {
                 found.select_nth_unstable(ADD_K);
                 found.truncate(ADD_K);

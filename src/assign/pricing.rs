@@ -34,10 +34,6 @@ const COL_K: usize = 12;
 pub(super) struct Candidates {
     pub row_k: usize,
     pub col_k: usize,
-    /// Most pairs of the face kept as a list (past it the refinement codes it a byte a pair, or
-    /// with 0, in tests, walks it from the scores); `None`:
-    /// [`FACE_PER_ROW`] a row, at least [`FACE_MIN`].
-    pub face_limit: Option<usize>,
 }
 
 impl Default for Candidates {
@@ -45,7 +41,6 @@ impl Default for Candidates {
         Candidates {
             row_k: ROW_K,
             col_k: COL_K,
-            face_limit: None,
         }
     }
 }
@@ -62,53 +57,121 @@ pub(super) struct Optimum {
     pub cap: Vec<u32>,
     /// Cost of the unmatched column.
     pub q: i64,
-    /// The pairs tight for the optimal duals (when asked for, and small enough to keep).
-    pub face: Option<Face>,
-    /// The most pairs of a face to keep in memory.
-    pub face_limit: usize,
+    /// The distinct scores of the pairs tight for the optimal duals, ascending (when asked
+    /// for): the score levels of the pairs every optimum may use.
+    pub tight_scores: Option<Vec<i32>>,
 }
 
-/// The pairs of a face (tight for some optimal duals), row by row, with their scores.
-pub(super) struct Face {
-    pub start: Vec<usize>,
-    pub col: Vec<u32>,
-    pub score: Vec<i32>,
-    /// Most pairs kept: past it the face is dropped and walked again from the scores.
-    limit: usize,
+/// The distinct scores of a pass's tight pairs: marked in a table when scores are small, else
+/// listed and deduplicated as the list grows.
+struct ScoreSet {
+    mark: Vec<bool>,
+    list: Vec<i32>,
 }
 
-impl Face {
-    /// An empty face that keeps at most `limit` pairs.
-    pub fn new(limit: usize) -> Face {
-        Face {
-            start: vec![0],
-            col: Vec::new(),
-            score: Vec::new(),
-            limit,
+impl ScoreSet {
+    fn new(max_score: i64) -> ScoreSet {
+        let mark = usize::try_from(max_score)
+            .ok()
+            .filter(|&m| m < 1 << 20)
+            .map_or_else(Vec::new, |m| vec![false; m + 1]);
+        ScoreSet {
+            mark,
+            list: Vec::new(),
         }
     }
 
-    pub fn clear(&mut self) {
-        self.start.truncate(1);
-        self.col.clear();
-        self.score.clear();
+    fn clear(&mut self) {
+        self.mark.fill(false);
+        self.list.clear();
     }
 
-    /// Ends a row; `false` when the face grew past its limit.
-    pub fn end_row(&mut self) -> bool {
-        self.start.push(self.col.len());
-        self.col.len() <= self.limit
+    #[inline]
+    fn insert(&mut self, s: i32) {
+        match usize::try_from(s).ok().and_then(|k| self.mark.get_mut(k)) {
+            Some(m) => *m = true,
+            None => {
+                self.list.push(s);
+                if self.list.len() >= 1 << 16 {
+                    self.list.sort_unstable();
+                    self.list.dedup();
+                }
+            }
+        }
     }
 
-    pub fn row(&self, i: usize) -> (&[u32], &[i32]) {
-        let (a, b) = (self.start[i], self.start[i + 1]);
-        (&self.col[a..b], &self.score[a..b])
+    fn into_sorted(mut self) -> Vec<i32> {
+        for (s, &m) in self.mark.iter().enumerate() {
+            if m {
+                // `mark` has fewer than 2^20 entries.
+                self.list.push(s as i32);
+            }
+        }
+        self.list.sort_unstable();
+        self.list.dedup();
+        self.list
     }
 }
 
-/// The face is kept up to this many pairs per row (or [`FACE_MIN`]), 8 bytes a pair.
-pub(super) const FACE_PER_ROW: usize = 2_048;
-pub(super) const FACE_MIN: usize = 1 << 20;
+/// Bound of the vectorised reduced-cost test: column duals are clamped to `±LIM` as `i32`.
+const LIM: i64 = 1 << 30;
+
+/// The column duals as `i32` clamped to `±LIM`, when the vectorised test applies (scores below
+/// `LIM / 2`, duals at most `LIM`): `s + v[j]` in `i32` is then exact for every allowed pair
+/// whose column dual is above `-LIM`, and larger than exact for the others.
+pub(super) fn narrow_duals(v: &[i64], max_score: i64) -> Option<Vec<i32>> {
+    (max_score < LIM / 2 && v.iter().all(|&x| x <= LIM))
+        .then(|| v.iter().map(|&x| x.max(-LIM) as i32).collect())
+}
+
+/// `net[j] = row[j] + v32[j]` (forbidden cells clamped to `-LIM` first), vectorised; returns the
+/// largest.
+pub(super) fn net_into(row: &[i32], v32: &[i32], net: &mut [i32]) -> i32 {
+    for (t, (&s, &vj)) in net.iter_mut().zip(row.iter().zip(v32)) {
+        // Within +-2^31 by the clamps: wraps never (explicit, to vectorise).
+        *t = s.max(-(LIM as i32)).wrapping_add(vj);
+    }
+    net.iter().copied().fold(i32::MIN, i32::max)
+}
+
+/// Calls `f(j, score)` for every allowed pair of `row` that is tight: `score + v[j] ==
+/// threshold`. `net` is `net_into`'s result and largest value, when the duals are narrow.
+#[inline]
+pub(super) fn for_tight(
+    row: &[i32],
+    v: &[i64],
+    net: Option<(&[i32], i32)>,
+    threshold: i64,
+    mut f: impl FnMut(usize, i32),
+) {
+    match net {
+        // An allowed pair's clamped sum is exact unless its column's dual is below -2^30, and
+        // then larger than exact: above -2^29 (scores are under 2^29) the clamped sums equal to
+        // the threshold are all the tight pairs, confirmed exactly.
+        Some((net, most)) if threshold >= -(LIM / 2) => {
+            if i64::from(most) < threshold {
+                return;
+            }
+            // most >= threshold: it fits.
+            let t = threshold as i32;
+            for (j, &x) in net.iter().enumerate() {
+                if x == t {
+                    let s = row[j];
+                    if s != FORBIDDEN && i64::from(s) + v[j] == threshold {
+                        f(j, s);
+                    }
+                }
+            }
+        }
+        _ => {
+            for (j, (&s, &vj)) in row.iter().zip(v).enumerate() {
+                if s != FORBIDDEN && i64::from(s) + vj == threshold {
+                    f(j, s);
+                }
+            }
+        }
+    }
+}
 
 /// Keeps the `k` best `(score, index)` seen, ties to the first seen.
 struct TopK {
@@ -207,7 +270,7 @@ pub(super) fn solve<S: Source>(
     src: &S,
     cap: &[u32],
     k: Candidates,
-    want_face: bool,
+    want_levels: bool,
 ) -> Result<Optimum, AssignError> {
     let nr = src.n_rows();
     let nc = src.n_cols();
@@ -266,10 +329,7 @@ pub(super) fn solve<S: Source>(
     let mut seen = vec![u32::MAX; nc];
     let mut prev: Option<Solution> = None;
     let mut reopen = vec![false; nr];
-    let face_limit = k
-        .face_limit
-        .unwrap_or_else(|| FACE_PER_ROW.saturating_mul(nr).max(FACE_MIN));
-    let mut face = want_face.then(|| Face::new(face_limit));
+    let mut tight = want_levels.then(|| ScoreSet::new(max_score));
     loop {
         let graph = build(src, &mut edges, &mut seen, max_score, q, &mut buf)?;
         // Warm from the last solution when the rows that gained edges can leave their places
@@ -291,10 +351,9 @@ pub(super) fn solve<S: Source>(
             sol: &sol,
             max_score,
             reopen: &mut reopen,
-            face: face.as_mut(),
+            tight: tight.as_mut(),
         };
         let added = price(src, &mut pass, &mut edges, &mut buf);
-        let kept = pass.face.is_some();
         if added == 0 {
             return Ok(Optimum {
                 col4row: sol.col4row.clone(),
@@ -302,12 +361,8 @@ pub(super) fn solve<S: Source>(
                 graph,
                 cap: cap_all,
                 q,
-                face: if kept { face } else { None },
-                face_limit,
+                tight_scores: tight.map(ScoreSet::into_sorted),
             });
-        }
-        if !kept {
-            face = None;
         }
         prev = Some(sol);
     }
@@ -355,13 +410,14 @@ fn build<S: Source>(
 
 /// Checks every allowed pair's reduced cost against the duals of `sol`; adds up to `ADD_K` of
 /// the most negative edges of each row that has one. Returns how many edges were added.
-/// One pricing pass: the duals it checks, the rows that gained edges, and the face it collects
-/// (the pairs whose reduced cost is 0; dropped when it grows past its limit).
+/// One pricing pass: the duals it checks, the rows that gained edges, and the scores of the
+/// pairs whose reduced cost is 0 (gathered only while the pass has added nothing: only a pass
+/// that adds nothing proves its duals optimal).
 struct Pass<'a> {
     sol: &'a Solution,
     max_score: i64,
     reopen: &'a mut [bool],
-    face: Option<&'a mut Face>,
+    tight: Option<&'a mut ScoreSet>,
 }
 
 fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut [i32]) -> usize {
@@ -369,62 +425,26 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut 
     let (sol, max_score) = (pass.sol, pass.max_score);
     let reopen = &mut *pass.reopen;
     reopen.fill(false);
-    if let Some(f) = pass.face.as_mut() {
-        f.clear();
+    if let Some(t) = pass.tight.as_mut() {
+        t.clear();
     }
     let v = &sol.v[..nc];
     // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
     // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
-    const LIM: i64 = 1 << 30;
-    let narrow = max_score < LIM / 2 && v.iter().all(|&x| x <= LIM);
-    let v32: Vec<i32> = if narrow {
-        v.iter().map(|&x| x.max(-LIM) as i32).collect()
-    } else {
-        Vec::new()
-    };
+    let v32 = narrow_duals(v, max_score);
     let mut added = 0;
     let mut found: Vec<(i64, u32)> = Vec::new();
-    let mut net = vec![0i32; if narrow { nc } else { 0 }];
+    let mut net = vec![0i32; if v32.is_some() { nc } else { 0 }];
     let mut top = TopK::new(ADD_K);
     for (i, list) in edges.iter_mut().enumerate() {
         let row = &mut buf[..nc];
         src.row(i, row);
         // Reduced cost (max_score - s) - u - v < 0  <=>  s + v > max_score - u.
         let threshold = max_score - sol.u[i];
-        if narrow {
-            for (t, (&s, &vj)) in net.iter_mut().zip(row.iter().zip(&v32)) {
-                // Within +-2^31 by the clamps: wraps never (explicit, to vectorise).
-                *t = s.max(-(LIM as i32)).wrapping_add(vj);
-            }
-            let most = net.iter().copied().fold(i32::MIN, i32::max);
-            // Only a pass that adds nothing proves the duals optimal: once a row has added an
-            // edge, this pass's face is of no use, and collecting stops.
-            if let Some(f) = pass.face.as_deref_mut().filter(|_| added == 0) {
-                // An allowed pair's clamped sum is exact unless its column's dual is below
-                // -2^30, and then larger than exact: above -2^29 (scores are under 2^29) the
-                // clamped sums equal to the threshold are all the tight pairs, confirmed exactly.
-                if i64::from(most) >= threshold && threshold >= -(LIM / 2) {
-                    let t = threshold as i32;
-                    for (j, &x) in net.iter().enumerate() {
-                        if x == t {
-                            let s = row[j];
-                            if s != FORBIDDEN && i64::from(s) + v[j] == threshold {
-                                f.col.push(j as u32);
-                                f.score.push(s);
-                            }
-                        }
-                    }
-                } else if threshold < -(LIM / 2) {
-                    for (j, (&s, &vj)) in row.iter().zip(v).enumerate() {
-                        if s != FORBIDDEN && i64::from(s) + vj == threshold {
-                            f.col.push(j as u32);
-                            f.score.push(s);
-                        }
-                    }
-                }
-                if !f.end_row() {
-                    pass.face = None;
-                }
+        if let Some(v32) = &v32 {
+            let most = net_into(row, v32, &mut net);
+            if let Some(t) = pass.tight.as_deref_mut().filter(|_| added == 0) {
+                for_tight(row, v, Some((&net, most)), threshold, |_, s| t.insert(s));
             }
             if i64::from(most) <= threshold {
                 continue;
@@ -451,16 +471,8 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut 
                 found.push((threshold - i64::from(s) - vj, key as u32));
             }
         }
-        if let Some(f) = pass.face.as_deref_mut().filter(|_| added == 0) {
-            for (j, (&s, &vj)) in row.iter().zip(v).enumerate() {
-                if s != FORBIDDEN && i64::from(s) + vj == threshold {
-                    f.col.push(j as u32);
-                    f.score.push(s);
-                }
-            }
-            if !f.end_row() {
-                pass.face = None;
-            }
+        if let Some(t) = pass.tight.as_deref_mut().filter(|_| added == 0) {
+            for_tight(row, v, None, threshold, |_, s| t.insert(s));
         }
 
         if found.is_empty() {
