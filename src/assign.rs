@@ -928,6 +928,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn pricing_on_every_core_gives_the_pairs_of_one_thread() {
+        // Tie-heavy and large enough (over a million cells) to be priced in parts.
+        let (r, c) = (1_100, 1_000);
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let scores: Vec<i32> = (0..r * c)
+            .map(|_| match next() % 20 {
+                0 | 1 => FORBIDDEN,
+                k => (k % 7) as i32 * 50,
+            })
+            .collect();
+        let cap: Vec<u32> = (0..c).map(|_| 1 + (next() % 2) as u32).collect();
+        let src = DenseScores::new(r, c, &scores).expect("valid");
+        for objective in [Objective::Total, Objective::Fair] {
+            let parts = run_with(&src, &cap, objective, pricing::Candidates::default())
+                .expect("valid input");
+            pricing::ONE_THREAD.set(true);
+            let one = run_with(&src, &cap, objective, pricing::Candidates::default())
+                .expect("valid input");
+            pricing::ONE_THREAD.set(false);
+            check(r, c, &scores, &cap, &parts);
+            assert_eq!(parts, one, "{objective:?}");
+        }
+    }
+
     /// Random profiles: up to four fields (weights among 0, 37, 50, 100), codes 0..=3 (0
     /// unknown), perhaps a same-group rule and a few forbidden pairs.
     fn profiles_instance() -> impl Strategy<Value = (Profiles, Vec<u32>)> {

@@ -24,7 +24,7 @@
 //! first face with the same vectorised test; the first stage's last pass gives the levels (the
 //! distinct scores of its tight pairs).
 
-use super::pricing::{ADD_K, Optimum, for_tight, narrow_duals, net_into, rotation};
+use super::pricing::{ADD_K, Optimum, for_tight, in_parts, narrow_duals, net_into, rotation};
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
 use super::{AssignError, FORBIDDEN};
@@ -228,8 +228,6 @@ fn solve_stage<S: Source>(
             list.push(j);
         }
     }
-    let mut buf = vec![0i32; nc];
-    let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
     let (u1, v1) = (&stages[0].sol.u, &stages[0].sol.v[..nc]);
     // Each stage's cost by level (stages after the first; this one).
     let later: Vec<Vec<i64>> = stages[1..]
@@ -295,40 +293,47 @@ fn solve_stage<S: Source>(
         let sol = sparse::solve(&g, cap, slack)?;
         debug_assert_eq!(sparse::certify(&g, cap, slack, &sol), Ok(()));
 
-        // Price every pair of the first face, a row at a time.
-        let mut added = 0;
-        let mut found: Vec<(i64, u32)> = Vec::new();
-        for (i, list) in edges.iter_mut().enumerate() {
-            found.clear();
-            let start = rotation(i, nc);
-            src.row(i, &mut buf);
-            let most = first.v32.as_ref().map(|v32| net_into(&buf, v32, &mut net));
-            let tight_net = most.map(|m| (&net[..], m));
-            for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
-                // A pair of the first face at level `l`: tight in the later stages, and its price.
-                let l = levels.index(s);
-                if later
-                    .iter()
-                    .enumerate()
-                    .all(|(s, t)| t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0)
-                {
-                    let r = here[l] - sol.u[i] - sol.v[j];
-                    if r < 0 {
-                        found.push((r, ((j + nc - start) % nc) as u32));
+        // Price every pair of the first face, a row at a time (rows in parts, on every core).
+        let parts =
+            in_parts(edges, nr.saturating_mul(nc), |first_row, part| {
+                let mut buf = vec![0i32; nc];
+                let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
+                let mut found: Vec<(i64, u32)> = Vec::new();
+                let mut added = 0;
+                for (k, list) in part.iter_mut().enumerate() {
+                    let i = first_row + k;
+                    found.clear();
+                    let start = rotation(i, nc);
+                    src.row(i, &mut buf);
+                    let most = first.v32.as_ref().map(|v32| net_into(&buf, v32, &mut net));
+                    let tight_net = most.map(|m| (&net[..], m));
+                    for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
+                        // A pair of the first face at level `l`: tight in the later stages, and its
+                        // price.
+                        let l = levels.index(s);
+                        if later.iter().enumerate().all(|(s, t)| {
+                            t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0
+                        }) {
+                            let r = here[l] - sol.u[i] - sol.v[j];
+                            if r < 0 {
+                                found.push((r, ((j + nc - start) % nc) as u32));
+                            }
+                        }
+                    });
+                    if found.len() > ADD_K {
+                        found.select_nth_unstable(ADD_K);
+                        found.truncate(ADD_K);
                     }
+                    added += found.len();
+                    list.extend(
+                        found
+                            .iter()
+                            .map(|&(_, key)| ((key as usize + start) % nc) as u32),
+                    );
                 }
+                added
             });
-            if found.len() > ADD_K {
-                found.select_nth_unstable(ADD_K);
-                found.truncate(ADD_K);
-            }
-            added += found.len();
-            list.extend(
-                found
-                    .iter()
-                    .map(|&(_, key)| ((key as usize + start) % nc) as u32),
-            );
-        }
+        let added: usize = parts.into_iter().sum();
         if added == 0 {
             return Ok(sol);
         }

@@ -9,7 +9,9 @@
 //! 2. **Sparse solve.** [`super::sparse`] solves the assignment on those edges, plus one edge per
 //!    row to an "unmatched" column of capacity `n_rows` whose cost `Q` is larger than any
 //!    difference in score total (see below).
-//! 3. **Pricing.** One pass over every allowed pair checks its reduced cost against the duals.
+//! 3. **Pricing.** One pass over every allowed pair checks its reduced cost against the duals
+//!    (the rows in parts, one per core, when the problem is large: each row is priced on its own,
+//!    so the parts never change a result).
 //!    If none is negative, the duals are feasible for the whole problem and the sparse optimum is
 //!    the optimum (LP duality; the assignment polytope is integral). Otherwise the most negative
 //!    edges of each offending row join the candidates and the sparse problem is solved again:
@@ -100,6 +102,16 @@ impl ScoreSet {
         }
     }
 
+    /// Adds the scores of `other` (made with the same `max_score`).
+    fn merge(&mut self, other: ScoreSet) {
+        for (m, o) in self.mark.iter_mut().zip(other.mark) {
+            *m |= o;
+        }
+        self.list.extend(other.list);
+        self.list.sort_unstable();
+        self.list.dedup();
+    }
+
     fn into_sorted(mut self) -> Vec<i32> {
         for (s, &m) in self.mark.iter().enumerate() {
             if m {
@@ -111,6 +123,55 @@ impl ScoreSet {
         self.list.dedup();
         self.list
     }
+}
+
+/// Problems of fewer cells are priced on one thread.
+const PARALLEL_CELLS: usize = 1 << 20;
+/// Most threads a pricing pass uses.
+const MAX_THREADS: usize = 8;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set it to price on the calling thread whatever the size.
+    pub(super) static ONE_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `f(first, part)` on contiguous parts of `rows` (`first` the index of the part's first row),
+/// one per available core when `cells` (the work) is large, else on the calling thread; their
+/// results in row order. Which rows go together never changes a result: each row is priced on
+/// its own.
+pub(super) fn in_parts<E: Send, R: Send>(
+    rows: &mut [E],
+    cells: usize,
+    f: impl Fn(usize, &mut [E]) -> R + Sync,
+) -> Vec<R> {
+    #[cfg(test)]
+    let cells = if ONE_THREAD.get() { 0 } else { cells };
+    let threads = if cells < PARALLEL_CELLS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+    };
+    if threads < 2 || rows.len() < 2 {
+        return vec![f(0, rows)];
+    }
+    let per = rows.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let mut parts = rows.chunks_mut(per).enumerate();
+        let first = parts.next();
+        let handles: Vec<_> = parts
+            .map(|(k, part)| scope.spawn(move || f(k * per, part)))
+            .collect();
+        let mut out: Vec<R> = first.map(|(_, part)| f(0, part)).into_iter().collect();
+        for h in handles {
+            match h.join() {
+                Ok(r) => out.push(r),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 /// Bound of the vectorised reduced-cost test: column duals are clamped to `±LIM` as `i32`.
@@ -154,8 +215,16 @@ pub(super) fn for_tight(
             }
             // most >= threshold: it fits.
             let t = threshold as i32;
-            for (j, &x) in net.iter().enumerate() {
-                if x == t {
+            // A mask of the equal sums, 64 columns at a time (vectorised), then its set bits: no
+            // branch per column, where a fifth of them may be tight.
+            for (b, block) in net.chunks(64).enumerate() {
+                let mut mask = 0u64;
+                for (k, &x) in block.iter().enumerate() {
+                    mask |= u64::from(x == t) << k;
+                }
+                while mask != 0 {
+                    let j = b * 64 + mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
                     let s = row[j];
                     if s != FORBIDDEN && i64::from(s) + v[j] == threshold {
                         f(j, s);
@@ -353,7 +422,7 @@ pub(super) fn solve<S: Source>(
             reopen: &mut reopen,
             tight: tight.as_mut(),
         };
-        let added = price(src, &mut pass, &mut edges, &mut buf);
+        let added = price(src, &mut pass, &mut edges);
         if added == 0 {
             return Ok(Optimum {
                 col4row: sol.col4row.clone(),
@@ -420,30 +489,70 @@ struct Pass<'a> {
     tight: Option<&'a mut ScoreSet>,
 }
 
-fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut [i32]) -> usize {
+fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>]) -> usize {
     let nc = src.n_cols();
     let (sol, max_score) = (pass.sol, pass.max_score);
-    let reopen = &mut *pass.reopen;
-    reopen.fill(false);
+    // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
+    // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
+    let v32 = narrow_duals(&sol.v[..nc], max_score);
+    let want_tight = pass.tight.is_some();
+    let parts = in_parts(edges, src.n_rows().saturating_mul(nc), |first, part| {
+        price_rows(src, sol, max_score, v32.as_deref(), first, part, want_tight)
+    });
+    pass.reopen.fill(false);
     if let Some(t) = pass.tight.as_mut() {
         t.clear();
     }
+    let mut added = 0;
+    for part in parts {
+        added += part.added;
+        for i in part.reopened {
+            pass.reopen[i as usize] = true;
+        }
+        if let (Some(t), Some(got)) = (pass.tight.as_deref_mut(), part.tight) {
+            t.merge(got);
+        }
+    }
+    added
+}
+
+/// What pricing some rows found.
+struct Priced {
+    added: usize,
+    /// The rows that gained edges.
+    reopened: Vec<u32>,
+    /// The scores of their tight pairs, while the rows had added nothing.
+    tight: Option<ScoreSet>,
+}
+
+/// [`price`] of the rows `first..first + edges.len()`.
+fn price_rows<S: Source>(
+    src: &S,
+    sol: &Solution,
+    max_score: i64,
+    v32: Option<&[i32]>,
+    first: usize,
+    edges: &mut [Vec<u32>],
+    want_tight: bool,
+) -> Priced {
+    let nc = src.n_cols();
     let v = &sol.v[..nc];
-    // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
-    // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
-    let v32 = narrow_duals(v, max_score);
+    let mut buf = vec![0i32; nc];
+    let mut tight = want_tight.then(|| ScoreSet::new(max_score));
+    let mut reopened = Vec::new();
     let mut added = 0;
     let mut found: Vec<(i64, u32)> = Vec::new();
     let mut net = vec![0i32; if v32.is_some() { nc } else { 0 }];
     let mut top = TopK::new(ADD_K);
-    for (i, list) in edges.iter_mut().enumerate() {
+    for (k, list) in edges.iter_mut().enumerate() {
+        let i = first + k;
         let row = &mut buf[..nc];
         src.row(i, row);
         // Reduced cost (max_score - s) - u - v < 0  <=>  s + v > max_score - u.
         let threshold = max_score - sol.u[i];
-        if let Some(v32) = &v32 {
+        if let Some(v32) = v32 {
             let most = net_into(row, v32, &mut net);
-            if let Some(t) = pass.tight.as_deref_mut().filter(|_| added == 0) {
+            if let Some(t) = tight.as_mut().filter(|_| added == 0) {
                 for_tight(row, v, Some((&net, most)), threshold, |_, s| t.insert(s));
             }
             if i64::from(most) <= threshold {
@@ -459,7 +568,9 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut 
                 s != FORBIDDEN && i64::from(s) + v[j as usize] > threshold
             }));
             added += list.len() - before;
-            reopen[i] = list.len() > before;
+            if list.len() > before {
+                reopened.push(i as u32);
+            }
             continue;
         }
         found.clear();
@@ -471,7 +582,7 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut 
                 found.push((threshold - i64::from(s) - vj, key as u32));
             }
         }
-        if let Some(t) = pass.tight.as_deref_mut().filter(|_| added == 0) {
+        if let Some(t) = tight.as_mut().filter(|_| added == 0) {
             for_tight(row, v, None, threshold, |_, s| t.insert(s));
         }
 
@@ -483,12 +594,16 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>], buf: &mut 
             found.truncate(ADD_K);
         }
         added += found.len();
-        reopen[i] = true;
+        reopened.push(i as u32);
         list.extend(
             found
                 .iter()
                 .map(|&(_, key)| ((key as usize + start) % nc) as u32),
         );
     }
-    added
+    Priced {
+        added,
+        reopened,
+        tight,
+    }
 }

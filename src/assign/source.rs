@@ -5,7 +5,7 @@ use super::{AssignError, FORBIDDEN};
 
 /// Read access to a score matrix, a row or a column at a time, in *units*: every allowed score
 /// divided by a common divisor of them all (the solvers need only their order and differences).
-pub(super) trait Source {
+pub(super) trait Source: Sync {
     fn n_rows(&self) -> usize;
     fn n_cols(&self) -> usize;
     /// Row `i`'s scores against every column into `out` (length `n_cols`), [`FORBIDDEN`] where
