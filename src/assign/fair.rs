@@ -140,13 +140,14 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         return Ok(col4row);
     }
 
-    // Candidate edges: the first stage's, kept while they stay in the face.
-    let mut edges: Vec<Vec<u32>> = (0..nr)
+    // Candidate edges with their scores: the first stage's (its costs are `max_score - score`),
+    // kept while they stay in the face.
+    let mut edges: Vec<Vec<(u32, i32)>> = (0..nr)
         .map(|i| {
             graph
                 .edges(i)
-                .map(|e| graph.col[e])
-                .filter(|&j| (j as usize) < nc)
+                .filter(|&e| (graph.col[e] as usize) < nc)
+                .map(|e| (graph.col[e], (max_score - graph.cost[e]) as i32))
                 .collect()
         })
         .collect();
@@ -217,7 +218,7 @@ fn solve_stage<S: Source>(
     slack: &[i64],
     cap: &[u32],
     current: &[u32],
-    edges: &mut [Vec<u32>],
+    edges: &mut [Vec<(u32, i32)>],
 ) -> Result<Solution, AssignError> {
     let nr = src.n_rows();
     let nc = src.n_cols();
@@ -225,7 +226,7 @@ fn solve_stage<S: Source>(
     for (i, list) in edges.iter_mut().enumerate() {
         let j = current[i];
         if (j as usize) < nc {
-            list.push(j);
+            list.push((j, src.get(i, j as usize)));
         }
     }
     let (u1, v1) = (&stages[0].sol.u, &stages[0].sol.v[..nc]);
@@ -251,8 +252,7 @@ fn solve_stage<S: Source>(
         g.start.push(0);
         for (i, list) in edges.iter_mut().enumerate() {
             // Each pair's level in the first face (`None`: not in it).
-            let level_of = |j: usize| -> Option<usize> {
-                let s = src.get(i, j);
+            let level_of = |j: usize, s: i32| -> Option<usize> {
                 (s != FORBIDDEN && i64::from(s) + v1[j] == first.max_score - u1[i])
                     .then(|| levels.index(s))
             };
@@ -263,13 +263,13 @@ fn solve_stage<S: Source>(
                     .all(|(s, t)| t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0)
             };
             let mut kept_levels: Vec<usize> = Vec::with_capacity(list.len());
-            list.retain(|&j| {
+            list.retain(|&(j, s)| {
                 let fresh = seen[j as usize] != i as u32;
                 seen[j as usize] = i as u32;
                 if !fresh {
                     return false;
                 }
-                match level_of(j as usize).filter(|&l| tight_later(j as usize, l)) {
+                match level_of(j as usize, s).filter(|&l| tight_later(j as usize, l)) {
                     Some(l) => {
                         kept_levels.push(l);
                         true
@@ -277,10 +277,10 @@ fn solve_stage<S: Source>(
                     None => false,
                 }
             });
-            for &j in list.iter() {
+            for &(j, _) in list.iter() {
                 seen[j as usize] = u32::MAX;
             }
-            for (&j, &l) in list.iter().zip(&kept_levels) {
+            for (&(j, _), &l) in list.iter().zip(&kept_levels) {
                 g.col.push(j);
                 g.cost.push(here[l]);
             }
@@ -298,7 +298,7 @@ fn solve_stage<S: Source>(
             in_parts(edges, nr.saturating_mul(nc), |first_row, part| {
                 let mut buf = vec![0i32; nc];
                 let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
-                let mut found: Vec<(i64, u32)> = Vec::new();
+                let mut found: Vec<(i64, u32, i32)> = Vec::new();
                 let mut added = 0;
                 for (k, list) in part.iter_mut().enumerate() {
                     let i = first_row + k;
@@ -311,12 +311,12 @@ fn solve_stage<S: Source>(
                         // A pair of the first face at level `l`: tight in the later stages, and its
                         // price.
                         let l = levels.index(s);
-                        if later.iter().enumerate().all(|(s, t)| {
-                            t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0
+                        if later.iter().enumerate().all(|(x, t)| {
+                            t[l] - stages[x + 1].sol.u[i] - stages[x + 1].sol.v[j] == 0
                         }) {
                             let r = here[l] - sol.u[i] - sol.v[j];
                             if r < 0 {
-                                found.push((r, ((j + nc - start) % nc) as u32));
+                                found.push((r, ((j + nc - start) % nc) as u32, s));
                             }
                         }
                     });
@@ -328,7 +328,7 @@ fn solve_stage<S: Source>(
                     list.extend(
                         found
                             .iter()
-                            .map(|&(_, key)| ((key as usize + start) % nc) as u32),
+                            .map(|&(_, key, s)| (((key as usize + start) % nc) as u32, s)),
                     );
                 }
                 added
