@@ -24,6 +24,8 @@
 //! first face with the same vectorised test; the first stage's last pass gives the levels (the
 //! distinct scores of its tight pairs).
 
+use std::cmp::Reverse;
+
 use super::pricing::{ADD_K, Optimum, for_tight, in_parts, narrow_duals, net_into, rotation};
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
@@ -140,8 +142,8 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         return Ok(col4row);
     }
 
-    // Candidate edges with their scores: the first stage's (its costs are `max_score - score`),
-    // kept while they stay in the face.
+    // Candidate edges with their scores: the first stage's (its costs are `max_score - score`)
+    // and each column's best pairs of the face, kept while they stay in the face.
     let mut edges: Vec<Vec<(u32, i32)>> = (0..nr)
         .map(|i| {
             graph
@@ -151,6 +153,14 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
                 .collect()
         })
         .collect();
+    for (j, rows) in best_of_columns(src, &stages[0].sol, max_score)
+        .iter()
+        .enumerate()
+    {
+        for &(i, s) in rows {
+            edges[i as usize].push((j as u32, s));
+        }
+    }
 
     let pairs = col4row.iter().filter(|&&j| (j as usize) < nc).count() as i64;
     let base = pairs + 1;
@@ -203,6 +213,41 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         lo = hi;
     }
     Ok(col4row)
+}
+
+/// Rows a column starts with in the stages.
+const COL_K: usize = 12;
+
+/// Each column's `COL_K` pairs of the first face (tight for `first`) of highest score, the
+/// cheapest for every stage (ties from a different place per column), with their scores.
+fn best_of_columns<S: Source>(src: &S, first: &Solution, max_score: i64) -> Vec<Vec<(u32, i32)>> {
+    let (nr, nc) = (src.n_rows(), src.n_cols());
+    let mut cols: Vec<Vec<(u32, i32)>> = vec![Vec::new(); nc];
+    in_parts(&mut cols, nr.saturating_mul(nc), |first_col, part| {
+        let mut buf = vec![0i32; nr];
+        let mut found: Vec<(Reverse<i32>, u32)> = Vec::new();
+        for (k, out) in part.iter_mut().enumerate() {
+            let j = first_col + k;
+            src.col(j, &mut buf);
+            let start = rotation(j, nr);
+            found.clear();
+            for (i, &s) in buf.iter().enumerate() {
+                if s != FORBIDDEN && i64::from(s) + first.v[j] == max_score - first.u[i] {
+                    found.push((Reverse(s), ((i + nr - start) % nr) as u32));
+                }
+            }
+            if found.len() > COL_K {
+                found.select_nth_unstable(COL_K);
+                found.truncate(COL_K);
+            }
+            out.extend(
+                found
+                    .iter()
+                    .map(|&(Reverse(s), key)| (((key as usize + start) % nr) as u32, s)),
+            );
+        }
+    });
+    cols
 }
 
 /// One stage: candidate edges (filtered to the face, plus the current assignment), solved and
