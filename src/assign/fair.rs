@@ -19,10 +19,11 @@
 //! not. Each stage is solved, as the first, on candidate edges and proved on every pair of the
 //! face (`super::pricing`), so every stage, and the result, is exact.
 //!
-//! The first face is never held: in tie-heavy cohorts it is a fifth of all pairs. Each pricing
-//! pass scores a row at a time, as the first stage's passes do, and finds the row's pairs of the
-//! first face with the same vectorised test; the first stage's last pass gives the levels (the
-//! distinct scores of its tight pairs).
+//! The first face is never held: in tie-heavy cohorts it is a fifth to a third of all pairs.
+//! Each pricing pass scores a row at a time, as the first stage's passes do, and finds the row's
+//! pairs of the first face with the same vectorised test (rows in parts, one per core, as there);
+//! the first stage's last pass gives the levels (the distinct scores of its tight pairs). Each
+//! stage starts from the first stage's candidates and every column's best pairs of the face.
 
 use std::cmp::Reverse;
 
@@ -149,6 +150,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
             graph
                 .edges(i)
                 .filter(|&e| (graph.col[e] as usize) < nc)
+                // The cost is `max_score - score` for a score that was an `i32`.
                 .map(|e| (graph.col[e], (max_score - graph.cost[e]) as i32))
                 .collect()
         })
