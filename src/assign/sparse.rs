@@ -304,6 +304,9 @@ fn augmenting_row_reduction(st: &mut State, mut free: Vec<u32>) {
 
 /// Work arrays reused across rounds.
 struct Scratch {
+    /// The tight edges' columns, row by row (`tight_start[i]..tight_start[i + 1]`).
+    tight_start: Vec<usize>,
+    tight: Vec<u32>,
     level: Vec<u32>,
     queue: Vec<u32>,
     arc: Vec<usize>,
@@ -321,6 +324,8 @@ struct Scratch {
 impl Scratch {
     fn new(nr: usize, nc: usize) -> Self {
         Scratch {
+            tight_start: Vec::with_capacity(nr + 1),
+            tight: Vec::new(),
             level: vec![u32::MAX; nr],
             queue: Vec::new(),
             arc: vec![0; nr],
@@ -339,9 +344,24 @@ impl Scratch {
 
 const UNSEEN: u32 = u32::MAX;
 
-/// Hopcroft–Karp phases on tight edges until no augmenting path is tight.
+/// Hopcroft–Karp phases on tight edges until no augmenting path is tight. The duals do not move
+/// meanwhile, so the tight edges are listed once (`s.tight`) and the phases read only them.
 fn match_tight(st: &mut State, s: &mut Scratch) {
     let nr = st.col4row.len();
+    if st.free_rows == 0 {
+        return;
+    }
+    s.tight_start.clear();
+    s.tight.clear();
+    s.tight_start.push(0);
+    for i in 0..nr {
+        for e in st.g.edges(i) {
+            if st.reduced(i, e) == 0 {
+                s.tight.push(st.g.col[e]);
+            }
+        }
+        s.tight_start.push(s.tight.len());
+    }
     loop {
         if st.free_rows == 0 {
             return;
@@ -364,11 +384,8 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
             if li > found {
                 break;
             }
-            for e in st.g.edges(i) {
-                if st.reduced(i, e) != 0 {
-                    continue;
-                }
-                let j = st.g.col[e] as usize;
+            for &j in &s.tight[s.tight_start[i]..s.tight_start[i + 1]] {
+                let j = j as usize;
                 if st.has_place(j) {
                     found = li;
                     continue;
@@ -392,9 +409,7 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
         }
         // Depth-first search along levels, with current-arc pointers; rows that fail or are used
         // leave the level graph.
-        for i in 0..nr {
-            s.arc[i] = st.g.start[i];
-        }
+        s.arc.copy_from_slice(&s.tight_start[..nr]);
         let mut augmented = false;
         for r0 in 0..nr {
             if st.col4row[r0] != NONE || s.level[r0] != 0 {
@@ -440,12 +455,11 @@ fn augment_from(st: &mut State, s: &mut Scratch, r0: usize, last: u32) -> bool {
             stack[top].1 = NONE;
             s.arc[i] += 1;
         }
-        let end = st.g.start[i + 1];
+        let end = s.tight_start[i + 1];
         let mut explored = None;
         while s.arc[i] < end {
-            let e = s.arc[i];
-            if st.reduced(i, e) == 0 {
-                let j = st.g.col[e];
+            let j = s.tight[s.arc[i]];
+            {
                 if st.has_place(j as usize) {
                     // Augment: the top row moves to `j`, each row below it to the column it was
                     // exploring (which held the row above).
