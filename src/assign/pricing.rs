@@ -23,6 +23,8 @@
 //! unmatched with score total `S` costs `max_score * n_rows + (Q - max_score) * k - S`, and
 //! `0 <= S < Q - max_score`: fewer unmatched always wins, then the higher total.
 
+use std::sync::{Mutex, PoisonError};
+
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
 use super::{AssignError, FORBIDDEN};
@@ -137,8 +139,8 @@ thread_local! {
 }
 
 /// `f(first, part)` on contiguous parts of `rows` (`first` the index of the part's first row),
-/// one per available core when `cells` (the work) is large, else on the calling thread; their
-/// results in row order. Which rows go together never changes a result: each row is priced on
+/// one per available core when `cells` (the work) is large, else on the calling thread (and on
+/// it too for any part whose thread the system will not start); their results in row order. Which rows go together never changes a result: each row is priced on
 /// its own.
 pub(super) fn in_parts<E: Send, R: Send>(
     rows: &mut [E],
@@ -156,19 +158,37 @@ pub(super) fn in_parts<E: Send, R: Send>(
         return vec![f(0, rows)];
     }
     let per = rows.len().div_ceil(threads);
-    let f = &f;
+    // Each part waits in a slot for a thread to take it, or, where the system will not start one,
+    // for this thread.
+    type Slot<'a, E> = Mutex<Option<(usize, &'a mut [E])>>;
+    let slots: Vec<Slot<E>> = rows
+        .chunks_mut(per)
+        .enumerate()
+        .map(|(k, part)| Mutex::new(Some((k * per, part))))
+        .collect();
+    // `None` only for a part already taken.
+    let take = |slot: &Slot<E>| -> Option<R> {
+        let (first, part) = slot.lock().unwrap_or_else(PoisonError::into_inner).take()?;
+        Some(f(first, part))
+    };
+    let take = &take;
     std::thread::scope(|scope| {
-        let mut parts = rows.chunks_mut(per).enumerate();
-        let first = parts.next();
-        let handles: Vec<_> = parts
-            .map(|(k, part)| scope.spawn(move || f(k * per, part)))
+        let handles: Vec<_> = slots[1..]
+            .iter()
+            .map(|slot| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || take(slot))
+                    .ok()
+            })
             .collect();
-        let mut out: Vec<R> = first.map(|(_, part)| f(0, part)).into_iter().collect();
-        for h in handles {
-            match h.join() {
-                Ok(r) => out.push(r),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+        let mut out: Vec<R> = take(&slots[0]).into_iter().collect();
+        for (slot, handle) in slots[1..].iter().zip(handles) {
+            let done = match handle.map(|h| h.join()) {
+                Some(Ok(r)) => r,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => None,
+            };
+            out.extend(done.or_else(|| take(slot)));
         }
         out
     })
