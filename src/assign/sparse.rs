@@ -459,29 +459,27 @@ fn augment_from(st: &mut State, s: &mut Scratch, r0: usize, last: u32) -> bool {
         let mut explored = None;
         while s.arc[i] < end {
             let j = s.tight[s.arc[i]];
-            {
-                if st.has_place(j as usize) {
-                    // Augment: the top row moves to `j`, each row below it to the column it was
-                    // exploring (which held the row above).
-                    let mut target = j as usize;
-                    while let Some((r, _, _)) = stack.pop() {
-                        let r = r as usize;
-                        if st.col4row[r] != NONE {
-                            st.detach(r);
-                        }
-                        st.attach(r, target);
-                        s.level[r] = UNSEEN;
-                        if let Some(&(_, c, _)) = stack.last() {
-                            target = c as usize;
-                        }
+            if st.has_place(j as usize) {
+                // Augment: the top row moves to `j`, each row below it to the column it was
+                // exploring (which held the row above).
+                let mut target = j as usize;
+                while let Some((r, _, _)) = stack.pop() {
+                    let r = r as usize;
+                    if st.col4row[r] != NONE {
+                        st.detach(r);
                     }
-                    st.free_rows -= 1;
-                    return true;
+                    st.attach(r, target);
+                    s.level[r] = UNSEEN;
+                    if let Some(&(_, c, _)) = stack.last() {
+                        target = c as usize;
+                    }
                 }
-                if li < last {
-                    explored = Some(j);
-                    break;
-                }
+                st.free_rows -= 1;
+                return true;
+            }
+            if li < last {
+                explored = Some(j);
+                break;
             }
             s.arc[i] += 1;
         }
