@@ -140,8 +140,8 @@ thread_local! {
 
 /// `f(first, part)` on contiguous parts of `rows` (`first` the index of the part's first row),
 /// one per available core when `cells` (the work) is large, else on the calling thread (and on
-/// it too for any part whose thread the system will not start); their results in row order. Which rows go together never changes a result: each row is priced on
-/// its own.
+/// it too for any part whose thread the system will not start); their results in row order.
+/// Which rows go together never changes a result: each row is priced on its own.
 pub(super) fn in_parts<E: Send, R: Send>(
     rows: &mut [E],
     cells: usize,
