@@ -137,6 +137,27 @@ pub struct Participant {
 }
 
 impl Participant {
+    /// The same person with nothing but what the figures need: id, role, status, enrolment and
+    /// status dates. Erasure and purge both leave this (a field added here is blanked for both).
+    pub fn tombstone(&self) -> Participant {
+        Participant {
+            id: self.id.clone(),
+            role: self.role,
+            name: String::new(),
+            email: String::new(),
+            department: String::new(),
+            grade: String::new(),
+            manager: String::new(),
+            status: self.status,
+            enrolled_on: self.enrolled_on,
+            conflicts: Vec::new(),
+            status_on: self.status_on,
+            status_reason: String::new(),
+            eligibility: String::new(),
+            interests: Vec::new(),
+        }
+    }
+
     /// The label used in listings: `name <email>`, or the id for an erased tombstone.
     pub fn label(&self) -> String {
         if self.status == Status::Erased {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::cohort::Cohort;
 use crate::evaluation::redact::Builder;
 use crate::evaluation::{Inputs, Redactor};
-use crate::model::{Participant, Returned, Role, Status};
+use crate::model::{Returned, Role, Status};
 
 /// Where a cohort stands against its retention period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +119,7 @@ pub fn purge(cohort: &mut Cohort, others: &[&Cohort], today: NaiveDate) -> Resul
     done.people = ids.len();
     cohort.participants.blank_extras(|_| true);
     for p in cohort.participants.iter_mut() {
-        *p = tombstone(p);
+        *p = p.tombstone();
     }
     let before = cohort.responses.len();
     cohort.responses.retain(|r| !r.is_quote());
@@ -151,26 +151,6 @@ pub fn purge(cohort: &mut Cohort, others: &[&Cohort], today: NaiveDate) -> Resul
     cohort.messages.blank_extras(|_| true);
     cohort.config.privacy.purged_on = Some(today);
     Ok(done)
-}
-
-/// A person with nothing but what the figures need: id, role, status and its dates.
-fn tombstone(p: &Participant) -> Participant {
-    Participant {
-        id: p.id.clone(),
-        role: p.role,
-        name: String::new(),
-        email: String::new(),
-        department: String::new(),
-        grade: String::new(),
-        manager: String::new(),
-        status: p.status,
-        enrolled_on: p.enrolled_on,
-        conflicts: Vec::new(),
-        status_on: p.status_on,
-        status_reason: String::new(),
-        eligibility: String::new(),
-        interests: Vec::new(),
-    }
 }
 
 /// Who the programme report counts as returning, by id, before the emails that show it go: the

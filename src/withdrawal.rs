@@ -159,20 +159,9 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
     cohort.participants.blank_extras(|p| p.id == id);
     if let Some(p) = cohort.participants.iter_mut().find(|p| p.id == id) {
         *p = Participant {
-            id: p.id.clone(),
-            role: p.role,
-            name: String::new(),
-            email: String::new(),
-            department: String::new(),
-            grade: String::new(),
-            manager: String::new(),
             status: Status::Erased,
-            enrolled_on: p.enrolled_on,
-            conflicts: Vec::new(),
             status_on: Some(today),
-            status_reason: String::new(),
-            eligibility: String::new(),
-            interests: Vec::new(),
+            ..p.tombstone()
         };
     }
     // org.csv: their own row goes (it holds their email and name); where they are someone's
