@@ -19,7 +19,7 @@
 //! not. Each stage is solved, as the first, on candidate edges and proved on every pair of the
 //! face (`super::pricing`), so every stage, and the result, is exact.
 //!
-//! The first face is never held: in tie-heavy cohorts it is a fifth to a third of all pairs.
+//! The first face is never held: in tie-heavy cohorts it is a large share of all pairs.
 //! Each pricing pass scores a row at a time, as the first stage's passes do, and finds the row's
 //! pairs of the first face with the same vectorised test (rows in parts, one per core, as there);
 //! the first stage's last pass gives the levels (the distinct scores of its tight pairs). Each
