@@ -420,7 +420,7 @@ pub(super) fn solve<S: Source>(
     let mut reopen = vec![false; nr];
     let mut tight = want_levels.then(|| ScoreSet::new(max_score));
     loop {
-        let graph = build(src, &mut edges, &mut seen, max_score, q, &mut buf)?;
+        let graph = build(src, &mut edges, &mut seen, max_score, q)?;
         // Warm from the last solution when the rows that gained edges can leave their places
         // without breaking its invariants (their columns' duals are 0, as for a free place).
         let warm = prev.as_ref().filter(|p| {
@@ -464,7 +464,6 @@ fn build<S: Source>(
     seen: &mut [u32],
     max_score: i64,
     q: i64,
-    _buf: &mut [i32],
 ) -> Result<Graph, AssignError> {
     let nc = src.n_cols();
     let mut g = Graph {
