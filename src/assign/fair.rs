@@ -289,6 +289,10 @@ fn solve_stage<S: Source>(
         })
         .collect();
     let here: Vec<i64> = levels.values.iter().map(|&x| cost.of(x, levels)).collect();
+    // The last round's solution and the rows that have gained edges since: the next round
+    // starts from it (`sparse::solve_warm`).
+    let mut prev: Option<Solution> = None;
+    let mut reopen = vec![false; nr];
     loop {
         // Build the stage's graph.
         let mut g = Graph {
@@ -337,7 +341,10 @@ fn solve_stage<S: Source>(
             }
             g.start.push(g.col.len());
         }
-        let sol = sparse::solve(&g, cap, slack)?;
+        let sol = match &prev {
+            Some(p) => sparse::solve_warm(&g, cap, slack, p, &reopen)?,
+            None => sparse::solve(&g, cap, slack)?,
+        };
         debug_assert_eq!(sparse::certify(&g, cap, slack, &sol), Ok(()));
 
         // Price every pair of the first face, a row at a time (rows in parts, on every core).
@@ -346,7 +353,7 @@ fn solve_stage<S: Source>(
                 let mut buf = vec![0i32; nc];
                 let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
                 let mut found: Vec<(i64, u32, i32)> = Vec::new();
-                let mut added = 0;
+                let mut added = Vec::new();
                 for (k, list) in part.iter_mut().enumerate() {
                     let i = first_row + k;
                     found.clear();
@@ -371,7 +378,9 @@ fn solve_stage<S: Source>(
                         found.select_nth_unstable(ADD_K);
                         found.truncate(ADD_K);
                     }
-                    added += found.len();
+                    if !found.is_empty() {
+                        added.push(i as u32);
+                    }
                     list.extend(
                         found
                             .iter()
@@ -380,9 +389,15 @@ fn solve_stage<S: Source>(
                 }
                 added
             });
-        let added: usize = parts.into_iter().sum();
+        reopen.fill(false);
+        let mut added = 0;
+        for i in parts.into_iter().flatten() {
+            reopen[i as usize] = true;
+            added += 1;
+        }
         if added == 0 {
             return Ok(sol);
         }
+        prev = Some(sol);
     }
 }

@@ -14,9 +14,8 @@
 //!    so the parts never change a result).
 //!    If none is negative, the duals are feasible for the whole problem and the sparse optimum is
 //!    the optimum (LP duality; the assignment polytope is integral). Otherwise the most negative
-//!    edges of each offending row join the candidates and the sparse problem is solved again:
-//!    warm (every other row keeps its place and every column its dual) when the offending rows'
-//!    places can be freed without breaking the solver's invariants, from scratch otherwise.
+//!    edges of each offending row join the candidates and the sparse problem is solved again,
+//!    warm: every other row keeps its place and every column its dual (`sparse::solve_warm`).
 //!
 //! Costs are `max_score - score` (so non-negative), and the unmatched column costs
 //! `Q = max_score + 1 + sum over rows of the row's best score`. An assignment leaving `k` rows
@@ -421,17 +420,8 @@ pub(super) fn solve<S: Source>(
     let mut tight = want_levels.then(|| ScoreSet::new(max_score));
     loop {
         let graph = build(src, &mut edges, &mut seen, max_score, q)?;
-        // Warm from the last solution when the rows that gained edges can leave their places
-        // without breaking its invariants (their columns' duals are 0, as for a free place).
-        let warm = prev.as_ref().filter(|p| {
-            reopen.iter().zip(&p.col4row).all(|(&r, &j)| {
-                !r || p
-                    .v
-                    .get(j as usize)
-                    .is_some_and(|&vj| vj == slack[j as usize])
-            })
-        });
-        let sol = match warm {
+        // Warm from the last solution: only the rows that gained edges start again.
+        let sol = match &prev {
             Some(p) => sparse::solve_warm(&graph, &cap_all, &slack, p, &reopen)?,
             None => sparse::solve(&graph, &cap_all, &slack)?,
         };
