@@ -22,10 +22,9 @@
 //! The first face is never held: in tie-heavy cohorts it is a large share of all pairs.
 //! Each pricing pass scores a row at a time, as the first stage's passes do, and finds the row's
 //! pairs of the first face with the same vectorised test (rows in parts, one per core, as there);
-//! the first stage's last pass gives the levels (the distinct scores of its tight pairs). Each
-//! stage starts from the first stage's candidates and every column's best pairs of the face.
-
-use std::cmp::Reverse;
+//! the first stage's last pass (the one that proves it) also sums up its tight pairs: their
+//! distinct scores (the levels) and each column's best of them. Each stage starts from the first
+//! stage's candidates and those best pairs of every column.
 
 use super::pricing::{ADD_K, Optimum, for_tight, in_parts, narrow_duals, net_into, rotation};
 use super::source::Source;
@@ -124,10 +123,11 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         graph,
         cap,
         q,
-        tight_scores,
+        face,
     } = optimum;
     let max_score = i64::from(src.max_score());
-    let levels = Levels::new(tight_scores.unwrap_or_default(), src.max_score());
+    let (scores, column_best) = face.map_or_else(Default::default, |f| (f.scores, f.column_best));
+    let levels = Levels::new(scores, src.max_score());
     let first = First {
         v32: narrow_duals(&sol.v[..nc], max_score),
         max_score,
@@ -155,10 +155,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
                 .collect()
         })
         .collect();
-    for (j, rows) in best_of_columns(src, &stages[0].sol, max_score)
-        .iter()
-        .enumerate()
-    {
+    for (j, rows) in column_best.iter().enumerate() {
         for &(i, s) in rows {
             edges[i as usize].push((j as u32, s));
         }
@@ -215,41 +212,6 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         lo = hi;
     }
     Ok(col4row)
-}
-
-/// Rows a column starts with in the stages.
-const COL_K: usize = 12;
-
-/// Each column's `COL_K` pairs of the first face (tight for `first`) of highest score, the
-/// cheapest for every stage (ties from a different place per column), with their scores.
-fn best_of_columns<S: Source>(src: &S, first: &Solution, max_score: i64) -> Vec<Vec<(u32, i32)>> {
-    let (nr, nc) = (src.n_rows(), src.n_cols());
-    let mut cols: Vec<Vec<(u32, i32)>> = vec![Vec::new(); nc];
-    in_parts(&mut cols, nr.saturating_mul(nc), |first_col, part| {
-        let mut buf = vec![0i32; nr];
-        let mut found: Vec<(Reverse<i32>, u32)> = Vec::new();
-        for (k, out) in part.iter_mut().enumerate() {
-            let j = first_col + k;
-            src.col(j, &mut buf);
-            let start = rotation(j, nr);
-            found.clear();
-            for (i, &s) in buf.iter().enumerate() {
-                if s != FORBIDDEN && i64::from(s) + first.v[j] == max_score - first.u[i] {
-                    found.push((Reverse(s), ((i + nr - start) % nr) as u32));
-                }
-            }
-            if found.len() > COL_K {
-                found.select_nth_unstable(COL_K);
-                found.truncate(COL_K);
-            }
-            out.extend(
-                found
-                    .iter()
-                    .map(|&(Reverse(s), key)| (((key as usize + start) % nr) as u32, s)),
-            );
-        }
-    });
-    cols
 }
 
 /// One stage: candidate edges (filtered to the face, plus the current assignment), solved and

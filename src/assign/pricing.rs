@@ -22,6 +22,7 @@
 //! unmatched with score total `S` costs `max_score * n_rows + (Q - max_score) * k - S`, and
 //! `0 <= S < Q - max_score`: fewer unmatched always wins, then the higher total.
 
+use std::cmp::Reverse;
 use std::sync::{Mutex, PoisonError};
 
 use super::source::Source;
@@ -60,9 +61,142 @@ pub(super) struct Optimum {
     pub cap: Vec<u32>,
     /// Cost of the unmatched column.
     pub q: i64,
-    /// The distinct scores of the pairs tight for the optimal duals, ascending (when asked
-    /// for): the score levels of the pairs every optimum may use.
-    pub tight_scores: Option<Vec<i32>>,
+    /// The pairs tight for the optimal duals (the pairs every optimum may use), summed up
+    /// when asked for.
+    pub face: Option<FaceSummary>,
+}
+
+/// What the fair refinement needs to know of the optimal face before it starts.
+pub(super) struct FaceSummary {
+    /// The distinct scores of its pairs, ascending: the score levels.
+    pub scores: Vec<i32>,
+    /// Each column's [`FACE_K`] pairs of highest score, `(row, score)`.
+    pub column_best: Vec<Vec<(u32, i32)>>,
+}
+
+/// Pairs of the face kept per column (see [`FaceSummary`]).
+pub(super) const FACE_K: usize = 12;
+
+/// What a pricing pass gathers of the tight pairs of the duals it checks.
+struct Face {
+    scores: ScoreSet,
+    tops: ColumnTops,
+}
+
+impl Face {
+    fn new(max_score: i64, nr: usize, nc: usize) -> Face {
+        Face {
+            scores: ScoreSet::new(max_score),
+            tops: ColumnTops::new(nr, nc),
+        }
+    }
+
+    #[inline]
+    fn insert(&mut self, i: usize, j: usize, s: i32) {
+        self.scores.insert(s);
+        self.tops.offer(i, j, s);
+    }
+
+    fn clear(&mut self) {
+        self.scores.clear();
+        self.tops.clear();
+    }
+
+    fn merge(&mut self, other: Face) {
+        self.scores.merge(other.scores);
+        self.tops.merge(&other.tops);
+    }
+
+    fn summary(self) -> FaceSummary {
+        FaceSummary {
+            scores: self.scores.into_sorted(),
+            column_best: self.tops.into_lists(),
+        }
+    }
+}
+
+/// Each column's [`FACE_K`] pairs of highest score among those offered, ties from a different
+/// place per column (the rows from `rotation(j, n_rows)` on come first). A pair is ranked by
+/// `(Reverse(score), key)`, lowest best, where `key` is the row's distance from that start: a
+/// total order, so what is kept does not depend on the order pairs are offered in, and parts
+/// gathered apart merge into what one pass would keep.
+struct ColumnTops {
+    nr: usize,
+    start: Vec<u32>,
+    /// `FACE_K` slots per column, the first `len[j]` used.
+    items: Vec<(Reverse<i32>, u32)>,
+    len: Vec<u8>,
+    /// The lowest ranked item of each full column.
+    worst: Vec<(Reverse<i32>, u32)>,
+}
+
+impl ColumnTops {
+    fn new(nr: usize, nc: usize) -> ColumnTops {
+        ColumnTops {
+            nr,
+            // Below n_rows, which is below 2^32.
+            start: (0..nc).map(|j| rotation(j, nr) as u32).collect(),
+            items: vec![(Reverse(0), 0); nc * FACE_K],
+            len: vec![0; nc],
+            worst: vec![(Reverse(0), 0); nc],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len.fill(0);
+    }
+
+    #[inline]
+    fn offer(&mut self, i: usize, j: usize, s: i32) {
+        let start = self.start[j] as usize;
+        let key = if i >= start {
+            i - start
+        } else {
+            i + self.nr - start
+        };
+        self.offer_ranked(j, (Reverse(s), key as u32));
+    }
+
+    #[inline]
+    fn offer_ranked(&mut self, j: usize, c: (Reverse<i32>, u32)) {
+        let n = self.len[j] as usize;
+        let slots = &mut self.items[j * FACE_K..(j + 1) * FACE_K];
+        if n < FACE_K {
+            slots[n] = c;
+            self.len[j] += 1;
+            if n + 1 == FACE_K {
+                self.worst[j] = slots.iter().copied().max().unwrap_or(c);
+            }
+        } else if c < self.worst[j] {
+            let w = self.worst[j];
+            if let Some(slot) = slots.iter_mut().find(|x| **x == w) {
+                *slot = c;
+            }
+            self.worst[j] = slots.iter().copied().max().unwrap_or(c);
+        }
+    }
+
+    fn merge(&mut self, other: &ColumnTops) {
+        for j in 0..self.len.len() {
+            let n = other.len[j] as usize;
+            for k in 0..n {
+                self.offer_ranked(j, other.items[j * FACE_K + k]);
+            }
+        }
+    }
+
+    /// Each column's `(row, score)` pairs.
+    fn into_lists(self) -> Vec<Vec<(u32, i32)>> {
+        (0..self.len.len())
+            .map(|j| {
+                let start = self.start[j] as usize;
+                self.items[j * FACE_K..j * FACE_K + self.len[j] as usize]
+                    .iter()
+                    .map(|&(Reverse(s), key)| (((key as usize + start) % self.nr) as u32, s))
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// The distinct scores of a pass's tight pairs: marked in a table when scores are small, else
@@ -417,7 +551,7 @@ pub(super) fn solve<S: Source>(
     let mut seen = vec![u32::MAX; nc];
     let mut prev: Option<Solution> = None;
     let mut reopen = vec![false; nr];
-    let mut tight = want_levels.then(|| ScoreSet::new(max_score));
+    let mut tight = want_levels.then(|| Face::new(max_score, nr, nc));
     loop {
         let graph = build(src, &mut edges, &mut seen, max_score, q)?;
         // Warm from the last solution: only the rows that gained edges start again.
@@ -440,7 +574,7 @@ pub(super) fn solve<S: Source>(
                 graph,
                 cap: cap_all,
                 q,
-                tight_scores: tight.map(ScoreSet::into_sorted),
+                face: tight.map(Face::summary),
             });
         }
         prev = Some(sol);
@@ -495,7 +629,7 @@ struct Pass<'a> {
     sol: &'a Solution,
     max_score: i64,
     reopen: &'a mut [bool],
-    tight: Option<&'a mut ScoreSet>,
+    tight: Option<&'a mut Face>,
 }
 
 fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>]) -> usize {
@@ -530,8 +664,8 @@ struct Priced {
     added: usize,
     /// The rows that gained edges.
     reopened: Vec<u32>,
-    /// The scores of their tight pairs, while the rows had added nothing.
-    tight: Option<ScoreSet>,
+    /// Their tight pairs, while the rows had added nothing.
+    tight: Option<Face>,
 }
 
 /// [`price`] of the rows `first..first + edges.len()`.
@@ -547,7 +681,7 @@ fn price_rows<S: Source>(
     let nc = src.n_cols();
     let v = &sol.v[..nc];
     let mut buf = vec![0i32; nc];
-    let mut tight = want_tight.then(|| ScoreSet::new(max_score));
+    let mut tight = want_tight.then(|| Face::new(max_score, src.n_rows(), nc));
     let mut reopened = Vec::new();
     let mut added = 0;
     let mut found: Vec<(i64, u32)> = Vec::new();
@@ -562,7 +696,9 @@ fn price_rows<S: Source>(
         if let Some(v32) = v32 {
             let most = net_into(row, v32, &mut net);
             if let Some(t) = tight.as_mut().filter(|_| added == 0) {
-                for_tight(row, v, Some((&net, most)), threshold, |_, s| t.insert(s));
+                for_tight(row, v, Some((&net, most)), threshold, |j, s| {
+                    t.insert(i, j, s)
+                });
             }
             if i64::from(most) <= threshold {
                 continue;
@@ -592,7 +728,7 @@ fn price_rows<S: Source>(
             }
         }
         if let Some(t) = tight.as_mut().filter(|_| added == 0) {
-            for_tight(row, v, None, threshold, |_, s| t.insert(s));
+            for_tight(row, v, None, threshold, |j, s| t.insert(i, j, s));
         }
 
         if found.is_empty() {
@@ -614,5 +750,72 @@ fn price_rows<S: Source>(
         added,
         reopened,
         tight,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_tops_keep_the_best_by_score_then_place_whatever_the_parts() {
+        let (nr, nc) = (300, 7);
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        // Few distinct scores, so ties decide most places.
+        let mut pairs: Vec<(usize, usize, i32)> = Vec::new();
+        for i in 0..nr {
+            for j in 0..nc {
+                if next(3) != 0 {
+                    pairs.push((i, j, 50 * next(4) as i32));
+                }
+            }
+        }
+        let mut whole = ColumnTops::new(nr, nc);
+        for &(i, j, s) in &pairs {
+            whole.offer(i, j, s);
+        }
+        // Rows split in three parts, gathered apart and merged.
+        let mut merged = ColumnTops::new(nr, nc);
+        for part in [0..90, 90..200, 200..nr] {
+            let mut p = ColumnTops::new(nr, nc);
+            for &(i, j, s) in pairs.iter().filter(|&&(i, _, _)| part.contains(&i)) {
+                p.offer(i, j, s);
+            }
+            merged.merge(&p);
+        }
+        let sorted = |lists: Vec<Vec<(u32, i32)>>| -> Vec<Vec<(u32, i32)>> {
+            lists
+                .into_iter()
+                .map(|mut l| {
+                    l.sort_unstable();
+                    l
+                })
+                .collect()
+        };
+        let whole = sorted(whole.into_lists());
+        assert_eq!(whole, sorted(merged.into_lists()));
+        // What a full sort keeps: highest score, then the rows from the column's start on.
+        for (j, kept) in whole.iter().enumerate() {
+            let start = rotation(j, nr);
+            let mut all: Vec<(Reverse<i32>, usize, u32)> = pairs
+                .iter()
+                .filter(|p| p.1 == j)
+                .map(|&(i, _, s)| (Reverse(s), (i + nr - start) % nr, i as u32))
+                .collect();
+            all.sort_unstable();
+            let mut expect: Vec<(u32, i32)> = all
+                .iter()
+                .take(FACE_K)
+                .map(|&(Reverse(s), _, i)| (i, s))
+                .collect();
+            expect.sort_unstable();
+            assert_eq!(kept, &expect, "column {j}");
+        }
     }
 }
