@@ -91,6 +91,48 @@ impl Levels {
     }
 }
 
+/// A stage's cost of a pair by its score: looked up in a table by score when scores are small
+/// (as `Levels` does), else by level.
+struct PairCost {
+    by_level: Vec<i64>,
+    by_score: Vec<i64>,
+    values: Vec<i32>,
+}
+
+impl PairCost {
+    fn new(cost: &Cost, levels: &Levels) -> PairCost {
+        let by_level: Vec<i64> = levels.values.iter().map(|&x| cost.of(x, levels)).collect();
+        let by_score = levels
+            .table
+            .iter()
+            .map(|&l| by_level.get(l as usize).copied().unwrap_or(0))
+            .collect();
+        PairCost {
+            by_level,
+            by_score,
+            values: levels.values.clone(),
+        }
+    }
+
+    #[inline]
+    fn of(&self, score: i32) -> i64 {
+        match usize::try_from(score)
+            .ok()
+            .and_then(|s| self.by_score.get(s))
+        {
+            Some(&c) => c,
+            None => self.of_large(score),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn of_large(&self, score: i32) -> i64 {
+        let level = self.values.partition_point(|&x| x < score);
+        self.by_level.get(level).copied().unwrap_or(0)
+    }
+}
+
 impl Cost {
     fn of(&self, score: i32, levels: &Levels) -> i64 {
         match *self {
@@ -239,18 +281,12 @@ fn solve_stage<S: Source>(
         }
     }
     let (u1, v1) = (&stages[0].sol.u, &stages[0].sol.v[..nc]);
-    // Each stage's cost by level (stages after the first; this one).
-    let later: Vec<Vec<i64>> = stages[1..]
+    // Each stage's pair cost (stages after the first; this one).
+    let later: Vec<PairCost> = stages[1..]
         .iter()
-        .map(|s| {
-            levels
-                .values
-                .iter()
-                .map(|&x| s.cost.of(x, levels))
-                .collect()
-        })
+        .map(|s| PairCost::new(&s.cost, levels))
         .collect();
-    let here: Vec<i64> = levels.values.iter().map(|&x| cost.of(x, levels)).collect();
+    let here = PairCost::new(cost, levels);
     // The last round's solution and the rows that have gained edges since: the next round
     // starts from it (`sparse::solve_warm`).
     let mut prev: Option<Solution> = None;
@@ -264,38 +300,24 @@ fn solve_stage<S: Source>(
         };
         g.start.push(0);
         for (i, list) in edges.iter_mut().enumerate() {
-            // Each pair's level in the first face (`None`: not in it).
-            let level_of = |j: usize, s: i32| -> Option<usize> {
-                (s != FORBIDDEN && i64::from(s) + v1[j] == first.max_score - u1[i])
-                    .then(|| levels.index(s))
+            // Pairs of the first face, tight in the later stages.
+            let in_face = |j: usize, s: i32| {
+                s != FORBIDDEN
+                    && i64::from(s) + v1[j] == first.max_score - u1[i]
+                    && later
+                        .iter()
+                        .zip(&stages[1..])
+                        .all(|(t, st)| t.of(s) - st.sol.u[i] - st.sol.v[j] == 0)
             };
-            let tight_later = |j: usize, l: usize| {
-                later
-                    .iter()
-                    .enumerate()
-                    .all(|(s, t)| t[l] - stages[s + 1].sol.u[i] - stages[s + 1].sol.v[j] == 0)
-            };
-            let mut kept_levels: Vec<usize> = Vec::with_capacity(list.len());
             list.retain(|&(j, s)| {
                 let fresh = seen[j as usize] != i as u32;
                 seen[j as usize] = i as u32;
-                if !fresh {
-                    return false;
-                }
-                match level_of(j as usize, s).filter(|&l| tight_later(j as usize, l)) {
-                    Some(l) => {
-                        kept_levels.push(l);
-                        true
-                    }
-                    None => false,
-                }
+                fresh && in_face(j as usize, s)
             });
-            for &(j, _) in list.iter() {
+            for &(j, s) in list.iter() {
                 seen[j as usize] = u32::MAX;
-            }
-            for (&(j, _), &l) in list.iter().zip(&kept_levels) {
                 g.col.push(j);
-                g.cost.push(here[l]);
+                g.cost.push(here.of(s));
             }
             if let Some(d) = dummy[i] {
                 g.col.push(nc as u32);
@@ -310,47 +332,46 @@ fn solve_stage<S: Source>(
         debug_assert_eq!(sparse::certify(&g, cap, slack, &sol), Ok(()));
 
         // Price every pair of the first face, a row at a time (rows in parts, on every core).
-        let parts =
-            in_parts(edges, nr.saturating_mul(nc), |first_row, part| {
-                let mut buf = vec![0i32; nc];
-                let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
-                let mut found: Vec<(i64, u32, i32)> = Vec::new();
-                let mut added = Vec::new();
-                for (k, list) in part.iter_mut().enumerate() {
-                    let i = first_row + k;
-                    found.clear();
-                    let start = rotation(i, nc);
-                    src.row(i, &mut buf);
-                    let most = first.v32.as_ref().map(|v32| net_into(&buf, v32, &mut net));
-                    let tight_net = most.map(|m| (&net[..], m));
-                    for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
-                        // A pair of the first face at level `l`: tight in the later stages, and its
-                        // price.
-                        let l = levels.index(s);
-                        if later.iter().enumerate().all(|(x, t)| {
-                            t[l] - stages[x + 1].sol.u[i] - stages[x + 1].sol.v[j] == 0
-                        }) {
-                            let r = here[l] - sol.u[i] - sol.v[j];
-                            if r < 0 {
-                                found.push((r, ((j + nc - start) % nc) as u32, s));
-                            }
-                        }
-                    });
-                    if found.len() > ADD_K {
-                        found.select_nth_unstable(ADD_K);
-                        found.truncate(ADD_K);
-                    }
-                    if !found.is_empty() {
-                        added.push(i as u32);
-                    }
-                    list.extend(
-                        found
+        let parts = in_parts(edges, nr.saturating_mul(nc), |first_row, part| {
+            let mut buf = vec![0i32; nc];
+            let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
+            let mut found: Vec<(i64, u32, i32)> = Vec::new();
+            let mut added = Vec::new();
+            for (k, list) in part.iter_mut().enumerate() {
+                let i = first_row + k;
+                found.clear();
+                let start = rotation(i, nc);
+                src.row(i, &mut buf);
+                let most = first.v32.as_ref().map(|v32| net_into(&buf, v32, &mut net));
+                let tight_net = most.map(|m| (&net[..], m));
+                let ui = sol.u[i];
+                for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
+                    // A pair of the first face: tight in the later stages, and its price.
+                    let r = here.of(s) - ui - sol.v[j];
+                    if r < 0
+                        && later
                             .iter()
-                            .map(|&(_, key, s)| (((key as usize + start) % nc) as u32, s)),
-                    );
+                            .zip(&stages[1..])
+                            .all(|(t, st)| t.of(s) - st.sol.u[i] - st.sol.v[j] == 0)
+                    {
+                        found.push((r, ((j + nc - start) % nc) as u32, s));
+                    }
+                });
+                if found.len() > ADD_K {
+                    found.select_nth_unstable(ADD_K);
+                    found.truncate(ADD_K);
                 }
-                added
-            });
+                if !found.is_empty() {
+                    added.push(i as u32);
+                }
+                list.extend(
+                    found
+                        .iter()
+                        .map(|&(_, key, s)| (((key as usize + start) % nc) as u32, s)),
+                );
+            }
+            added
+        });
         reopen.fill(false);
         let mut added = 0;
         for i in parts.into_iter().flatten() {
