@@ -148,6 +148,10 @@ impl ColumnTops {
 
     #[inline]
     fn offer(&mut self, i: usize, j: usize, s: i32) {
+        // Most pairs rank below a full column's worst by their score alone.
+        if self.len[j] as usize == FACE_K && s < self.worst[j].0.0 {
+            return;
+        }
         let start = self.start[j] as usize;
         let key = if i >= start {
             i - start
