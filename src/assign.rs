@@ -882,7 +882,15 @@ mod tests {
                 res.clone()
             );
             let tiny = solve_k(r, c, &scores, &cap, Objective::Fair, k);
-            prop_assert_eq!(outcome(c, &scores, &tiny), best);
+            prop_assert_eq!(outcome(c, &scores, &tiny), best.clone());
+            // A level a stage (the lowest limit that holds one level's costs): every stage's
+            // face and unused-place cost at work.
+            let limit = fair::TEST_STAGE_LIMIT.replace(r as i64 + 2);
+            let staged = solve_dense(r, c, &scores, &cap, Objective::Fair);
+            fair::TEST_STAGE_LIMIT.set(limit);
+            let staged = staged.expect("valid input");
+            check(r, c, &scores, &cap, &staged);
+            prop_assert_eq!(outcome(c, &scores, &staged), best);
         }
 
         #[test]

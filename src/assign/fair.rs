@@ -13,10 +13,10 @@
 //! Each stage solves a new assignment problem restricted to the face of all earlier stages, with
 //! costs that count pairs per level: a chunk of levels `a..b` costs `B^(b-1-level)` per pair
 //! (`B` = number of pairs + 1, so one pair at a lower level outweighs all pairs at higher levels
-//! of the chunk), and `0` elsewhere. As many levels go into one chunk as `i64` allows. A column
-//! that the face requires full gets a prohibitive cost `R` per unused place (unused places cost
-//! `0` elsewhere); no optimum of the stage pays it, since the face holds an assignment that does
-//! not. Each stage is solved, as the first, on candidate edges and proved on every pair of the
+//! of the chunk), and `0` elsewhere. A column that the face requires full gets a prohibitive cost
+//! `R` per unused place (unused places cost `0` elsewhere): one more than the current assignment,
+//! which lies in the face, costs at that stage, so no optimum of the stage pays it. As many levels
+//! go into one chunk as keep both within `i64` (with room for the solver's sums). Each stage is solved, as the first, on candidate edges and proved on every pair of the
 //! face (`super::pricing`), so every stage, and the result, is exact.
 //!
 //! The first face is never held: in tie-heavy cohorts it is a large share of all pairs.
@@ -33,6 +33,20 @@ use super::{AssignError, FORBIDDEN};
 
 /// Largest cost magnitude a stage uses, well inside the solvers' limits.
 const STAGE_LIMIT: i64 = 1 << 55;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests lower it to split the levels into many stages.
+    pub(super) static TEST_STAGE_LIMIT: std::cell::Cell<i64> =
+        const { std::cell::Cell::new(STAGE_LIMIT) };
+}
+
+fn stage_limit() -> i64 {
+    #[cfg(test)]
+    return TEST_STAGE_LIMIT.get();
+    #[cfg(not(test))]
+    STAGE_LIMIT
+}
 
 /// The first stage's column duals for the vectorised test of its face (see
 /// `pricing::for_tight`).
@@ -205,25 +219,31 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
 
     let pairs = col4row.iter().filter(|&&j| (j as usize) < nc).count() as i64;
     let base = pairs + 1;
-    // Levels per chunk: base^chunk <= STAGE_LIMIT.
-    let mut per_chunk = 0usize;
-    let mut power = 1i64;
-    while let Some(p) = power.checked_mul(base).filter(|&p| p <= STAGE_LIMIT) {
-        power = p;
-        per_chunk += 1;
-    }
-    let per_chunk = per_chunk.max(1);
     // The top level takes whatever pairs are left: no need to minimise its count.
     let last = levels.values.len() - 1;
     let mut lo = 0;
     while lo < last {
-        let hi = (lo + per_chunk).min(last);
-        let cost = Cost::Levels { lo, hi, base };
-        // No assignment in the face costs more than pairs * base^(hi - lo - 1) < R.
-        let mut r = 1i64;
-        for _ in lo..hi {
-            r = r.checked_mul(base).ok_or(AssignError::Overflow)?;
+        // Pairs per level of the current assignment, which lies in the face.
+        let mut count = vec![0i64; levels.values.len()];
+        for (i, &j) in col4row.iter().enumerate() {
+            if (j as usize) < nc {
+                count[levels.index(src.get(i, j as usize))] += 1;
+            }
         }
+        // As many levels as keep the stage's costs within STAGE_LIMIT (one level always does:
+        // its pairs cost 1, and R is at most pairs + 1).
+        let mut hi = lo + 1;
+        let mut r = penalty(&count, lo, hi, base).ok_or(AssignError::Overflow)?;
+        while hi < last {
+            match penalty(&count, lo, hi + 1, base) {
+                Some(wider) => {
+                    hi += 1;
+                    r = wider;
+                }
+                None => break,
+            }
+        }
+        let cost = Cost::Levels { lo, hi, base };
         let dummy: Vec<Option<i64>> = (0..nr)
             .map(|i| {
                 stages
@@ -254,6 +274,22 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         lo = hi;
     }
     Ok(col4row)
+}
+
+/// The cost `R` of an unused place in a column the face requires full, for a stage of levels
+/// `lo..hi`: one more than the current assignment costs at that stage (it lies in the face, so no
+/// optimum of the stage pays `R`). `None` if `R` or the highest pair cost, `base^(hi - 1 - lo)`,
+/// is above `STAGE_LIMIT`.
+fn penalty(count: &[i64], lo: usize, hi: usize, base: i64) -> Option<i64> {
+    let mut r = 1i64;
+    let mut w = 1i64;
+    for l in (lo..hi).rev() {
+        r = r.checked_add(count[l].checked_mul(w)?)?;
+        if l > lo {
+            w = w.checked_mul(base)?;
+        }
+    }
+    (w <= stage_limit() && r <= stage_limit()).then_some(r)
 }
 
 /// One stage: candidate edges (filtered to the face, plus the current assignment), solved and
