@@ -292,6 +292,13 @@ fn penalty(count: &[i64], lo: usize, hi: usize, base: i64) -> Option<i64> {
     (w <= stage_limit() && r <= stage_limit()).then_some(r)
 }
 
+/// Calls `f`, out of line: keeps a rare branch from weighing on the loop around it.
+#[cold]
+#[inline(never)]
+fn cold_call(f: impl FnOnce()) {
+    f();
+}
+
 /// One stage: candidate edges (filtered to the face, plus the current assignment), solved and
 /// priced until no pair of the face has a negative reduced cost.
 #[allow(clippy::too_many_arguments)]
@@ -381,16 +388,21 @@ fn solve_stage<S: Source>(
                 let most = first.v32.as_ref().map(|v32| net_into(&buf, v32, &mut net));
                 let tight_net = most.map(|m| (&net[..], m));
                 let ui = sol.u[i];
-                for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
-                    // A pair of the first face: tight in the later stages, and its price.
-                    let r = here.of(s) - ui - sol.v[j];
-                    if r < 0
-                        && later
-                            .iter()
-                            .zip(&stages[1..])
-                            .all(|(t, st)| t.of(s) - st.sol.u[i] - st.sol.v[j] == 0)
+                // A pair of the first face whose price is negative, if tight in the later
+                // stages (rare: kept out of the loop over the face).
+                let mut offer = |j: usize, s: i32, r: i64| {
+                    if later
+                        .iter()
+                        .zip(&stages[1..])
+                        .all(|(t, st)| t.of(s) - st.sol.u[i] - st.sol.v[j] == 0)
                     {
                         found.push((r, ((j + nc - start) % nc) as u32, s));
+                    }
+                };
+                for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
+                    let r = here.of(s) - ui - sol.v[j];
+                    if r < 0 {
+                        cold_call(|| offer(j, s, r));
                     }
                 });
                 if found.len() > ADD_K {
