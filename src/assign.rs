@@ -883,8 +883,9 @@ mod tests {
             );
             let tiny = solve_k(r, c, &scores, &cap, Objective::Fair, k);
             prop_assert_eq!(outcome(c, &scores, &tiny), best.clone());
-            // A level a stage (the lowest limit that holds one level's costs): every stage's
-            // face and unused-place cost at work.
+            // Most stages one level (a one-level stage always fits: its pairs cost 1, and an
+            // unused required place at most pairs + 1): every stage's face and unused-place cost
+            // at work.
             let limit = fair::TEST_STAGE_LIMIT.replace(r as i64 + 2);
             let staged = solve_dense(r, c, &scores, &cap, Objective::Fair);
             fair::TEST_STAGE_LIMIT.set(limit);
