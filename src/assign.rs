@@ -303,6 +303,19 @@ fn run_with<S: Source>(
     Ok(result)
 }
 
+/// Numbers for tests, the same on every run (xorshift64 from `seed`): each call `next(m)` gives
+/// one below `m`.
+#[cfg(test)]
+fn test_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x = seed;
+    move |m| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -941,20 +954,14 @@ mod tests {
     fn pricing_on_every_core_gives_the_pairs_of_one_thread() {
         // Tie-heavy and large enough (over a million cells) to be priced in parts.
         let (r, c) = (1_100, 1_000);
-        let mut x = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = test_numbers(0x2545_f491_4f6c_dd1d);
         let scores: Vec<i32> = (0..r * c)
-            .map(|_| match next() % 20 {
+            .map(|_| match next(20) {
                 0 | 1 => FORBIDDEN,
                 k => (k % 7) as i32 * 50,
             })
             .collect();
-        let cap: Vec<u32> = (0..c).map(|_| 1 + (next() % 2) as u32).collect();
+        let cap: Vec<u32> = (0..c).map(|_| 1 + next(2) as u32).collect();
         let src = DenseScores::new(r, c, &scores).expect("valid");
         for objective in [Objective::Total, Objective::Fair] {
             let parts = run_with(&src, &cap, objective, pricing::Candidates::default())

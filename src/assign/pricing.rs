@@ -764,13 +764,7 @@ mod tests {
     #[test]
     fn column_tops_keep_the_best_by_score_then_place_whatever_the_parts() {
         let (nr, nc) = (300, 7);
-        let mut x = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::assign::test_numbers(0x2545_f491_4f6c_dd1d);
         // Few distinct scores, so ties decide most places.
         let mut pairs: Vec<(usize, usize, i32)> = Vec::new();
         for i in 0..nr {

@@ -1055,13 +1055,7 @@ mod tests {
 
     #[test]
     fn a_warm_start_settles_owed_places_to_the_cold_optimum() {
-        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::assign::test_numbers(0x9e37_79b9_7f4a_7c15);
         let mut owed_cases = 0;
         for case in 0..3000 {
             let nr = 1 + next(40) as usize;
