@@ -375,43 +375,21 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
             return;
         }
         // Breadth-first levels from every free row; stop after the level that meets a place.
-        s.level.fill(UNSEEN);
-        s.queue.clear();
-        for i in 0..nr {
-            if st.col4row[i] == NONE {
-                s.level[i] = 0;
-                s.queue.push(i as u32);
-            }
-        }
-        let mut found = UNSEEN;
-        let mut qi = 0;
-        while qi < s.queue.len() {
-            let i = s.queue[qi] as usize;
-            qi += 1;
-            let li = s.level[i];
-            if li > found {
-                break;
-            }
+        let free = (0..nr).filter(|&i| st.col4row[i] == NONE);
+        let found = levels_from(&mut s.level, &mut s.queue, free, |i, reach| {
             for &j in &s.tight[s.tight_start[i]..s.tight_start[i + 1]] {
                 let j = j as usize;
                 if st.has_place(j) {
-                    found = li;
-                    continue;
-                }
-                if found != UNSEEN {
-                    continue;
-                }
-                let mut r = st.head[j];
-                while r != NONE {
-                    let ru = r as usize;
-                    if s.level[ru] == UNSEEN {
-                        s.level[ru] = li + 1;
-                        s.queue.push(r);
+                    reach.end();
+                } else if !reach.ended() {
+                    let mut r = st.head[j];
+                    while r != NONE {
+                        reach.on(r as usize);
+                        r = st.next[r as usize];
                     }
-                    r = st.next[ru];
                 }
             }
-        }
+        });
         if found == UNSEEN {
             return;
         }
@@ -429,6 +407,69 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
         }
         if !augmented {
             return;
+        }
+    }
+}
+
+/// Hopcroft–Karp's breadth-first levels: every source at level 0, then what each vertex leads
+/// to (`expand` says, through [`Reach`]) one level on, stopping after the first level that meets
+/// an end. Returns that level, or `UNSEEN` when no end is met.
+fn levels_from(
+    level: &mut [u32],
+    queue: &mut Vec<u32>,
+    sources: impl Iterator<Item = usize>,
+    mut expand: impl FnMut(usize, &mut Reach),
+) -> u32 {
+    level.fill(UNSEEN);
+    queue.clear();
+    for x in sources {
+        level[x] = 0;
+        queue.push(x as u32);
+    }
+    let mut found = UNSEEN;
+    let mut qi = 0;
+    while qi < queue.len() {
+        let x = queue[qi] as usize;
+        qi += 1;
+        let at = level[x];
+        if at > found {
+            break;
+        }
+        expand(
+            x,
+            &mut Reach {
+                level,
+                queue,
+                at,
+                found: &mut found,
+            },
+        );
+    }
+    found
+}
+
+/// What one vertex of [`levels_from`] leads to: an end, or vertices of the next level (only
+/// while no end has been met: the search stops at that level).
+struct Reach<'a> {
+    level: &'a mut [u32],
+    queue: &'a mut Vec<u32>,
+    at: u32,
+    found: &'a mut u32,
+}
+
+impl Reach<'_> {
+    fn end(&mut self) {
+        *self.found = self.at;
+    }
+
+    fn ended(&self) -> bool {
+        *self.found != UNSEEN
+    }
+
+    fn on(&mut self, y: usize) {
+        if !self.ended() && self.level[y] == UNSEEN {
+            self.level[y] = self.at + 1;
+            self.queue.push(y as u32);
         }
     }
 }
@@ -701,36 +742,20 @@ fn reverse_match(st: &mut State, by_col: &ByColumn, slack: &[i64], r: &mut Backw
     loop {
         // Breadth-first levels of columns from every owed one; stop after the level that meets
         // an end.
-        r.level.fill(UNSEEN);
-        r.queue.clear();
-        for j in 0..nc {
-            if owes(st, slack, j) {
-                r.level[j] = 0;
-                r.queue.push(j as u32);
-            }
-        }
-        let mut found = UNSEEN;
-        let mut qi = 0;
-        while qi < r.queue.len() {
-            let k = r.queue[qi] as usize;
-            qi += 1;
-            let lk = r.level[k];
-            if lk > found {
-                break;
-            }
+        let owed = (0..nc).filter(|&j| owes(st, slack, j));
+        let found = levels_from(&mut r.level, &mut r.queue, owed, |k, reach| {
             for &i in &r.tight[r.tight_start[k]..r.tight_start[k + 1]] {
                 let from = st.col4row[i as usize] as usize;
                 if from == k {
                     continue;
                 }
                 if st.v[from] == slack[from] {
-                    found = lk;
-                } else if found == UNSEEN && r.level[from] == UNSEEN {
-                    r.level[from] = lk + 1;
-                    r.queue.push(from as u32);
+                    reach.end();
+                } else {
+                    reach.on(from);
                 }
             }
-        }
+        });
         if found == UNSEEN {
             return;
         }
