@@ -862,6 +862,38 @@ mod tests {
     }
 
     #[test]
+    fn fair_with_scores_too_large_for_tables() {
+        // The cases above and below with scores in the hundreds of millions: levels, stage costs
+        // and the face's scores are then found by search, not looked up in tables.
+        let big = 1_000_000;
+        let cases: [(usize, usize, Vec<i32>, Vec<u32>); 2] = [
+            (3, 3, vec![200, 100, 0, 0, 100, 100, 100, 0, 0], vec![1; 3]),
+            (
+                5,
+                3,
+                vec![
+                    300, 0, 100, 300, 300, F, 100, 200, 200, 200, F, F, F, 100, 0,
+                ],
+                vec![2, 1, 1],
+            ),
+        ];
+        for (r, c, small, cap) in cases {
+            let large: Vec<i32> = small
+                .iter()
+                .map(|&x| if x == F { F } else { x * big })
+                .collect();
+            let res = solve_dense(r, c, &large, &cap, Objective::Fair).expect("valid");
+            check(r, c, &large, &cap, &res);
+            assert_eq!(
+                outcome(c, &large, &res),
+                brute_force_fair(r, c, &large, &cap)
+            );
+            let (_, _, pairs) = outcome(c, &small, &res);
+            assert_eq!(pairs, brute_force_fair(r, c, &small, &cap).2);
+        }
+    }
+
+    #[test]
     fn fair_with_capacities_unmatched_and_forbidden() {
         // Mentor 0 takes two; mentee 3 can only have mentor 0; five mentees for three places.
         let s = [

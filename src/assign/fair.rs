@@ -107,14 +107,14 @@ impl Levels {
 
 /// A stage's cost of a pair by its score: looked up in a table by score when scores are small
 /// (as `Levels` does), else by level.
-struct PairCost {
+struct PairCost<'a> {
     by_level: Vec<i64>,
     by_score: Vec<i64>,
-    values: Vec<i32>,
+    levels: &'a Levels,
 }
 
-impl PairCost {
-    fn new(cost: &Cost, levels: &Levels) -> PairCost {
+impl PairCost<'_> {
+    fn new<'a>(cost: &Cost, levels: &'a Levels) -> PairCost<'a> {
         let by_level: Vec<i64> = levels.values.iter().map(|&x| cost.of(x, levels)).collect();
         let by_score = levels
             .table
@@ -124,7 +124,7 @@ impl PairCost {
         PairCost {
             by_level,
             by_score,
-            values: levels.values.clone(),
+            levels,
         }
     }
 
@@ -142,7 +142,7 @@ impl PairCost {
     #[cold]
     #[inline(never)]
     fn of_large(&self, score: i32) -> i64 {
-        let level = self.values.partition_point(|&x| x < score);
+        let level = self.levels.index(score);
         self.by_level.get(level).copied().unwrap_or(0)
     }
 }
