@@ -44,12 +44,13 @@ use std::fmt;
 
 mod crouse;
 mod fair;
-
+mod locks;
 mod pricing;
 mod source;
 mod sparse;
 
 pub use crouse::lsap_min;
+pub use locks::{LockCost, Person};
 pub use source::Profiles;
 
 use source::{DenseScores, Source};
@@ -223,6 +224,35 @@ pub fn solve_profiles(
     }
 }
 
+/// What locking each pair of `who` costs the optimum of a problem given as [`Profiles`]: for each
+/// partner (every column of a row, every row of a column), the mentees matched and the score (in
+/// hundredths) the most-matches-then-highest-total optimum loses with that pair locked, or `None`
+/// for a forbidden pair. One solve and one shortest-path search, however many partners (see
+/// `locks`); exactly what solving again with the lock gives.
+pub fn lock_costs_profiles(
+    profiles: &Profiles,
+    capacity: &[u32],
+    who: Person,
+) -> Result<Vec<Option<LockCost>>, AssignError> {
+    if capacity.len() != profiles.n_cols() {
+        return Err(AssignError::Length {
+            what: "capacity",
+            expected: Some(profiles.n_cols()),
+            got: capacity.len(),
+        });
+    }
+    if let Some(col) = capacity.iter().position(|&c| c == 0) {
+        return Err(AssignError::ZeroCapacity { col });
+    }
+    if profiles.is_sealed() {
+        locks::lock_costs(profiles, capacity, who)
+    } else {
+        let mut sealed = profiles.clone();
+        sealed.seal();
+        locks::lock_costs(&sealed, capacity, who)
+    }
+}
+
 fn run<S: Source>(
     src: &S,
     capacity: &[u32],
@@ -306,7 +336,7 @@ fn run_with<S: Source>(
 /// Numbers for tests, the same on every run (xorshift64 from `seed`): each call `next(m)` gives
 /// one below `m`.
 #[cfg(test)]
-fn test_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
+pub(crate) fn test_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
     let mut x = seed;
     move |m| {
         x ^= x << 13;

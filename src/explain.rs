@@ -1,7 +1,10 @@
 //! `match --explain WHO`: one person's candidates, best first, and why not each other one. A
-//! candidate the rules allow is priced the way `--lock` would do it: the cohort is solved again
-//! with that pair locked, and the cost is what the whole pairing loses against the proposal (fewer
-//! mentees matched, less total score). Pure: calls [`matching::propose`] once per candidate.
+//! candidate the rules allow is priced the way `--lock` would do it: the cost is what the whole
+//! pairing loses against the proposal with that pair locked (fewer mentees matched, less total
+//! score). Every lock of the person is priced at once from one optimum
+//! ([`matching::lock_costs`], exactly what solving again with the lock gives); a lock the request
+//! would refuse (a mentee confirmed with someone else, a mentor with no place left) is put to
+//! [`matching::propose`], whose own words say why. Pure.
 
 use crate::cohort::Cohort;
 use crate::matching::{self, Request, Rules};
@@ -64,6 +67,7 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
             }
         });
     let not_eligible = eligible(person);
+    let costs = matching::lock_costs(cohort, person)?;
     let mut candidates = Vec::new();
     for other in cohort.participants.iter().filter(|o| {
         o.role != person.role && !matches!(o.status, Status::Withdrawn | Status::Erased)
@@ -100,6 +104,12 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
             if c.proposed {
                 c.score_lost = Some(0.0);
                 c.mentees_lost = Some(0);
+            } else if let Some(cost) = costs.get(&other.id) {
+                let lost = cost.score_lost as f64 / 100.0;
+                let fewer = cost.matches_lost as usize;
+                c.score_lost = Some(lost);
+                c.mentees_lost = Some(fewer);
+                c.why_not = self::cost(lost, fewer);
             } else {
                 price(cohort, &baseline, mentee, mentor, &mut c);
             }
@@ -118,7 +128,9 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     })
 }
 
-/// Solve again with the pair locked, and say what the cohort loses against the proposal.
+/// Solve again with the pair locked, and say what the cohort loses against the proposal. Only
+/// for pairs outside [`matching::lock_costs`]: the request refuses their lock (a mentee
+/// confirmed with someone else, a mentor with no place left) before any solve.
 fn price(
     cohort: &Cohort,
     baseline: &matching::Proposal,
@@ -141,8 +153,6 @@ fn price(
             c.why_not = cost(lost, fewer);
         }
         Err(problems) => {
-            // A lock the request refuses (a mentee already confirmed with someone, a mentor
-            // with no place left): its own words say why.
             let text = problems
                 .iter()
                 .map(|p| p.split_once(": ").map_or(p.as_str(), |(_, why)| why))
@@ -194,4 +204,143 @@ fn hundredths(x: f64) -> i64 {
     #[allow(clippy::cast_possible_truncation)]
     let h = (x * 100.0).round() as i64;
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cohort::config::{Config, InitSettings, Objective, template};
+    use crate::model::{Pair, PairStatus, Traits};
+
+    /// A small cohort of random people: departments, characteristics from few values (ties),
+    /// some confirmed pairs, some not briefed, mentor capacity 1 or 2, either objective.
+    fn random_cohort(next: &mut impl FnMut(u64) -> u64) -> Cohort {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2020, 1, d).expect("date");
+        let mut config = Config::parse(&template(&InitSettings {
+            title: "t",
+            start: day(13),
+            end: day(31),
+            min_weeks: 6,
+            max_weeks: 8,
+            session_minutes: 60,
+        }))
+        .expect("template");
+        config.matching.require_briefing = false;
+        config.matching.mentor_capacity = 1 + next(2) as i64;
+        config.matching.objective = if next(2) == 0 {
+            Objective::Fair
+        } else {
+            Objective::Total
+        };
+        let n_characteristics = config.cohort.characteristics.len();
+        let mut c = Cohort::empty("c", config);
+        let (mentees, mentors) = (1 + next(8), 1 + next(7));
+        for i in 0..mentees + mentors {
+            let id = format!("p{i:03}");
+            let role = if i < mentees {
+                Role::Mentee
+            } else {
+                Role::Mentor
+            };
+            let status = if next(8) == 0 {
+                Status::Withdrawn
+            } else {
+                Status::Active
+            };
+            c.participants.push(Participant {
+                email: format!("{id}@x.example"),
+                name: id.clone(),
+                id: id.clone(),
+                role,
+                department: ["A", "B", "C"][usize::try_from(next(3)).expect("small")].into(),
+                grade: String::new(),
+                manager: String::new(),
+                status,
+                enrolled_on: None,
+                conflicts: Vec::new(),
+                status_on: None,
+                status_reason: String::new(),
+                eligibility: String::new(),
+                interests: Vec::new(),
+            });
+            let values = (0..n_characteristics)
+                .map(|_| ["", "x", "y", "z"][usize::try_from(next(4)).expect("small")].to_string())
+                .collect();
+            c.traits.push(Traits { id, values });
+        }
+        // A confirmed pair or two.
+        for _ in 0..next(3) {
+            let (e, m) = (next(mentees), mentees + next(mentors));
+            c.pairs.push(Pair {
+                mentee: format!("p{e:03}"),
+                mentor: format!("p{m:03}"),
+                score: 0.0,
+                reasons: String::new(),
+                status: PairStatus::Confirmed,
+                proposed_on: Some(day(6)),
+                confirmed_on: Some(day(6)),
+                ended_on: None,
+                end_reason: String::new(),
+            });
+        }
+        c
+    }
+
+    /// What explain says each lock costs is what `propose` with the lock gives, for mentees and
+    /// mentors alike; and a lock it says the request refuses is refused.
+    #[test]
+    fn every_price_is_what_the_lock_then_gives() {
+        let mut next = crate::assign::test_numbers(0xe4_91a1);
+        let (mut priced, mut losing, mut refused) = (0, 0, 0);
+        for case in 0..150 {
+            let cohort = random_cohort(&mut next);
+            let Ok(baseline) = matching::propose(&cohort, &Request::default()) else {
+                continue; // two confirmed pairs of one mentee: not what this test is about
+            };
+            for person in cohort.participants.iter() {
+                if person.status != Status::Active {
+                    continue;
+                }
+                let x = explain(&cohort, &person.id).expect("explained");
+                for c in &x.candidates {
+                    if c.proposed {
+                        // The pair made: nothing to lose (a confirmed pair cannot be locked).
+                        continue;
+                    }
+                    let (mentee, mentor) = match person.role {
+                        Role::Mentee => (person.id.clone(), c.id.clone()),
+                        Role::Mentor => (c.id.clone(), person.id.clone()),
+                    };
+                    let locked = matching::propose(
+                        &cohort,
+                        &Request {
+                            locks: vec![(mentee.clone(), mentor.clone())],
+                            avoids: Vec::new(),
+                        },
+                    );
+                    let (Some(lost), Some(fewer)) = (c.score_lost, c.mentees_lost) else {
+                        if c.score.is_some() {
+                            assert!(locked.is_err(), "case {case}: {mentee}={mentor} unpriced");
+                            refused += 1;
+                        }
+                        continue;
+                    };
+                    let p = locked.expect("a priced lock is accepted");
+                    let want = hundredths(baseline.total_score) - hundredths(p.total_score);
+                    assert_eq!(hundredths(lost), want, "case {case}: {mentee}={mentor}");
+                    assert_eq!(
+                        fewer,
+                        baseline.mentees_matched - p.mentees_matched,
+                        "case {case}: {mentee}={mentor}"
+                    );
+                    priced += 1;
+                    losing += usize::from(fewer > 0);
+                }
+            }
+        }
+        assert!(
+            priced > 1000 && losing > 20 && refused > 20,
+            "too few telling cases: {priced} priced, {losing} losing a match, {refused} refused"
+        );
+    }
 }

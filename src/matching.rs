@@ -601,20 +601,8 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
     let why_not_eligible = |p: &Participant| why_not_eligible(config, &briefed, p);
 
     // Pairs that stay: confirmed ones, then locks.
-    let mut kept: Vec<(usize, usize, Origin)> = Vec::new();
-    for pair in cohort
-        .pairs
-        .iter()
-        .filter(|p| p.status == PairStatus::Confirmed)
-    {
-        if let (Some(e), Some(m)) = (rules.position(&pair.mentee), rules.position(&pair.mentor)) {
-            kept.push((e, m, Origin::Confirmed));
-        }
-    }
-    let mut load: FxHashMap<usize, usize> = FxHashMap::default();
-    for &(_, m, _) in &kept {
-        *load.entry(m).or_default() += 1;
-    }
+    let mut kept = confirmed(cohort, &rules);
+    let mut load = loads(&kept);
     for (e_id, m_id) in &locks {
         let (Some(e), Some(m)) = (rules.position(e_id), rules.position(m_id)) else {
             continue;
@@ -656,46 +644,12 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
     }
 
     // Who is left to match.
-    let taken: FxHashSet<usize> = kept.iter().map(|&(e, _, _)| e).collect();
-    let mut unmatched = Vec::new();
-    let mut mentees = Vec::new();
-    let mut mentors = Vec::new();
-    let mut mentor_places = Vec::new();
-    for (i, p) in rules.people.iter().enumerate() {
-        if matches!(p.status, Status::Withdrawn | Status::Erased) {
-            continue;
-        }
-        let why = why_not_eligible(p);
-        match p.role {
-            Role::Mentee if taken.contains(&i) => {}
-            Role::Mentee => match why {
-                Some(why) => unmatched.push(Unmatched {
-                    id: p.id.clone(),
-                    role: p.role,
-                    why,
-                }),
-                None => mentees.push(i),
-            },
-            Role::Mentor => {
-                let used = load.get(&i).copied().unwrap_or(0);
-                match why {
-                    Some(why) if used == 0 => {
-                        unmatched.push(Unmatched {
-                            id: p.id.clone(),
-                            role: p.role,
-                            why,
-                        });
-                    }
-                    Some(_) => {}
-                    None if used < capacity => {
-                        mentors.push(i);
-                        mentor_places.push(u32::try_from(capacity - used).unwrap_or(u32::MAX));
-                    }
-                    None => {}
-                }
-            }
-        }
-    }
+    let Open {
+        mentees,
+        mentors,
+        mentor_places,
+        mut unmatched,
+    } = open(&rules, &kept, &load, capacity, why_not_eligible);
     let eligible_mentees = mentees.len() + kept.len();
 
     let refused =
@@ -771,6 +725,149 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
         pairs,
         unmatched,
     })
+}
+
+/// What locking `who` with each partner the solver could give them costs the proposal
+/// [`propose`] makes without a request, by id of the partner: mentees matched and score (in
+/// hundredths) lost, exactly what [`propose`] with that lock gives against the proposal without
+/// it. Partners outside the problem (mentees confirmed with someone, mentors with no place left,
+/// anyone who cannot be matched) are not in the map; nor is anyone when `who` is outside it.
+/// One solve and one shortest-path search however large the cohort (see `assign::locks`).
+pub fn lock_costs(
+    cohort: &Cohort,
+    who: &Participant,
+) -> Result<FxHashMap<String, assign::LockCost>, Vec<String>> {
+    let rules = Rules::new(cohort, &[]);
+    let briefed = dashboard::briefed(cohort);
+    let config = &cohort.config;
+    let capacity = usize::try_from(config.matching.mentor_capacity).unwrap_or(1);
+    let kept = confirmed(cohort, &rules);
+    let load = loads(&kept);
+    let open = open(&rules, &kept, &load, capacity, |p| {
+        why_not_eligible(config, &briefed, p)
+    });
+    let Some(me) = rules.position(&who.id) else {
+        return Ok(FxHashMap::default());
+    };
+    let (person, others) = match who.role {
+        Role::Mentee => (
+            open.mentees
+                .iter()
+                .position(|&e| e == me)
+                .map(assign::Person::Row),
+            &open.mentors,
+        ),
+        Role::Mentor => (
+            open.mentors
+                .iter()
+                .position(|&m| m == me)
+                .map(assign::Person::Col),
+            &open.mentees,
+        ),
+    };
+    let Some(person) = person else {
+        return Ok(FxHashMap::default());
+    };
+    let refused =
+        |e: assign::AssignError| vec![format!("the matching solver refused its input: {e}")];
+    let profiles = rules
+        .profiles(&open.mentees, &open.mentors)
+        .map_err(refused)?;
+    let costs =
+        assign::lock_costs_profiles(&profiles, &open.mentor_places, person).map_err(refused)?;
+    Ok(others
+        .iter()
+        .zip(costs)
+        .filter_map(|(&o, cost)| Some((rules.people[o].id.clone(), cost?)))
+        .collect())
+}
+
+/// The confirmed pairs, as positions in `rules`.
+fn confirmed(cohort: &Cohort, rules: &Rules) -> Vec<(usize, usize, Origin)> {
+    cohort
+        .pairs
+        .iter()
+        .filter(|p| p.status == PairStatus::Confirmed)
+        .filter_map(|pair| {
+            let e = rules.position(&pair.mentee)?;
+            let m = rules.position(&pair.mentor)?;
+            Some((e, m, Origin::Confirmed))
+        })
+        .collect()
+}
+
+/// How many kept pairs each mentor has.
+fn loads(kept: &[(usize, usize, Origin)]) -> FxHashMap<usize, usize> {
+    let mut load: FxHashMap<usize, usize> = FxHashMap::default();
+    for &(_, m, _) in kept {
+        *load.entry(m).or_default() += 1;
+    }
+    load
+}
+
+/// Who the solver matches: the eligible mentees without a kept pair, and the eligible mentors
+/// with places left; and the active people who cannot be matched, with why.
+struct Open {
+    mentees: Vec<usize>,
+    mentors: Vec<usize>,
+    /// Places left per mentor of `mentors`.
+    mentor_places: Vec<u32>,
+    unmatched: Vec<Unmatched>,
+}
+
+fn open(
+    rules: &Rules,
+    kept: &[(usize, usize, Origin)],
+    load: &FxHashMap<usize, usize>,
+    capacity: usize,
+    why_not_eligible: impl Fn(&Participant) -> Option<String>,
+) -> Open {
+    let taken: FxHashSet<usize> = kept.iter().map(|&(e, _, _)| e).collect();
+    let mut unmatched = Vec::new();
+    let mut mentees = Vec::new();
+    let mut mentors = Vec::new();
+    let mut mentor_places = Vec::new();
+    for (i, p) in rules.people.iter().enumerate() {
+        if matches!(p.status, Status::Withdrawn | Status::Erased) {
+            continue;
+        }
+        let why = why_not_eligible(p);
+        match p.role {
+            Role::Mentee if taken.contains(&i) => {}
+            Role::Mentee => match why {
+                Some(why) => unmatched.push(Unmatched {
+                    id: p.id.clone(),
+                    role: p.role,
+                    why,
+                }),
+                None => mentees.push(i),
+            },
+            Role::Mentor => {
+                let used = load.get(&i).copied().unwrap_or(0);
+                match why {
+                    Some(why) if used == 0 => {
+                        unmatched.push(Unmatched {
+                            id: p.id.clone(),
+                            role: p.role,
+                            why,
+                        });
+                    }
+                    Some(_) => {}
+                    None if used < capacity => {
+                        mentors.push(i);
+                        mentor_places.push(u32::try_from(capacity - used).unwrap_or(u32::MAX));
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    Open {
+        mentees,
+        mentors,
+        mentor_places,
+        unmatched,
+    }
 }
 
 /// Why someone cannot be matched at all (not active, ineligible, not briefed), if they cannot.
