@@ -476,6 +476,87 @@ pub(super) fn rotation(person: usize, n: usize) -> usize {
     ((person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16) as usize % n
 }
 
+/// `a()` and `b()`, `b` on a thread of its own when `cells` (the work) is large and the machine
+/// has a second core (on this thread if the system will not start one).
+fn beside<A: Send, B: Send>(
+    cells: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    #[cfg(test)]
+    let cells = if ONE_THREAD.get() { 0 } else { cells };
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if cells < PARALLEL_CELLS || cores < 2 {
+        return (a(), b());
+    }
+    let b = Mutex::new(Some(b));
+    let run_b = || {
+        b.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .map(|f| f())
+    };
+    let run_b = &run_b;
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new().spawn_scoped(scope, run_b).ok();
+        let a = a();
+        let done = match handle.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(got)) => got,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => None,
+        };
+        // `None` only if no thread started: then `b` is still here to run.
+        let b = done.or_else(run_b);
+        (a, b.expect("b runs once, on one thread or the other"))
+    })
+}
+
+/// Each row's `k` best columns, then its best column that still has a place (greedily, in row
+/// order, so the candidates hold a large matching); and each row's best score.
+fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<u32>>, Vec<i64>) {
+    let (nr, nc) = (src.n_rows(), src.n_cols());
+    let mut row = vec![0i32; nc];
+    let mut edges: Vec<Vec<u32>> = vec![Vec::new(); nr];
+    let mut best = vec![0i64; nr];
+    let mut top = TopK::new(k);
+    let mut places: Vec<u32> = cap.to_vec();
+    let mut full = vec![false; nc];
+    for i in 0..nr {
+        src.row(i, &mut row);
+        top.clear();
+        let start = rotation(i, nc);
+        top.scan(&row, start);
+        best[i] = top
+            .items
+            .iter()
+            .map(|&(s, _)| i64::from(s))
+            .max()
+            .unwrap_or(0);
+        edges[i].extend(top.items.iter().map(|&(_, j)| j));
+        if let Some(j) = best_open(&row, &full, start) {
+            edges[i].push(j as u32);
+            places[j] -= 1;
+            full[j] = places[j] == 0;
+        }
+    }
+    (edges, best)
+}
+
+/// Each column's `k` best rows.
+fn column_candidates<S: Source>(src: &S, k: usize) -> Vec<Vec<u32>> {
+    let (nr, nc) = (src.n_rows(), src.n_cols());
+    let mut col = vec![0i32; nr];
+    let mut top = TopK::new(k);
+    (0..nc)
+        .map(|j| {
+            src.col(j, &mut col);
+            top.clear();
+            top.scan(&col, rotation(j, nr));
+            top.items.iter().map(|&(_, i)| i).collect()
+        })
+        .collect()
+}
+
 /// The best allowed column of `row` not yet `full`, the first met from `start` among ties.
 fn best_open(row: &[i32], full: &[bool], start: usize) -> Option<usize> {
     let best = row
@@ -501,41 +582,18 @@ pub(super) fn solve<S: Source>(
     let nr = src.n_rows();
     let nc = src.n_cols();
     let max_score = i64::from(src.max_score());
-    let mut buf = vec![0i32; nr.max(nc)];
-
-    // Candidates, and each row's best score (for Q). Each row also takes its best column that
-    // still has a place (greedily, in row order), so the candidates hold a large matching.
-    let mut edges: Vec<Vec<u32>> = vec![Vec::new(); nr];
-    let mut best = vec![0i64; nr];
-    let mut top = TopK::new(k.row_k);
-    let mut places: Vec<u32> = cap.to_vec();
-    let mut full = vec![false; nc];
-    for i in 0..nr {
-        let row = &mut buf[..nc];
-        src.row(i, row);
-        top.clear();
-        let start = rotation(i, nc);
-        top.scan(row, start);
-        best[i] = top
-            .items
-            .iter()
-            .map(|&(s, _)| i64::from(s))
-            .max()
-            .unwrap_or(0);
-        edges[i].extend(top.items.iter().map(|&(_, j)| j));
-        if let Some(j) = best_open(row, &full, start) {
-            edges[i].push(j as u32);
-            places[j] -= 1;
-            full[j] = places[j] == 0;
-        }
-    }
-    let mut top = TopK::new(k.col_k);
-    for j in 0..nc {
-        let col = &mut buf[..nr];
-        src.col(j, col);
-        top.clear();
-        top.scan(col, rotation(j, nr));
-        for &(_, i) in &top.items {
+    // Candidates, and each row's best score (for Q). Each column's best rows do not depend on
+    // the rows' pass, so they are found beside it, on a thread of their own when the problem is
+    // large; the rows' pass is sequential (see `row_candidates`). Either way the same edges, in
+    // the same order.
+    let cells = nr.saturating_mul(nc);
+    let ((mut edges, best), column_best) = beside(
+        cells,
+        || row_candidates(src, cap, k.row_k),
+        || column_candidates(src, k.col_k),
+    );
+    for (j, rows) in column_best.iter().enumerate() {
+        for &i in rows {
             edges[i as usize].push(j as u32);
         }
     }
