@@ -10,7 +10,8 @@
 # binary does). It checks all three reach the same number matched and total, and prints a table;
 # ratio = ours end to end / the faster reference's solve. The binary prices on every core of large
 # problems (the references use one), so the table gives its CPU time (user + system) beside its
-# wall time.
+# wall time. It also times `match NAME --explain WHO` for a mentee and a mentor (every lock of
+# one person priced), end to end.
 #
 #   bash examples/bench_match.sh              # everything (10-20 minutes; 10,000^2 references are slow)
 #   SIZES="2000 5000" bash examples/bench_match.sh
@@ -111,6 +112,11 @@ for n in $SIZES; do
     hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name.json" \
       "$bin match $name --dry-run --format json" >&2
     ours=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['median'], r['user'] + r['system'])" "$work/$name.json")
+    # `match --explain` of a mentee (the first enrolled) and of a mentor (the first after them).
+    hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name-explain.json" \
+      "$bin match $name --explain p001 --format json" \
+      "$bin match $name --explain p$((n + 1)) --format json" >&2
+    explain=$(python3 -c "import json,sys; print(*(r['median'] for r in json.load(open(sys.argv[1]))['results']))" "$work/$name-explain.json")
     peak_kb=$(/usr/bin/time -f "%M" "$bin" match "$name" --dry-run --format json 2>&1 >"$work/$name.out" | tail -1)
     got=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['mentees_matched'], round(d['total_score']*100))" "$work/$name.out")
     target/release/examples/score_matrix "$REVMENTOR_ROOT" "$name" "$work/$name.npy" >/dev/null
@@ -118,9 +124,10 @@ for n in $SIZES; do
     [ "$n" -ge 10000 ] && ref_runs=1
     ref=$("$venv/bin/python" "$work/reference.py" "$work/$name.npy" "$ref_runs")
     rm -f "$work/$name.npy"
-    rows+=("$(python3 - "$name" "$n" "$ours" "$peak_kb" "$got" "$ref" <<'EOF'
+    rows+=("$(python3 - "$name" "$n" "$ours" "$peak_kb" "$got" "$ref" "$explain" <<'EOF'
 import json, sys
-name, n, ours, peak, got, ref = sys.argv[1:]
+name, n, ours, peak, got, ref, explain = sys.argv[1:]
+explain_mentee, explain_mentor = map(float, explain.split())
 ref = json.loads(ref)
 ours, cpu = map(float, ours.split())
 n = int(n)
@@ -130,13 +137,13 @@ for k, v in ref.items():
         print(f"MISMATCH {name}: ours {(matched, total)}, {k} {tuple(v['outcome'])}", file=sys.stderr)
 best = min(ref["scipy"]["median"], ref["lapjv"]["median"])
 ok = "yes" if tuple(ref["scipy"]["outcome"]) == tuple(ref["lapjv"]["outcome"]) == (matched, total) else "NO"
-print(f"{name:<11} {n:>6}  {ours:8.3f}  {cpu:8.3f}  {ref['scipy']['median']:8.3f}  {ref['lapjv']['median']:8.3f}  {ours / best:6.2f}  {int(peak) / 1024:8.0f}  {ok}")
+print(f"{name:<11} {n:>6}  {ours:8.3f}  {cpu:8.3f}  {ref['scipy']['median']:8.3f}  {ref['lapjv']['median']:8.3f}  {ours / best:6.2f}  {int(peak) / 1024:8.0f}  {ok:<4}  {explain_mentee:8.3f}  {explain_mentor:8.3f}")
 EOF
 )")
   done
 done
 
 echo
-echo "objective = \"$OBJECTIVE\"; times in seconds (medians; cpu: mean user + system of ours, which prices on every core); ratio = ours end to end / faster reference solve only"
-printf "%-11s %6s  %8s  %8s  %8s  %8s  %6s  %8s  %s\n" cohort N ours cpu scipy lapjv ratio "peak MB" "same optimum"
+echo "objective = \"$OBJECTIVE\"; times in seconds (medians; cpu: mean user + system of ours, which prices on every core); ratio = ours end to end / faster reference solve only; explain: \`match --explain\` of a mentee and of a mentor, end to end"
+printf "%-11s %6s  %8s  %8s  %8s  %8s  %6s  %8s  %-4s  %8s  %8s\n" cohort N ours cpu scipy lapjv ratio "peak MB" same "explain" "(mentor)"
 printf "%s\n" "${rows[@]}"
