@@ -841,6 +841,59 @@ mod tests {
         res
     }
 
+    /// A stage's pass after a round that moved few duals prices only the rows and columns whose
+    /// duals rose (and rows that took only some of their negative pairs): the same pairs as
+    /// passes over everything, on tie-heavy problems with few candidates (many rounds).
+    #[test]
+    fn partial_stage_passes_give_the_pairs_of_full_passes() {
+        let mut next = test_numbers(0x009a_55e5);
+        fair::PARTIAL_PASSES.set(0);
+        for case in 0..60 {
+            let (r, c) = (100 + next(200) as usize, 100 + next(200) as usize);
+            // Scored as cohorts are: a weight per field whose codes differ, few codes (ties),
+            // so that the best partners are scarce and optima differ in fairness.
+            let fields: Vec<(i32, Vec<u64>, Vec<u64>)> = (0..3)
+                .map(|_| {
+                    let codes = 2 + next(3);
+                    let weight = 50 * (1 + next(3) as i32);
+                    let rows = (0..r).map(|_| next(codes)).collect();
+                    // Most mentors alike: partners who differ from a mentee are scarce.
+                    let cols = (0..c)
+                        .map(|_| if next(4) == 0 { next(codes) } else { 0 })
+                        .collect();
+                    (weight, rows, cols)
+                })
+                .collect();
+            let forbid = next(3);
+            let scores: Vec<i32> = (0..r * c)
+                .map(|cell| {
+                    let (i, j) = (cell / c, cell % c);
+                    if next(16) < forbid {
+                        return FORBIDDEN;
+                    }
+                    fields
+                        .iter()
+                        .filter(|(_, a, b)| a[i] != b[j])
+                        .map(|(w, _, _)| w)
+                        .sum()
+                })
+                .collect();
+            let cap: Vec<u32> = (0..c).map(|_| 1 + next(2) as u32).collect();
+            let k = 1 + next(3) as usize;
+            let limit =
+                fair::TEST_STAGE_LIMIT.replace(if next(2) == 0 { r as i64 + 2 } else { 1 << 55 });
+            fair::TEST_PASSES.set(Some(false));
+            let partial = solve_k(r, c, &scores, &cap, Objective::Fair, k);
+            fair::TEST_PASSES.set(Some(true));
+            let full = solve_k(r, c, &scores, &cap, Objective::Fair, k);
+            fair::TEST_PASSES.set(None);
+            fair::TEST_STAGE_LIMIT.set(limit);
+            assert_eq!(partial, full, "case {case}");
+        }
+        let partial = fair::PARTIAL_PASSES.get();
+        assert!(partial > 50, "only {partial} partial passes");
+    }
+
     #[test]
     fn fair_raises_the_lowest_pair_and_keeps_the_total() {
         // Three mentees, three mentors. Both pairings below total 300:

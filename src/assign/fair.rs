@@ -24,7 +24,10 @@
 //! pairs of the first face with the same vectorised test (rows in parts, one per core, as there);
 //! the first stage's last pass (the one that proves it) also sums up its tight pairs: their
 //! distinct scores (the levels) and each column's best of them. Each stage starts from the first
-//! stage's candidates and those best pairs of every column.
+//! stage's candidates and those best pairs of every column. A stage's pass after a round that
+//! moved few duals prices only the rows and columns whose duals rose (see [`Changed`]): no other
+//! pair's price can have fallen, and it adds the same edges, in the same order, as a pass over
+//! every pair would.
 
 use super::pricing::{ADD_K, Optimum, for_tight, in_parts, narrow_duals, net_into, rotation};
 use super::source::Source;
@@ -39,6 +42,17 @@ thread_local! {
     /// Tests lower it to split the levels into many stages.
     pub(super) static TEST_STAGE_LIMIT: std::cell::Cell<i64> =
         const { std::cell::Cell::new(STAGE_LIMIT) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set it to choose the passes: `Some(true)` every pair in every pass, `Some(false)`
+    /// only what changed in every pass after the first, `None` as the sizes say. With either,
+    /// stages start without each column's best pairs, so that they take many rounds.
+    pub(super) static TEST_PASSES: std::cell::Cell<Option<bool>> =
+        const { std::cell::Cell::new(None) };
+    /// How many passes priced only what changed.
+    pub(super) static PARTIAL_PASSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn stage_limit() -> i64 {
@@ -211,6 +225,12 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
                 .collect()
         })
         .collect();
+    #[cfg(test)]
+    let column_best = if TEST_PASSES.get().is_some() {
+        Vec::new()
+    } else {
+        column_best
+    };
     for (j, rows) in column_best.iter().enumerate() {
         for &(i, s) in rows {
             edges[i as usize].push((j as u32, s));
@@ -334,6 +354,8 @@ fn solve_stage<S: Source>(
     // starts from it (`sparse::solve_warm`).
     let mut prev: Option<Solution> = None;
     let mut reopen = vec![false; nr];
+    // Rows whose last pass found more negative pairs than they took.
+    let mut truncated = vec![false; nr];
     loop {
         // Build the stage's graph.
         let mut g = Graph {
@@ -374,61 +396,215 @@ fn solve_stage<S: Source>(
         };
         debug_assert_eq!(sparse::certify(&g, cap, slack, &sol), Ok(()));
 
-        // Price every pair of the first face, a row at a time (rows in parts, on every core).
-        let parts = in_parts(edges, nr.saturating_mul(nc), |first_row, part| {
-            let mut buf = vec![0i32; nc];
-            let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
-            let mut found: Vec<(i64, u32, i32)> = Vec::new();
-            let mut added = Vec::new();
-            for (k, list) in part.iter_mut().enumerate() {
-                let i = first_row + k;
-                found.clear();
-                let start = rotation(i, nc);
-                src.row(i, &mut buf);
-                let most = first.v32.as_ref().map(|v32| net_into(&buf, v32, &mut net));
-                let tight_net = most.map(|m| (&net[..], m));
-                let ui = sol.u[i];
-                // A pair of the first face whose price is negative, if tight in the later
-                // stages (rare: kept out of the loop over the face).
-                let mut offer = |j: usize, s: i32, r: i64| {
-                    if later
-                        .iter()
-                        .zip(&stages[1..])
-                        .all(|(t, st)| t.of(s) - st.sol.u[i] - st.sol.v[j] == 0)
-                    {
-                        found.push((r, ((j + nc - start) % nc) as u32, s));
+        // Price the pairs of the first face. After a round that moved few duals, only the pairs
+        // whose price can have fallen: those of rows whose dual rose or that took only some of
+        // their negative pairs, and of columns whose dual rose (every other pair's price is what
+        // the last pass saw, or it is an edge of the solved graph). Else every pair, a row at a
+        // time (rows in parts, on every core).
+        let pricer = StagePricer {
+            src,
+            first,
+            u1,
+            v1,
+            later: &later,
+            stages,
+            here: &here,
+            sol: &sol,
+        };
+        let changed = prev
+            .as_ref()
+            .and_then(|p| Changed::since(p, &sol, &truncated, nr, nc));
+        let priced: Vec<(u32, bool)> = match changed {
+            Some(changed) => pricer.some(edges, &changed),
+            None => in_parts(edges, nr.saturating_mul(nc), |first_row, part| {
+                let mut buf = vec![0i32; nc];
+                let mut net = vec![0i32; if first.v32.is_some() { nc } else { 0 }];
+                let mut found: Vec<(i64, u32, i32)> = Vec::new();
+                let mut added = Vec::new();
+                for (k, list) in part.iter_mut().enumerate() {
+                    let i = first_row + k;
+                    found.clear();
+                    pricer.row(i, &mut buf, &mut net, &mut found);
+                    if let Some(took) = take(i, nc, &mut found, list) {
+                        added.push(took);
                     }
-                };
-                for_tight(&buf, v1, tight_net, first.max_score - u1[i], |j, s| {
-                    let r = here.of(s) - ui - sol.v[j];
-                    if r < 0 {
-                        cold_call(|| offer(j, s, r));
-                    }
-                });
-                if found.len() > ADD_K {
-                    found.select_nth_unstable(ADD_K);
-                    found.truncate(ADD_K);
                 }
-                if !found.is_empty() {
-                    added.push(i as u32);
-                }
-                list.extend(
-                    found
-                        .iter()
-                        .map(|&(_, key, s)| (((key as usize + start) % nc) as u32, s)),
-                );
-            }
-            added
-        });
+                added
+            })
+            .into_iter()
+            .flatten()
+            .collect(),
+        };
         reopen.fill(false);
-        let mut added = 0;
-        for i in parts.into_iter().flatten() {
+        truncated.fill(false);
+        for &(i, cut) in &priced {
             reopen[i as usize] = true;
-            added += 1;
+            truncated[i as usize] = cut;
         }
-        if added == 0 {
+        if priced.is_empty() {
             return Ok(sol);
         }
         prev = Some(sol);
+    }
+}
+
+/// What a stage's pricing pass reads.
+struct StagePricer<'a, S> {
+    src: &'a S,
+    first: &'a First,
+    /// The first stage's duals.
+    u1: &'a [i64],
+    v1: &'a [i64],
+    /// The later stages' pair costs, with the stages.
+    later: &'a [PairCost<'a>],
+    stages: &'a [Stage],
+    here: &'a PairCost<'a>,
+    sol: &'a Solution,
+}
+
+impl<S: Source> StagePricer<'_, S> {
+    /// Whether the pair (of the first face) is tight in every later stage.
+    fn in_later_faces(&self, i: usize, j: usize, s: i32) -> bool {
+        self.later
+            .iter()
+            .zip(&self.stages[1..])
+            .all(|(t, st)| t.of(s) - st.sol.u[i] - st.sol.v[j] == 0)
+    }
+
+    /// Row `i`'s pairs of the face with a negative price, in column order, into `found` as
+    /// (price, place from the row's start column, score). `buf` and `net` are scratch rows.
+    fn row(&self, i: usize, buf: &mut [i32], net: &mut [i32], found: &mut Vec<(i64, u32, i32)>) {
+        let nc = buf.len();
+        let start = rotation(i, nc);
+        self.src.row(i, buf);
+        let most = self.first.v32.as_ref().map(|v32| net_into(buf, v32, net));
+        let tight_net = most.map(|m| (&net[..], m));
+        let ui = self.sol.u[i];
+        // A pair of the first face whose price is negative, if tight in the later stages (rare:
+        // kept out of the loop over the face).
+        let mut offer = |j: usize, s: i32, r: i64| {
+            if self.in_later_faces(i, j, s) {
+                found.push((r, ((j + nc - start) % nc) as u32, s));
+            }
+        };
+        let threshold = self.first.max_score - self.u1[i];
+        for_tight(buf, self.v1, tight_net, threshold, |j, s| {
+            let r = self.here.of(s) - ui - self.sol.v[j];
+            if r < 0 {
+                cold_call(|| offer(j, s, r));
+            }
+        });
+    }
+
+    /// The pass over only what `changed` names (see [`Changed`]): the same edges, in the same
+    /// order, as a pass over every pair. Returns each row that took edges, and whether it took
+    /// only some of its negative pairs.
+    fn some(&self, edges: &mut [Vec<(u32, i32)>], changed: &Changed) -> Vec<(u32, bool)> {
+        #[cfg(test)]
+        PARTIAL_PASSES.set(PARTIAL_PASSES.get() + 1);
+        let (nr, nc) = (self.src.n_rows(), self.src.n_cols());
+        let mut found: Vec<Vec<(i64, u32, i32)>> = vec![Vec::new(); nr];
+        let mut buf = vec![0i32; nc];
+        let mut net = vec![0i32; if self.first.v32.is_some() { nc } else { 0 }];
+        for &i in &changed.rows {
+            self.row(i as usize, &mut buf, &mut net, &mut found[i as usize]);
+        }
+        let mut col = vec![0i32; nr];
+        for &j in &changed.cols {
+            let j = j as usize;
+            self.src.col(j, &mut col);
+            let vj = self.sol.v[j];
+            for (i, &s) in col.iter().enumerate() {
+                if changed.row[i] || s == FORBIDDEN {
+                    continue;
+                }
+                if i64::from(s) + self.v1[j] != self.first.max_score - self.u1[i] {
+                    continue;
+                }
+                let r = self.here.of(s) - self.sol.u[i] - vj;
+                if r < 0 && self.in_later_faces(i, j, s) {
+                    let start = rotation(i, nc);
+                    found[i].push((r, ((j + nc - start) % nc) as u32, s));
+                }
+            }
+        }
+        let mut took = Vec::new();
+        for (i, (list, found)) in edges.iter_mut().zip(&mut found).enumerate() {
+            if found.is_empty() {
+                continue;
+            }
+            // In column order, as a pass over the row finds them.
+            let start = rotation(i, nc);
+            found.sort_unstable_by_key(|&(_, key, _)| (key as usize + start) % nc);
+            took.extend(take(i, nc, found, list));
+        }
+        took
+    }
+}
+
+/// Adds row `i`'s [`ADD_K`] most negative pairs of `found` (in column order) to its edges
+/// `list`; returns the row and whether it left some out, if it took any.
+fn take(
+    i: usize,
+    nc: usize,
+    found: &mut Vec<(i64, u32, i32)>,
+    list: &mut Vec<(u32, i32)>,
+) -> Option<(u32, bool)> {
+    if found.is_empty() {
+        return None;
+    }
+    let cut = found.len() > ADD_K;
+    if cut {
+        found.select_nth_unstable(ADD_K);
+        found.truncate(ADD_K);
+    }
+    let start = rotation(i, nc);
+    list.extend(
+        found
+            .iter()
+            .map(|&(_, key, s)| (((key as usize + start) % nc) as u32, s)),
+    );
+    Some((i as u32, cut))
+}
+
+/// The rows and columns a stage's pass must price again after a round: rows whose dual rose or
+/// that took only some of their negative pairs, columns whose dual rose. A pair of neither
+/// costs at least what the last pass saw (both duals fell or stayed), so it is not negative
+/// unless it was, and then it is an edge of the graph just solved.
+struct Changed {
+    rows: Vec<u32>,
+    /// `row[i]`: whether row `i` is in `rows`.
+    row: Vec<bool>,
+    cols: Vec<u32>,
+}
+
+impl Changed {
+    /// `None` when so much changed that a pass over every pair is as cheap.
+    fn since(
+        prev: &Solution,
+        sol: &Solution,
+        truncated: &[bool],
+        nr: usize,
+        nc: usize,
+    ) -> Option<Changed> {
+        #[cfg(test)]
+        let forced = TEST_PASSES.get();
+        #[cfg(not(test))]
+        let forced: Option<bool> = None;
+        if forced == Some(true) {
+            return None;
+        }
+        let row: Vec<bool> = (0..nr)
+            .map(|i| truncated[i] || sol.u[i] > prev.u[i])
+            .collect();
+        let rows: Vec<u32> = (0..nr).filter(|&i| row[i]).map(|i| i as u32).collect();
+        let cols: Vec<u32> = (0..nc)
+            .filter(|&j| sol.v[j] > prev.v[j])
+            .map(|j| j as u32)
+            .collect();
+        // A column costs about what a row does; the pass over everything runs on every core.
+        let work = rows.len().saturating_mul(nc) + cols.len().saturating_mul(nr);
+        let partial = forced == Some(false) || work.saturating_mul(4) < nr.saturating_mul(nc);
+        partial.then_some(Changed { rows, row, cols })
     }
 }
