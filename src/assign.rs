@@ -847,7 +847,7 @@ mod tests {
     #[test]
     fn partial_stage_passes_give_the_pairs_of_full_passes() {
         let mut next = test_numbers(0x009a_55e5);
-        fair::PARTIAL_PASSES.set(0);
+        pricing::PARTIAL_PASSES.set(0);
         for case in 0..60 {
             let (r, c) = (100 + next(200) as usize, 100 + next(200) as usize);
             // Scored as cohorts are: a weight per field whose codes differ, few codes (ties),
@@ -882,15 +882,15 @@ mod tests {
             let k = 1 + next(3) as usize;
             let limit =
                 fair::TEST_STAGE_LIMIT.replace(if next(2) == 0 { r as i64 + 2 } else { 1 << 55 });
-            fair::TEST_PASSES.set(Some(false));
+            pricing::TEST_PASSES.set(Some(false));
             let partial = solve_k(r, c, &scores, &cap, Objective::Fair, k);
-            fair::TEST_PASSES.set(Some(true));
+            pricing::TEST_PASSES.set(Some(true));
             let full = solve_k(r, c, &scores, &cap, Objective::Fair, k);
-            fair::TEST_PASSES.set(None);
+            pricing::TEST_PASSES.set(None);
             fair::TEST_STAGE_LIMIT.set(limit);
             assert_eq!(partial, full, "case {case}");
         }
-        let partial = fair::PARTIAL_PASSES.get();
+        let partial = pricing::PARTIAL_PASSES.get();
         assert!(partial > 50, "only {partial} partial passes");
     }
 

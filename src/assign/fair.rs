@@ -29,7 +29,9 @@
 //! pair's price can have fallen, and it adds the same edges, in the same order, as a pass over
 //! every pair would.
 
-use super::pricing::{ADD_K, Optimum, for_tight, in_parts, narrow_duals, net_into, rotation};
+use super::pricing::{
+    ADD_K, Changed, Optimum, for_tight, in_parts, narrow_duals, net_into, rotation,
+};
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
 use super::{AssignError, FORBIDDEN};
@@ -42,17 +44,6 @@ thread_local! {
     /// Tests lower it to split the levels into many stages.
     pub(super) static TEST_STAGE_LIMIT: std::cell::Cell<i64> =
         const { std::cell::Cell::new(STAGE_LIMIT) };
-}
-
-#[cfg(test)]
-thread_local! {
-    /// Tests set it to choose the passes: `Some(true)` every pair in every pass, `Some(false)`
-    /// only what changed in every pass after the first, `None` as the sizes say. With either,
-    /// stages start without each column's best pairs, so that they take many rounds.
-    pub(super) static TEST_PASSES: std::cell::Cell<Option<bool>> =
-        const { std::cell::Cell::new(None) };
-    /// How many passes priced only what changed.
-    pub(super) static PARTIAL_PASSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn stage_limit() -> i64 {
@@ -226,7 +217,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         })
         .collect();
     #[cfg(test)]
-    let column_best = if TEST_PASSES.get().is_some() {
+    let column_best = if super::pricing::TEST_PASSES.get().is_some() {
         Vec::new()
     } else {
         column_best
@@ -501,7 +492,7 @@ impl<S: Source> StagePricer<'_, S> {
     /// only some of its negative pairs.
     fn some(&self, edges: &mut [Vec<(u32, i32)>], changed: &Changed) -> Vec<(u32, bool)> {
         #[cfg(test)]
-        PARTIAL_PASSES.set(PARTIAL_PASSES.get() + 1);
+        super::pricing::PARTIAL_PASSES.set(super::pricing::PARTIAL_PASSES.get() + 1);
         let (nr, nc) = (self.src.n_rows(), self.src.n_cols());
         let mut found: Vec<Vec<(i64, u32, i32)>> = vec![Vec::new(); nr];
         let mut buf = vec![0i32; nc];
@@ -565,46 +556,4 @@ fn take(
             .map(|&(_, key, s)| (((key as usize + start) % nc) as u32, s)),
     );
     Some((i as u32, cut))
-}
-
-/// The rows and columns a stage's pass must price again after a round: rows whose dual rose or
-/// that took only some of their negative pairs, columns whose dual rose. A pair of neither
-/// costs at least what the last pass saw (both duals fell or stayed), so it is not negative
-/// unless it was, and then it is an edge of the graph just solved.
-struct Changed {
-    rows: Vec<u32>,
-    /// `row[i]`: whether row `i` is in `rows`.
-    row: Vec<bool>,
-    cols: Vec<u32>,
-}
-
-impl Changed {
-    /// `None` when so much changed that a pass over every pair is as cheap.
-    fn since(
-        prev: &Solution,
-        sol: &Solution,
-        truncated: &[bool],
-        nr: usize,
-        nc: usize,
-    ) -> Option<Changed> {
-        #[cfg(test)]
-        let forced = TEST_PASSES.get();
-        #[cfg(not(test))]
-        let forced: Option<bool> = None;
-        if forced == Some(true) {
-            return None;
-        }
-        let row: Vec<bool> = (0..nr)
-            .map(|i| truncated[i] || sol.u[i] > prev.u[i])
-            .collect();
-        let rows: Vec<u32> = (0..nr).filter(|&i| row[i]).map(|i| i as u32).collect();
-        let cols: Vec<u32> = (0..nc)
-            .filter(|&j| sol.v[j] > prev.v[j])
-            .map(|j| j as u32)
-            .collect();
-        // A column costs about what a row does; the pass over everything runs on every core.
-        let work = rows.len().saturating_mul(nc) + cols.len().saturating_mul(nr);
-        let partial = forced == Some(false) || work.saturating_mul(4) < nr.saturating_mul(nc);
-        partial.then_some(Changed { rows, row, cols })
-    }
 }

@@ -275,6 +275,17 @@ thread_local! {
     pub(super) static ONE_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests set it to choose the passes: `Some(true)` every pair in every pass, `Some(false)`
+    /// only what changed in every pass after the first, `None` as the sizes say. With either,
+    /// fair stages start without each column's best pairs, so that they take many rounds.
+    pub(super) static TEST_PASSES: std::cell::Cell<Option<bool>> =
+        const { std::cell::Cell::new(None) };
+    /// How many passes priced only what changed.
+    pub(super) static PARTIAL_PASSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// `f(first, part)` on contiguous parts of `rows` (`first` the index of the part's first row),
 /// one per available core when `cells` (the work) is large, else on the calling thread (and on
 /// it too for any part whose thread the system will not start); their results in row order.
@@ -812,6 +823,48 @@ fn price_rows<S: Source>(
         added,
         reopened,
         tight,
+    }
+}
+
+/// The rows and columns a pricing pass must price again after a round: rows whose dual rose or
+/// that took only some of their negative pairs, columns whose dual rose. A pair of neither
+/// costs at least what the last pass saw (both duals fell or stayed), so it is not negative
+/// unless it was, and then it is an edge of the graph just solved.
+pub(super) struct Changed {
+    pub rows: Vec<u32>,
+    /// `row[i]`: whether row `i` is in `rows`.
+    pub row: Vec<bool>,
+    pub cols: Vec<u32>,
+}
+
+impl Changed {
+    /// `None` when so much changed that a pass over every pair is as cheap.
+    pub(super) fn since(
+        prev: &Solution,
+        sol: &Solution,
+        truncated: &[bool],
+        nr: usize,
+        nc: usize,
+    ) -> Option<Changed> {
+        #[cfg(test)]
+        let forced = TEST_PASSES.get();
+        #[cfg(not(test))]
+        let forced: Option<bool> = None;
+        if forced == Some(true) {
+            return None;
+        }
+        let row: Vec<bool> = (0..nr)
+            .map(|i| truncated[i] || sol.u[i] > prev.u[i])
+            .collect();
+        let rows: Vec<u32> = (0..nr).filter(|&i| row[i]).map(|i| i as u32).collect();
+        let cols: Vec<u32> = (0..nc)
+            .filter(|&j| sol.v[j] > prev.v[j])
+            .map(|j| j as u32)
+            .collect();
+        // A column costs about what a row does; the pass over everything runs on every core.
+        let work = rows.len().saturating_mul(nc) + cols.len().saturating_mul(nr);
+        let partial = forced == Some(false) || work.saturating_mul(4) < nr.saturating_mul(nc);
+        partial.then_some(Changed { rows, row, cols })
     }
 }
 
