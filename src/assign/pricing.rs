@@ -16,6 +16,10 @@
 //!    the optimum (LP duality; the assignment polytope is integral). Otherwise the most negative
 //!    edges of each offending row join the candidates and the sparse problem is solved again,
 //!    warm: every other row keeps its place and every column its dual (`sparse::solve_warm`).
+//!    After a round that moved few duals, the next pass prices only the rows and columns whose
+//!    duals rose ([`Changed`]): no other pair's price can have fallen. It adds the same edges, in
+//!    the same order, as a pass over everything would; when the face is wanted, a pass over
+//!    everything still proves the last round.
 //!
 //! Costs are `max_score - score` (so non-negative), and the unmatched column costs
 //! `Q = max_score + 1 + sum over rows of the row's best score`. An assignment leaving `k` rows
@@ -457,6 +461,16 @@ impl TopK {
         self.compact();
     }
 
+    /// Feeds `(score, index)` pairs in the order `scan` would meet them, as `scan` does.
+    fn feed(&mut self, items: impl Iterator<Item = (i32, u32)>) {
+        for (s, j) in items {
+            if s > self.floor {
+                self.push(s, j);
+            }
+        }
+        self.compact();
+    }
+
     #[inline(never)]
     fn push(&mut self, s: i32, j: u32) {
         self.items.push((s, j));
@@ -624,6 +638,8 @@ pub(super) fn solve<S: Source>(
     let mut seen = vec![u32::MAX; nc];
     let mut prev: Option<Solution> = None;
     let mut reopen = vec![false; nr];
+    // Rows whose last pass may have found more negative pairs than they took.
+    let mut truncated = vec![false; nr];
     let mut tight = want_levels.then(|| Face::new(max_score, nr, nc));
     loop {
         let graph = build(src, &mut edges, &mut seen, max_score, q)?;
@@ -633,13 +649,34 @@ pub(super) fn solve<S: Source>(
             None => sparse::solve(&graph, &cap_all, &slack)?,
         };
         debug_assert_eq!(sparse::certify(&graph, &cap_all, &slack, &sol), Ok(()));
-        let mut pass = Pass {
-            sol: &sol,
-            max_score,
-            reopen: &mut reopen,
-            tight: tight.as_mut(),
+        // After a round that moved few duals, only the pairs whose price can have fallen (see
+        // `Changed`); a pass over every pair proves the optimum when the face is wanted.
+        let changed = prev
+            .as_ref()
+            .filter(|_| partial_is_exact(&sol, max_score, nc))
+            .and_then(|p| Changed::since(p, &sol, &truncated, nr, nc));
+        let mut added = match changed {
+            Some(changed) => price_some(
+                src,
+                &sol,
+                max_score,
+                &changed,
+                &mut edges,
+                &mut reopen,
+                &mut truncated,
+            ),
+            None => usize::MAX,
         };
-        let added = price(src, &mut pass, &mut edges);
+        if added == usize::MAX || (added == 0 && tight.is_some()) {
+            let mut pass = Pass {
+                sol: &sol,
+                max_score,
+                reopen: &mut reopen,
+                truncated: &mut truncated,
+                tight: tight.as_mut(),
+            };
+            added = price(src, &mut pass, &mut edges);
+        }
         if added == 0 {
             return Ok(Optimum {
                 col4row: sol.col4row.clone(),
@@ -702,6 +739,8 @@ struct Pass<'a> {
     sol: &'a Solution,
     max_score: i64,
     reopen: &'a mut [bool],
+    /// Rows that may have had more negative pairs than they took.
+    truncated: &'a mut [bool],
     tight: Option<&'a mut Face>,
 }
 
@@ -716,6 +755,7 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>]) -> usize {
         price_rows(src, sol, max_score, v32.as_deref(), first, part, want_tight)
     });
     pass.reopen.fill(false);
+    pass.truncated.fill(false);
     if let Some(t) = pass.tight.as_mut() {
         t.clear();
     }
@@ -724,6 +764,9 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>]) -> usize {
         added += part.added;
         for i in part.reopened {
             pass.reopen[i as usize] = true;
+        }
+        for i in part.truncated {
+            pass.truncated[i as usize] = true;
         }
         if let (Some(t), Some(got)) = (pass.tight.as_deref_mut(), part.tight) {
             t.merge(got);
@@ -737,6 +780,8 @@ struct Priced {
     added: usize,
     /// The rows that gained edges.
     reopened: Vec<u32>,
+    /// The rows that may have had more negative pairs than they took.
+    truncated: Vec<u32>,
     /// Their tight pairs, while the rows had added nothing.
     tight: Option<Face>,
 }
@@ -756,6 +801,7 @@ fn price_rows<S: Source>(
     let mut buf = vec![0i32; nc];
     let mut tight = want_tight.then(|| Face::new(max_score, src.n_rows(), nc));
     let mut reopened = Vec::new();
+    let mut truncated = Vec::new();
     let mut added = 0;
     let mut found: Vec<(i64, u32)> = Vec::new();
     let mut net = vec![0i32; if v32.is_some() { nc } else { 0 }];
@@ -780,6 +826,9 @@ fn price_rows<S: Source>(
             // row), confirmed exactly.
             top.clear_above(threshold.max(i64::from(i32::MIN)) as i32);
             top.scan(&net, rotation(i, nc));
+            if top.items.len() >= ADD_K {
+                truncated.push(i as u32);
+            }
             let before = list.len();
             list.extend(top.items.iter().map(|&(_, j)| j).filter(|&j| {
                 let s = row[j as usize];
@@ -810,6 +859,7 @@ fn price_rows<S: Source>(
         if found.len() > ADD_K {
             found.select_nth_unstable(ADD_K);
             found.truncate(ADD_K);
+            truncated.push(i as u32);
         }
         added += found.len();
         reopened.push(i as u32);
@@ -822,8 +872,122 @@ fn price_rows<S: Source>(
     Priced {
         added,
         reopened,
+        truncated,
         tight,
     }
+}
+
+/// Whether a pass over only what changed adds what a pass over everything would: with the
+/// vectorised test, only when no dual is clamped and no row's threshold is near the clamp, so
+/// that the pairs the test lets through are exactly the negative ones.
+fn partial_is_exact(sol: &Solution, max_score: i64, nc: usize) -> bool {
+    narrow_duals(&sol.v[..nc], max_score).is_none()
+        || (sol.v[..nc].iter().all(|&v| v >= -(LIM / 2))
+            && sol.u.iter().all(|&u| max_score - u >= -(LIM / 2)))
+}
+
+/// [`price`] of only the rows and columns `changed` names: the same edges, in the same order,
+/// as a pass over every pair (see [`Changed`]). Fills `reopen` and `truncated` as `price` does.
+fn price_some<S: Source>(
+    src: &S,
+    sol: &Solution,
+    max_score: i64,
+    changed: &Changed,
+    edges: &mut [Vec<u32>],
+    reopen: &mut [bool],
+    truncated: &mut [bool],
+) -> usize {
+    #[cfg(test)]
+    PARTIAL_PASSES.set(PARTIAL_PASSES.get() + 1);
+    let (nr, nc) = (src.n_rows(), src.n_cols());
+    let v32 = narrow_duals(&sol.v[..nc], max_score);
+    reopen.fill(false);
+    truncated.fill(false);
+    let mut added = 0;
+    let mut note = |got: Priced| {
+        added += got.added;
+        for i in got.reopened {
+            reopen[i as usize] = true;
+        }
+        for i in got.truncated {
+            truncated[i as usize] = true;
+        }
+    };
+    // Whole rows, as a pass over everything prices them.
+    for &i in &changed.rows {
+        let i = i as usize;
+        let got = price_rows(
+            src,
+            sol,
+            max_score,
+            v32.as_deref(),
+            i,
+            &mut edges[i..=i],
+            false,
+        );
+        note(got);
+    }
+    // The other rows' negative pairs, all in the columns whose duals rose: (column, score).
+    let mut found: Vec<Vec<(u32, i32)>> = vec![Vec::new(); nr];
+    let mut col = vec![0i32; nr];
+    for &j in &changed.cols {
+        src.col(j as usize, &mut col);
+        let vj = sol.v[j as usize];
+        for (i, &s) in col.iter().enumerate() {
+            if !changed.row[i] && s != FORBIDDEN && i64::from(s) + vj > max_score - sol.u[i] {
+                found[i].push((j, s));
+            }
+        }
+    }
+    let mut top = TopK::new(ADD_K);
+    let mut exact: Vec<(i64, u32)> = Vec::new();
+    for (i, (list, found)) in edges.iter_mut().zip(&mut found).enumerate() {
+        if found.is_empty() {
+            continue;
+        }
+        let start = rotation(i, nc);
+        let threshold = max_score - sol.u[i];
+        let before = list.len();
+        let mut cut = false;
+        match &v32 {
+            // As `price_rows` feeds its row to `TopK::scan`: from the row's start column on.
+            Some(v32) => {
+                found.sort_unstable_by_key(|&(j, _)| (j as usize + nc - start) % nc);
+                top.clear_above(threshold.max(i64::from(i32::MIN)) as i32);
+                top.feed(
+                    found
+                        .iter()
+                        .map(|&(j, s)| (s.max(-(LIM as i32)).wrapping_add(v32[j as usize]), j)),
+                );
+                cut = top.items.len() >= ADD_K;
+                list.extend(top.items.iter().map(|&(_, j)| j));
+            }
+            // As `price_rows` collects them: in column order, the most negative kept.
+            None => {
+                found.sort_unstable_by_key(|&(j, _)| j);
+                exact.clear();
+                exact.extend(found.iter().map(|&(j, s)| {
+                    let key = (j as usize + nc - start) % nc;
+                    (threshold - i64::from(s) - sol.v[j as usize], key as u32)
+                }));
+                if exact.len() > ADD_K {
+                    exact.select_nth_unstable(ADD_K);
+                    exact.truncate(ADD_K);
+                    cut = true;
+                }
+                list.extend(
+                    exact
+                        .iter()
+                        .map(|&(_, key)| ((key as usize + start) % nc) as u32),
+                );
+            }
+        }
+        let took = list.len() - before;
+        added += took;
+        reopen[i] |= took > 0;
+        truncated[i] |= cut;
+    }
+    added
 }
 
 /// The rows and columns a pricing pass must price again after a round: rows whose dual rose or
