@@ -30,7 +30,7 @@
 //! every pair would.
 
 use super::pricing::{
-    ADD_K, Changed, Optimum, for_tight, in_parts, narrow_duals, net_into, rotation,
+    Changed, Optimum, add_k, for_tight, in_parts, narrow_duals, net_into, rotation,
 };
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
@@ -533,7 +533,7 @@ impl<S: Source> StagePricer<'_, S> {
     }
 }
 
-/// Adds row `i`'s [`ADD_K`] most negative pairs of `found` (in column order) to its edges
+/// Adds row `i`'s [`add_k`] most negative pairs of `found` (in column order) to its edges
 /// `list`; returns the row and whether it left some out, if it took any.
 fn take(
     i: usize,
@@ -544,10 +544,11 @@ fn take(
     if found.is_empty() {
         return None;
     }
-    let cut = found.len() > ADD_K;
+    let k = add_k();
+    let cut = found.len() > k;
     if cut {
-        found.select_nth_unstable(ADD_K);
-        found.truncate(ADD_K);
+        found.select_nth_unstable(k);
+        found.truncate(k);
     }
     let start = rotation(i, nc);
     list.extend(

@@ -53,7 +53,15 @@ impl Default for Candidates {
     }
 }
 /// Most edges a row gains in one pricing pass.
-pub(super) const ADD_K: usize = 32;
+const ADD_K: usize = 32;
+
+/// [`ADD_K`], or what a test set (small, so that rows take only some of their negative pairs).
+pub(super) fn add_k() -> usize {
+    #[cfg(test)]
+    return TEST_ADD_K.get();
+    #[cfg(not(test))]
+    ADD_K
+}
 
 /// An optimum of the whole problem with its certificate.
 pub(super) struct Optimum {
@@ -288,6 +296,8 @@ thread_local! {
         const { std::cell::Cell::new(None) };
     /// How many passes priced only what changed.
     pub(super) static PARTIAL_PASSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Most edges a row gains in one pass (see [`add_k`]).
+    pub(super) static TEST_ADD_K: std::cell::Cell<usize> = const { std::cell::Cell::new(ADD_K) };
 }
 
 /// `f(first, part)` on contiguous parts of `rows` (`first` the index of the part's first row),
@@ -805,7 +815,7 @@ fn price_rows<S: Source>(
     let mut added = 0;
     let mut found: Vec<(i64, u32)> = Vec::new();
     let mut net = vec![0i32; if v32.is_some() { nc } else { 0 }];
-    let mut top = TopK::new(ADD_K);
+    let mut top = TopK::new(add_k());
     for (k, list) in edges.iter_mut().enumerate() {
         let i = first + k;
         let row = &mut buf[..nc];
@@ -826,7 +836,7 @@ fn price_rows<S: Source>(
             // row), confirmed exactly.
             top.clear_above(threshold.max(i64::from(i32::MIN)) as i32);
             top.scan(&net, rotation(i, nc));
-            if top.items.len() >= ADD_K {
+            if top.items.len() >= add_k() {
                 truncated.push(i as u32);
             }
             let before = list.len();
@@ -856,9 +866,9 @@ fn price_rows<S: Source>(
         if found.is_empty() {
             continue;
         }
-        if found.len() > ADD_K {
-            found.select_nth_unstable(ADD_K);
-            found.truncate(ADD_K);
+        if found.len() > add_k() {
+            found.select_nth_unstable(add_k());
+            found.truncate(add_k());
             truncated.push(i as u32);
         }
         added += found.len();
@@ -939,7 +949,7 @@ fn price_some<S: Source>(
             }
         }
     }
-    let mut top = TopK::new(ADD_K);
+    let mut top = TopK::new(add_k());
     let mut exact: Vec<(i64, u32)> = Vec::new();
     for (i, (list, found)) in edges.iter_mut().zip(&mut found).enumerate() {
         if found.is_empty() {
@@ -959,7 +969,7 @@ fn price_some<S: Source>(
                         .iter()
                         .map(|&(j, s)| (s.max(-(LIM as i32)).wrapping_add(v32[j as usize]), j)),
                 );
-                cut = top.items.len() >= ADD_K;
+                cut = top.items.len() >= add_k();
                 list.extend(top.items.iter().map(|&(_, j)| j));
             }
             // As `price_rows` collects them: in column order, the most negative kept.
@@ -970,9 +980,9 @@ fn price_some<S: Source>(
                     let key = (j as usize + nc - start) % nc;
                     (threshold - i64::from(s) - sol.v[j as usize], key as u32)
                 }));
-                if exact.len() > ADD_K {
-                    exact.select_nth_unstable(ADD_K);
-                    exact.truncate(ADD_K);
+                if exact.len() > add_k() {
+                    exact.select_nth_unstable(add_k());
+                    exact.truncate(add_k());
                     cut = true;
                 }
                 list.extend(
