@@ -148,6 +148,7 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
         "score",
         "reasons",
         "score lost",
+        "mentees lost",
         "why not",
     ])
     .droppable(&["candidate"]);
@@ -159,6 +160,7 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
             json!(c.score),
             json!(c.reasons),
             json!(c.score_lost),
+            json!(c.mentees_lost),
             json!(if c.proposed {
                 "proposed".to_string()
             } else {

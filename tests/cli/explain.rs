@@ -46,9 +46,9 @@ fn json(w: &Workdir, line: &str) -> serde_json::Value {
 #[test]
 fn explain_agrees_with_what_lock_then_does() {
     let w = cohort();
-    let baseline = json(&w, "match c --dry-run --format json")["total_score"]
-        .as_f64()
-        .expect("total");
+    let proposal = json(&w, "match c --dry-run --format json");
+    let baseline = proposal["total_score"].as_f64().expect("total");
+    let baseline_matched = proposal["mentees_matched"].as_u64().expect("matched");
     for who in ["p001", "p002", "p003", "p004"] {
         let x = json(&w, &format!("match c --explain {who} --format json"));
         let candidates = x["candidates"].as_array().expect("candidates");
@@ -68,6 +68,9 @@ fn explain_agrees_with_what_lock_then_does() {
                 ((baseline - total) - lost).abs() < 1e-9,
                 "{who}={mentor}: explain says {lost} lost, --lock gives {total} against {baseline}"
             );
+            // And the mentees the lock leaves unmatched.
+            let fewer = baseline_matched - locked["mentees_matched"].as_u64().expect("matched");
+            assert_eq!(c["mentees_lost"].as_u64(), Some(fewer), "{who}={mentor}");
             let pair = locked["pairs"]
                 .as_array()
                 .expect("pairs")
