@@ -224,33 +224,57 @@ pub fn solve_profiles(
     }
 }
 
-/// What locking each pair of `who` costs the optimum of a problem given as [`Profiles`]: for each
-/// partner (every column of a row, every row of a column), the mentees matched and the score (in
-/// hundredths) the most-matches-then-highest-total optimum loses with that pair locked, or `None`
-/// for a forbidden pair. One solve and one shortest-path search, however many partners (see
-/// `locks`); exactly what solving again with the lock gives.
-pub fn lock_costs_profiles(
+/// An assignment (see [`solve`]) and what locking each pair of one person costs (see
+/// [`solve_profiles_with_locks`]).
+pub type WithLocks = (Vec<Option<usize>>, Vec<Option<LockCost>>);
+
+/// [`solve_profiles`], and what locking each pair of `who` costs the most-matches-then-highest-
+/// total optimum: for each partner (every column of a row, every row of a column), the mentees
+/// matched and the score (in hundredths) lost with that pair locked, or `None` for a forbidden
+/// pair; exactly what solving again with the lock gives. From the same solve and one
+/// shortest-path search (see `locks`), but for small problems with [`Objective::Total`], which
+/// the dense solver keeps: their locks take a sparse solve of their own.
+pub fn solve_profiles_with_locks(
     profiles: &Profiles,
     capacity: &[u32],
+    objective: Objective,
     who: Person,
-) -> Result<Vec<Option<LockCost>>, AssignError> {
-    if capacity.len() != profiles.n_cols() {
-        return Err(AssignError::Length {
-            what: "capacity",
-            expected: Some(profiles.n_cols()),
-            got: capacity.len(),
-        });
-    }
-    if let Some(col) = capacity.iter().position(|&c| c == 0) {
-        return Err(AssignError::ZeroCapacity { col });
-    }
+) -> Result<WithLocks, AssignError> {
     if profiles.is_sealed() {
-        locks::lock_costs(profiles, capacity, who)
+        run_with_locks(profiles, capacity, objective, who)
     } else {
         let mut sealed = profiles.clone();
         sealed.seal();
-        locks::lock_costs(&sealed, capacity, who)
+        run_with_locks(&sealed, capacity, objective, who)
     }
+}
+
+fn run_with_locks<S: Source>(
+    src: &S,
+    capacity: &[u32],
+    objective: Objective,
+    who: Person,
+) -> Result<WithLocks, AssignError> {
+    let (n_rows, n_cols) = (src.n_rows(), src.n_cols());
+    locks::check(who, n_rows, n_cols)?;
+    let small = n_rows.checked_mul(n_cols).is_some_and(|c| c <= SMALL_CELLS);
+    if (objective == Objective::Total && small) || n_rows == 0 || n_cols == 0 {
+        let assignment = run(src, capacity, objective)?;
+        return Ok((assignment, locks::lock_costs(src, capacity, who)?));
+    }
+    let mut costs = None;
+    let assignment = run_hooked(
+        src,
+        capacity,
+        objective,
+        pricing::Candidates::default(),
+        |optimum| {
+            costs = Some(locks::from_optimum(src, optimum, who)?);
+            Ok(())
+        },
+    )?;
+    let costs = costs.ok_or(AssignError::Internal("no optimum to price locks from"))?;
+    Ok((assignment, costs))
 }
 
 fn run<S: Source>(
@@ -284,6 +308,18 @@ fn run_with<S: Source>(
     objective: Objective,
     candidates: pricing::Candidates,
 ) -> Result<Vec<Option<usize>>, AssignError> {
+    run_hooked(src, capacity, objective, candidates, |_| Ok(()))
+}
+
+/// [`run_with`], calling `hook` with the most-matches-then-highest-total optimum (and its duals)
+/// before any fair refinement.
+fn run_hooked<S: Source>(
+    src: &S,
+    capacity: &[u32],
+    objective: Objective,
+    candidates: pricing::Candidates,
+    hook: impl FnOnce(&pricing::Optimum) -> Result<(), AssignError>,
+) -> Result<Vec<Option<usize>>, AssignError> {
     let (n_rows, n_cols) = (src.n_rows(), src.n_cols());
     if capacity.len() != n_cols {
         return Err(AssignError::Length {
@@ -303,6 +339,7 @@ fn run_with<S: Source>(
         return Err(AssignError::Overflow);
     }
     let optimum = pricing::solve(src, capacity, candidates, objective == Objective::Fair)?;
+    hook(&optimum)?;
     let col4row = match objective {
         Objective::Total => optimum.col4row,
         Objective::Fair => fair::refine(src, optimum)?,

@@ -1,8 +1,8 @@
 //! `match --explain WHO`: one person's candidates, best first, and why not each other one. A
 //! candidate the rules allow is priced the way `--lock` would do it: the cost is what the whole
 //! pairing loses against the proposal with that pair locked (fewer mentees matched, less total
-//! score). Every lock of the person is priced at once from one optimum
-//! ([`matching::lock_costs`], exactly what solving again with the lock gives); a lock the request
+//! score). Every lock of the person is priced at once, from the optimum the proposal comes from
+//! ([`matching::propose_explained`], exactly what solving again with the lock gives); a lock the request
 //! would refuse (a mentee confirmed with someone else, a mentor with no place left) is put to
 //! [`matching::propose`], whose own words say why. Pure.
 
@@ -49,8 +49,7 @@ pub struct Explanation {
 /// Explain `who`'s candidates against the proposal `match` would make now.
 pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     let person = cohort.resolve(who).map_err(|e| vec![e])?;
-    let request = Request::default();
-    let baseline = matching::propose(cohort, &request)?;
+    let (baseline, costs) = matching::propose_explained(cohort, person)?;
     let rules = Rules::new(cohort, &[]);
     let briefed = crate::dashboard::briefed(cohort);
     let config = &cohort.config;
@@ -67,7 +66,6 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
             }
         });
     let not_eligible = eligible(person);
-    let costs = matching::lock_costs(cohort, person)?;
     let mut candidates = Vec::new();
     for other in cohort.participants.iter().filter(|o| {
         o.role != person.role && !matches!(o.status, Status::Withdrawn | Status::Erased)
@@ -129,7 +127,7 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
 }
 
 /// Solve again with the pair locked, and say what the cohort loses against the proposal. Only
-/// for pairs outside [`matching::lock_costs`]: the request refuses their lock (a mentee
+/// for pairs outside [`matching::propose_explained`]'s prices: the request refuses their lock (a mentee
 /// confirmed with someone else, a mentor with no place left) before any solve.
 fn price(
     cohort: &Cohort,

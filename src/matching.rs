@@ -540,8 +540,36 @@ fn to_score(hundredths: i32) -> f64 {
 /// Propose the optimal pairing. Confirmed pairs and locks are kept; the solver matches the rest.
 /// Problems with the request (unknown people, a forbidden lock, a lock and avoid of one pair) are
 /// all returned at once.
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<String>> {
+    propose_with(cohort, request, None).map(|(proposal, _)| proposal)
+}
+
+/// What locking a pair costs the proposal: mentees matched and score (in hundredths) lost.
+pub type LockCost = assign::LockCost;
+
+/// [`LockCost`]s by the id of the partner locked.
+pub type LockCosts = FxHashMap<String, LockCost>;
+
+/// [`propose`] without a request, and what locking `who` with each partner the solver could give
+/// them costs that proposal, by id of the partner: exactly what [`propose`] with that lock gives
+/// against the proposal without it. Partners outside the problem (mentees confirmed with
+/// someone, mentors with no place left, anyone who cannot be matched) are not in the map; nor is
+/// anyone when `who` is outside it. From the same solve, with one shortest-path search (see
+/// `assign::locks`).
+pub fn propose_explained(
+    cohort: &Cohort,
+    who: &Participant,
+) -> Result<(Proposal, LockCosts), Vec<String>> {
+    let (proposal, costs) = propose_with(cohort, &Request::default(), Some(who))?;
+    Ok((proposal, costs.unwrap_or_default()))
+}
+
+#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
+fn propose_with(
+    cohort: &Cohort,
+    request: &Request,
+    explain: Option<&Participant>,
+) -> Result<(Proposal, Option<LockCosts>), Vec<String>> {
     let mut problems = Vec::new();
     let resolve =
         |who: &str, role: Role, flag: &str, problems: &mut Vec<String>| -> Option<String> {
@@ -659,7 +687,37 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
         crate::cohort::config::Objective::Total => assign::Objective::Total,
         crate::cohort::config::Objective::Fair => assign::Objective::Fair,
     };
-    let solution = assign::solve_profiles(&profiles, &mentor_places, goal).map_err(refused)?;
+    // The person explained, as a row or a column of the problem, with the people on the other side.
+    let explained = explain.and_then(|who| {
+        let me = rules.position(&who.id)?;
+        match who.role {
+            Role::Mentee => Some((
+                assign::Person::Row(mentees.iter().position(|&e| e == me)?),
+                &mentors,
+            )),
+            Role::Mentor => Some((
+                assign::Person::Col(mentors.iter().position(|&m| m == me)?),
+                &mentees,
+            )),
+        }
+    });
+    let (solution, costs) = match explained {
+        Some((person, others)) => {
+            let (solution, costs) =
+                assign::solve_profiles_with_locks(&profiles, &mentor_places, goal, person)
+                    .map_err(refused)?;
+            let by_id: LockCosts = others
+                .iter()
+                .zip(costs)
+                .filter_map(|(&o, cost)| Some((rules.people[o].id.clone(), cost?)))
+                .collect();
+            (solution, Some(by_id))
+        }
+        None => (
+            assign::solve_profiles(&profiles, &mentor_places, goal).map_err(refused)?,
+            None,
+        ),
+    };
     drop(profiles);
 
     let mut chosen = kept;
@@ -717,69 +775,15 @@ pub fn propose(cohort: &Cohort, request: &Request) -> Result<Proposal, Vec<Strin
         .map(|&(e, m, _)| i64::from(rules.score(e, m)))
         .sum();
     let lowest = chosen.iter().map(|&(e, m, _)| rules.score(e, m)).min();
-    Ok(Proposal {
+    let proposal = Proposal {
         lowest_score: lowest.map(to_score),
         mentees_matched: pairs.len(),
         mentees_eligible: eligible_mentees,
         total_score: total_hundredths as f64 / SCALE,
         pairs,
         unmatched,
-    })
-}
-
-/// What locking `who` with each partner the solver could give them costs the proposal
-/// [`propose`] makes without a request, by id of the partner: mentees matched and score (in
-/// hundredths) lost, exactly what [`propose`] with that lock gives against the proposal without
-/// it. Partners outside the problem (mentees confirmed with someone, mentors with no place left,
-/// anyone who cannot be matched) are not in the map; nor is anyone when `who` is outside it.
-/// One solve and one shortest-path search however large the cohort (see `assign::locks`).
-pub fn lock_costs(
-    cohort: &Cohort,
-    who: &Participant,
-) -> Result<FxHashMap<String, assign::LockCost>, Vec<String>> {
-    let rules = Rules::new(cohort, &[]);
-    let briefed = dashboard::briefed(cohort);
-    let config = &cohort.config;
-    let capacity = usize::try_from(config.matching.mentor_capacity).unwrap_or(1);
-    let kept = confirmed(cohort, &rules);
-    let load = loads(&kept);
-    let open = open(&rules, &kept, &load, capacity, |p| {
-        why_not_eligible(config, &briefed, p)
-    });
-    let Some(me) = rules.position(&who.id) else {
-        return Ok(FxHashMap::default());
     };
-    let (person, others) = match who.role {
-        Role::Mentee => (
-            open.mentees
-                .iter()
-                .position(|&e| e == me)
-                .map(assign::Person::Row),
-            &open.mentors,
-        ),
-        Role::Mentor => (
-            open.mentors
-                .iter()
-                .position(|&m| m == me)
-                .map(assign::Person::Col),
-            &open.mentees,
-        ),
-    };
-    let Some(person) = person else {
-        return Ok(FxHashMap::default());
-    };
-    let refused =
-        |e: assign::AssignError| vec![format!("the matching solver refused its input: {e}")];
-    let profiles = rules
-        .profiles(&open.mentees, &open.mentors)
-        .map_err(refused)?;
-    let costs =
-        assign::lock_costs_profiles(&profiles, &open.mentor_places, person).map_err(refused)?;
-    Ok(others
-        .iter()
-        .zip(costs)
-        .filter_map(|(&o, cost)| Some((rules.people[o].id.clone(), cost?)))
-        .collect())
+    Ok((proposal, costs))
 }
 
 /// The confirmed pairs, as positions in `rules`.

@@ -26,7 +26,7 @@
 //! cost of a match exceeds any difference in total score, so equally short paths lose the same
 //! matches). Tests compare every lock with a solve of the locked problem.
 
-use super::pricing::{self, Candidates};
+use super::pricing::{self, Candidates, Optimum};
 use super::source::Source;
 use super::{AssignError, FORBIDDEN};
 
@@ -50,23 +50,39 @@ const INF: i64 = i64::MAX;
 
 /// For each partner of `who` (the columns of a row, the rows of a column), what locking the pair
 /// costs the optimum; `None` for a forbidden pair. The pair the optimum found costs nothing (but
-/// another pair may cost nothing too: optima tie).
+/// another pair may cost nothing too: optima tie). Solves the problem; see [`from_optimum`].
 pub(super) fn lock_costs<S: Source>(
     src: &S,
     capacity: &[u32],
     who: Person,
 ) -> Result<Vec<Option<LockCost>>, AssignError> {
     let (nr, nc) = (src.n_rows(), src.n_cols());
-    match who {
-        Person::Row(e) if e >= nr => return Err(AssignError::OutOfRange { row: e, col: 0 }),
-        Person::Col(m) if m >= nc => return Err(AssignError::OutOfRange { row: 0, col: m }),
-        _ => {}
-    }
+    check(who, nr, nc)?;
     if nr == 0 || nc == 0 {
         // Nobody on the other side.
         return Ok(Vec::new());
     }
     let optimum = pricing::solve(src, capacity, Candidates::default(), false)?;
+    from_optimum(src, &optimum, who)
+}
+
+/// Errors if `who` is outside the problem.
+pub(super) fn check(who: Person, nr: usize, nc: usize) -> Result<(), AssignError> {
+    match who {
+        Person::Row(e) if e >= nr => Err(AssignError::OutOfRange { row: e, col: 0 }),
+        Person::Col(m) if m >= nc => Err(AssignError::OutOfRange { row: 0, col: m }),
+        _ => Ok(()),
+    }
+}
+
+/// [`lock_costs`] from an optimum `pricing` found (and its duals).
+pub(super) fn from_optimum<S: Source>(
+    src: &S,
+    optimum: &Optimum,
+    who: Person,
+) -> Result<Vec<Option<LockCost>>, AssignError> {
+    let (nr, nc) = (src.n_rows(), src.n_cols());
+    check(who, nr, nc)?;
     let net = Net {
         src,
         col4row: &optimum.col4row,
