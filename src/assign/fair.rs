@@ -30,7 +30,7 @@
 //! every pair would.
 
 use super::pricing::{
-    Changed, Optimum, add_k, for_tight, in_parts, narrow_duals, net_into, rotation,
+    Changed, Optimum, for_tight, in_parts, keep_most_negative, narrow_duals, net_into, rotation,
 };
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
@@ -533,8 +533,8 @@ impl<S: Source> StagePricer<'_, S> {
     }
 }
 
-/// Adds row `i`'s [`add_k`] most negative pairs of `found` (in column order) to its edges
-/// `list`; returns the row and whether it left some out, if it took any.
+/// Adds row `i`'s most negative pairs of `found` (in column order; see [`keep_most_negative`])
+/// to its edges `list`; returns the row and whether it left some out, if it took any.
 fn take(
     i: usize,
     nc: usize,
@@ -544,12 +544,7 @@ fn take(
     if found.is_empty() {
         return None;
     }
-    let k = add_k();
-    let cut = found.len() > k;
-    if cut {
-        found.select_nth_unstable(k);
-        found.truncate(k);
-    }
+    let cut = keep_most_negative(found);
     let start = rotation(i, nc);
     list.extend(
         found

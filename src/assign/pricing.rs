@@ -63,6 +63,18 @@ pub(super) fn add_k() -> usize {
     ADD_K
 }
 
+/// Keeps the [`add_k`] smallest of `found` (most negative prices first; the rest of each tuple
+/// breaks ties), in no particular order; returns whether it left some out.
+pub(super) fn keep_most_negative<T: Ord>(found: &mut Vec<T>) -> bool {
+    let k = add_k();
+    let cut = found.len() > k;
+    if cut {
+        found.select_nth_unstable(k);
+        found.truncate(k);
+    }
+    cut
+}
+
 /// An optimum of the whole problem with its certificate.
 pub(super) struct Optimum {
     /// Column of each row; `n_cols` means unmatched.
@@ -866,9 +878,7 @@ fn price_rows<S: Source>(
         if found.is_empty() {
             continue;
         }
-        if found.len() > add_k() {
-            found.select_nth_unstable(add_k());
-            found.truncate(add_k());
+        if keep_most_negative(&mut found) {
             truncated.push(i as u32);
         }
         added += found.len();
@@ -958,8 +968,7 @@ fn price_some<S: Source>(
         let start = rotation(i, nc);
         let threshold = max_score - sol.u[i];
         let before = list.len();
-        let mut cut = false;
-        match &v32 {
+        let cut = match &v32 {
             // As `price_rows` feeds its row to `TopK::scan`: from the row's start column on.
             Some(v32) => {
                 found.sort_unstable_by_key(|&(j, _)| (j as usize + nc - start) % nc);
@@ -969,8 +978,8 @@ fn price_some<S: Source>(
                         .iter()
                         .map(|&(j, s)| (s.max(-(LIM as i32)).wrapping_add(v32[j as usize]), j)),
                 );
-                cut = top.items.len() >= add_k();
                 list.extend(top.items.iter().map(|&(_, j)| j));
+                top.items.len() >= add_k()
             }
             // As `price_rows` collects them: in column order, the most negative kept.
             None => {
@@ -980,18 +989,15 @@ fn price_some<S: Source>(
                     let key = (j as usize + nc - start) % nc;
                     (threshold - i64::from(s) - sol.v[j as usize], key as u32)
                 }));
-                if exact.len() > add_k() {
-                    exact.select_nth_unstable(add_k());
-                    exact.truncate(add_k());
-                    cut = true;
-                }
+                let cut = keep_most_negative(&mut exact);
                 list.extend(
                     exact
                         .iter()
                         .map(|&(_, key)| ((key as usize + start) % nc) as u32),
                 );
+                cut
             }
-        }
+        };
         let took = list.len() - before;
         added += took;
         reopen[i] |= took > 0;
