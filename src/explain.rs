@@ -207,22 +207,14 @@ fn hundredths(x: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cohort::config::{Config, InitSettings, Objective, template};
+    use crate::cohort::config::Objective;
     use crate::model::{Pair, PairStatus, Traits};
 
     /// A small cohort of random people: departments, characteristics from few values (ties),
     /// some confirmed pairs, some not briefed, mentor capacity 1 or 2, either objective.
     fn random_cohort(next: &mut impl FnMut(u64) -> u64) -> Cohort {
         let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2020, 1, d).expect("date");
-        let mut config = Config::parse(&template(&InitSettings {
-            title: "t",
-            start: day(13),
-            end: day(31),
-            min_weeks: 6,
-            max_weeks: 8,
-            session_minutes: 60,
-        }))
-        .expect("template");
+        let mut config = crate::cohort::config::for_test(day(13), day(31));
         config.matching.require_briefing = false;
         config.matching.mentor_capacity = 1 + next(2) as i64;
         config.matching.objective = if next(2) == 0 {
@@ -246,20 +238,9 @@ mod tests {
                 Status::Active
             };
             c.participants.push(Participant {
-                email: format!("{id}@x.example"),
-                name: id.clone(),
-                id: id.clone(),
-                role,
                 department: ["A", "B", "C"][usize::try_from(next(3)).expect("small")].into(),
-                grade: String::new(),
-                manager: String::new(),
                 status,
-                enrolled_on: None,
-                conflicts: Vec::new(),
-                status_on: None,
-                status_reason: String::new(),
-                eligibility: String::new(),
-                interests: Vec::new(),
+                ..Participant::for_test(&id, role)
             });
             let values = (0..n_characteristics)
                 .map(|_| ["", "x", "y", "z"][usize::try_from(next(4)).expect("small")].to_string())

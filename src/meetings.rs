@@ -1053,8 +1053,7 @@ pub fn due(cohort: &Cohort, today: NaiveDate, within: u32) -> DueReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cohort::config::{Config, InitSettings, template};
-    use crate::model::{Pair, Participant, Role, Status};
+    use crate::model::{Pair, Participant, Role};
     use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -1063,32 +1062,9 @@ mod tests {
 
     /// A cohort (13 January to 31 July 2020) with `n` pairs confirmed on 6 January.
     fn cohort(n: usize) -> Cohort {
-        let config = Config::parse(&template(&InitSettings {
-            title: "t",
-            start: d(2020, 1, 13),
-            end: d(2020, 7, 31),
-            min_weeks: 6,
-            max_weeks: 8,
-            session_minutes: 60,
-        }))
-        .expect("config");
+        let config = crate::cohort::config::for_test(d(2020, 1, 13), d(2020, 7, 31));
         let mut c = Cohort::empty("c", config);
-        let person = |id: String, role| Participant {
-            email: format!("{id}@x.example"),
-            name: id.clone(),
-            id,
-            role,
-            department: String::new(),
-            grade: String::new(),
-            manager: String::new(),
-            status: Status::Active,
-            enrolled_on: None,
-            conflicts: Vec::new(),
-            status_on: None,
-            status_reason: String::new(),
-            eligibility: String::new(),
-            interests: Vec::new(),
-        };
+        let person = |id: String, role| Participant::for_test(&id, role);
         for i in 0..n {
             c.participants.push(person(format!("e{i}"), Role::Mentee));
             c.participants.push(person(format!("r{i}"), Role::Mentor));

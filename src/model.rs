@@ -137,6 +137,28 @@ pub struct Participant {
 }
 
 impl Participant {
+    /// An active participant for tests: `id`, `role`, the id as name and `{id}@x.example` as
+    /// email, everything else empty (change fields with `Participant { .., ..for_test(..) }`).
+    #[cfg(test)]
+    pub fn for_test(id: &str, role: Role) -> Participant {
+        Participant {
+            id: id.into(),
+            role,
+            name: id.into(),
+            email: format!("{id}@x.example"),
+            department: String::new(),
+            grade: String::new(),
+            manager: String::new(),
+            status: Status::Active,
+            enrolled_on: None,
+            conflicts: Vec::new(),
+            status_on: None,
+            status_reason: String::new(),
+            eligibility: String::new(),
+            interests: Vec::new(),
+        }
+    }
+
     /// The same person with nothing but what the figures need: id, role, status, enrolment and
     /// status dates. Erasure and purge both leave this (a field added here is blanked for both).
     pub fn tombstone(&self) -> Participant {

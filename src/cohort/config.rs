@@ -1292,6 +1292,21 @@ pub struct InitSettings<'a> {
     pub session_minutes: u32,
 }
 
+/// For tests: the `cohort.toml` `init` writes for a cohort from `start` to `end` (meetings every
+/// 6 to 8 weeks, an hour long), read back.
+#[cfg(test)]
+pub fn for_test(start: NaiveDate, end: NaiveDate) -> Config {
+    Config::parse(&template(&InitSettings {
+        title: "t",
+        start,
+        end,
+        min_weeks: 6,
+        max_weeks: 8,
+        session_minutes: 60,
+    }))
+    .expect("the template parses")
+}
+
 /// The commented `cohort.toml` that `init` writes: every setting present with a one-line comment.
 pub fn template(s: &InitSettings) -> String {
     let title = toml::Value::String(s.title.to_string()).to_string();

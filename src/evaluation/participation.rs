@@ -334,24 +334,11 @@ pub fn tables(m: &Marginals, rules: Rules) -> Vec<Participation> {
 mod tests {
     use super::*;
     use crate::evaluation::Figure;
-    use crate::model::Status;
 
     fn person(id: &str, role: Role) -> Participant {
         Participant {
-            id: id.into(),
-            role,
             name: "x".into(),
-            email: format!("{id}@x.example"),
-            department: String::new(),
-            grade: String::new(),
-            manager: String::new(),
-            status: Status::Active,
-            enrolled_on: None,
-            conflicts: Vec::new(),
-            status_on: None,
-            status_reason: String::new(),
-            eligibility: String::new(),
-            interests: Vec::new(),
+            ..Participant::for_test(id, role)
         }
     }
 

@@ -383,24 +383,16 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Role, Status};
+    use crate::model::Role;
 
     fn person(name: &str, email: &str, department: &str, grade: &str) -> Participant {
         Participant {
-            id: "p001".into(),
-            role: Role::Mentor,
             name: name.into(),
             email: email.into(),
             department: department.into(),
             grade: grade.into(),
             manager: "m.thornton@x.example".into(),
-            status: Status::Active,
-            enrolled_on: None,
-            conflicts: Vec::new(),
-            status_on: None,
-            status_reason: String::new(),
-            eligibility: String::new(),
-            interests: Vec::new(),
+            ..Participant::for_test("p001", Role::Mentor)
         }
     }
 

@@ -138,37 +138,16 @@ pub fn counts(cohort: &Cohort) -> Vec<(Kind, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cohort::config::{InitSettings, template};
-    use crate::model::{Participant, Role, Status};
+    use crate::model::{Participant, Role};
 
     fn cohort() -> Cohort {
         let day = |d: u32| NaiveDate::from_ymd_opt(2020, 1, d).expect("date");
-        let config = crate::cohort::Config::parse(&template(&InitSettings {
-            title: "t",
-            start: day(13),
-            end: day(31),
-            min_weeks: 6,
-            max_weeks: 8,
-            session_minutes: 60,
-        }))
-        .expect("template");
+        let config = crate::cohort::config::for_test(day(13), day(31));
         let mut c = Cohort::empty("c", config);
         for id in ["p001", "p002"] {
             c.participants.push(Participant {
-                id: id.into(),
-                role: Role::Mentor,
                 name: "A B".into(),
-                email: format!("{id}@x.example"),
-                department: String::new(),
-                grade: String::new(),
-                manager: String::new(),
-                status: Status::Active,
-                enrolled_on: None,
-                conflicts: Vec::new(),
-                status_on: None,
-                status_reason: String::new(),
-                eligibility: String::new(),
-                interests: Vec::new(),
+                ..Participant::for_test(id, Role::Mentor)
             });
             c.messages.push(Message {
                 participant: id.into(),
