@@ -2,9 +2,10 @@
 //! candidate the rules allow is priced the way `--lock` would do it: the cost is what the whole
 //! pairing loses against the proposal with that pair locked (fewer mentees matched, less total
 //! score). Every lock of the person is priced at once, from the optimum the proposal comes from
-//! ([`matching::propose_explained`], exactly what solving again with the lock gives); a lock the request
-//! would refuse (a mentee confirmed with someone else, a mentor with no place left) is put to
-//! [`matching::propose`], whose own words say why. Pure.
+//! ([`matching::propose_explained`], exactly what solving again with the lock gives); a lock the
+//! request would refuse (a mentee confirmed with someone else, a mentor with no place left) says
+//! why in the request's own words ([`matching::lock_refusals`], which `propose` checks locks
+//! with). Pure.
 
 use crate::cohort::Cohort;
 use crate::matching::{self, Request, Rules};
@@ -54,6 +55,9 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     let briefed = crate::dashboard::briefed(cohort);
     let config = &cohort.config;
     let eligible = |p: &Participant| matching::why_not_eligible(config, &briefed, p);
+    // What a lock is checked against: the confirmed pairs.
+    let (kept, load) = matching::confirmed(cohort, &rules);
+    let capacity = matching::mentor_capacity(config);
     let partner = baseline
         .pairs
         .iter()
@@ -109,7 +113,12 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
                 c.mentees_lost = Some(fewer);
                 c.why_not = self::cost(lost, fewer);
             } else {
-                price(cohort, &baseline, mentee, mentor, &mut c);
+                let why = matching::lock_refusals(&rules, &kept, &load, capacity, &eligible, e, m);
+                if why.is_empty() {
+                    price(cohort, &baseline, mentee, mentor, &mut c);
+                } else {
+                    c.why_not = why.join("; ");
+                }
             }
         }
         candidates.push(c);
@@ -126,9 +135,9 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     })
 }
 
-/// Solve again with the pair locked, and say what the cohort loses against the proposal. Only
-/// for pairs outside [`matching::propose_explained`]'s prices: the request refuses their lock (a mentee
-/// confirmed with someone else, a mentor with no place left) before any solve.
+/// Solve again with the pair locked, and say what the cohort loses against the proposal: for a
+/// lock the request would keep but [`matching::propose_explained`] did not price (none is known:
+/// it prices every pair the solver could make).
 fn price(
     cohort: &Cohort,
     baseline: &matching::Proposal,
@@ -299,7 +308,15 @@ mod tests {
                     );
                     let (Some(lost), Some(fewer)) = (c.score_lost, c.mentees_lost) else {
                         if c.score.is_some() {
-                            assert!(locked.is_err(), "case {case}: {mentee}={mentor} unpriced");
+                            let Err(problems) = locked else {
+                                panic!("case {case}: {mentee}={mentor} unpriced");
+                            };
+                            // In the request's own words, without its "--lock E=M: ".
+                            let words: Vec<&str> = problems
+                                .iter()
+                                .filter_map(|p| p.split_once(": ").map(|(_, why)| why))
+                                .collect();
+                            assert_eq!(c.why_not, words.join("; "), "case {case}");
                             refused += 1;
                         }
                         continue;

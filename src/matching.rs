@@ -625,46 +625,23 @@ fn propose_with(
     let rules = Rules::new(cohort, &rules_avoids);
     let briefed = dashboard::briefed(cohort);
     let config = &cohort.config;
-    let capacity = usize::try_from(config.matching.mentor_capacity).unwrap_or(1);
+    let capacity = mentor_capacity(config);
     let why_not_eligible = |p: &Participant| why_not_eligible(config, &briefed, p);
 
     // Pairs that stay: confirmed ones, then locks.
-    let mut kept = confirmed(cohort, &rules);
-    let mut load = loads(&kept);
+    let (mut kept, mut load) = confirmed(cohort, &rules);
     for (e_id, m_id) in &locks {
         let (Some(e), Some(m)) = (rules.position(e_id), rules.position(m_id)) else {
             continue;
         };
         let label = format!("--lock {e_id}={m_id}");
         // Every reason a lock cannot be kept, not only the first.
-        let taken = kept
-            .iter()
-            .find(|(ke, _, _)| *ke == e)
-            .map(|&(_, other, _)| other);
-        if let Some(other) = taken {
-            problems.push(format!(
-                "{label}: {e_id} already has a mentor ({})",
-                rules.people[other].id
-            ));
-        }
-        for (who, i) in [(e_id, e), (m_id, m)] {
-            if let Some(why) = why_not_eligible(rules.people[i]) {
-                problems.push(format!("{label}: {who} cannot be matched: {why}"));
-            }
-        }
-        if let Some(why) = rules.why(e, m) {
-            problems.push(format!("{label}: the pair itself is forbidden: {why}"));
-        }
-        if taken.is_some() {
+        let why = lock_refusals(&rules, &kept, &load, capacity, &why_not_eligible, e, m);
+        problems.extend(why.into_iter().map(|why| format!("{label}: {why}")));
+        if kept.iter().any(|&(ke, _, _)| ke == e) {
             continue;
         }
-        let l = load.entry(m).or_default();
-        *l += 1;
-        if *l > capacity {
-            problems.push(format!(
-                "{label}: {m_id} would have {l} mentees, more than mentor_capacity = {capacity}"
-            ));
-        }
+        *load.entry(m).or_default() += 1;
         kept.push((e, m, Origin::Locked));
     }
     if !problems.is_empty() {
@@ -786,9 +763,12 @@ fn propose_with(
     Ok((proposal, costs))
 }
 
-/// The confirmed pairs, as positions in `rules`.
-fn confirmed(cohort: &Cohort, rules: &Rules) -> Vec<(usize, usize, Origin)> {
-    cohort
+/// Pairs kept as they are (confirmed, locked), as positions in `rules`.
+pub type Kept = Vec<(usize, usize, Origin)>;
+
+/// The confirmed pairs, as positions in `rules`, and how many each mentor has.
+pub fn confirmed(cohort: &Cohort, rules: &Rules) -> (Kept, FxHashMap<usize, usize>) {
+    let kept: Kept = cohort
         .pairs
         .iter()
         .filter(|p| p.status == PairStatus::Confirmed)
@@ -797,16 +777,58 @@ fn confirmed(cohort: &Cohort, rules: &Rules) -> Vec<(usize, usize, Origin)> {
             let m = rules.position(&pair.mentor)?;
             Some((e, m, Origin::Confirmed))
         })
-        .collect()
-}
-
-/// How many kept pairs each mentor has.
-fn loads(kept: &[(usize, usize, Origin)]) -> FxHashMap<usize, usize> {
+        .collect();
     let mut load: FxHashMap<usize, usize> = FxHashMap::default();
-    for &(_, m, _) in kept {
+    for &(_, m, _) in &kept {
         *load.entry(m).or_default() += 1;
     }
-    load
+    (kept, load)
+}
+
+/// `[matching] mentor_capacity` as a count.
+pub fn mentor_capacity(config: &crate::cohort::Config) -> usize {
+    usize::try_from(config.matching.mentor_capacity).unwrap_or(1)
+}
+
+/// Why `--lock` of mentee `e` with mentor `m` (positions in `rules`) cannot be kept on top of
+/// the pairs `kept`, whose count per mentor is `load`: every reason, in the request's words
+/// (without the "--lock E=M: " before them); none when it can be kept.
+pub fn lock_refusals(
+    rules: &Rules,
+    kept: &[(usize, usize, Origin)],
+    load: &FxHashMap<usize, usize>,
+    capacity: usize,
+    eligible: &dyn Fn(&Participant) -> Option<String>,
+    e: usize,
+    m: usize,
+) -> Vec<String> {
+    let (e_id, m_id) = (&rules.people[e].id, &rules.people[m].id);
+    let mut why = Vec::new();
+    let taken = kept
+        .iter()
+        .find(|(ke, _, _)| *ke == e)
+        .map(|&(_, other, _)| other);
+    if let Some(other) = taken {
+        why.push(format!(
+            "{e_id} already has a mentor ({})",
+            rules.people[other].id
+        ));
+    }
+    for (who, i) in [(e_id, e), (m_id, m)] {
+        if let Some(reason) = eligible(rules.people[i]) {
+            why.push(format!("{who} cannot be matched: {reason}"));
+        }
+    }
+    if let Some(reason) = rules.why(e, m) {
+        why.push(format!("the pair itself is forbidden: {reason}"));
+    }
+    let l = load.get(&m).copied().unwrap_or(0) + 1;
+    if taken.is_none() && l > capacity {
+        why.push(format!(
+            "{m_id} would have {l} mentees, more than mentor_capacity = {capacity}"
+        ));
+    }
+    why
 }
 
 /// Who the solver matches: the eligible mentees without a kept pair, and the eligible mentors
