@@ -30,7 +30,8 @@
 //! every pair would.
 
 use super::pricing::{
-    Changed, Optimum, for_tight, in_parts, keep_most_negative, narrow_duals, net_into, rotation,
+    Changed, Edge, Optimum, for_tight, in_parts, keep_most_negative, narrow_duals, net_into,
+    rotation,
 };
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
@@ -206,7 +207,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
 
     // Candidate edges with their scores: the first stage's (its costs are `max_score - score`)
     // and each column's best pairs of the face, kept while they stay in the face.
-    let mut edges: Vec<Vec<(u32, i32)>> = (0..nr)
+    let mut edges: Vec<Vec<Edge>> = (0..nr)
         .map(|i| {
             graph
                 .edges(i)
@@ -323,7 +324,7 @@ fn solve_stage<S: Source>(
     slack: &[i64],
     cap: &[u32],
     current: &[u32],
-    edges: &mut [Vec<(u32, i32)>],
+    edges: &mut [Vec<Edge>],
 ) -> Result<Solution, AssignError> {
     let nr = src.n_rows();
     let nc = src.n_cols();
@@ -490,7 +491,7 @@ impl<S: Source> StagePricer<'_, S> {
     /// The pass over only what `changed` names (see [`Changed`]): the same edges, in the same
     /// order, as a pass over every pair. Returns each row that took edges, and whether it took
     /// only some of its negative pairs.
-    fn some(&self, edges: &mut [Vec<(u32, i32)>], changed: &Changed) -> Vec<(u32, bool)> {
+    fn some(&self, edges: &mut [Vec<Edge>], changed: &Changed) -> Vec<(u32, bool)> {
         #[cfg(test)]
         super::pricing::PARTIAL_PASSES.set(super::pricing::PARTIAL_PASSES.get() + 1);
         let (nr, nc) = (self.src.n_rows(), self.src.n_cols());
@@ -539,7 +540,7 @@ fn take(
     i: usize,
     nc: usize,
     found: &mut Vec<(i64, u32, i32)>,
-    list: &mut Vec<(u32, i32)>,
+    list: &mut Vec<Edge>,
 ) -> Option<(u32, bool)> {
     if found.is_empty() {
         return None;

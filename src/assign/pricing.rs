@@ -52,6 +52,10 @@ impl Default for Candidates {
         }
     }
 }
+/// A candidate edge of a row: its column and its score (in units), kept so that building the
+/// sparse graph does not score the pair again.
+pub(super) type Edge = (u32, i32);
+
 /// Most edges a row gains in one pricing pass.
 const ADD_K: usize = 32;
 
@@ -560,10 +564,10 @@ fn beside<A: Send, B: Send>(
 
 /// Each row's `k` best columns, then its best column that still has a place (greedily, in row
 /// order, so the candidates hold a large matching); and each row's best score.
-fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<u32>>, Vec<i64>) {
+fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<Edge>>, Vec<i64>) {
     let (nr, nc) = (src.n_rows(), src.n_cols());
     let mut row = vec![0i32; nc];
-    let mut edges: Vec<Vec<u32>> = vec![Vec::new(); nr];
+    let mut edges: Vec<Vec<Edge>> = vec![Vec::new(); nr];
     let mut best = vec![0i64; nr];
     let mut top = TopK::new(k);
     let mut places: Vec<u32> = cap.to_vec();
@@ -579,9 +583,9 @@ fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<u32>>, 
             .map(|&(s, _)| i64::from(s))
             .max()
             .unwrap_or(0);
-        edges[i].extend(top.items.iter().map(|&(_, j)| j));
+        edges[i].extend(top.items.iter().map(|&(s, j)| (j, s)));
         if let Some(j) = best_open(&row, &full, start) {
-            edges[i].push(j as u32);
+            edges[i].push((j as u32, row[j]));
             places[j] -= 1;
             full[j] = places[j] == 0;
         }
@@ -589,8 +593,8 @@ fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<u32>>, 
     (edges, best)
 }
 
-/// Each column's `k` best rows.
-fn column_candidates<S: Source>(src: &S, k: usize) -> Vec<Vec<u32>> {
+/// Each column's `k` best rows, `(row, score)`.
+fn column_candidates<S: Source>(src: &S, k: usize) -> Vec<Vec<(u32, i32)>> {
     let (nr, nc) = (src.n_rows(), src.n_cols());
     let mut col = vec![0i32; nr];
     let mut top = TopK::new(k);
@@ -599,7 +603,7 @@ fn column_candidates<S: Source>(src: &S, k: usize) -> Vec<Vec<u32>> {
             src.col(j, &mut col);
             top.clear();
             top.scan(&col, rotation(j, nr));
-            top.items.iter().map(|&(_, i)| i).collect()
+            top.items.iter().map(|&(s, i)| (i, s)).collect()
         })
         .collect()
 }
@@ -640,8 +644,8 @@ pub(super) fn solve<S: Source>(
         || column_candidates(src, k.col_k),
     );
     for (j, rows) in column_best.iter().enumerate() {
-        for &i in rows {
-            edges[i as usize].push(j as u32);
+        for &(i, s) in rows {
+            edges[i as usize].push((j as u32, s));
         }
     }
     let q = best
@@ -716,7 +720,7 @@ pub(super) fn solve<S: Source>(
 /// The sparse graph of the candidate edges (deduplicated, in order) plus the unmatched column.
 fn build<S: Source>(
     src: &S,
-    edges: &mut [Vec<u32>],
+    edges: &mut [Vec<Edge>],
     seen: &mut [u32],
     max_score: i64,
     q: i64,
@@ -729,16 +733,16 @@ fn build<S: Source>(
     };
     g.start.push(0);
     for (i, list) in edges.iter_mut().enumerate() {
-        list.retain(|&j| {
+        list.retain(|&(j, _)| {
             let fresh = seen[j as usize] != i as u32;
             seen[j as usize] = i as u32;
             fresh
         });
-        for &j in list.iter() {
+        for &(j, _) in list.iter() {
             seen[j as usize] = u32::MAX;
         }
-        for &j in list.iter() {
-            let s = src.get(i, j as usize);
+        for &(j, s) in list.iter() {
+            debug_assert_eq!(s, src.get(i, j as usize), "an edge's score is its pair's");
             if s == FORBIDDEN {
                 return Err(AssignError::Internal("forbidden candidate"));
             }
@@ -766,7 +770,7 @@ struct Pass<'a> {
     tight: Option<&'a mut Face>,
 }
 
-fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<u32>]) -> usize {
+fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<Edge>]) -> usize {
     let nc = src.n_cols();
     let (sol, max_score) = (pass.sol, pass.max_score);
     // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
@@ -815,7 +819,7 @@ fn price_rows<S: Source>(
     max_score: i64,
     v32: Option<&[i32]>,
     first: usize,
-    edges: &mut [Vec<u32>],
+    edges: &mut [Vec<Edge>],
     want_tight: bool,
 ) -> Priced {
     let nc = src.n_cols();
@@ -852,10 +856,12 @@ fn price_rows<S: Source>(
                 truncated.push(i as u32);
             }
             let before = list.len();
-            list.extend(top.items.iter().map(|&(_, j)| j).filter(|&j| {
-                let s = row[j as usize];
-                s != FORBIDDEN && i64::from(s) + v[j as usize] > threshold
-            }));
+            list.extend(
+                top.items
+                    .iter()
+                    .map(|&(_, j)| (j, row[j as usize]))
+                    .filter(|&(j, s)| s != FORBIDDEN && i64::from(s) + v[j as usize] > threshold),
+            );
             added += list.len() - before;
             if list.len() > before {
                 reopened.push(i as u32);
@@ -883,11 +889,10 @@ fn price_rows<S: Source>(
         }
         added += found.len();
         reopened.push(i as u32);
-        list.extend(
-            found
-                .iter()
-                .map(|&(_, key)| ((key as usize + start) % nc) as u32),
-        );
+        list.extend(found.iter().map(|&(_, key)| {
+            let j = (key as usize + start) % nc;
+            (j as u32, row[j])
+        }));
     }
     Priced {
         added,
@@ -913,7 +918,7 @@ fn price_some<S: Source>(
     sol: &Solution,
     max_score: i64,
     changed: &Changed,
-    edges: &mut [Vec<u32>],
+    edges: &mut [Vec<Edge>],
     reopen: &mut [bool],
     truncated: &mut [bool],
 ) -> usize {
@@ -948,7 +953,7 @@ fn price_some<S: Source>(
         note(got);
     }
     // The other rows' negative pairs, all in the columns whose duals rose: (column, score).
-    let mut found: Vec<Vec<(u32, i32)>> = vec![Vec::new(); nr];
+    let mut found: Vec<Vec<Edge>> = vec![Vec::new(); nr];
     let mut col = vec![0i32; nr];
     for &j in &changed.cols {
         src.col(j as usize, &mut col);
@@ -960,7 +965,7 @@ fn price_some<S: Source>(
         }
     }
     let mut top = TopK::new(add_k());
-    let mut exact: Vec<(i64, u32)> = Vec::new();
+    let mut exact: Vec<(i64, u32, i32)> = Vec::new();
     for (i, (list, found)) in edges.iter_mut().zip(&mut found).enumerate() {
         if found.is_empty() {
             continue;
@@ -973,12 +978,12 @@ fn price_some<S: Source>(
             Some(v32) => {
                 found.sort_unstable_by_key(|&(j, _)| (j as usize + nc - start) % nc);
                 top.clear_above(threshold.max(i64::from(i32::MIN)) as i32);
-                top.feed(
-                    found
-                        .iter()
-                        .map(|&(j, s)| (s.max(-(LIM as i32)).wrapping_add(v32[j as usize]), j)),
-                );
-                list.extend(top.items.iter().map(|&(_, j)| j));
+                // Fed by position in `found`, in the order `scan` meets the columns: the same
+                // ties, and each kept pair's score at hand.
+                top.feed(found.iter().enumerate().map(|(k, &(j, s))| {
+                    (s.max(-(LIM as i32)).wrapping_add(v32[j as usize]), k as u32)
+                }));
+                list.extend(top.items.iter().map(|&(_, k)| found[k as usize]));
                 top.items.len() >= add_k()
             }
             // As `price_rows` collects them: in column order, the most negative kept.
@@ -987,13 +992,13 @@ fn price_some<S: Source>(
                 exact.clear();
                 exact.extend(found.iter().map(|&(j, s)| {
                     let key = (j as usize + nc - start) % nc;
-                    (threshold - i64::from(s) - sol.v[j as usize], key as u32)
+                    (threshold - i64::from(s) - sol.v[j as usize], key as u32, s)
                 }));
                 let cut = keep_most_negative(&mut exact);
                 list.extend(
                     exact
                         .iter()
-                        .map(|&(_, key)| ((key as usize + start) % nc) as u32),
+                        .map(|&(_, key, s)| (((key as usize + start) % nc) as u32, s)),
                 );
                 cut
             }
