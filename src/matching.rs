@@ -150,9 +150,9 @@ pub struct Rules<'a> {
     forbid_department: bool,
     /// Sparse forbidden pairs by (mentee, mentor) participant index, with why.
     forbidden: FxHashMap<(usize, usize), Forbid>,
-    /// The reporting chain of each pair forbidden by [`Forbid::ManagerChain`]: "p014 reports to
-    /// k.shah, who reports to p021".
-    chains: FxHashMap<(usize, usize), String>,
+    /// Who reports to whom: the chain of a pair forbidden by [`Forbid::ManagerChain`] is found
+    /// in it when asked for ("p014 reports to k.shah, who reports to p021").
+    chart: crate::cohort::org::Chart,
     /// The earlier cohort of each pair forbidden by [`Forbid::Earlier`].
     earlier: FxHashMap<(usize, usize), String>,
 }
@@ -183,42 +183,61 @@ fn earlier_pairs(
 }
 
 /// Forbid every pair where one reports to the other, however far up, through participants.csv's
-/// `manager` and org.csv (people outside the scheme do not break a chain). Returns each such
-/// pair's chain, in words.
+/// `manager` and org.csv (people outside the scheme do not break a chain). Returns the chart,
+/// from which [`Rules::why`] names a pair's chain.
 fn manager_chains(
     cohort: &Cohort,
     people: &[&Participant],
     forbid: &mut impl FnMut(usize, usize, Forbid),
-) -> FxHashMap<(usize, usize), String> {
+) -> crate::cohort::org::Chart {
     let chart = crate::cohort::org::Chart::new(cohort);
-    let ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    let mut chains = FxHashMap::default();
+    let mut walk = crate::cohort::org::Walk::default();
     for i in 0..people.len() {
-        for (j, path) in chart.above(i) {
-            if people[i].role == people[j].role {
-                continue;
+        chart.each_above(i, &mut walk, |j| {
+            if people[i].role != people[j].role {
+                forbid(i, j, Forbid::ManagerChain);
             }
-            forbid(i, j, Forbid::ManagerChain);
-            let key = if people[i].role == Role::Mentee {
-                (i, j)
-            } else {
-                (j, i)
-            };
-            chains
-                .entry(key)
-                .or_insert_with(|| chart.describe(&path, &ids));
-        }
+        });
     }
-    chains
+    chart
 }
 
-fn value_code(table: &mut FxHashMap<String, u32>, value: &str) -> u32 {
-    if !is_known(value) {
-        return 0;
+/// Codes of a field's values: 0 for a value not known, else one number per value, counted from
+/// 1 in the order first met, values compared trimmed and case-insensitively. Each spelling is
+/// harmonised and lowercased once, however many people declared it.
+#[derive(Default)]
+struct Codebook<'v> {
+    /// Value (trimmed, lowercase) → code.
+    values: FxHashMap<String, u32>,
+    /// Spelling as declared → code.
+    spellings: FxHashMap<&'v str, u32>,
+}
+
+impl<'v> Codebook<'v> {
+    /// The code of `declared`, which `harmonise` turns into the value it stands for (`None`
+    /// when not known).
+    fn code(
+        &mut self,
+        declared: &'v str,
+        harmonise: impl FnOnce(&'v str) -> Option<&'v str>,
+    ) -> u32 {
+        if let Some(&code) = self.spellings.get(declared) {
+            return code;
+        }
+        let code = match harmonise(declared).filter(|v| is_known(v)) {
+            None => 0,
+            Some(value) => {
+                let next =
+                    u32::try_from(self.values.len()).map_or(u32::MAX, |n| n.saturating_add(1));
+                *self
+                    .values
+                    .entry(value.trim().to_lowercase())
+                    .or_insert(next)
+            }
+        };
+        self.spellings.insert(declared, code);
+        code
     }
-    let key = value.trim().to_lowercase();
-    let next = u32::try_from(table.len()).map_or(u32::MAX, |n| n.saturating_add(1));
-    *table.entry(key).or_insert(next)
 }
 
 impl<'a> Rules<'a> {
@@ -242,12 +261,17 @@ impl<'a> Rules<'a> {
             .iter()
             .map(|t| (t.id.as_str(), &t.values))
             .collect();
+        // Each person's declared characteristics, in participants.csv's order.
+        let declared: Vec<Option<&Vec<String>>> = people
+            .iter()
+            .map(|p| traits.get(p.id.as_str()).copied())
+            .collect();
         let characteristics = &cohort.config.cohort.characteristics;
         let vocabulary = Vocabulary::new(&cohort.config);
-        let mut department_table = FxHashMap::default();
+        let mut department_table = Codebook::default();
         let department: Vec<u32> = people
             .iter()
-            .map(|p| value_code(&mut department_table, &p.department))
+            .map(|p| department_table.code(&p.department, Some))
             .collect();
         let mut fields = Vec::new();
         let mut interests = 0;
@@ -269,16 +293,12 @@ impl<'a> Rules<'a> {
                 let Some(k) = characteristics.iter().position(|c| c == name) else {
                     continue;
                 };
-                let mut table = FxHashMap::default();
-                people
+                let mut table = Codebook::default();
+                declared
                     .iter()
-                    .map(|p| {
-                        let v = traits
-                            .get(p.id.as_str())
-                            .and_then(|vs| vs.get(k))
-                            .and_then(|v| vocabulary.harmonise(k, v))
-                            .unwrap_or("");
-                        value_code(&mut table, v)
+                    .map(|values| {
+                        let declared = values.and_then(|vs| vs.get(k)).map_or("", String::as_str);
+                        table.code(declared, |v| vocabulary.harmonise(k, v))
                     })
                     .collect()
             };
@@ -327,7 +347,7 @@ impl<'a> Rules<'a> {
             }
         }
         // Line-management chains, in both directions, through participants.csv and org.csv.
-        let chains = manager_chains(cohort, &people, &mut forbid);
+        let chart = manager_chains(cohort, &people, &mut forbid);
         let earlier = earlier_pairs(cohort, &by_email, &mut forbid);
         for &(e, m) in avoids {
             forbidden.insert((e, m), Forbid::Avoid);
@@ -346,7 +366,7 @@ impl<'a> Rules<'a> {
         }
         Rules {
             forbid_department: cohort.config.matching.same_department == SameDepartment::Forbid,
-            chains,
+            chart,
             earlier,
             people,
             index,
@@ -376,14 +396,28 @@ impl<'a> Rules<'a> {
     /// chain the chain itself.
     pub fn why(&self, e: usize, m: usize) -> Option<String> {
         let rule = self.forbidden(e, m)?;
-        Some(match (rule, self.chains.get(&(e, m))) {
-            (Forbid::ManagerChain, Some(chain)) => format!("{} ({chain})", rule.describe()),
-            (Forbid::Earlier, _) => match self.earlier.get(&(e, m)) {
+        Some(match rule {
+            Forbid::ManagerChain => match self.chain(e, m) {
+                Some(chain) => format!("{} ({chain})", rule.describe()),
+                None => rule.describe().to_string(),
+            },
+            Forbid::Earlier => match self.earlier.get(&(e, m)) {
                 Some(name) => format!("paired in {name}"),
                 None => rule.describe().to_string(),
             },
             _ => rule.describe().to_string(),
         })
+    }
+
+    /// The reporting chain between `e` and `m`, in words: up from whichever of the two comes first
+    /// in participants.csv, if that one reports to the other, else up from the other.
+    fn chain(&self, e: usize, m: usize) -> Option<String> {
+        let (a, b) = (e.min(m), e.max(m));
+        let path = self.chart.chain(a, b).or_else(|| self.chart.chain(b, a))?;
+        Some(
+            self.chart
+                .describe(&path, |x| self.people.get(x).map_or("?", |p| p.id.as_str())),
+        )
     }
 
     /// The pair's score in hundredths: the weights of the fields whose known values differ.

@@ -132,11 +132,22 @@ pub struct Chart {
     outsiders: Vec<String>,
 }
 
+/// Scratch space for walks up a [`Chart`].
+#[derive(Default)]
+pub struct Walk {
+    /// `round` for the nodes met in the current walk.
+    stamp: Vec<u32>,
+    parent: Vec<usize>,
+    queue: Vec<usize>,
+    round: u32,
+}
+
 impl Chart {
     pub fn new(cohort: &Cohort) -> Self {
         let people: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
         let n = people.len();
         let mut node: FxHashMap<&str, usize> = FxHashMap::default();
+        node.reserve(2 * n + cohort.org.len());
         for (i, p) in people.iter().enumerate() {
             node.insert(p.id.as_str(), i);
             if !p.email.is_empty() {
@@ -155,10 +166,9 @@ impl Chart {
             if manager.is_empty() {
                 return;
             }
-            let key = normalise_email(manager);
             let to = node
                 .get(manager.trim())
-                .or_else(|| node.get(key.as_str()))
+                .or_else(|| node.get(normalise_email(manager).as_str()))
                 .copied();
             if let Some(to) = to
                 && to != from
@@ -196,40 +206,83 @@ impl Chart {
         }
     }
 
-    /// Every participant above participant `i` in the chart (however far, through anyone), each
-    /// with the shortest chain from `i` up to them (both ends included).
-    pub fn above(&self, i: usize) -> Vec<(usize, Vec<usize>)> {
-        let mut parent: FxHashMap<usize, usize> = FxHashMap::default();
-        let mut queue = std::collections::VecDeque::from([i]);
-        let mut found = Vec::new();
-        while let Some(x) = queue.pop_front() {
+    /// Every participant above participant `i` in the chart (however far, through anyone), in
+    /// the order a breadth-first walk up from `i` meets them; `walk` is scratch space, kept
+    /// between calls so that a loop over a cohort allocates once.
+    pub fn each_above(&self, i: usize, walk: &mut Walk, mut f: impl FnMut(usize)) {
+        self.up_from(i, walk, |up| {
+            if up < self.participants {
+                f(up);
+            }
+            false
+        });
+    }
+
+    /// The shortest chain from participant `from` up to `to` (both ends included), the one
+    /// [`Chart::each_above`]'s walk from `from` meets first; `None` if `from` does not report to
+    /// `to`, however far up.
+    pub fn chain(&self, from: usize, to: usize) -> Option<Vec<usize>> {
+        let mut walk = Walk::default();
+        let mut reached = false;
+        self.up_from(from, &mut walk, |up| {
+            reached = up == to;
+            reached
+        });
+        if !reached {
+            return None;
+        }
+        let mut path = vec![to];
+        let mut at = to;
+        while at != from {
+            at = walk.parent[at];
+            path.push(at);
+        }
+        path.reverse();
+        Some(path)
+    }
+
+    /// Breadth-first up from `i`, calling `stop(node)` for each node met (not `i`) until it
+    /// says stop; `walk.parent` then leads each node met back to `i`.
+    fn up_from(&self, i: usize, walk: &mut Walk, mut stop: impl FnMut(usize) -> bool) {
+        let n = self.managers.len();
+        if walk.stamp.len() != n {
+            *walk = Walk {
+                stamp: vec![0; n],
+                parent: vec![0; n],
+                queue: Vec::new(),
+                round: 0,
+            };
+        }
+        walk.round = walk.round.wrapping_add(1);
+        if walk.round == 0 {
+            walk.stamp.fill(0);
+            walk.round = 1;
+        }
+        walk.queue.clear();
+        walk.queue.push(i);
+        walk.stamp[i] = walk.round;
+        let mut next = 0;
+        while let Some(&x) = walk.queue.get(next) {
+            next += 1;
             for &up in &self.managers[x] {
-                if up == i || parent.contains_key(&up) {
+                if walk.stamp[up] == walk.round {
                     continue;
                 }
-                parent.insert(up, x);
-                queue.push_back(up);
-                if up < self.participants {
-                    let mut path = vec![up];
-                    let mut at = up;
-                    while at != i {
-                        let Some(&p) = parent.get(&at) else { break };
-                        path.push(p);
-                        at = p;
-                    }
-                    path.reverse();
-                    found.push((up, path));
+                walk.stamp[up] = walk.round;
+                walk.parent[up] = x;
+                walk.queue.push(up);
+                if stop(up) {
+                    return;
                 }
             }
         }
-        found
     }
 
     /// "p014 reports to k.shah, who reports to p021": a chain with participants by id.
-    pub fn describe(&self, path: &[usize], ids: &[&str]) -> String {
+    pub fn describe<'a>(&self, path: &[usize], id: impl Fn(usize) -> &'a str) -> String {
         let name = |x: usize| -> String {
             if x < self.participants {
-                ids.get(x).copied().unwrap_or("?").to_string()
+                id(x).to_string()
             } else {
                 self.outsiders
                     .get(x - self.participants)
@@ -257,4 +310,63 @@ impl Chart {
 
 fn local(email: &str) -> &str {
     email.split('@').next().unwrap_or(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Participants 0..4, then two people outside the scheme (nodes 5 and 6).
+    fn chart(managers: Vec<Vec<usize>>) -> Chart {
+        Chart {
+            participants: 5,
+            managers,
+            outsiders: vec!["k.shah".into(), "boss".into()],
+        }
+    }
+
+    #[test]
+    fn walks_and_chains_go_through_outsiders_take_the_shortest_route_and_end_on_cycles() {
+        // 0 -> 1 -> 2 -> 3, and 0 -> k.shah -> 3; 4 -> boss -> 4 (a cycle through an outsider).
+        let c = chart(vec![
+            vec![1, 5],
+            vec![2],
+            vec![3],
+            vec![],
+            vec![6],
+            vec![3],
+            vec![4],
+        ]);
+        let mut walk = Walk::default();
+        let mut above = |i: usize| {
+            let mut got = Vec::new();
+            c.each_above(i, &mut walk, |j| got.push(j));
+            got
+        };
+        assert_eq!(above(0), [1, 2, 3]);
+        assert_eq!(above(2), [3]);
+        assert_eq!(above(3), Vec::<usize>::new());
+        assert_eq!(
+            above(4),
+            Vec::<usize>::new(),
+            "a cycle back to oneself is not above"
+        );
+        assert_eq!(
+            above(0),
+            [1, 2, 3],
+            "the scratch space is reused, not stale"
+        );
+
+        assert_eq!(
+            c.chain(0, 3),
+            Some(vec![0, 5, 3]),
+            "the shorter route, through k.shah"
+        );
+        assert_eq!(c.chain(0, 2), Some(vec![0, 1, 2]));
+        assert_eq!(c.chain(3, 0), None);
+        assert_eq!(c.chain(4, 3), None);
+        let ids = ["p001", "p002", "p003", "p004", "p005"];
+        let text = c.describe(&[0, 5, 3], |x| ids[x]);
+        assert_eq!(text, "p001 reports to k.shah, who reports to p004");
+    }
 }
