@@ -2,7 +2,7 @@
 
 use clap::ValueEnum;
 use comfy_table::{ContentArrangement, Table, presets};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::csvio;
 
@@ -164,20 +164,73 @@ impl Listing {
     }
 
     pub fn json(&self) -> Value {
-        Value::Array(
-            self.rows
-                .iter()
-                .map(|row| {
-                    let object: Map<String, Value> = self
-                        .columns
-                        .iter()
-                        .map(|c| json_key(c))
-                        .zip(row.iter().cloned())
-                        .collect();
-                    Value::Object(object)
-                })
-                .collect(),
-        )
+        serde_json::to_value(self.json_rows()).unwrap_or_default()
+    }
+
+    /// The rows as JSON objects (keys as [`json_key`] makes them, in their sorted order, as a
+    /// JSON object of this crate keeps them), written as they are serialised: a large listing
+    /// is not first copied into a [`Value`].
+    pub fn json_rows(&self) -> JsonRows<'_> {
+        let mut keys: Vec<(String, usize)> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (json_key(c), k))
+            .collect();
+        // Sorted by key; of two columns with one key, the last wins, as in a map.
+        keys.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        JsonRows {
+            keys,
+            rows: &self.rows,
+        }
+    }
+}
+
+/// A [`Listing`]'s rows as JSON (see [`Listing::json_rows`]).
+pub struct JsonRows<'a> {
+    /// Each key with the column it takes its value from, in the order written (a key given by
+    /// two columns: the later column first).
+    keys: Vec<(String, usize)>,
+    rows: &'a [Vec<Value>],
+}
+
+impl serde::Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
+        for row in self.rows {
+            seq.serialize_element(&JsonRow {
+                keys: &self.keys,
+                row,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct JsonRow<'a> {
+    keys: &'a [(String, usize)],
+    row: &'a [Value],
+}
+
+impl serde::Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // A row shorter than the columns has no value for the rest, as when zipped into a map;
+        // a key is written once, from the last column that gives it a value.
+        let mut map = serializer.serialize_map(None)?;
+        let mut last: Option<&str> = None;
+        for (key, k) in self.keys {
+            let Some(value) = self.row.get(*k) else {
+                continue;
+            };
+            if last == Some(key.as_str()) {
+                continue;
+            }
+            last = Some(key);
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 
@@ -232,5 +285,57 @@ pub fn text(value: &Value) -> String {
         Value::Null => String::new(),
         Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("; "),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Map, json};
+
+    /// What a listing's JSON was before it was streamed: each row zipped into a map.
+    fn as_maps(l: &Listing) -> Value {
+        Value::Array(
+            l.rows
+                .iter()
+                .map(|row| {
+                    let object: Map<String, Value> = l
+                        .columns
+                        .iter()
+                        .map(|c| json_key(c))
+                        .zip(row.iter().cloned())
+                        .collect();
+                    Value::Object(object)
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn streamed_rows_write_what_maps_of_the_rows_would() {
+        // Keys out of order, two columns with one key ("No." and "number"), a short row, a long
+        // row, numbers, nulls, arrays and text to escape.
+        let mut l = Listing::new(&["zeta", "mentee name", "No.", "alpha", "number"]);
+        l.push(vec![
+            json!("z\"1\n"),
+            json!("Ana"),
+            json!(1),
+            json!(null),
+            json!(2),
+        ]);
+        l.push(vec![json!("z2"), json!(["a", "b"]), json!(3.5)]);
+        l.push(vec![
+            json!(1),
+            json!(2),
+            json!(3),
+            json!(4),
+            json!(5),
+            json!(6),
+        ]);
+        l.push(vec![]);
+        let streamed = serde_json::to_string_pretty(&l.json_rows()).unwrap();
+        let mapped = serde_json::to_string_pretty(&as_maps(&l)).unwrap();
+        assert_eq!(streamed, mapped);
+        assert_eq!(l.json(), as_maps(&l));
     }
 }

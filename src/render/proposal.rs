@@ -80,19 +80,30 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
     }
     match format {
         Format::Json => {
-            let value = json!({
-                "pairs": pairs.json(),
-                "unmatched": unmatched.json(),
-                "mentees_eligible": proposal.mentees_eligible,
-                "mentees_matched": proposal.mentees_matched,
-                "total_score": proposal.total_score,
-                "lowest_score": proposal.lowest_score,
-                "written": !dry_run,
-            });
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            )
+            // Written as it is serialised (thousands of pairs are not first copied into a
+            // `Value`); keys in sorted order, as every JSON object of this crate.
+            #[derive(serde::Serialize)]
+            struct Document<'a> {
+                lowest_score: Option<f64>,
+                mentees_eligible: usize,
+                mentees_matched: usize,
+                pairs: super::JsonRows<'a>,
+                total_score: f64,
+                unmatched: super::JsonRows<'a>,
+                written: bool,
+            }
+            let document = Document {
+                lowest_score: proposal.lowest_score,
+                mentees_eligible: proposal.mentees_eligible,
+                mentees_matched: proposal.mentees_matched,
+                pairs: pairs.json_rows(),
+                total_score: proposal.total_score,
+                unmatched: unmatched.json_rows(),
+                written: !dry_run,
+            };
+            let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+            text.push('\n');
+            text
         }
         Format::Csv => pairs.csv(),
         Format::Table => {
