@@ -214,14 +214,14 @@ fn hundredths(x: f64) -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::cohort::config::Objective;
     use crate::model::{Pair, PairStatus, Traits};
 
     /// A small cohort of random people: departments, characteristics from few values (ties),
     /// some confirmed pairs, some not briefed, mentor capacity 1 or 2, either objective.
-    fn random_cohort(next: &mut impl FnMut(u64) -> u64) -> Cohort {
+    pub(crate) fn random_cohort(next: &mut impl FnMut(u64) -> u64) -> Cohort {
         let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2020, 1, d).expect("date");
         let mut config = crate::cohort::config::for_test(day(13), day(31));
         config.matching.require_briefing = false;

@@ -732,7 +732,7 @@ fn propose_with(
     drop(profiles);
 
     let mut chosen = kept;
-    let mut mentor_used: FxHashSet<usize> = FxHashSet::default();
+    let counts = ForbiddenCounts::new(&rules, &mentors);
     for (row, col) in solution.iter().enumerate() {
         let e = mentees[row];
         match col {
@@ -747,11 +747,11 @@ fn propose_with(
                         why.describe()
                     )]);
                 }
-                mentor_used.insert(m);
                 chosen.push((e, m, Origin::Proposed));
             }
             None => {
-                let why = why_unmatched_mentee(&rules, e, &mentors, mentees.len(), &mentor_places);
+                let why =
+                    why_unmatched_mentee(&counts.of(&rules, e), mentees.len(), &mentor_places);
                 unmatched.push(Unmatched {
                     id: rules.people[e].id.clone(),
                     role: Role::Mentee,
@@ -760,8 +760,9 @@ fn propose_with(
             }
         }
     }
+    let mentor_used: FxHashSet<usize> = chosen.iter().map(|&(_, m, _)| m).collect();
     for &m in &mentors {
-        if !mentor_used.contains(&m) && !chosen.iter().any(|&(_, cm, _)| cm == m) {
+        if !mentor_used.contains(&m) {
             unmatched.push(Unmatched {
                 id: rules.people[m].id.clone(),
                 role: Role::Mentor,
@@ -947,24 +948,79 @@ pub fn why_not_eligible(
         .then(|| format!("not briefed: attended no briefing for {}", p.role.plural()))
 }
 
-/// Why the solver left an eligible mentee without a mentor.
-fn why_unmatched_mentee(
-    rules: &Rules,
-    e: usize,
-    mentors: &[usize],
-    n_mentees: usize,
-    places: &[u32],
-) -> String {
-    let mut by_reason: std::collections::BTreeMap<Forbid, usize> = Default::default();
-    let mut allowed = 0;
-    for &m in mentors {
-        match rules.forbidden(e, m) {
-            Some(why) => *by_reason.entry(why).or_default() += 1,
-            None => allowed += 1,
+/// How many of a set of mentors each rule forbids a mentee, and how many are allowed.
+#[derive(Debug, PartialEq, Eq)]
+struct Forbidden {
+    by_reason: std::collections::BTreeMap<Forbid, usize>,
+    allowed: usize,
+}
+
+/// What [`Rules::forbidden`] says of a mentee and each of a set of mentors, counted without a
+/// loop over the mentors: the pairs it lists, then the mentors of the mentee's department.
+struct ForbiddenCounts {
+    mentors: usize,
+    /// Mentors per department code, when a department forbids.
+    per_department: FxHashMap<u32, usize>,
+    /// Each mentee's listed pairs with one of the mentors: (mentor, rule).
+    listed: FxHashMap<usize, Vec<(usize, Forbid)>>,
+}
+
+impl ForbiddenCounts {
+    fn new(rules: &Rules, mentors: &[usize]) -> Self {
+        let among: FxHashSet<usize> = mentors.iter().copied().collect();
+        let mut per_department: FxHashMap<u32, usize> = FxHashMap::default();
+        if rules.forbid_department {
+            for &m in &among {
+                *per_department.entry(rules.department[m]).or_default() += 1;
+            }
+        }
+        let mut listed: FxHashMap<usize, Vec<(usize, Forbid)>> = FxHashMap::default();
+        for (&(e, m), &why) in &rules.forbidden {
+            if among.contains(&m) {
+                listed.entry(e).or_default().push((m, why));
+            }
+        }
+        ForbiddenCounts {
+            mentors: among.len(),
+            per_department,
+            listed,
         }
     }
+
+    /// As `rules.forbidden(e, m)` for every mentor `m` of the set would count.
+    fn of(&self, rules: &Rules, e: usize) -> Forbidden {
+        let mut by_reason: std::collections::BTreeMap<Forbid, usize> = Default::default();
+        let department = rules.department[e];
+        let by_department = rules.forbid_department && department != 0;
+        let mut same_department = if by_department {
+            self.per_department.get(&department).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        for &(m, why) in self.listed.get(&e).map_or(&[][..], Vec::as_slice) {
+            *by_reason.entry(why).or_default() += 1;
+            // A listed pair is counted by its listed rule, not by the department too.
+            if by_department && rules.department[m] == department {
+                same_department = same_department.saturating_sub(1);
+            }
+        }
+        if same_department > 0 {
+            *by_reason.entry(Forbid::SameDepartment).or_default() += same_department;
+        }
+        let forbidden: usize = by_reason.values().sum();
+        Forbidden {
+            by_reason,
+            allowed: self.mentors.saturating_sub(forbidden),
+        }
+    }
+}
+
+/// Why the solver left an eligible mentee without a mentor, given what the rules forbid them.
+fn why_unmatched_mentee(forbidden: &Forbidden, n_mentees: usize, places: &[u32]) -> String {
+    let Forbidden { by_reason, allowed } = forbidden;
+    let allowed = *allowed;
     let total_places: u32 = places.iter().sum();
-    if mentors.is_empty() {
+    if by_reason.is_empty() && allowed == 0 {
         "no eligible mentor has a place left".into()
     } else if allowed == 0 {
         let list: Vec<String> = by_reason
@@ -1022,4 +1078,70 @@ pub fn confirm(cohort: &mut Cohort, today: chrono::NaiveDate) -> usize {
         confirmed += 1;
     }
     confirmed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pick(next: &mut impl FnMut(u64) -> u64, n: u64) -> usize {
+        usize::try_from(next(n)).expect("a small index")
+    }
+
+    /// Counting what the rules forbid each mentee without a loop over the mentors counts what
+    /// the loop does: conflicts, reporting chains and avoided pairs (listed rules) among
+    /// departments that forbid, some listed pairs in the mentee's own department.
+    #[test]
+    fn forbidden_counts_are_what_a_loop_over_the_mentors_counts() {
+        let mut next = crate::assign::test_numbers(0x5eed_c0de);
+        let mut listed_in_department = 0;
+        for _ in 0..400 {
+            let mut cohort = crate::explain::tests::random_cohort(&mut next);
+            cohort.config.matching.same_department = if next(4) == 0 {
+                SameDepartment::Allow
+            } else {
+                SameDepartment::Forbid
+            };
+            let n = cohort.participants.len() as u64;
+            for _ in 0..next(6) {
+                let (a, b) = (pick(&mut next, n), pick(&mut next, n));
+                let other = cohort
+                    .participants
+                    .get(b)
+                    .expect("a participant")
+                    .id
+                    .clone();
+                let p = cohort.participants.get_mut(a).expect("a participant");
+                match next(2) {
+                    0 => p.conflicts.push(other),
+                    _ => p.manager = other,
+                }
+            }
+            let avoids: Vec<(usize, usize)> = (0..next(3))
+                .map(|_| (pick(&mut next, n), pick(&mut next, n)))
+                .collect();
+            let rules = Rules::new(&cohort, &avoids);
+            let (mentees, mentors): (Vec<usize>, Vec<usize>) = (0..cohort.participants.len())
+                .filter(|_| next(5) != 0)
+                .partition(|&p| rules.people[p].role == Role::Mentee);
+            let counts = ForbiddenCounts::new(&rules, &mentors);
+            for &e in &mentees {
+                let mut by_reason = std::collections::BTreeMap::new();
+                let mut allowed = 0;
+                for &m in &mentors {
+                    match rules.forbidden(e, m) {
+                        Some(why) => *by_reason.entry(why).or_default() += 1,
+                        None => allowed += 1,
+                    }
+                    listed_in_department += usize::from(
+                        rules.forbidden.contains_key(&(e, m))
+                            && rules.forbid_department
+                            && rules.department[e] == rules.department[m],
+                    );
+                }
+                assert_eq!(counts.of(&rules, e), Forbidden { by_reason, allowed });
+            }
+        }
+        assert!(listed_in_department > 20, "{listed_in_department}");
+    }
 }
