@@ -700,12 +700,11 @@ fn settle_owed(st: &mut State, s: &mut Scratch, slack: &[i64]) -> Result<(), Ass
     }
 }
 
-/// Work arrays of the reverse matching: the rows with a tight edge to each column
-/// (`tight_start[j]..tight_start[j + 1]` of `tight`), each column's level, the breadth-first
-/// queue and current-arc pointers.
+/// Work arrays of the reverse matching: the rows with a tight edge to each column, each
+/// column's level, the breadth-first queue and current-arc pointers (each column's place in its
+/// list of tight rows).
 struct Backward {
-    tight_start: Vec<usize>,
-    tight: Vec<u32>,
+    tight: TightRows,
     level: Vec<u32>,
     queue: Vec<u32>,
     arc: Vec<usize>,
@@ -714,8 +713,12 @@ struct Backward {
 impl Backward {
     fn new(nc: usize) -> Backward {
         Backward {
-            tight_start: Vec::with_capacity(nc + 1),
-            tight: Vec::new(),
+            tight: TightRows {
+                start: vec![0; nc],
+                end: vec![0; nc],
+                listed: vec![false; nc],
+                rows: Vec::new(),
+            },
             level: vec![UNSEEN; nc],
             queue: Vec::new(),
             arc: vec![0; nc],
@@ -723,28 +726,52 @@ impl Backward {
     }
 }
 
+/// The rows with a tight edge to each column, listed when a search first reaches the column
+/// (`rows[start[k]..end[k]]`): the duals do not move while they are read, and a search that
+/// meets an end near the owed columns reads few columns.
+struct TightRows {
+    start: Vec<usize>,
+    end: Vec<usize>,
+    listed: Vec<bool>,
+    rows: Vec<u32>,
+}
+
+impl TightRows {
+    /// Forget every list (the duals have moved).
+    fn clear(&mut self) {
+        self.listed.fill(false);
+        self.rows.clear();
+    }
+
+    /// Column `k`'s tight rows, listed now if they are not yet.
+    fn of(&mut self, st: &State, by_col: &ByColumn, k: usize) -> &[u32] {
+        if !self.listed[k] {
+            self.listed[k] = true;
+            self.start[k] = self.rows.len();
+            for p in by_col.start[k]..by_col.start[k + 1] {
+                if st.reduced(by_col.row[p] as usize, by_col.edge[p]) == 0 {
+                    self.rows.push(by_col.row[p]);
+                }
+            }
+            self.end[k] = self.rows.len();
+        }
+        &self.rows[self.start[k]..self.end[k]]
+    }
+}
+
 /// Hopcroft–Karp phases backwards, on tight edges, until no path leads from an owed column to
 /// a column whose dual equals its slack (see [`settle_owed`]).
 fn reverse_match(st: &mut State, by_col: &ByColumn, slack: &[i64], r: &mut Backward) {
     let nc = st.cap.len();
-    // The duals do not move meanwhile: the tight edges are listed once.
-    r.tight_start.clear();
+    // The duals do not move meanwhile: a column's tight rows, once listed, stay listed.
     r.tight.clear();
-    r.tight_start.push(0);
-    for k in 0..nc {
-        for p in by_col.start[k]..by_col.start[k + 1] {
-            if st.reduced(by_col.row[p] as usize, by_col.edge[p]) == 0 {
-                r.tight.push(by_col.row[p]);
-            }
-        }
-        r.tight_start.push(r.tight.len());
-    }
     loop {
         // Breadth-first levels of columns from every owed one; stop after the level that meets
         // an end.
         let owed = (0..nc).filter(|&j| owes(st, slack, j));
+        let tight = &mut r.tight;
         let found = levels_from(&mut r.level, &mut r.queue, owed, |k, reach| {
-            for &i in &r.tight[r.tight_start[k]..r.tight_start[k + 1]] {
+            for &i in tight.of(st, by_col, k) {
                 let from = st.col4row[i as usize] as usize;
                 if from == k {
                     continue;
@@ -759,11 +786,11 @@ fn reverse_match(st: &mut State, by_col: &ByColumn, slack: &[i64], r: &mut Backw
         if found == UNSEEN {
             return;
         }
-        r.arc.copy_from_slice(&r.tight_start[..nc]);
+        r.arc.fill(0);
         let mut augmented = false;
         for j0 in 0..nc {
             while r.level[j0] == 0 && owes(st, slack, j0) {
-                if !reverse_augment(st, slack, r, j0) {
+                if !reverse_augment(st, by_col, slack, r, j0) {
                     break;
                 }
                 augmented = true;
@@ -779,13 +806,20 @@ fn reverse_match(st: &mut State, by_col: &ByColumn, slack: &[i64], r: &mut Backw
 /// a row that can move into the column, from the next level's column (or from an end), and so
 /// on. Moves the rows along it and returns true if it finds one; columns it leaves in vain
 /// leave the level graph.
-fn reverse_augment(st: &mut State, slack: &[i64], r: &mut Backward, j0: usize) -> bool {
+fn reverse_augment(
+    st: &mut State,
+    by_col: &ByColumn,
+    slack: &[i64],
+    r: &mut Backward,
+    j0: usize,
+) -> bool {
     // Frames: (column, the row that leaves it for the column below, or NONE for `j0`).
     let mut stack: Vec<(usize, u32)> = vec![(j0, NONE)];
     while let Some(&(k, _)) = stack.last() {
         let lk = r.level[k];
         let p = r.arc[k];
-        if p == r.tight_start[k + 1] {
+        let tight = r.tight.of(st, by_col, k);
+        if p == tight.len() {
             // Nothing more through `k` in this phase.
             r.level[k] = UNSEEN;
             stack.pop();
@@ -794,7 +828,7 @@ fn reverse_augment(st: &mut State, slack: &[i64], r: &mut Backward, j0: usize) -
             }
             continue;
         }
-        let i = r.tight[p] as usize;
+        let i = tight[p] as usize;
         let from = st.col4row[i] as usize;
         if from == k {
             r.arc[k] += 1;
