@@ -432,38 +432,38 @@ impl<'a> Rules<'a> {
     /// "differs in ethnicity, gender; other department; shares: power-and-hierarchies" — field
     /// and topic names only, never a characteristic's value.
     pub fn reasons(&self, e: usize, m: usize) -> String {
-        let counts: Vec<&Field> = self
-            .fields
-            .iter()
-            .filter(|f| f.codes[e] != 0 && f.codes[m] != 0 && f.codes[e] != f.codes[m])
-            .collect();
-        let named = |kind: FieldKind| -> Vec<String> {
-            counts
-                .iter()
-                .filter(|f| f.kind == kind)
-                .map(|f| match kind {
-                    FieldKind::Topic => f.name.clone(),
-                    _ => f.name.replace('_', " "),
-                })
-                .collect()
+        let counted = |kind: FieldKind| {
+            self.fields.iter().filter(move |f| {
+                f.kind == kind && f.codes[e] != 0 && f.codes[m] != 0 && f.codes[e] != f.codes[m]
+            })
         };
-        let mut parts = Vec::new();
-        let traits = named(FieldKind::Characteristic);
-        if !traits.is_empty() {
-            parts.push(format!("differs in {}", traits.join(", ")));
+        // Written into one string: this runs for every pair of a proposal.
+        let mut out = String::new();
+        for (k, f) in counted(FieldKind::Characteristic).enumerate() {
+            out.push_str(if k == 0 { "differs in " } else { ", " });
+            out.extend(f.name.chars().map(|c| if c == '_' { ' ' } else { c }));
         }
-        if !named(FieldKind::Department).is_empty() {
-            parts.push("other department".to_string());
+        if counted(FieldKind::Department).next().is_some() {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str("other department");
         }
-        let topics = named(FieldKind::Topic);
-        if !topics.is_empty() {
-            parts.push(format!("shares: {}", topics.join(", ")));
+        for (k, f) in counted(FieldKind::Topic).enumerate() {
+            if k == 0 {
+                if !out.is_empty() {
+                    out.push_str("; ");
+                }
+                out.push_str("shares: ");
+            } else {
+                out.push_str(", ");
+            }
+            out.push_str(&f.name);
         }
-        if parts.is_empty() {
-            "no known difference".to_string()
-        } else {
-            parts.join("; ")
+        if out.is_empty() {
+            out.push_str("no known difference");
         }
+        out
     }
 }
 
@@ -1143,5 +1143,82 @@ mod tests {
             }
         }
         assert!(listed_in_department > 20, "{listed_in_department}");
+    }
+
+    /// The reasons as they were first written (lists of names, then joined): what
+    /// [`Rules::reasons`] must still say.
+    fn reasons_by_lists(rules: &Rules, e: usize, m: usize) -> String {
+        let counts: Vec<&Field> = rules
+            .fields
+            .iter()
+            .filter(|f| f.codes[e] != 0 && f.codes[m] != 0 && f.codes[e] != f.codes[m])
+            .collect();
+        let named = |kind: FieldKind| -> Vec<String> {
+            counts
+                .iter()
+                .filter(|f| f.kind == kind)
+                .map(|f| match kind {
+                    FieldKind::Topic => f.name.clone(),
+                    _ => f.name.replace('_', " "),
+                })
+                .collect()
+        };
+        let mut parts = Vec::new();
+        let traits = named(FieldKind::Characteristic);
+        if !traits.is_empty() {
+            parts.push(format!("differs in {}", traits.join(", ")));
+        }
+        if !named(FieldKind::Department).is_empty() {
+            parts.push("other department".to_string());
+        }
+        let topics = named(FieldKind::Topic);
+        if !topics.is_empty() {
+            parts.push(format!("shares: {}", topics.join(", ")));
+        }
+        if parts.is_empty() {
+            "no known difference".to_string()
+        } else {
+            parts.join("; ")
+        }
+    }
+
+    /// Every pair's reasons, on random cohorts with shared interests, departments and unknown
+    /// characteristics: each of the three parts alone, together, and none.
+    #[test]
+    fn reasons_name_differences_department_and_shared_topics() {
+        let mut next = crate::assign::test_numbers(0x7ea5_0115);
+        let mut seen = FxHashSet::default();
+        for _ in 0..300 {
+            let mut cohort = crate::explain::tests::random_cohort(&mut next);
+            cohort
+                .config
+                .matching
+                .weights
+                .insert(crate::cohort::config::INTERESTS.to_string(), 0.5);
+            let topics = cohort.config.evaluation.topics.clone();
+            for p in cohort.participants.iter_mut() {
+                p.interests = topics.iter().filter(|_| next(3) == 0).cloned().collect();
+            }
+            let rules = Rules::new(&cohort, &[]);
+            let n = rules.people.len();
+            for e in (0..n).filter(|&e| rules.people[e].role == Role::Mentee) {
+                for m in (0..n).filter(|&m| rules.people[m].role == Role::Mentor) {
+                    let said = rules.reasons(e, m);
+                    assert_eq!(said, reasons_by_lists(&rules, e, m));
+                    seen.insert((
+                        said.contains("differs in"),
+                        said.contains("other department"),
+                        said.contains("shares: "),
+                        said.contains(", "),
+                    ));
+                }
+            }
+        }
+        // Every combination of the three parts, and lists of more than one name.
+        assert!(seen.len() >= 9, "{seen:?}");
+        assert!(
+            seen.contains(&(false, false, false, false)),
+            "no known difference"
+        );
     }
 }
