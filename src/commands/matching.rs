@@ -51,6 +51,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(who) = &args.explain {
         let mut cohort = ctx.store.open(&args.cohort, Load::ALL)?;
         earlier_pairs(ctx, &mut cohort)?;
+        // The same warnings as the match it explains: spellings that split one answer change
+        // every score it shows.
+        for w in crate::cohort::vocabulary::advisories(&cohort) {
+            crate::out::warn(&w);
+        }
         let x = crate::explain::explain(&cohort, who)
             .map_err(|p| super::problems_error(&p, "the match request"))?;
         return crate::out::emit(&proposal::explanation(&cohort, &x, args.format));

@@ -107,7 +107,7 @@ fn with_synonyms_no_woman_is_paired_with_a_woman_as_differing_in_gender() {
 #[test]
 fn without_synonyms_the_warning_names_both_spellings_in_enrol_match_and_status() {
     let w = cohort(&["Female", "Male"], &["Woman", "Man"]);
-    for line in ["match c --dry-run", "status c"] {
+    for line in ["match c --dry-run", "match c --explain p001", "status c"] {
         let run = w.sh(line).ok();
         for s in [
             "gender",
