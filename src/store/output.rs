@@ -385,8 +385,6 @@ pub fn erase(
     Ok((done, rows, commit))
 }
 
-/// The cohort folder `folder` is, or is inside, if any: a folder holding a cohort's settings or
-/// one of its tables (a cohort whose `cohort.toml` went missing is still one).
 /// Whether [`write_all`] would refuse to write `files` into `dir` (inside a cohort's folder, or a
 /// name that is not a plain file name): then nothing is registered either.
 pub fn refused(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
@@ -404,6 +402,9 @@ pub fn refused(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
             .any(|(name, _)| name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.'))
 }
 
+/// The cohort folder `folder` is, or is inside, if any: a folder holding a cohort's settings, or
+/// two or more of its tables (a cohort whose `cohort.toml` went missing is still one; a folder
+/// where an HR export named `org.csv` or `participants.csv` was saved is not).
 fn inside_cohort(folder: &Path) -> Option<PathBuf> {
     folder
         .ancestors()
@@ -411,7 +412,9 @@ fn inside_cohort(folder: &Path) -> Option<PathBuf> {
             a.join(CONFIG_FILE).exists()
                 || crate::cohort::File::ALL
                     .iter()
-                    .any(|f| a.join(f.name()).exists())
+                    .filter(|f| a.join(f.name()).exists())
+                    .nth(1)
+                    .is_some()
         })
         .map(Path::to_path_buf)
 }

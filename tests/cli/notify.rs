@@ -876,6 +876,37 @@ fn drafts_never_go_into_a_cohort_folder() {
     );
 }
 
+/// A folder holding one file with a cohort table's name (an HR export saved as `org.csv` or
+/// `participants.csv`) is not a cohort: drafts may go below it. Two tables without cohort.toml
+/// still make one (a cohort whose settings went missing).
+#[test]
+fn a_lone_export_with_a_table_name_is_not_a_cohort_but_tables_without_settings_are() {
+    for export in ["org.csv", "participants.csv"] {
+        let w = paired();
+        w.write(export, b"email,manager\nk.shah@northgate.example,\n");
+        let run = w.sh("notify c introduction --drafts drafts").ok();
+        assert!(
+            run.stdout.contains("0001-introduction-p001-p003.eml"),
+            "{export}: {}",
+            run.stdout
+        );
+        assert!(
+            w.path()
+                .join("drafts/0001-introduction-p001-p003.eml")
+                .is_file(),
+            "{export}"
+        );
+    }
+    let w = paired();
+    w.write("cohorts/old/participants.csv", b"id\n");
+    w.write("cohorts/old/matches.csv", b"mentee\n");
+    w.refuses_sh(
+        "notify c introduction --drafts cohorts/old/drafts",
+        1,
+        &["inside the folder of cohort old"],
+    );
+}
+
 #[test]
 fn messages_csv_names_only_participants_the_cohort_knows() {
     let w = paired();
