@@ -50,8 +50,8 @@ pub struct Explanation {
 /// Explain `who`'s candidates against the proposal `match` would make now.
 pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     let person = cohort.resolve(who).map_err(|e| vec![e])?;
-    let (baseline, costs) = matching::propose_explained(cohort, person)?;
     let rules = Rules::new(cohort, &[]);
+    let (baseline, costs) = matching::propose_explained(cohort, &rules, person)?;
     let briefed = crate::dashboard::briefed(cohort);
     let config = &cohort.config;
     let eligible = |p: &Participant| matching::why_not_eligible(config, &briefed, p);

@@ -590,15 +590,18 @@ pub type LockCosts = FxHashMap<String, LockCost>;
 /// someone, mentors with no place left, anyone who cannot be matched) are not in the map; nor is
 /// anyone when `who` is outside it. From the same solve, with one shortest-path search (see
 /// `assign::locks`).
+///
+/// `rules` are the cohort's without a request (`Rules::new(cohort, &[])`), which the caller keeps
+/// for its own questions about the pairs.
 pub fn propose_explained(
     cohort: &Cohort,
+    rules: &Rules,
     who: &Participant,
 ) -> Result<(Proposal, LockCosts), Vec<String>> {
-    let (proposal, costs) = propose_with(cohort, &Request::default(), Some(who))?;
+    let (proposal, costs) = propose_under(cohort, rules, &[], Vec::new(), Some(who))?;
     Ok((proposal, costs.unwrap_or_default()))
 }
 
-#[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
 fn propose_with(
     cohort: &Cohort,
     request: &Request,
@@ -657,20 +660,33 @@ fn propose_with(
             .collect()
     };
     let rules = Rules::new(cohort, &rules_avoids);
+    propose_under(cohort, &rules, &locks, problems, explain)
+}
+
+/// [`propose_with`] once the request is resolved: `rules` with its avoided pairs, its locks by
+/// id, and the problems found so far (all returned together with any the locks add).
+#[allow(clippy::too_many_lines)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
+fn propose_under(
+    cohort: &Cohort,
+    rules: &Rules,
+    locks: &[(String, String)],
+    mut problems: Vec<String>,
+    explain: Option<&Participant>,
+) -> Result<(Proposal, Option<LockCosts>), Vec<String>> {
     let briefed = dashboard::briefed(cohort);
     let config = &cohort.config;
     let capacity = mentor_capacity(config);
     let why_not_eligible = |p: &Participant| why_not_eligible(config, &briefed, p);
 
     // Pairs that stay: confirmed ones, then locks.
-    let (mut kept, mut load) = confirmed(cohort, &rules);
-    for (e_id, m_id) in &locks {
+    let (mut kept, mut load) = confirmed(cohort, rules);
+    for (e_id, m_id) in locks {
         let (Some(e), Some(m)) = (rules.position(e_id), rules.position(m_id)) else {
             continue;
         };
         let label = format!("--lock {e_id}={m_id}");
         // Every reason a lock cannot be kept, not only the first.
-        let why = lock_refusals(&rules, &kept, &load, capacity, &why_not_eligible, e, m);
+        let why = lock_refusals(rules, &kept, &load, capacity, &why_not_eligible, e, m);
         problems.extend(why.into_iter().map(|why| format!("{label}: {why}")));
         if kept.iter().any(|&(ke, _, _)| ke == e) {
             continue;
@@ -688,7 +704,7 @@ fn propose_with(
         mentors,
         mentor_places,
         mut unmatched,
-    } = open(&rules, &kept, &load, capacity, why_not_eligible);
+    } = open(rules, &kept, &load, capacity, why_not_eligible);
     let eligible_mentees = mentees.len() + kept.len();
 
     let refused =
@@ -732,7 +748,7 @@ fn propose_with(
     drop(profiles);
 
     let mut chosen = kept;
-    let counts = ForbiddenCounts::new(&rules, &mentors);
+    let counts = ForbiddenCounts::new(rules, &mentors);
     for (row, col) in solution.iter().enumerate() {
         let e = mentees[row];
         match col {
@@ -750,8 +766,7 @@ fn propose_with(
                 chosen.push((e, m, Origin::Proposed));
             }
             None => {
-                let why =
-                    why_unmatched_mentee(&counts.of(&rules, e), mentees.len(), &mentor_places);
+                let why = why_unmatched_mentee(&counts.of(rules, e), mentees.len(), &mentor_places);
                 unmatched.push(Unmatched {
                     id: rules.people[e].id.clone(),
                     role: Role::Mentee,
