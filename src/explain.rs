@@ -8,7 +8,7 @@
 //! with). Pure.
 
 use crate::cohort::Cohort;
-use crate::matching::{self, Request, Rules};
+use crate::matching::{self, Rules};
 use crate::model::{Participant, Role, Status};
 
 /// How many candidates are shown as the best.
@@ -113,12 +113,18 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
                 c.mentees_lost = Some(fewer);
                 c.why_not = self::cost(lost, fewer);
             } else {
+                // The solve prices every pair it could make; a lock it did not price is one the
+                // request refuses, and says why.
                 let why = matching::lock_refusals(&rules, &kept, &load, capacity, &eligible, e, m);
-                if why.is_empty() {
-                    price(cohort, &baseline, mentee, mentor, &mut c);
+                debug_assert!(
+                    !why.is_empty(),
+                    "an allowed lock neither priced nor refused"
+                );
+                c.why_not = if why.is_empty() {
+                    "not priced (please report this)".to_string()
                 } else {
-                    c.why_not = why.join("; ");
-                }
+                    why.join("; ")
+                };
             }
         }
         candidates.push(c);
@@ -133,41 +139,6 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
         mentees_matched: baseline.mentees_matched,
         candidates,
     })
-}
-
-/// Solve again with the pair locked, and say what the cohort loses against the proposal: for a
-/// lock the request would keep but [`matching::propose_explained`] did not price (none is known:
-/// it prices every pair the solver could make).
-fn price(
-    cohort: &Cohort,
-    baseline: &matching::Proposal,
-    mentee: &Participant,
-    mentor: &Participant,
-    c: &mut Candidate,
-) {
-    let locked = Request {
-        locks: vec![(mentee.id.clone(), mentor.id.clone())],
-        avoids: Vec::new(),
-    };
-    match matching::propose(cohort, &locked) {
-        Ok(p) => {
-            // Scores are hundredths: compare them as integers.
-            let lost =
-                (hundredths(baseline.total_score) - hundredths(p.total_score)) as f64 / 100.0;
-            let fewer = baseline.mentees_matched.saturating_sub(p.mentees_matched);
-            c.score_lost = Some(lost);
-            c.mentees_lost = Some(fewer);
-            c.why_not = cost(lost, fewer);
-        }
-        Err(problems) => {
-            let text = problems
-                .iter()
-                .map(|p| p.split_once(": ").map_or(p.as_str(), |(_, why)| why))
-                .collect::<Vec<_>>()
-                .join("; ");
-            c.why_not = text;
-        }
-    }
 }
 
 /// "locking this pair costs the cohort 1.5 of total score" (and mentees left unmatched).
@@ -217,6 +188,7 @@ fn hundredths(x: f64) -> i64 {
 pub(crate) mod tests {
     use super::*;
     use crate::cohort::config::Objective;
+    use crate::matching::Request;
     use crate::model::{Pair, PairStatus, Traits};
 
     /// A small cohort of random people: departments, characteristics from few values (ties),
