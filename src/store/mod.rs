@@ -690,7 +690,7 @@ impl Store {
     /// Write files into an output folder (`--drafts`), made when missing, never inside a cohort's
     /// folder; durable together. Returns the folder written.
     pub fn write_outputs(&self, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
-        output::write_all(dir, files)
+        output::write_all(&self.root, dir, files)
     }
 
     /// A cohort's own wording for its messages: each `*.txt` file of its `templates/` folder, by
@@ -931,7 +931,7 @@ impl Change {
         dir: &Path,
         files: &[(String, Vec<u8>)],
     ) -> Result<()> {
-        if output::refused(dir, files) {
+        if output::refused(self.dir.parent().unwrap_or(&self.dir), dir, files) {
             // The write will be refused, saying why: nothing to register, nothing changed.
             return Ok(());
         }

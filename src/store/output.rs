@@ -387,7 +387,7 @@ pub fn erase(
 
 /// Whether [`write_all`] would refuse to write `files` into `dir` (inside a cohort's folder, or a
 /// name that is not a plain file name): then nothing is registered either.
-pub fn refused(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
+pub fn refused(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
     let existing = dir
         .ancestors()
         .find(|a| a.exists())
@@ -396,20 +396,25 @@ pub fn refused(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
         .canonicalize()
         .map(|c| c.join(dir.strip_prefix(existing).unwrap_or(dir)))
         .unwrap_or_else(|_| dir.to_path_buf());
-    inside_cohort(&folder).is_some()
+    inside_cohort(root, &folder).is_some()
         || files
             .iter()
             .any(|(name, _)| name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.'))
 }
 
-/// The cohort folder `folder` is, or is inside, if any: a folder holding a cohort's settings, or
-/// two or more of its tables (a cohort whose `cohort.toml` went missing is still one; a folder
-/// where an HR export named `org.csv` or `participants.csv` was saved is not).
-fn inside_cohort(folder: &Path) -> Option<PathBuf> {
+/// The cohort folder `folder` (canonical) is, or is inside, if any: a folder directly under the
+/// root of cohorts with a cohort's name (not `.pilot-drafts`), or one holding a cohort's settings or two or more of its tables (a cohort
+/// whose `cohort.toml` went missing is still one; a folder where an HR export named `org.csv` or
+/// `participants.csv` was saved is not). The one rule every output folder is checked by.
+fn inside_cohort(root: &Path, folder: &Path) -> Option<PathBuf> {
+    let root = root.canonicalize().ok();
     folder
         .ancestors()
         .find(|a| {
-            a.join(CONFIG_FILE).exists()
+            (root.as_deref().is_some_and(|r| a.parent() == Some(r))
+                && a.file_name()
+                    .is_some_and(|n| crate::cohort::is_cohort_name(&n.to_string_lossy())))
+                || a.join(CONFIG_FILE).exists()
                 || crate::cohort::File::ALL
                     .iter()
                     .filter(|f| a.join(f.name()).exists())
@@ -425,7 +430,7 @@ fn inside_cohort(folder: &Path) -> Option<PathBuf> {
 /// replaced, a link or folder refused), owner-only; then one flush of the file system makes them
 /// all durable (a flush per file costs milliseconds each). A run cut short leaves files the same
 /// run rewrites whole, since the caller records nothing until this returns. Returns the folder.
-pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
+pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
     use std::io::Write;
     if !dir.exists() {
         super::fs::create_private_dir(dir)?;
@@ -439,7 +444,7 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
             dir.display()
         );
     }
-    if let Some(cohort) = inside_cohort(&folder) {
+    if let Some(cohort) = inside_cohort(root, &folder) {
         bail!(
             "{} is inside the folder of cohort {}: write these files outside any cohort's folder (like --drafts drafts)",
             dir.display(),
@@ -520,16 +525,7 @@ pub fn create_dir(root: &Path, dir: &Path) -> Result<()> {
         .ancestors()
         .find(|a| a.is_dir())
         .and_then(|a| a.canonicalize().ok());
-    let root = root.canonicalize().ok();
-    let inside_cohort = existing.as_ref().is_some_and(|e| {
-        e.ancestors().any(|a| {
-            a.join(super::CONFIG_FILE).exists()
-                || root
-                    .as_ref()
-                    .is_some_and(|r| a.parent() == Some(r.as_path()))
-        })
-    });
-    if inside_cohort {
+    if existing.is_some_and(|e| inside_cohort(root, &e).is_some()) {
         bail!(
             "{}: that is inside a cohort's folder; write the files into a folder of their own",
             dir.display()

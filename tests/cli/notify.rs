@@ -905,6 +905,13 @@ fn a_lone_export_with_a_table_name_is_not_a_cohort_but_tables_without_settings_a
         1,
         &["inside the folder of cohort old"],
     );
+    // A folder directly under the root of cohorts is taken for a cohort's, as `--per-person`
+    // takes it: one rule for every output folder.
+    w.refuses_sh(
+        "notify c introduction --drafts cohorts/drafts",
+        1,
+        &["inside the folder of cohort drafts"],
+    );
 }
 
 #[test]
