@@ -388,18 +388,23 @@ pub fn erase(
 /// Whether [`write_all`] would refuse to write `files` into `dir` (inside a cohort's folder, or a
 /// name that is not a plain file name): then nothing is registered either.
 pub fn refused(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
+    inside_cohort(root, &planned(dir)).is_some()
+        || files
+            .iter()
+            .any(|(name, _)| name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.'))
+}
+
+/// Where `dir` is or will be: its nearest existing folder, canonical, with the rest of the path
+/// (which a check of the existing part alone would miss: a new folder directly under the root).
+fn planned(dir: &Path) -> PathBuf {
     let existing = dir
         .ancestors()
         .find(|a| a.exists())
         .unwrap_or(Path::new("."));
-    let folder = existing
+    existing
         .canonicalize()
         .map(|c| c.join(dir.strip_prefix(existing).unwrap_or(dir)))
-        .unwrap_or_else(|_| dir.to_path_buf());
-    inside_cohort(root, &folder).is_some()
-        || files
-            .iter()
-            .any(|(name, _)| name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.'))
+        .unwrap_or_else(|_| dir.to_path_buf())
 }
 
 /// The cohort folder `folder` (canonical) is, or is inside, if any: a folder directly under the
@@ -514,18 +519,7 @@ fn flush(folder: &Path, files: &[std::fs::File]) -> Result<()> {
 /// does not exist. An output folder never lies inside a cohort's folder (where it could take the
 /// name of one of its files, or its `templates/`).
 pub fn create_dir(root: &Path, dir: &Path) -> Result<()> {
-    let absolute = if dir.is_absolute() {
-        dir.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .context("cannot tell the current folder")?
-            .join(dir)
-    };
-    let existing = absolute
-        .ancestors()
-        .find(|a| a.is_dir())
-        .and_then(|a| a.canonicalize().ok());
-    if existing.is_some_and(|e| inside_cohort(root, &e).is_some()) {
+    if inside_cohort(root, &planned(dir)).is_some() {
         bail!(
             "{}: that is inside a cohort's folder; write the files into a folder of their own",
             dir.display()

@@ -225,6 +225,29 @@ fn an_ended_pair_gets_cancellations_and_an_erased_person_never_appears() {
     );
 }
 
+/// Invitations person by person never go into a cohort's folder, by the rule drafts follow: a
+/// folder with a cohort's name directly under the root (not yet made), one with two tables and
+/// no settings; a lone HR export named like a table above the folder does not stop them.
+#[test]
+fn per_person_files_never_go_into_a_cohort_folder() {
+    let w = confirmed(2);
+    w.run(&["schedule", "c"]).ok();
+    w.write("cohorts/old/participants.csv", "id\n");
+    w.write("cohorts/old/matches.csv", "mentee\n");
+    for dir in ["cohorts/people", "cohorts/old/people", "cohorts/c/people"] {
+        w.refuses(
+            &["schedule", "c", "--per-person", dir],
+            1,
+            &["inside a cohort's folder"],
+        );
+        assert!(!w.path().join(dir).exists(), "{dir}");
+    }
+    w.write("home/org.csv", "email,manager\nk.shah@x.example,\n");
+    w.run(&["schedule", "c", "--per-person", "home/people"])
+        .ok();
+    assert!(w.path().join("home/people/p001.ics").is_file());
+}
+
 #[test]
 fn per_person_files_hold_each_participants_own_invitations() {
     let w = confirmed(2);
