@@ -10,7 +10,10 @@ use revmentor::UsageError;
 use revmentor::cli::Cli;
 
 // mimalloc: a well-kept allocator (Microsoft's, used by many Rust tools) that halves the time the
-// large imports and listings spend allocating (see examples/bench.sh).
+// large imports and listings spend allocating (see examples/bench.sh). Its 2.x line (the crate's
+// `v2` feature), measured faster here than the 3.x line the crate defaults to: a 50,000-row
+// import 0.68 s instead of 1.07 s, `status` on it 0.19 s instead of 0.30 s, `match` at 2,000²
+// about 15% less (medians of A/B pairs, whole process).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
