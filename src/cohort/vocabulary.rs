@@ -165,40 +165,30 @@ pub struct Spelling {
 pub fn tally(cohort: &Cohort, only_active: bool) -> Vec<(String, Vec<ValueCount>)> {
     let vocabulary = Vocabulary::new(&cohort.config);
     let people = cohort.people();
-    let mut out = Vec::new();
-    for (k, characteristic) in cohort.config.cohort.characteristics.iter().enumerate() {
-        let mut values: Vec<ValueCount> = Vec::new();
-        let mut index: FxHashMap<String, usize> = FxHashMap::default();
-        for row in cohort.traits.iter() {
-            let Some(p) = people.get(row.id.as_str()) else {
-                continue;
-            };
-            if only_active && matches!(p.status, Status::Withdrawn | Status::Erased) {
-                continue;
-            }
+    let names = &cohort.config.cohort.characteristics;
+    let mut values: Vec<Vec<ValueCount>> = vec![Vec::new(); names.len()];
+    // Per characteristic: each value's place in `values` by its key, and each spelling met so
+    // far with its value's and its own place (a cohort has few spellings and many rows).
+    let mut index: Vec<FxHashMap<String, usize>> = vec![FxHashMap::default(); names.len()];
+    let mut met: Vec<FxHashMap<&str, (usize, usize)>> = vec![FxHashMap::default(); names.len()];
+    for row in cohort.traits.iter() {
+        let Some(p) = people.get(row.id.as_str()) else {
+            continue;
+        };
+        if only_active && matches!(p.status, Status::Withdrawn | Status::Erased) {
+            continue;
+        }
+        for (k, values) in values.iter_mut().enumerate() {
             let declared = row.values.get(k).map(|v| v.trim()).unwrap_or("");
-            let value = vocabulary.harmonise(k, declared).unwrap_or("");
-            let i = *index.entry(key(value)).or_insert_with(|| {
-                values.push(ValueCount {
-                    value: value.to_string(),
-                    spellings: Vec::new(),
-                    mentors: 0,
-                    mentees: 0,
-                });
-                values.len() - 1
-            });
-            let v = &mut values[i];
-            let spelling = match v.spellings.iter().position(|s| s.text == declared) {
-                Some(s) => s,
+            let (i, spelling) = match met[k].get(declared) {
+                Some(&at) => at,
                 None => {
-                    v.spellings.push(Spelling {
-                        text: declared.to_string(),
-                        mentors: 0,
-                        mentees: 0,
-                    });
-                    v.spellings.len() - 1
+                    let at = place(&vocabulary, k, declared, values, &mut index[k]);
+                    met[k].insert(declared, at);
+                    at
                 }
             };
+            let v = &mut values[i];
             let s = &mut v.spellings[spelling];
             match p.role {
                 Role::Mentor => {
@@ -211,9 +201,42 @@ pub fn tally(cohort: &Cohort, only_active: bool) -> Vec<(String, Vec<ValueCount>
                 }
             }
         }
-        out.push((characteristic.clone(), values));
     }
-    out
+    names.iter().cloned().zip(values).collect()
+}
+
+/// Where the spelling `declared` of characteristic `k` counts: its value's place in `values` and
+/// its own among the value's spellings, each added (with no counts yet) if new.
+fn place(
+    vocabulary: &Vocabulary,
+    k: usize,
+    declared: &str,
+    values: &mut Vec<ValueCount>,
+    index: &mut FxHashMap<String, usize>,
+) -> (usize, usize) {
+    let value = vocabulary.harmonise(k, declared).unwrap_or("");
+    let i = *index.entry(key(value)).or_insert_with(|| {
+        values.push(ValueCount {
+            value: value.to_string(),
+            spellings: Vec::new(),
+            mentors: 0,
+            mentees: 0,
+        });
+        values.len() - 1
+    });
+    let spellings = &mut values[i].spellings;
+    let spelling = match spellings.iter().position(|s| s.text == declared) {
+        Some(s) => s,
+        None => {
+            spellings.push(Spelling {
+                text: declared.to_string(),
+                mentors: 0,
+                mentees: 0,
+            });
+            spellings.len() - 1
+        }
+    };
+    (i, spelling)
 }
 
 /// Words that are one answer in most forms (compared squashed: letters and digits only).
@@ -465,5 +488,148 @@ mod tests {
         ] {
             assert!(!look_alike(a, b), "{a} / {b}");
         }
+    }
+
+    /// `tally` as it was first written (a pass over the rows per characteristic, each spelling
+    /// harmonised where it is met): the one-pass version must count the same.
+    fn tally_per_characteristic(
+        cohort: &Cohort,
+        only_active: bool,
+    ) -> Vec<(String, Vec<ValueCount>)> {
+        let vocabulary = Vocabulary::new(&cohort.config);
+        let people = cohort.people();
+        let mut out = Vec::new();
+        for (k, characteristic) in cohort.config.cohort.characteristics.iter().enumerate() {
+            let mut values: Vec<ValueCount> = Vec::new();
+            for row in cohort.traits.iter() {
+                let Some(p) = people.get(row.id.as_str()) else {
+                    continue;
+                };
+                if only_active && matches!(p.status, Status::Withdrawn | Status::Erased) {
+                    continue;
+                }
+                let declared = row.values.get(k).map(|v| v.trim()).unwrap_or("");
+                let value = vocabulary.harmonise(k, declared).unwrap_or("");
+                let i = match values.iter().position(|v| key(&v.value) == key(value)) {
+                    Some(i) => i,
+                    None => {
+                        values.push(ValueCount {
+                            value: value.to_string(),
+                            spellings: Vec::new(),
+                            mentors: 0,
+                            mentees: 0,
+                        });
+                        values.len() - 1
+                    }
+                };
+                let v = &mut values[i];
+                let s = match v.spellings.iter().position(|s| s.text == declared) {
+                    Some(s) => s,
+                    None => {
+                        v.spellings.push(Spelling {
+                            text: declared.to_string(),
+                            mentors: 0,
+                            mentees: 0,
+                        });
+                        v.spellings.len() - 1
+                    }
+                };
+                let (v_role, s_role) = match p.role {
+                    Role::Mentor => (&mut v.mentors, &mut v.spellings[s].mentors),
+                    Role::Mentee => (&mut v.mentees, &mut v.spellings[s].mentees),
+                };
+                *v_role += 1;
+                *s_role += 1;
+            }
+            out.push((characteristic.clone(), values));
+        }
+        out
+    }
+
+    #[test]
+    fn one_pass_tally_counts_what_a_pass_per_characteristic_counts() {
+        use crate::model::{Participant, Traits};
+        let mut next = crate::assign::test_numbers(0x007a_11e5);
+        let spellings = [
+            "",
+            "Woman",
+            "woman",
+            " Woman ",
+            "Female",
+            "F",
+            "Man",
+            "Male",
+            "Prefer not to say",
+            "Unknown",
+            "x",
+            "X ",
+        ];
+        let mut kinds = (0, 0);
+        for case in 0..300 {
+            let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2020, 1, d).expect("date");
+            let mut config = crate::cohort::config::for_test(day(13), day(31));
+            let first = config.cohort.characteristics[0].clone();
+            if case % 2 == 0 {
+                config.characteristics.values.insert(
+                    first,
+                    [
+                        (
+                            "Woman".to_string(),
+                            vec!["Female".to_string(), "F".to_string()],
+                        ),
+                        ("Man".to_string(), vec!["male".to_string()]),
+                    ]
+                    .into(),
+                );
+            }
+            let n = config.cohort.characteristics.len();
+            let mut c = Cohort::empty("c", config);
+            for i in 0..1 + next(40) {
+                let id = format!("p{i:03}");
+                let role = if next(2) == 0 {
+                    Role::Mentee
+                } else {
+                    Role::Mentor
+                };
+                let status = [Status::Active, Status::Withdrawn, Status::Erased]
+                    [usize::try_from(next(3)).expect("small")];
+                // Some rows name nobody, some people have no row, some rows are short.
+                if next(10) > 0 {
+                    c.participants.push(Participant {
+                        status,
+                        ..Participant::for_test(&id, role)
+                    });
+                }
+                if next(10) > 0 {
+                    let values = (0..n - usize::try_from(next(2)).expect("small"))
+                        .map(|_| spellings[usize::try_from(next(12)).expect("small")].to_string())
+                        .collect();
+                    c.traits.push(Traits { id, values });
+                }
+            }
+            for only_active in [false, true] {
+                let (one_pass, per_characteristic) = (
+                    tally(&c, only_active),
+                    tally_per_characteristic(&c, only_active),
+                );
+                assert_eq!(
+                    format!("{one_pass:?}"),
+                    format!("{per_characteristic:?}"),
+                    "case {case}, only active: {only_active}"
+                );
+                kinds.0 += usize::from(
+                    one_pass
+                        .iter()
+                        .any(|(_, v)| v.iter().any(|v| v.spellings.len() > 1)),
+                );
+                kinds.1 += usize::from(
+                    one_pass
+                        .iter()
+                        .any(|(_, v)| v.iter().any(|v| v.mentors > 0 && v.mentees > 0)),
+                );
+            }
+        }
+        // The cases had values spelt more than one way, and values both roles gave.
+        assert!(kinds.0 > 100 && kinds.1 > 100, "{kinds:?}");
     }
 }
