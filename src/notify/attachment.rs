@@ -90,8 +90,9 @@ pub fn invitations(
     let events = ics::events(cohort, |m| {
         wanted.contains(&(m.mentee.as_str(), m.mentor.as_str(), m.number))
     });
+    let calendars = ics::Calendars::new(cohort);
     for m in events.requests {
-        let text = ics::calendar(cohort, ics::Method::Request, &[m], &from, today);
+        let text = calendars.calendar(ics::Method::Request, &[m], &from, today);
         out.insert((m.mentee.clone(), m.mentor.clone(), m.number), text);
     }
     out
