@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 
 use super::Ctx;
@@ -194,50 +195,62 @@ fn write_calendars(ctx: &Ctx, args: &Args) -> Result<()> {
             "cohort.toml has no [calendar] organizer: invitations are sent from the organizer's address, so add organizer = \"you@example.org\" under [calendar]"
         )
     })?;
+    let calendars = ics::Calendars::new(&cohort);
     let mut written = Vec::new();
     if let Some(path) = &args.ics {
-        written.extend(write_pair_of_files(
-            ctx, &cohort, &events, &organizer, path, None,
-        )?);
+        let files = pair_of_files(&calendars, &events, &organizer, path, None, ctx.today);
+        written.extend(write_files(ctx, &cohort, files)?);
     }
     if let Some(dir) = &args.per_person {
         ctx.store.create_output_dir(dir)?;
+        // Each person's events, in the order of the whole calendar.
+        let mut by_person: FxHashMap<&str, ics::Events> = FxHashMap::default();
+        for (list, cancels) in [(&events.requests, false), (&events.cancels, true)] {
+            for &m in list {
+                for id in [m.mentee.as_str(), m.mentor.as_str()] {
+                    let own = by_person.entry(id).or_default();
+                    if cancels {
+                        own.cancels.push(m);
+                    } else {
+                        own.requests.push(m);
+                    }
+                }
+            }
+        }
+        let mut files = Vec::new();
         for person in cohort.participants.iter() {
             if person.status == Status::Erased || person.email.is_empty() {
                 continue;
             }
-            let own = |m: &&Meeting| m.mentee == person.id || m.mentor == person.id;
-            let mine = ics::Events {
-                requests: events.requests.iter().copied().filter(own).collect(),
-                cancels: events.cancels.iter().copied().filter(own).collect(),
-            };
-            if mine.is_empty() {
+            let Some(mine) = by_person.get(person.id.as_str()) else {
                 continue;
-            }
+            };
             let path = dir.join(format!("{}.ics", person.id));
-            written.extend(write_pair_of_files(
-                ctx,
-                &cohort,
-                &mine,
+            files.extend(pair_of_files(
+                &calendars,
+                mine,
                 &organizer,
                 &path,
                 Some(person),
-            )?);
+                ctx.today,
+            ));
         }
+        written.extend(write_files(ctx, &cohort, files)?);
     }
     crate::out::emit(&plan::files_report(&written, args.format))
 }
 
-/// Write the invitations to `path` and the cancellations beside it (each only when there are some).
-fn write_pair_of_files(
-    ctx: &Ctx,
-    cohort: &Cohort,
+/// The invitations for `path` and the cancellations for beside it (each only when there are
+/// some), with their text.
+fn pair_of_files(
+    calendars: &ics::Calendars,
     events: &ics::Events,
     organizer: &str,
     path: &Path,
     person: Option<&Participant>,
-) -> Result<Vec<plan::Written>> {
-    let mut written = Vec::new();
+    today: NaiveDate,
+) -> Vec<(plan::Written, String)> {
+    let mut files = Vec::new();
     for (method, list, path) in [
         (Method::Request, &events.requests, path.to_path_buf()),
         (Method::Cancel, &events.cancels, cancelled_path(path)),
@@ -245,15 +258,31 @@ fn write_pair_of_files(
         if list.is_empty() {
             continue;
         }
-        let text = ics::calendar(cohort, method, list, organizer, ctx.today);
-        ctx.store
-            .write_output(cohort, "calendar", ctx.today, &path, text.as_bytes())?;
-        written.push(plan::Written {
-            path,
-            method,
-            person: person.cloned(),
-            events: list.len(),
-        });
+        let text = calendars.calendar(method, list, organizer, today);
+        files.push((
+            plan::Written {
+                path,
+                method,
+                person: person.cloned(),
+                events: list.len(),
+            },
+            text,
+        ));
     }
-    Ok(written)
+    files
+}
+
+/// Write calendar files, entered in the cohort's register together (`Store::write_output_files`).
+fn write_files(
+    ctx: &Ctx,
+    cohort: &Cohort,
+    files: Vec<(plan::Written, String)>,
+) -> Result<Vec<plan::Written>> {
+    let bytes: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(w, text)| (w.path.as_path(), text.as_bytes()))
+        .collect();
+    ctx.store
+        .write_output_files(cohort, "calendar", ctx.today, &bytes)?;
+    Ok(files.into_iter().map(|(w, _)| w).collect())
 }

@@ -248,6 +248,51 @@ fn per_person_files_never_go_into_a_cohort_folder() {
     assert!(w.path().join("home/people/p001.ics").is_file());
 }
 
+/// Every calendar file is entered in the cohort's register of outputs, with the people it names,
+/// once however often it is written: the whole calendar and a file per person, written twice
+/// (the files of one run are registered together, in one commit).
+#[test]
+fn calendar_files_are_each_registered_once_with_the_people_they_name() {
+    let w = confirmed(3);
+    w.run(&["schedule", "c"]).ok();
+    for _ in 0..2 {
+        w.run(&[
+            "schedule",
+            "c",
+            "--ics",
+            "all.ics",
+            "--per-person",
+            "people",
+        ])
+        .ok();
+    }
+    let register = w.cohort_file("c", "outputs.csv");
+    let rows: Vec<&str> = register.lines().skip(1).collect();
+    let mut files: Vec<String> = std::fs::read_dir(w.path().join("people"))
+        .expect("people")
+        .map(|e| format!("people/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect();
+    files.push("all.ics".to_string());
+    assert_eq!(rows.len(), files.len(), "{register}");
+    for file in &files {
+        let named: Vec<&&str> = rows
+            .iter()
+            .filter(|r| r.contains(&format!("{file},calendar,")))
+            .collect();
+        assert_eq!(named.len(), 1, "{file}: {register}");
+    }
+    let (mentor, _, _) = mentor_of(&w, "p001");
+    let own = rows
+        .iter()
+        .find(|r| r.contains("people/p001.ics,"))
+        .expect("p001's row");
+    let mut pair = ["p001".to_string(), mentor];
+    pair.sort();
+    assert!(own.ends_with(&pair.join(";")), "{own}");
+    let all = rows.iter().find(|r| r.contains("all.ics,")).expect("all");
+    assert!(all.contains("p001") && all.contains("p003"), "{all}");
+}
+
 #[test]
 fn per_person_files_hold_each_participants_own_invitations() {
     let w = confirmed(2);
