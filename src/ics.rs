@@ -211,8 +211,9 @@ pub fn calendar(
     Calendars::new(cohort).calendar(method, meetings, organizer, today)
 }
 
-/// Writes the calendar objects of one cohort, its people looked up by id through one index (built
-/// per calendar, 5,000 invitations over 10,000 people were 50 million insertions).
+/// Writes the calendar objects of one cohort, its people looked up by id through one index built
+/// for all of them (built for each calendar, 5,000 invitations over 10,000 people took 50 million
+/// insertions).
 pub struct Calendars<'a> {
     cohort: &'a Cohort,
     people: FxHashMap<&'a str, &'a Participant>,

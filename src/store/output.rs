@@ -140,6 +140,60 @@ pub fn write_atomic(target: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     super::fs::sync_dir(dir)
 }
 
+/// [`write_atomic`] for many files at once (`(target, path, bytes)`): every file is written to a
+/// temporary file beside its target first, then all are made durable together (one flush of the
+/// file system where the platform can, instead of two per file), then each replaces its target,
+/// then their folders are made durable. A failure before the replacing leaves every target as it
+/// was. One file goes through [`write_atomic`].
+pub fn write_atomic_all(files: &[(PathBuf, &Path, &[u8])]) -> Result<()> {
+    use std::io::Write;
+    if let [(target, path, bytes)] = files {
+        return write_atomic(target, path, bytes);
+    }
+    let mut temps = Vec::with_capacity(files.len());
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for (target, path, bytes) in files {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let mut temp = tempfile::Builder::new()
+            .prefix(OUTPUT_TEMP_PREFIX)
+            .tempfile_in(dir)
+            .with_context(|| {
+                format!(
+                    "cannot write in {}: check that the folder is yours and writable, and the disk not full",
+                    dir.display()
+                )
+            })?;
+        temp.write_all(bytes)
+            .and_then(|()| temp.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        if !folders.iter().any(|f| f == dir) {
+            folders.push(dir.to_path_buf());
+        }
+        temps.push(temp);
+    }
+    let open: Vec<std::fs::File> = if cfg!(target_os = "linux") {
+        Vec::new()
+    } else {
+        temps
+            .iter()
+            .map(|t| t.as_file().try_clone())
+            .collect::<std::io::Result<_>>()
+            .context("cannot flush the files written")?
+    };
+    for (k, folder) in folders.iter().enumerate() {
+        flush(folder, if k == 0 { &open } else { &[] })?;
+    }
+    for (temp, (target, _, _)) in temps.into_iter().zip(files) {
+        temp.persist(target)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot replace {}", target.display()))?;
+    }
+    for folder in &folders {
+        super::fs::sync_dir(folder)?;
+    }
+    Ok(())
+}
+
 /// The register of outputs: `outputs.csv` in the cohort's folder, one row per file the tool wrote
 /// outside the tables (`--out`, `--ics`): where, what, when, and which people it named (ids only),
 /// so that an erasure can find every copy of a person the tool made.
