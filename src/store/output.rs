@@ -150,6 +150,9 @@ pub fn write_atomic_all(files: &[(PathBuf, &Path, &[u8])]) -> Result<()> {
     if let [(target, path, bytes)] = files {
         return write_atomic(target, path, bytes);
     }
+    // Each temporary file is closed once written (10,000 open at once would pass the usual limit
+    // of open files); where the whole file system cannot be flushed at once, each is flushed
+    // before it is closed.
     let mut temps = Vec::with_capacity(files.len());
     let mut folders: Vec<PathBuf> = Vec::new();
     for (target, path, bytes) in files {
@@ -165,23 +168,21 @@ pub fn write_atomic_all(files: &[(PathBuf, &Path, &[u8])]) -> Result<()> {
             })?;
         temp.write_all(bytes)
             .and_then(|()| temp.flush())
+            .and_then(|()| {
+                if cfg!(target_os = "linux") {
+                    Ok(())
+                } else {
+                    temp.as_file().sync_all()
+                }
+            })
             .with_context(|| format!("cannot write {}", path.display()))?;
         if !folders.iter().any(|f| f == dir) {
             folders.push(dir.to_path_buf());
         }
-        temps.push(temp);
+        temps.push(temp.into_temp_path());
     }
-    let open: Vec<std::fs::File> = if cfg!(target_os = "linux") {
-        Vec::new()
-    } else {
-        temps
-            .iter()
-            .map(|t| t.as_file().try_clone())
-            .collect::<std::io::Result<_>>()
-            .context("cannot flush the files written")?
-    };
-    for (k, folder) in folders.iter().enumerate() {
-        flush(folder, if k == 0 { &open } else { &[] })?;
+    for folder in &folders {
+        flush(folder, &[])?;
     }
     for (temp, (target, _, _)) in temps.into_iter().zip(files) {
         temp.persist(target)

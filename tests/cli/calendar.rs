@@ -293,6 +293,36 @@ fn calendar_files_are_each_registered_once_with_the_people_they_name() {
     assert!(all.contains("p001") && all.contains("p003"), "{all}");
 }
 
+/// Many calendar files in one run under a low limit of open files (48, below the 80 files): the
+/// files are written one after another, never all held open.
+#[test]
+fn per_person_files_are_written_under_a_low_limit_of_open_files() {
+    let w = confirmed(40);
+    w.run(&["schedule", "c"]).ok();
+    let inner = w.command(&["schedule", "c", "--per-person", "people", "--format", "csv"]);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -n 48 && exec \"$0\" \"$@\"")
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .current_dir(w.path());
+    for (key, value) in inner.get_envs() {
+        match value {
+            Some(v) => cmd.env(key, v),
+            None => cmd.env_remove(key),
+        };
+    }
+    w.run_cmd(assert_cmd::Command::from_std(cmd)).ok();
+    let files = std::fs::read_dir(w.path().join("people"))
+        .expect("people")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".ics"))
+        })
+        .count();
+    assert_eq!(files, 80);
+}
+
 #[test]
 fn per_person_files_hold_each_participants_own_invitations() {
     let w = confirmed(2);
