@@ -119,6 +119,21 @@ pub fn write(root: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
 /// Replace `target` atomically with `bytes` (readable by the owner only); `path` is how the user
 /// named it, for messages.
 pub fn write_atomic(target: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = temp_beside(target, path, bytes, true)?;
+    temp.persist(target)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", target.display()))?;
+    super::fs::sync_dir(target.parent().unwrap_or(Path::new(".")))
+}
+
+/// A temporary file beside `target` holding `bytes` (readable by the owner only), flushed to the
+/// disk when `durable`.
+fn temp_beside(
+    target: &Path,
+    path: &Path,
+    bytes: &[u8],
+    durable: bool,
+) -> Result<tempfile::NamedTempFile> {
     use std::io::Write;
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
@@ -132,12 +147,15 @@ pub fn write_atomic(target: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
         })?;
     temp.write_all(bytes)
         .and_then(|()| temp.flush())
-        .and_then(|()| temp.as_file().sync_all())
+        .and_then(|()| {
+            if durable {
+                temp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .with_context(|| format!("cannot write {}", path.display()))?;
-    temp.persist(target)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", target.display()))?;
-    super::fs::sync_dir(dir)
+    Ok(temp)
 }
 
 /// [`write_atomic`] for many files at once (`(target, path, bytes)`): every file is written to a
@@ -146,7 +164,6 @@ pub fn write_atomic(target: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
 /// then their folders are made durable. A failure before the replacing leaves every target as it
 /// was. One file goes through [`write_atomic`].
 pub fn write_atomic_all(files: &[(PathBuf, &Path, &[u8])]) -> Result<()> {
-    use std::io::Write;
     if let [(target, path, bytes)] = files {
         return write_atomic(target, path, bytes);
     }
@@ -156,26 +173,8 @@ pub fn write_atomic_all(files: &[(PathBuf, &Path, &[u8])]) -> Result<()> {
     let mut temps = Vec::with_capacity(files.len());
     let mut folders: Vec<PathBuf> = Vec::new();
     for (target, path, bytes) in files {
+        let temp = temp_beside(target, path, bytes, !cfg!(target_os = "linux"))?;
         let dir = target.parent().unwrap_or(Path::new("."));
-        let mut temp = tempfile::Builder::new()
-            .prefix(OUTPUT_TEMP_PREFIX)
-            .tempfile_in(dir)
-            .with_context(|| {
-                format!(
-                    "cannot write in {}: check that the folder is yours and writable, and the disk not full",
-                    dir.display()
-                )
-            })?;
-        temp.write_all(bytes)
-            .and_then(|()| temp.flush())
-            .and_then(|()| {
-                if cfg!(target_os = "linux") {
-                    Ok(())
-                } else {
-                    temp.as_file().sync_all()
-                }
-            })
-            .with_context(|| format!("cannot write {}", path.display()))?;
         if !folders.iter().any(|f| f == dir) {
             folders.push(dir.to_path_buf());
         }
