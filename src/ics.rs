@@ -199,18 +199,6 @@ pub fn uid(cohort: &str, m: &Meeting) -> String {
     format!("{cohort}-{}@revmentor", m.identity())
 }
 
-/// The calendar object of `method` holding `meetings`, sent by `organizer` (an email). For one
-/// calendar; many (an invitation per message, a file per person) share one [`Calendars`].
-pub fn calendar(
-    cohort: &Cohort,
-    method: Method,
-    meetings: &[&Meeting],
-    organizer: &str,
-    today: NaiveDate,
-) -> String {
-    Calendars::new(cohort).calendar(method, meetings, organizer, today)
-}
-
 /// Writes the calendar objects of one cohort, its people looked up by id through one index built
 /// for all of them (built for each calendar, 5,000 invitations over 10,000 people took 50 million
 /// insertions).
@@ -227,7 +215,7 @@ impl<'a> Calendars<'a> {
         }
     }
 
-    /// [`calendar`], with this cohort's index of people.
+    /// The calendar object of `method` holding `meetings`, sent by `organizer` (an email).
     pub fn calendar(
         &self,
         method: Method,
