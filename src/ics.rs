@@ -223,78 +223,60 @@ impl<'a> Calendars<'a> {
         organizer: &str,
         today: NaiveDate,
     ) -> String {
-        write_calendar(
-            self.cohort,
-            &self.people,
-            method,
-            meetings,
-            organizer,
-            today,
-        )
-    }
-}
-
-fn write_calendar(
-    cohort: &Cohort,
-    people: &FxHashMap<&str, &Participant>,
-    method: Method,
-    meetings: &[&Meeting],
-    organizer: &str,
-    today: NaiveDate,
-) -> String {
-    let title = if cohort.config.cohort.title.is_empty() {
-        cohort.name.clone()
-    } else {
-        cohort.config.cohort.title.clone()
-    };
-    let mut w = Writer::new();
-    w.line("BEGIN", &[], "VCALENDAR");
-    w.line("PRODID", &[], "-//revmentor//one-to-ones//EN");
-    w.line("VERSION", &[], "2.0");
-    w.line("CALSCALE", &[], "GREGORIAN");
-    w.line("METHOD", &[], method.as_str());
-    w.line("X-WR-CALNAME", &[], &text(&format!("{title}: one-to-ones")));
-    let minutes = i64::from(cohort.config.cadence.session_minutes);
-    for m in meetings {
-        let Some(day) = m.planned else { continue };
-        let who = attendees(people, m);
-        let time = crate::meetings::effective_time(cohort, m).unwrap_or(NaiveTime::MIN);
-        let start = start_instant(cohort, day, time);
-        let (sequence, status) = match method {
-            Method::Request => (m.sequence, "CONFIRMED"),
-            Method::Cancel => (m.sequence.saturating_add(1), "CANCELLED"),
+        let (cohort, people) = (self.cohort, &self.people);
+        let title = if cohort.config.cohort.title.is_empty() {
+            cohort.name.clone()
+        } else {
+            cohort.config.cohort.title.clone()
         };
-        w.line("BEGIN", &[], "VEVENT");
-        w.line("UID", &[], &text(&uid(&cohort.name, m)));
-        w.line("DTSTAMP", &[], &stamp(today));
-        w.line("SEQUENCE", &[], &sequence.to_string());
-        w.line(
-            "ORGANIZER",
-            &[("CN", param(&title))],
-            &format!("mailto:{organizer}"),
-        );
-        for p in &who {
-            let mut params = vec![
-                ("CN", param(&p.name)),
-                ("CUTYPE", "INDIVIDUAL".to_string()),
-                ("ROLE", "REQ-PARTICIPANT".to_string()),
-            ];
-            if method == Method::Request {
-                params.push(("PARTSTAT", "NEEDS-ACTION".to_string()));
-                params.push(("RSVP", "TRUE".to_string()));
+        let mut w = Writer::new();
+        w.line("BEGIN", &[], "VCALENDAR");
+        w.line("PRODID", &[], "-//revmentor//one-to-ones//EN");
+        w.line("VERSION", &[], "2.0");
+        w.line("CALSCALE", &[], "GREGORIAN");
+        w.line("METHOD", &[], method.as_str());
+        w.line("X-WR-CALNAME", &[], &text(&format!("{title}: one-to-ones")));
+        let minutes = i64::from(cohort.config.cadence.session_minutes);
+        for m in meetings {
+            let Some(day) = m.planned else { continue };
+            let who = attendees(people, m);
+            let time = crate::meetings::effective_time(cohort, m).unwrap_or(NaiveTime::MIN);
+            let start = start_instant(cohort, day, time);
+            let (sequence, status) = match method {
+                Method::Request => (m.sequence, "CONFIRMED"),
+                Method::Cancel => (m.sequence.saturating_add(1), "CANCELLED"),
+            };
+            w.line("BEGIN", &[], "VEVENT");
+            w.line("UID", &[], &text(&uid(&cohort.name, m)));
+            w.line("DTSTAMP", &[], &stamp(today));
+            w.line("SEQUENCE", &[], &sequence.to_string());
+            w.line(
+                "ORGANIZER",
+                &[("CN", param(&title))],
+                &format!("mailto:{organizer}"),
+            );
+            for p in &who {
+                let mut params = vec![
+                    ("CN", param(&p.name)),
+                    ("CUTYPE", "INDIVIDUAL".to_string()),
+                    ("ROLE", "REQ-PARTICIPANT".to_string()),
+                ];
+                if method == Method::Request {
+                    params.push(("PARTSTAT", "NEEDS-ACTION".to_string()));
+                    params.push(("RSVP", "TRUE".to_string()));
+                }
+                w.line("ATTENDEE", &params, &format!("mailto:{}", p.email));
             }
-            w.line("ATTENDEE", &params, &format!("mailto:{}", p.email));
-        }
-        let names: Vec<&str> = who.iter().map(|p| p.name.as_str()).collect();
-        w.line(
-            "SUMMARY",
-            &[],
-            &text(&format!(
-                "Reverse mentoring one-to-one: {}",
-                names.join(" and ")
-            )),
-        );
-        w.line(
+            let names: Vec<&str> = who.iter().map(|p| p.name.as_str()).collect();
+            w.line(
+                "SUMMARY",
+                &[],
+                &text(&format!(
+                    "Reverse mentoring one-to-one: {}",
+                    names.join(" and ")
+                )),
+            );
+            w.line(
             "DESCRIPTION",
             &[],
             &text(&format!(
@@ -302,18 +284,19 @@ fn write_calendar(
                 m.number, m.due_from, m.due_by
             )),
         );
-        w.line("DTSTART", &[], &utc(start));
-        w.line(
-            "DTEND",
-            &[],
-            &utc(start + chrono::Duration::minutes(minutes)),
-        );
-        w.line("STATUS", &[], status);
-        w.line("TRANSP", &[], "OPAQUE");
-        w.line("END", &[], "VEVENT");
+            w.line("DTSTART", &[], &utc(start));
+            w.line(
+                "DTEND",
+                &[],
+                &utc(start + chrono::Duration::minutes(minutes)),
+            );
+            w.line("STATUS", &[], status);
+            w.line("TRANSP", &[], "OPAQUE");
+            w.line("END", &[], "VEVENT");
+        }
+        w.line("END", &[], "VCALENDAR");
+        w.out
     }
-    w.line("END", &[], "VCALENDAR");
-    w.out
 }
 
 /// A group session (a briefing, the evaluation session) as an invitation (`METHOD:REQUEST`) from
