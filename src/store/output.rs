@@ -582,5 +582,11 @@ pub fn create_dir(root: &Path, dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
+    if dir.exists() {
+        bail!(
+            "{} is not a folder: give a folder to write into",
+            dir.display()
+        );
+    }
     super::fs::create_private_dir(dir)
 }

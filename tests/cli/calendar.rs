@@ -243,6 +243,12 @@ fn per_person_files_never_go_into_a_cohort_folder() {
         assert!(!w.path().join(dir).exists(), "{dir}");
     }
     w.write("home/org.csv", "email,manager\nk.shah@x.example,\n");
+    // A file where the folder should be is named as such.
+    w.refuses(
+        &["schedule", "c", "--per-person", "home/org.csv"],
+        1,
+        &["home/org.csv is not a folder: give a folder"],
+    );
     w.run(&["schedule", "c", "--per-person", "home/people"])
         .ok();
     assert!(w.path().join("home/people/p001.ics").is_file());
