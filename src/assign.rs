@@ -1212,6 +1212,26 @@ mod tests {
                     prop_assert_eq!(x, Source::get(&sealed, i, j));
                 }
             }
+            // Keys, where the scores fit a byte: the score plus one, 0 where forbidden.
+            let key = |s: i32| if s == FORBIDDEN { Some(0) } else { u8::try_from(s + 1).ok() };
+            let mut keys = vec![0u8; c];
+            for i in 0..r {
+                if Source::row_keys(&sealed, i, &mut keys) {
+                    Source::row(&sealed, i, &mut row);
+                    for j in 0..c {
+                        prop_assert_eq!(Some(keys[j]), key(row[j]), "row {} column {}", i, j);
+                    }
+                }
+            }
+            let mut keys = vec![0u8; r];
+            for j in 0..c {
+                if Source::col_keys(&sealed, j, &mut keys) {
+                    Source::col(&sealed, j, &mut col);
+                    for i in 0..r {
+                        prop_assert_eq!(Some(keys[i]), key(col[i]), "row {} column {}", i, j);
+                    }
+                }
+            }
             for objective in [Objective::Total, Objective::Fair] {
                 let res = solve_profiles(&p, &cap, objective).expect("valid");
                 check(r, c, &dense, &cap, &res);

@@ -6,6 +6,8 @@
 //! 1. **Candidates.** One pass over the rows keeps each row's `ROW_K` best columns, one pass over
 //!    the columns each column's `COL_K` best rows (ties go to the first met, counting from a
 //!    different place for each person, so tied people do not all crowd onto the same few).
+//!    Where every score fits a byte, both passes read each person's scores as bytes ([`Line`]),
+//!    and a row's best column with a place left is most often among its kept ones.
 //! 2. **Sparse solve.** [`super::sparse`] solves the assignment on those edges, plus one edge per
 //!    row to an "unmatched" column of capacity `n_rows` whose cost `Q` is larger than any
 //!    difference in score total (see below).
@@ -469,15 +471,30 @@ impl TopK {
 
     /// Feeds `scores[start..]` then `scores[..start]`, skipping forbidden cells.
     fn scan(&mut self, scores: &[i32], start: usize) {
-        let (tail, head) = scores.split_at(start);
+        // FORBIDDEN is i32::MIN, never above the floor.
+        self.scan_cells(scores, start, |s| s);
+    }
+
+    /// [`TopK::scan`] of keys (see `Source::row_keys`): the same pairs kept, in the same order.
+    fn scan_keys(&mut self, keys: &[u8], start: usize) {
+        self.scan_cells(keys, start, score_of_key);
+    }
+
+    /// Feeds `cells[start..]` then `cells[..start]`, each cell's score being `score(cell)`:
+    /// `i32::MIN` (never above the floor) where the pair is forbidden, and rising with the
+    /// cell, so that the largest cell of a block has its largest score.
+    #[inline]
+    fn scan_cells<T: Copy + Ord>(&mut self, cells: &[T], start: usize, score: impl Fn(T) -> i32) {
+        let (tail, head) = cells.split_at(start);
         for (offset, part) in [(start, head), (0, tail)] {
             // Blocks whose largest value cannot enter are skipped whole (a vectorised max).
             for (b, block) in part.chunks(32).enumerate() {
-                if block.iter().copied().fold(i32::MIN, i32::max) <= self.floor {
-                    continue;
+                match block.iter().copied().max() {
+                    Some(top) if score(top) > self.floor => {}
+                    _ => continue,
                 }
-                for (k, &s) in block.iter().enumerate() {
-                    // FORBIDDEN is i32::MIN, never above the floor.
+                for (k, &c) in block.iter().enumerate() {
+                    let s = score(c);
                     if s > self.floor {
                         self.push(s, (offset + b * 32 + k) as u32);
                     }
@@ -503,6 +520,22 @@ impl TopK {
         if self.items.len() >= 2 * self.k.max(1) {
             self.compact();
         }
+    }
+
+    /// The best column kept that is not yet `full` (the first kept among ties), if any: then
+    /// it is the best of the whole scan that is not full, ties to the first met. Every pair
+    /// left out scored at most the floor, and one that tied with a kept pair at the floor came
+    /// later (`push` lets nothing in at the floor, and `compact` keeps the first of a tie), so
+    /// no pair left out is better than, or ties before, a kept one.
+    fn best_open(&self, open: &[u8]) -> Option<usize> {
+        let mut best: Option<(i32, u32)> = None;
+        // Kept pairs of one score are in the order they were met (`compact` sorts stably).
+        for &(s, j) in &self.items {
+            if open[j as usize] != 0 && best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, j));
+            }
+        }
+        best.map(|(_, j)| j as usize)
     }
 
     /// Keeps the best `k` (by score, then order of arrival, which `sort` keeps stable).
@@ -562,21 +595,117 @@ fn beside<A: Send, B: Send>(
     })
 }
 
+/// The score of a key (see `Source::row_keys`), `i32::MIN` where forbidden.
+#[inline]
+fn score_of_key(key: u8) -> i32 {
+    if key == 0 {
+        i32::MIN
+    } else {
+        i32::from(key) - 1
+    }
+}
+
+/// One person's scores against the other side, as keys when the source gives them (a quarter
+/// of the memory to scan), else as scores.
+struct Line {
+    keys: Vec<u8>,
+    scores: Vec<i32>,
+    as_keys: bool,
+}
+
+impl Line {
+    fn new(n: usize) -> Line {
+        Line {
+            keys: vec![0; n],
+            scores: Vec::new(),
+            as_keys: true,
+        }
+    }
+
+    /// Fills the line with `keys`, or else `scores`.
+    fn fill(&mut self, keys: impl FnOnce(&mut [u8]) -> bool, scores: impl FnOnce(&mut [i32])) {
+        self.as_keys = self.as_keys && keys(&mut self.keys);
+        if !self.as_keys {
+            self.scores.resize(self.keys.len(), 0);
+            scores(&mut self.scores);
+        }
+    }
+
+    fn scan(&self, top: &mut TopK, start: usize) {
+        if self.as_keys {
+            top.scan_keys(&self.keys, start);
+        } else {
+            top.scan(&self.scores, start);
+        }
+    }
+
+    fn score(&self, j: usize) -> i32 {
+        if self.as_keys {
+            score_of_key(self.keys[j])
+        } else {
+            self.scores[j]
+        }
+    }
+
+    /// The best allowed place whose `open` is `0xFF` (the others are `0`), the first met from
+    /// `start` among ties.
+    fn best_open(&self, open: &[u8], start: usize) -> Option<usize> {
+        if self.as_keys {
+            // A key of 0 (forbidden, or not open) is never the best.
+            let masked = |j: usize| self.keys[j] & open[j];
+            let best = self.keys.iter().zip(open).map(|(&k, &o)| k & o).max()?;
+            if best == 0 {
+                return None;
+            }
+            return first_from(self.keys.len(), start, |j| masked(j) == best);
+        }
+        let allowed = |s: i32, o: u8| if o == 0 { FORBIDDEN } else { s };
+        let scores = &self.scores;
+        let best = scores
+            .iter()
+            .zip(open)
+            .map(|(&s, &o)| allowed(s, o))
+            .fold(FORBIDDEN, i32::max);
+        if best == FORBIDDEN {
+            return None;
+        }
+        first_from(scores.len(), start, |j| allowed(scores[j], open[j]) == best)
+    }
+}
+
+/// The first `j` that `hit` from `start` round to `start - 1`, looked for 32 at a time (a
+/// branch-free test of each block, then the place in the block that has one).
+#[inline]
+fn first_from(n: usize, start: usize, hit: impl Fn(usize) -> bool) -> Option<usize> {
+    for range in [start..n, 0..start] {
+        let mut j = range.start;
+        while j < range.end {
+            let end = (j + 32).min(range.end);
+            if (j..end).fold(false, |any, x| any | hit(x)) {
+                return (j..end).find(|&x| hit(x));
+            }
+            j = end;
+        }
+    }
+    None
+}
+
 /// Each row's `k` best columns, then its best column that still has a place (greedily, in row
 /// order, so the candidates hold a large matching); and each row's best score.
 fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<Edge>>, Vec<i64>) {
     let (nr, nc) = (src.n_rows(), src.n_cols());
-    let mut row = vec![0i32; nc];
+    let mut line = Line::new(nc);
     let mut edges: Vec<Vec<Edge>> = vec![Vec::new(); nr];
     let mut best = vec![0i64; nr];
     let mut top = TopK::new(k);
     let mut places: Vec<u32> = cap.to_vec();
-    let mut full = vec![false; nc];
+    // 0xFF while the column has a place, 0 once full.
+    let mut open = vec![u8::MAX; nc];
     for i in 0..nr {
-        src.row(i, &mut row);
+        line.fill(|out| src.row_keys(i, out), |out| src.row(i, out));
         top.clear();
         let start = rotation(i, nc);
-        top.scan(&row, start);
+        line.scan(&mut top, start);
         best[i] = top
             .items
             .iter()
@@ -584,10 +713,15 @@ fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<Edge>>,
             .max()
             .unwrap_or(0);
         edges[i].extend(top.items.iter().map(|&(s, j)| (j, s)));
-        if let Some(j) = best_open(&row, &full, start) {
-            edges[i].push((j as u32, row[j]));
+        let open_j = top
+            .best_open(&open)
+            .or_else(|| line.best_open(&open, start));
+        if let Some(j) = open_j {
+            edges[i].push((j as u32, line.score(j)));
             places[j] -= 1;
-            full[j] = places[j] == 0;
+            if places[j] == 0 {
+                open[j] = 0;
+            }
         }
     }
     (edges, best)
@@ -596,31 +730,16 @@ fn row_candidates<S: Source>(src: &S, cap: &[u32], k: usize) -> (Vec<Vec<Edge>>,
 /// Each column's `k` best rows, `(row, score)`.
 fn column_candidates<S: Source>(src: &S, k: usize) -> Vec<Vec<(u32, i32)>> {
     let (nr, nc) = (src.n_rows(), src.n_cols());
-    let mut col = vec![0i32; nr];
+    let mut line = Line::new(nr);
     let mut top = TopK::new(k);
     (0..nc)
         .map(|j| {
-            src.col(j, &mut col);
+            line.fill(|out| src.col_keys(j, out), |out| src.col(j, out));
             top.clear();
-            top.scan(&col, rotation(j, nr));
+            line.scan(&mut top, rotation(j, nr));
             top.items.iter().map(|&(s, i)| (i, s)).collect()
         })
         .collect()
-}
-
-/// The best allowed column of `row` not yet `full`, the first met from `start` among ties.
-fn best_open(row: &[i32], full: &[bool], start: usize) -> Option<usize> {
-    let best = row
-        .iter()
-        .zip(full)
-        .map(|(&s, &f)| if f { FORBIDDEN } else { s })
-        .fold(FORBIDDEN, i32::max);
-    if best == FORBIDDEN {
-        return None;
-    }
-    (start..row.len())
-        .chain(0..start)
-        .find(|&j| row[j] == best && !full[j])
 }
 
 /// Solves the problem of `src` with column capacities `cap` (each at least 1).
@@ -1056,6 +1175,79 @@ impl Changed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line's keys and its scores keep the same pairs, and find the same open place, as a
+    /// full sort would: highest score, then the first met from the start.
+    #[test]
+    fn keys_and_scores_choose_the_same_pairs_and_places() {
+        let mut numbers = crate::assign::test_numbers(0x9e37_79b9_7f4a_7c15);
+        // Below `m`.
+        let mut next = |m: usize| numbers(m as u64) as usize;
+        for round in 0..400 {
+            let n = 1 + next(90);
+            // Few distinct scores (ties decide most places), some forbidden, some full.
+            let levels = 1 + next(5);
+            let keys: Vec<u8> = (0..n)
+                .map(|_| {
+                    if next(6) == 0 {
+                        0
+                    } else {
+                        1 + 7 * next(levels) as u8
+                    }
+                })
+                .collect();
+            let scores: Vec<i32> = keys
+                .iter()
+                .map(|&k| if k == 0 { FORBIDDEN } else { i32::from(k) - 1 })
+                .collect();
+            let open: Vec<u8> = (0..n)
+                .map(|_| if next(3) == 0 { 0 } else { u8::MAX })
+                .collect();
+            let start = next(n);
+            let k = 1 + next(6);
+            let as_keys = Line {
+                keys: keys.clone(),
+                scores: Vec::new(),
+                as_keys: true,
+            };
+            let as_scores = Line {
+                keys: vec![0; n],
+                scores: scores.clone(),
+                as_keys: false,
+            };
+            let mut order: Vec<(Reverse<i32>, usize)> = (0..n)
+                .filter(|&j| keys[j] != 0)
+                .map(|j| (Reverse(scores[j]), (j + n - start) % n))
+                .collect();
+            order.sort_unstable();
+            let place = |&(Reverse(s), at): &(Reverse<i32>, usize)| (s, ((at + start) % n) as u32);
+            let mut expect: Vec<(i32, u32)> = order.iter().take(k).map(place).collect();
+            expect.sort_unstable();
+            let best = order
+                .iter()
+                .map(place)
+                .find(|&(_, j)| open[j as usize] != 0)
+                .map(|(_, j)| j as usize);
+            for line in [&as_keys, &as_scores] {
+                let mut top = TopK::new(k);
+                line.scan(&mut top, start);
+                let quick = top.best_open(&open);
+                assert!(
+                    quick.is_none() || quick == best,
+                    "round {round}: kept {quick:?}"
+                );
+                let mut kept = top.items.clone();
+                kept.sort_unstable();
+                assert_eq!(kept, expect, "round {round}");
+                assert_eq!(line.best_open(&open, start), best, "round {round}");
+                for j in 0..n {
+                    if keys[j] != 0 {
+                        assert_eq!(line.score(j), scores[j]);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn column_tops_keep_the_best_by_score_then_place_whatever_the_parts() {

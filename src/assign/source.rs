@@ -13,6 +13,16 @@ pub(super) trait Source: Sync {
     fn row(&self, i: usize, out: &mut [i32]);
     /// Column `j`'s scores against every row into `out` (length `n_rows`).
     fn col(&self, j: usize, out: &mut [i32]);
+    /// Row `i`'s scores as *keys* into `out` (length `n_cols`): a byte per pair, the score plus
+    /// one, `0` where the pair is forbidden; `false` (and `out` unspecified) when some score
+    /// does not fit.
+    fn row_keys(&self, _i: usize, _out: &mut [u8]) -> bool {
+        false
+    }
+    /// Column `j`'s scores as keys (see [`Source::row_keys`]) into `out` (length `n_rows`).
+    fn col_keys(&self, _j: usize, _out: &mut [u8]) -> bool {
+        false
+    }
     /// One score.
     fn get(&self, i: usize, j: usize) -> i32;
     /// At least every allowed score (in units).
@@ -377,6 +387,30 @@ impl Profiles {
         }
     }
 
+    /// [`Source::row_keys`] and [`Source::col_keys`]: `listed` are the person's forbidden pairs.
+    fn keys(
+        &self,
+        me: usize,
+        mine: &[Codes],
+        theirs: &[Codes],
+        groups: Option<(&Codes, &Codes)>,
+        listed: &[(u32, u32)],
+        out: &mut [u8],
+    ) -> bool {
+        if !self.narrow() {
+            return false;
+        }
+        self.scores_u8(me, mine, theirs, groups, out);
+        // At most 254 by `narrow`, so the key fits; a forbidden group's 255 wraps to 0.
+        for o in out.iter_mut() {
+            *o = o.wrapping_add(1);
+        }
+        for &(_, other) in listed {
+            out[other as usize] = 0;
+        }
+        true
+    }
+
     /// [`Profiles::scores`] a byte per score, 255 for a forbidden group (see
     /// [`Profiles::narrow`]).
     fn scores_u8(
@@ -457,6 +491,16 @@ impl Source for Profiles {
         for &(_, i) in listed(&self.forbidden_by_col, j) {
             out[i as usize] = FORBIDDEN;
         }
+    }
+    fn row_keys(&self, i: usize, out: &mut [u8]) -> bool {
+        let groups = self.groups.as_ref().map(|(r, c)| (r, c));
+        let listed = listed(&self.forbidden, i);
+        self.keys(i, &self.row_codes, &self.col_codes, groups, listed, out)
+    }
+    fn col_keys(&self, j: usize, out: &mut [u8]) -> bool {
+        let groups = self.groups.as_ref().map(|(r, c)| (c, r));
+        let listed = listed(&self.forbidden_by_col, j);
+        self.keys(j, &self.col_codes, &self.row_codes, groups, listed, out)
     }
     fn get(&self, i: usize, j: usize) -> i32 {
         match self.score(i, j) {
