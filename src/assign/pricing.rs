@@ -522,8 +522,8 @@ impl TopK {
         }
     }
 
-    /// The best column kept that is not yet `full` (the first kept among ties), if any: then
-    /// it is the best of the whole scan that is not full, ties to the first met. Every pair
+    /// The best column kept that is still `open` (not 0; the first kept among ties), if any:
+    /// then it is the best open one of the whole scan, ties to the first met. Every pair
     /// left out scored at most the floor, and one that tied with a kept pair at the floor came
     /// later (`push` lets nothing in at the floor, and `compact` keeps the first of a tie), so
     /// no pair left out is better than, or ties before, a kept one.
