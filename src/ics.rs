@@ -276,14 +276,12 @@ impl<'a> Calendars<'a> {
                     names.join(" and ")
                 )),
             );
-            w.line(
-            "DESCRIPTION",
-            &[],
-            &text(&format!(
-                "One-to-one {} of the pair, due between {} and {}. At most {minutes} minutes. Confidential: no notes are kept of what is said.",
+            let description = format!(
+                "One-to-one {} of the pair, due between {} and {}. At most {minutes} minutes. \
+                 Confidential: no notes are kept of what is said.",
                 m.number, m.due_from, m.due_by
-            )),
-        );
+            );
+            w.line("DESCRIPTION", &[], &text(&description));
             w.line("DTSTART", &[], &utc(start));
             w.line(
                 "DTEND",

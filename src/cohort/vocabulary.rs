@@ -159,6 +159,33 @@ pub struct Spelling {
     pub mentees: usize,
 }
 
+impl ValueCount {
+    /// A value no one has declared yet.
+    fn new(value: &str) -> ValueCount {
+        ValueCount {
+            value: value.to_string(),
+            spellings: Vec::new(),
+            mentors: 0,
+            mentees: 0,
+        }
+    }
+
+    /// The place of the spelling `text` among the value's, added (with no counts) if new.
+    fn spelling(&mut self, text: &str) -> usize {
+        match self.spellings.iter().position(|s| s.text == text) {
+            Some(s) => s,
+            None => {
+                self.spellings.push(Spelling {
+                    text: text.to_string(),
+                    mentors: 0,
+                    mentees: 0,
+                });
+                self.spellings.len() - 1
+            }
+        }
+    }
+}
+
 /// Every characteristic's values, with counts by role; `not known` answers are one row (value
 /// empty). Everyone with a row in characteristics.csv counts, withdrawn people too (their answers
 /// are in the file). Values in order of first appearance in the file.
@@ -216,27 +243,10 @@ fn place(
 ) -> (usize, usize) {
     let value = vocabulary.harmonise(k, declared).unwrap_or("");
     let i = *index.entry(key(value)).or_insert_with(|| {
-        values.push(ValueCount {
-            value: value.to_string(),
-            spellings: Vec::new(),
-            mentors: 0,
-            mentees: 0,
-        });
+        values.push(ValueCount::new(value));
         values.len() - 1
     });
-    let spellings = &mut values[i].spellings;
-    let spelling = match spellings.iter().position(|s| s.text == declared) {
-        Some(s) => s,
-        None => {
-            spellings.push(Spelling {
-                text: declared.to_string(),
-                mentors: 0,
-                mentees: 0,
-            });
-            spellings.len() - 1
-        }
-    };
-    (i, spelling)
+    (i, values[i].spelling(declared))
 }
 
 /// Words that are one answer in most forms (compared squashed: letters and digits only).
@@ -513,27 +523,12 @@ mod tests {
                 let i = match values.iter().position(|v| key(&v.value) == key(value)) {
                     Some(i) => i,
                     None => {
-                        values.push(ValueCount {
-                            value: value.to_string(),
-                            spellings: Vec::new(),
-                            mentors: 0,
-                            mentees: 0,
-                        });
+                        values.push(ValueCount::new(value));
                         values.len() - 1
                     }
                 };
                 let v = &mut values[i];
-                let s = match v.spellings.iter().position(|s| s.text == declared) {
-                    Some(s) => s,
-                    None => {
-                        v.spellings.push(Spelling {
-                            text: declared.to_string(),
-                            mentors: 0,
-                            mentees: 0,
-                        });
-                        v.spellings.len() - 1
-                    }
-                };
+                let s = v.spelling(declared);
                 let (v_role, s_role) = match p.role {
                     Role::Mentor => (&mut v.mentors, &mut v.spellings[s].mentors),
                     Role::Mentee => (&mut v.mentees, &mut v.spellings[s].mentees),
