@@ -570,7 +570,6 @@ impl Store {
         commit::recover(&dir)?;
         let load = Load::only(&[File::Participants]);
         let cohort = Snapshot::read(&dir, load)?.parse(name, load, &ReadOptions::default())?;
-        let mut rows = output::read_register(&dir)?;
         let row = output::Written {
             path: output::register_path(&dir, &target),
             kind: "archive".to_string(),
@@ -582,11 +581,8 @@ impl Store {
                 .map(|p| p.id.clone())
                 .collect(),
         };
-        match rows.iter_mut().find(|r| r.path == row.path) {
-            Some(r) => *r = row,
-            None => rows.push(row),
-        }
-        commit::commit(&dir, &[(output::REGISTER, &output::register_bytes(&rows))])?;
+        let register = output::register_with(&dir, [row])?;
+        commit::commit(&dir, &[(output::REGISTER, &register)])?;
         let (bytes, files) = archive::pack(&dir, name, kind)?;
         let path = archive::write(&self.root, out, &bytes)?;
         Ok((path, files))
@@ -693,27 +689,15 @@ impl Store {
         }
         let _lock = fs::lock(&dir, &cohort.name)?;
         commit::recover(&dir)?;
-        let mut rows = output::read_register(&dir)?;
-        let mut at: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-        for (i, r) in rows.iter().enumerate() {
-            at.entry(r.path.clone()).or_insert(i);
-        }
-        for (_, target, _, people) in &mut ready {
-            let row = output::Written {
+        let entered = ready
+            .iter_mut()
+            .map(|(_, target, _, people)| output::Written {
                 path: output::register_path(&dir, target),
                 kind: kind.to_string(),
                 written_on: today,
                 people: std::mem::take(people),
-            };
-            match at.get(&row.path) {
-                Some(&i) => rows[i] = row,
-                None => {
-                    at.insert(row.path.clone(), rows.len());
-                    rows.push(row);
-                }
-            }
-        }
-        let register = output::register_bytes(&rows);
+            });
+        let register = output::register_with(&dir, entered)?;
         commit::commit(&dir, &[(output::REGISTER, &register)])?;
         let files: Vec<(PathBuf, &Path, &[u8])> = ready
             .iter()
@@ -980,28 +964,13 @@ impl Change {
         };
         let participants: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
         let naming = output::Naming::new(&participants);
-        let mut rows = output::read_register(&self.dir)?;
-        let mut at: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-        for (i, r) in rows.iter().enumerate() {
-            at.entry(r.path.clone()).or_insert(i);
-        }
-        for (name, bytes) in files {
-            let people = naming.named(bytes);
-            let row = output::Written {
-                path: output::register_path(&self.dir, &dir.join(name)),
-                kind: kind.to_string(),
-                written_on: today,
-                people,
-            };
-            match at.get(&row.path) {
-                Some(&i) => rows[i] = row,
-                None => {
-                    at.insert(row.path.clone(), rows.len());
-                    rows.push(row);
-                }
-            }
-        }
-        let register = output::register_bytes(&rows);
+        let entered = files.iter().map(|(name, bytes)| output::Written {
+            path: output::register_path(&self.dir, &dir.join(name)),
+            kind: kind.to_string(),
+            written_on: today,
+            people: naming.named(bytes),
+        });
+        let register = output::register_with(&self.dir, entered)?;
         commit::commit(&self.dir, &[(output::REGISTER, &register)])
     }
 

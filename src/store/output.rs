@@ -255,6 +255,26 @@ pub fn read_register(dir: &Path) -> Result<Vec<Written>> {
         .collect()
 }
 
+/// The register of `dir` with `entered` in it: each replaces the row of its path, or is added
+/// after the others. Its bytes, to commit.
+pub fn register_with(dir: &Path, entered: impl IntoIterator<Item = Written>) -> Result<Vec<u8>> {
+    let mut rows = read_register(dir)?;
+    let mut at: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    for (i, r) in rows.iter().enumerate() {
+        at.entry(r.path.clone()).or_insert(i);
+    }
+    for row in entered {
+        match at.get(&row.path) {
+            Some(&i) => rows[i] = row,
+            None => {
+                at.insert(row.path.clone(), rows.len());
+                rows.push(row);
+            }
+        }
+    }
+    Ok(register_bytes(&rows))
+}
+
 /// The register's bytes.
 pub fn register_bytes(rows: &[Written]) -> Vec<u8> {
     let headers: Vec<String> = REGISTER_COLUMNS.iter().map(|c| c.to_string()).collect();
