@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part="${1:-all}"
-cargo build --quiet --release --bin revmentor --example synth --example match_quality --example csv_baseline
+cargo build --quiet --release --bin revmentor --example synth --example match_quality --example csv_baseline \
+  --example csv_to_xlsx
 bin="$PWD/target/release/revmentor"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -38,14 +39,36 @@ if [ "$part" = all ] || [ "$part" = import ]; then
 fi
 
 if [ "$part" = all ] || [ "$part" = house ]; then
-  echo "== the 50,000-row import beside the csv crate reading the same file (target: within 3x)"
+  echo "== the 50,000-row import beside a bare read of the same file (target: within 3x), four kinds of file"
   [ -f "$work/s50k/mentors.csv" ] || target/release/examples/synth --mentees 0 --mentors 50000 --out "$work/s50k" 2>/dev/null
-  hyperfine --warmup 1 --runs 5 \
-    --prepare "rm -rf $REVMENTOR_ROOT/big && $bin init big --start 2020-01-13 --end 2020-12-31" \
-    -n "revmentor enrol --from (50,000 rows)" \
-    "$bin enrol big --from $work/s50k/mentors.csv --role mentor --ignore-column '$why' --format csv" \
-    -n "csv crate reading the same file" \
-    "target/release/examples/csv_baseline $work/s50k/mentors.csv"
+  target/release/examples/synth --mentees 0 --mentors 50000 --shape form --out "$work/s50k-form" 2>/dev/null
+  # The pilot's export as Excel saves it: a byte-order mark, CRLF line ends, UK dates.
+  python3 - "$work/s50k/mentors.csv" "$work/s50k/excel.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+with open(sys.argv[2], "w", newline="", encoding="utf-8-sig") as out:
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(rows[0])
+    for r in rows[1:]:
+        date, time = r[0].split(" ")
+        y, m, d = date.split("/")
+        w.writerow([f"{d}/{m}/{y} {time[:5]}"] + r[1:])
+PY
+  # The same export as the workbook Microsoft Forms gives (timestamps as date cells).
+  target/release/examples/csv_to_xlsx "$work/s50k/mentors.csv" "$work/s50k/mentors.xlsx" 2>/dev/null
+  for kind in "pilot-shaped CSV:$work/s50k/mentors.csv" "form-shaped CSV:$work/s50k-form/mentors.csv" \
+    "CSV as Excel saves it:$work/s50k/excel.csv" "workbook (.xlsx):$work/s50k/mentors.xlsx"; do
+    name="${kind%%:*}" file="${kind#*:}"
+    echo "-- $name ($(du -k "$file" | cut -f1) KB)"
+    hyperfine --warmup 1 --runs 5 \
+      --prepare "rm -rf $REVMENTOR_ROOT/big && $bin init big --start 2020-01-13 --end 2020-12-31" \
+      -n "revmentor enrol --from ($name)" \
+      "$bin enrol big --from $file --role mentor --ignore-column '$why' --format csv" \
+      -n "bare read of the same file" \
+      "target/release/examples/csv_baseline $file"
+    rm -rf "${REVMENTOR_ROOT:?}/big" && "$bin" init big --start 2020-01-13 --end 2020-12-31 >/dev/null
+    peak "$bin" enrol big --from "$file" --role mentor --ignore-column "$why" --format csv
+  done
 
   echo "== a 20,000-row import with a conflicts column (each row names two others by email)"
   target/release/examples/synth --mentees 0 --mentors 20000 --out "$work/s20k" 2>/dev/null
