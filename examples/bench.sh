@@ -68,7 +68,12 @@ PY
       "target/release/examples/csv_baseline $file"
     rm -rf "${REVMENTOR_ROOT:?}/big" && "$bin" init big --start 2020-01-13 --end 2020-12-31 >/dev/null
     peak "$bin" enrol big --from "$file" --role mentor --ignore-column "$why" --format csv
+    cp "$REVMENTOR_ROOT/big/participants.csv" "$work/participants.$name"
   done
+  # The pilot-shaped export in its three kinds of file enrols the same people, byte for byte.
+  cmp "$work/participants.pilot-shaped CSV" "$work/participants.CSV as Excel saves it"
+  cmp "$work/participants.pilot-shaped CSV" "$work/participants.workbook (.xlsx)"
+  echo "  the same participants.csv from the pilot-shaped CSV, the CSV as Excel saves it and the workbook"
 
   echo "== a 20,000-row import with a conflicts column (each row names two others by email)"
   target/release/examples/synth --mentees 0 --mentors 20000 --out "$work/s20k" 2>/dev/null
