@@ -212,19 +212,14 @@ impl<S: Source> Net<'_, S> {
     fn paths_to(&self, e: usize) -> Vec<Label> {
         let (nr, nc) = (self.src.n_rows(), self.src.n_cols());
         let t = nc + 1;
-        let mut h = vec![UNREACHED; nc + 2];
-        h[self.col4row[e] as usize] = (0, 0);
-        let mut done = vec![false; nc + 2];
         let mut col = vec![0i32; nr];
-        while let Some(b) = next(&h, &done) {
-            done[b] = true;
-            let hb = h[b];
+        dijkstra(nc + 2, self.col4row[e] as usize, |b, hb, done, h| {
             if b == t {
                 // Into `T` from any column with a free place, at no cost.
                 for f in (0..=nc).filter(|&f| self.has_place(f)) {
                     h[f] = h[f].min(hb);
                 }
-                continue;
+                return;
             }
             if self.load[b] > 0 {
                 // `T` takes a row from `b`.
@@ -245,8 +240,7 @@ impl<S: Source> Net<'_, S> {
                 );
                 h[a] = h[a].min(through);
             }
-        }
-        h
+        })
     }
 
     /// The shortest path from column `m` to every column (and `U`): Dijkstra forwards. Indexed
@@ -258,19 +252,14 @@ impl<S: Source> Net<'_, S> {
         for (r, &j) in self.col4row.iter().enumerate() {
             held[j as usize].push(r as u32);
         }
-        let mut d = vec![UNREACHED; nc + 2];
-        d[m] = (0, 0);
-        let mut done = vec![false; nc + 2];
         let mut row = vec![0i32; nc];
-        while let Some(a) = next(&d, &done) {
-            done[a] = true;
-            let da = d[a];
+        dijkstra(nc + 2, m, |a, da, done, d| {
             if a == t {
                 // `T` takes a row from any column that holds one.
                 for y in (0..=nc).filter(|&y| self.load[y] > 0) {
                     d[y] = d[y].min((da.0.saturating_add(-self.v[y]), da.1));
                 }
-                continue;
+                return;
             }
             if self.has_place(a) {
                 d[t] = d[t].min(da);
@@ -289,9 +278,26 @@ impl<S: Source> Net<'_, S> {
                     }
                 }
             }
-        }
-        d
+        })
     }
+}
+
+/// Dijkstra over `n` nodes (the columns, `U`, then `T`) from `start`, shared by the searches
+/// forwards and backwards: `expand(x, label, done, labels)` lowers the labels of the nodes `x`
+/// leads to (in the search's direction) once `x` is settled with `label`.
+fn dijkstra(
+    n: usize,
+    start: usize,
+    mut expand: impl FnMut(usize, Label, &[bool], &mut [Label]),
+) -> Vec<Label> {
+    let mut labels = vec![UNREACHED; n];
+    labels[start] = (0, 0);
+    let mut done = vec![false; n];
+    while let Some(x) = next(&labels, &done) {
+        done[x] = true;
+        expand(x, labels[x], &done, &mut labels);
+    }
+    labels
 }
 
 /// The unsettled node with the smallest label, if any is reached.
