@@ -97,6 +97,56 @@ impl Writer {
         line.push_str(value);
         fold_into(&mut self.out, &line);
     }
+
+    /// `BEGIN:VCALENDAR` and the lines every calendar object of this tool starts with.
+    fn begin_calendar(&mut self, prodid: &str, method: Method) {
+        self.line("BEGIN", &[], "VCALENDAR");
+        self.line("PRODID", &[], prodid);
+        self.line("VERSION", &[], "2.0");
+        self.line("CALSCALE", &[], "GREGORIAN");
+        self.line("METHOD", &[], method.as_str());
+    }
+
+    /// `BEGIN:VEVENT` and who the event is: its UID, stamp, sequence and organizer.
+    fn begin_event(&mut self, uid: &str, today: NaiveDate, sequence: i64, organizer: (&str, &str)) {
+        let (name, email) = organizer;
+        self.line("BEGIN", &[], "VEVENT");
+        self.line("UID", &[], &text(uid));
+        self.line("DTSTAMP", &[], &stamp(today));
+        self.line("SEQUENCE", &[], &sequence.to_string());
+        self.line(
+            "ORGANIZER",
+            &[("CN", param(name))],
+            &format!("mailto:{email}"),
+        );
+    }
+
+    /// One attendee; asked to reply when `invited` (an invitation, not a cancellation).
+    fn attendee(&mut self, name: &str, email: &str, invited: bool) {
+        let mut params = vec![
+            ("CN", param(name)),
+            ("CUTYPE", "INDIVIDUAL".to_string()),
+            ("ROLE", "REQ-PARTICIPANT".to_string()),
+        ];
+        if invited {
+            params.push(("PARTSTAT", "NEEDS-ACTION".to_string()));
+            params.push(("RSVP", "TRUE".to_string()));
+        }
+        self.line("ATTENDEE", &params, &format!("mailto:{email}"));
+    }
+
+    /// When the event takes place, its status, and `END:VEVENT`.
+    fn end_event(&mut self, start: DateTime<Utc>, minutes: i64, status: &str) {
+        self.line("DTSTART", &[], &utc(start));
+        self.line(
+            "DTEND",
+            &[],
+            &utc(start + chrono::Duration::minutes(minutes)),
+        );
+        self.line("STATUS", &[], status);
+        self.line("TRANSP", &[], "OPAQUE");
+        self.line("END", &[], "VEVENT");
+    }
 }
 
 /// What a calendar file is for.
@@ -230,11 +280,7 @@ impl<'a> Calendars<'a> {
             cohort.config.cohort.title.clone()
         };
         let mut w = Writer::new();
-        w.line("BEGIN", &[], "VCALENDAR");
-        w.line("PRODID", &[], "-//revmentor//one-to-ones//EN");
-        w.line("VERSION", &[], "2.0");
-        w.line("CALSCALE", &[], "GREGORIAN");
-        w.line("METHOD", &[], method.as_str());
+        w.begin_calendar("-//revmentor//one-to-ones//EN", method);
         w.line("X-WR-CALNAME", &[], &text(&format!("{title}: one-to-ones")));
         let minutes = i64::from(cohort.config.cadence.session_minutes);
         for m in meetings {
@@ -246,26 +292,14 @@ impl<'a> Calendars<'a> {
                 Method::Request => (m.sequence, "CONFIRMED"),
                 Method::Cancel => (m.sequence.saturating_add(1), "CANCELLED"),
             };
-            w.line("BEGIN", &[], "VEVENT");
-            w.line("UID", &[], &text(&uid(&cohort.name, m)));
-            w.line("DTSTAMP", &[], &stamp(today));
-            w.line("SEQUENCE", &[], &sequence.to_string());
-            w.line(
-                "ORGANIZER",
-                &[("CN", param(&title))],
-                &format!("mailto:{organizer}"),
+            w.begin_event(
+                &uid(&cohort.name, m),
+                today,
+                i64::from(sequence),
+                (&title, organizer),
             );
             for p in &who {
-                let mut params = vec![
-                    ("CN", param(&p.name)),
-                    ("CUTYPE", "INDIVIDUAL".to_string()),
-                    ("ROLE", "REQ-PARTICIPANT".to_string()),
-                ];
-                if method == Method::Request {
-                    params.push(("PARTSTAT", "NEEDS-ACTION".to_string()));
-                    params.push(("RSVP", "TRUE".to_string()));
-                }
-                w.line("ATTENDEE", &params, &format!("mailto:{}", p.email));
+                w.attendee(&p.name, &p.email, method == Method::Request);
             }
             let names: Vec<&str> = who.iter().map(|p| p.name.as_str()).collect();
             w.line(
@@ -282,15 +316,7 @@ impl<'a> Calendars<'a> {
                 m.number, m.due_from, m.due_by
             );
             w.line("DESCRIPTION", &[], &text(&description));
-            w.line("DTSTART", &[], &utc(start));
-            w.line(
-                "DTEND",
-                &[],
-                &utc(start + chrono::Duration::minutes(minutes)),
-            );
-            w.line("STATUS", &[], status);
-            w.line("TRANSP", &[], "OPAQUE");
-            w.line("END", &[], "VEVENT");
+            w.end_event(start, minutes, status);
         }
         w.line("END", &[], "VCALENDAR");
         w.out
@@ -326,47 +352,18 @@ pub fn session(
         .map_or(1440, i64::from);
     let sequence = (today - cohort.config.cohort.start).num_days().max(0);
     let mut w = Writer::new();
-    w.line("BEGIN", &[], "VCALENDAR");
-    w.line("PRODID", &[], "-//revmentor//sessions//EN");
-    w.line("VERSION", &[], "2.0");
-    w.line("CALSCALE", &[], "GREGORIAN");
-    w.line("METHOD", &[], Method::Request.as_str());
-    w.line("BEGIN", &[], "VEVENT");
-    w.line(
-        "UID",
-        &[],
-        &text(&format!("{}-session-{}@revmentor", cohort.name, session.id)),
-    );
-    w.line("DTSTAMP", &[], &stamp(today));
-    w.line("SEQUENCE", &[], &sequence.to_string());
-    w.line(
-        "ORGANIZER",
-        &[("CN", param(&cohort.config.messages.sender_mailbox().0))],
-        &format!("mailto:{organizer}"),
+    w.begin_calendar("-//revmentor//sessions//EN", Method::Request);
+    w.begin_event(
+        &format!("{}-session-{}@revmentor", cohort.name, session.id),
+        today,
+        sequence,
+        (&cohort.config.messages.sender_mailbox().0, organizer),
     );
     for (name, email) in attendees {
-        w.line(
-            "ATTENDEE",
-            &[
-                ("CN", param(name)),
-                ("CUTYPE", "INDIVIDUAL".to_string()),
-                ("ROLE", "REQ-PARTICIPANT".to_string()),
-                ("PARTSTAT", "NEEDS-ACTION".to_string()),
-                ("RSVP", "TRUE".to_string()),
-            ],
-            &format!("mailto:{email}"),
-        );
+        w.attendee(name, email, true);
     }
     w.line("SUMMARY", &[], &text(&title));
-    w.line("DTSTART", &[], &utc(start));
-    w.line(
-        "DTEND",
-        &[],
-        &utc(start + chrono::Duration::minutes(minutes)),
-    );
-    w.line("STATUS", &[], "CONFIRMED");
-    w.line("TRANSP", &[], "OPAQUE");
-    w.line("END", &[], "VEVENT");
+    w.end_event(start, minutes, "CONFIRMED");
     w.line("END", &[], "VCALENDAR");
     w.out
 }
