@@ -607,69 +607,69 @@ fn score_of_key(key: u8) -> i32 {
 
 /// One person's scores against the other side, as keys when the source gives them (a quarter
 /// of the memory to scan), else as scores.
-struct Line {
-    keys: Vec<u8>,
-    scores: Vec<i32>,
-    as_keys: bool,
+enum Line {
+    Keys(Vec<u8>),
+    Scores(Vec<i32>),
 }
 
 impl Line {
     fn new(n: usize) -> Line {
-        Line {
-            keys: vec![0; n],
-            scores: Vec::new(),
-            as_keys: true,
-        }
+        Line::Keys(vec![0; n])
     }
 
-    /// Fills the line with `keys`, or else `scores`.
+    /// Fills the line with `keys`, or else (for good, once the source has none) `scores`.
     fn fill(&mut self, keys: impl FnOnce(&mut [u8]) -> bool, scores: impl FnOnce(&mut [i32])) {
-        self.as_keys = self.as_keys && keys(&mut self.keys);
-        if !self.as_keys {
-            self.scores.resize(self.keys.len(), 0);
-            scores(&mut self.scores);
+        if let Line::Keys(k) = self {
+            if keys(k) {
+                return;
+            }
+            *self = Line::Scores(vec![0; k.len()]);
+        }
+        if let Line::Scores(s) = self {
+            scores(s);
         }
     }
 
     fn scan(&self, top: &mut TopK, start: usize) {
-        if self.as_keys {
-            top.scan_keys(&self.keys, start);
-        } else {
-            top.scan(&self.scores, start);
+        match self {
+            Line::Keys(keys) => top.scan_keys(keys, start),
+            Line::Scores(scores) => top.scan(scores, start),
         }
     }
 
     fn score(&self, j: usize) -> i32 {
-        if self.as_keys {
-            score_of_key(self.keys[j])
-        } else {
-            self.scores[j]
+        match self {
+            Line::Keys(keys) => score_of_key(keys[j]),
+            Line::Scores(scores) => scores[j],
         }
     }
 
     /// The best allowed place whose `open` is `0xFF` (the others are `0`), the first met from
     /// `start` among ties.
     fn best_open(&self, open: &[u8], start: usize) -> Option<usize> {
-        if self.as_keys {
-            // A key of 0 (forbidden, or not open) is never the best.
-            let masked = |j: usize| self.keys[j] & open[j];
-            let best = self.keys.iter().zip(open).map(|(&k, &o)| k & o).max()?;
-            if best == 0 {
-                return None;
+        match self {
+            Line::Keys(keys) => {
+                // A key of 0 (forbidden, or not open) is never the best.
+                let masked = |j: usize| keys[j] & open[j];
+                let best = keys.iter().zip(open).map(|(&k, &o)| k & o).max()?;
+                if best == 0 {
+                    return None;
+                }
+                first_from(keys.len(), start, |j| masked(j) == best)
             }
-            return first_from(self.keys.len(), start, |j| masked(j) == best);
+            Line::Scores(scores) => {
+                let allowed = |s: i32, o: u8| if o == 0 { FORBIDDEN } else { s };
+                let best = scores
+                    .iter()
+                    .zip(open)
+                    .map(|(&s, &o)| allowed(s, o))
+                    .fold(FORBIDDEN, i32::max);
+                if best == FORBIDDEN {
+                    return None;
+                }
+                first_from(scores.len(), start, |j| allowed(scores[j], open[j]) == best)
+            }
         }
-        let allowed = |s: i32, o: u8| if o == 0 { FORBIDDEN } else { s };
-        let scores = &self.scores;
-        let best = scores
-            .iter()
-            .zip(open)
-            .map(|(&s, &o)| allowed(s, o))
-            .fold(FORBIDDEN, i32::max);
-        if best == FORBIDDEN {
-            return None;
-        }
-        first_from(scores.len(), start, |j| allowed(scores[j], open[j]) == best)
     }
 }
 
@@ -1205,16 +1205,8 @@ mod tests {
                 .collect();
             let start = next(n);
             let k = 1 + next(6);
-            let as_keys = Line {
-                keys: keys.clone(),
-                scores: Vec::new(),
-                as_keys: true,
-            };
-            let as_scores = Line {
-                keys: vec![0; n],
-                scores: scores.clone(),
-                as_keys: false,
-            };
+            let as_keys = Line::Keys(keys.clone());
+            let as_scores = Line::Scores(scores.clone());
             let mut order: Vec<(Reverse<i32>, usize)> = (0..n)
                 .filter(|&j| keys[j] != 0)
                 .map(|j| (Reverse(scores[j]), (j + n - start) % n))
