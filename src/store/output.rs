@@ -462,7 +462,7 @@ pub fn erase(
 /// Whether [`write_all`] would refuse to write `files` into `dir` (inside a cohort's folder, or a
 /// name that is not a plain file name): then nothing is registered either.
 pub fn refused(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
-    inside_cohort(root, &planned(dir)).is_some()
+    not_for_outputs(root, dir, &planned(dir)).is_some()
         || files
             .iter()
             .any(|(name, _)| name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.'))
@@ -503,6 +503,27 @@ fn inside_cohort(root: &Path, folder: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// Why the output folder `dir` (at `folder`, canonical or planned) cannot hold outputs: it is the
+/// root of cohorts itself (where files would sit among the cohorts, and be kept with them in
+/// git), or it is, or is inside, a cohort's folder. The one check every output folder passes.
+fn not_for_outputs(root: &Path, dir: &Path, folder: &Path) -> Option<String> {
+    if root.canonicalize().ok().as_deref() == Some(folder) {
+        return Some(format!(
+            "{} is the folder of the cohorts itself: write these files into a folder of their own (like --drafts drafts)",
+            dir.display()
+        ));
+    }
+    let cohort = inside_cohort(root, folder)?;
+    Some(format!(
+        "{} is inside the folder of cohort {}: write these files into a folder of their own, never inside a cohort's folder (like --drafts drafts)",
+        dir.display(),
+        cohort
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ))
+}
+
 /// Write a set of files (plain names) into an output folder, creating it (owner only) when
 /// missing. The folder may not be, or be inside, a cohort's folder: outputs that hold names and
 /// emails stay out of the cohort's files. Files are written in place (a file of the same name is
@@ -523,15 +544,8 @@ pub fn write_all(root: &Path, dir: &Path, files: &[(String, Vec<u8>)]) -> Result
             dir.display()
         );
     }
-    if let Some(cohort) = inside_cohort(root, &folder) {
-        bail!(
-            "{} is inside the folder of cohort {}: write these files outside any cohort's folder (like --drafts drafts)",
-            dir.display(),
-            cohort
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        );
+    if let Some(why) = not_for_outputs(root, dir, &folder) {
+        bail!("{why}");
     }
     for (name, _) in files {
         if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
@@ -593,11 +607,8 @@ fn flush(folder: &Path, files: &[std::fs::File]) -> Result<()> {
 /// does not exist. An output folder never lies inside a cohort's folder (where it could take the
 /// name of one of its files, or its `templates/`).
 pub fn create_dir(root: &Path, dir: &Path) -> Result<()> {
-    if inside_cohort(root, &planned(dir)).is_some() {
-        bail!(
-            "{}: that is inside a cohort's folder; write the files into a folder of their own",
-            dir.display()
-        );
+    if let Some(why) = not_for_outputs(root, dir, &planned(dir)) {
+        bail!("{why}");
     }
     if dir.is_dir() {
         return Ok(());

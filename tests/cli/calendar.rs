@@ -242,6 +242,14 @@ fn per_person_files_never_go_into_a_cohort_folder() {
         );
         assert!(!w.path().join(dir).exists(), "{dir}");
     }
+    // Nor among the cohorts, in the folder that holds them.
+    for dir in ["cohorts", "cohorts/c/.."] {
+        w.refuses(
+            &["schedule", "c", "--per-person", dir],
+            1,
+            &["is the folder of the cohorts itself"],
+        );
+    }
     w.write("home/org.csv", "email,manager\nk.shah@x.example,\n");
     // A file where the folder should be is named as such.
     w.refuses(

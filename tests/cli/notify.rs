@@ -874,6 +874,14 @@ fn drafts_never_go_into_a_cohort_folder() {
         1,
         &["inside the folder of cohort c"],
     );
+    // Nor among the cohorts, in the folder that holds them (however it is named).
+    for root in ["cohorts", "cohorts/", "cohorts/.", "cohorts/c/.."] {
+        w.refuses_sh(
+            &format!("notify c introduction --drafts {root}"),
+            1,
+            &["is the folder of the cohorts itself"],
+        );
+    }
 }
 
 /// A folder holding one file with a cohort table's name (an HR export saved as `org.csv` or
