@@ -495,10 +495,7 @@ pub fn resolve_managers(cohort: &Cohort, applicants: &mut [Applicant]) -> Result
         .iter()
         .filter_map(|a| Some((a.name.clone()?, a.email.clone())))
         .collect();
-    let directory = crate::cohort::org::Directory::new(
-        cohort,
-        names.iter().map(|(n, e)| (n.as_str(), e.as_str())),
-    );
+    let directory = crate::cohort::org::Directory::new(cohort, names);
     let mut problems = Vec::new();
     for a in applicants.iter_mut() {
         let Some(m) = &a.manager else { continue };

@@ -290,12 +290,11 @@ fn read(
             cell(row, Column::Manager),
         ));
     }
-    let directory = Directory::new(
-        cohort,
-        people
-            .iter()
-            .map(|(_, p, _)| (p.name.as_str(), p.email.as_str())),
-    );
+    let names = people
+        .iter()
+        .map(|(_, p, _)| (p.name.clone(), p.email.clone()))
+        .collect();
+    let directory = Directory::new(cohort, names);
     let where_ = format!("{file} or the cohort");
     for (line, person, manager) in &mut people {
         match directory.manager(manager, &where_) {

@@ -50,7 +50,7 @@ pub(super) fn from_flags(cohort: &Cohort, args: &Args) -> Result<Applicant> {
     let answers = answers_from_flags(cohort, args)?;
     let manager = match &args.manager {
         Some(m) => {
-            let directory = crate::cohort::org::Directory::new(cohort, std::iter::empty());
+            let directory = crate::cohort::org::Directory::new(cohort, Vec::new());
             let checked = import::check_manager(m)
                 .and_then(|m| directory.manager(&m, "the cohort or org.csv"))
                 .map_err(|e| crate::UsageError(format!("--manager: {e}")))?;
