@@ -58,24 +58,13 @@ fn convert(input: &str, output: &str) -> Result<u32, Box<dyn std::error::Error>>
 
 /// `YYYY/MM/DD hh:mm:ss` as a date and time; `None` for any other text.
 fn timestamp(cell: &str) -> Option<Result<ExcelDateTime, XlsxError>> {
-    let (date, time) = cell.split_once(' ')?;
-    let d: Vec<u16> = date
-        .split('/')
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    let t: Vec<u16> = time
-        .split(':')
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    let ([y, m, d], [hh, mm, ss]) = (d.as_slice(), t.as_slice()) else {
-        return None;
-    };
-    let (m, d, mm) = (
-        u8::try_from(*m).ok()?,
-        u8::try_from(*d).ok()?,
-        u8::try_from(*mm).ok()?,
-    );
-    Some(ExcelDateTime::from_ymd(*y, m, d).and_then(|x| x.and_hms(*hh, mm, *ss)))
+    use chrono::{Datelike, Timelike};
+    let t = chrono::NaiveDateTime::parse_from_str(cell, "%Y/%m/%d %H:%M:%S").ok()?;
+    // Parsed, so each part is in its range.
+    let part = |x: u32| u8::try_from(x).unwrap_or(0);
+    let year = u16::try_from(t.year()).ok()?;
+    Some(
+        ExcelDateTime::from_ymd(year, part(t.month()), part(t.day()))
+            .and_then(|d| d.and_hms(u16::from(part(t.hour())), part(t.minute()), t.second())),
+    )
 }
