@@ -215,6 +215,8 @@ if [ "$part" = all ] || [ "$part" = schedule ]; then
   echo "== schedule --ics: invitations for every planned meeting"
   sed -i 's/^organizer = ""/organizer = "bench@example.org"/' "$REVMENTOR_ROOT/s5000/cohort.toml"
   hyperfine --warmup 1 --runs 5 "$bin schedule s5000 --ics $work/all.ics --format csv"
+  peak "$bin" schedule s5000 --ics "$work/all.ics" --format csv
+  echo "  calendar: $(du -k "$work/all.ics" | cut -f1) KB"
   echo "== schedule --per-person: a calendar file for each participant, entered in the register"
   hyperfine --warmup 1 --runs 5 --prepare "rm -rf $work/people" \
     "$bin schedule s5000 --per-person $work/people --format csv"
