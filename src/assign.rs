@@ -937,6 +937,74 @@ mod tests {
         assert!(partial > 150, "only {partial} partial passes");
     }
 
+    /// Above `SMALL_CELLS`, fair stages start from the face's pairs near the mean only: the same
+    /// outcome (matched, total, pair scores from the lowest up) as stages that start from
+    /// nothing and find every edge by pricing, on tie-heavy problems whose leximin optimum
+    /// moves many pairs off the first stage's, with one stage or many.
+    #[test]
+    fn fair_stages_from_the_pairs_near_the_mean_are_exact() {
+        let mut next = test_numbers(0x005e_ed0f_fa1e);
+        let mut fairer = 0;
+        for case in 0..10 {
+            let (r, c) = (260 + next(60) as usize, 260 + next(60) as usize);
+            assert!(r * c > SMALL_CELLS);
+            // Five fields of few codes, one weight each: few distinct scores, many ties. Most
+            // mentors alike, so partners who differ are scarce and optima differ in fairness.
+            let fields: Vec<(i32, Vec<u64>, Vec<u64>)> = (0..5)
+                .map(|_| {
+                    let codes = 2 + next(5);
+                    let weight = 1 + next(3) as i32;
+                    let rows = (0..r).map(|_| next(codes)).collect();
+                    let cols = (0..c)
+                        .map(|_| if next(3) == 0 { next(codes) } else { 0 })
+                        .collect();
+                    (weight, rows, cols)
+                })
+                .collect();
+            let groups = 2 + next(6);
+            let (gr, gc): (Vec<u64>, Vec<u64>) = (
+                (0..r).map(|_| next(groups)).collect(),
+                (0..c).map(|_| next(groups)).collect(),
+            );
+            let scores: Vec<i32> = (0..r * c)
+                .map(|cell| {
+                    let (i, j) = (cell / c, cell % c);
+                    if gr[i] == gc[j] {
+                        return FORBIDDEN;
+                    }
+                    fields
+                        .iter()
+                        .filter(|(_, a, b)| a[i] != b[j])
+                        .map(|(w, _, _)| w)
+                        .sum()
+                })
+                .collect();
+            let cap: Vec<u32> = (0..c).map(|_| 1 + next(2) as u32).collect();
+            let limit =
+                fair::TEST_STAGE_LIMIT.replace(if case % 2 == 0 { r as i64 + 2 } else { 1 << 55 });
+            let near = solve_k(r, c, &scores, &cap, Objective::Fair, 12);
+            pricing::TEST_PASSES.set(Some(true));
+            let priced = solve_k(r, c, &scores, &cap, Objective::Fair, 12);
+            pricing::TEST_PASSES.set(None);
+            fair::TEST_STAGE_LIMIT.set(limit);
+            let total = solve_k(r, c, &scores, &cap, Objective::Total, 12);
+            let (near, priced, total) = (
+                outcome(c, &scores, &near),
+                outcome(c, &scores, &priced),
+                outcome(c, &scores, &total),
+            );
+            assert_eq!(near, priced, "case {case}");
+            assert_eq!((near.0, near.1), (total.0, total.1), "case {case}");
+            assert!(near.2 >= total.2, "case {case}");
+            fairer += usize::from(near.2 > total.2);
+        }
+        // Cases where fairness moves pairs.
+        assert!(
+            fairer >= 3,
+            "only {fairer} cases where fair differs from total"
+        );
+    }
+
     #[test]
     fn fair_raises_the_lowest_pair_and_keeps_the_total() {
         // Three mentees, three mentors. Both pairings below total 300:

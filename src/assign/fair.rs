@@ -19,12 +19,20 @@
 //! go into one chunk as keep both within `i64` (with room for the solver's sums). Each stage is solved, as the first, on candidate edges and proved on every pair of the
 //! face (`super::pricing`), so every stage, and the result, is exact.
 //!
-//! The first face is never held: in tie-heavy cohorts it is a large share of all pairs.
-//! Each pricing pass scores a row at a time, as the first stage's passes do, and finds the row's
-//! pairs of the first face with the same vectorised test (rows in parts, one per core, as there);
-//! the first stage's last pass (the one that proves it) also sums up its tight pairs: their
-//! distinct scores (the levels) and each column's best of them. Each stage starts from the first
-//! stage's candidates and those best pairs of every column. A stage's pass after a round that
+//! The first face is never held: in tie-heavy cohorts it is a large share of all pairs. Each
+//! pricing pass scores a row at a time, as the first stage's passes do, and finds the row's pairs
+//! of the first face with the same vectorised test (rows in parts, one per core, as there); the
+//! first stage's last pass (the one that proves it) also sums up its tight pairs: their distinct
+//! scores (the levels) and, for each column and each row, a few of its pairs nearest the mean pair
+//! score on either side (see `FaceSummary`). Each stage starts from those pairs and the current
+//! assignment. The mean is the same in every assignment of the face (the same number of pairs and
+//! the same total), and the leximin optimum evens scores out around it: in tie-heavy cohorts most
+//! of its pairs are at the two levels beside the mean, while the first stage's candidates were
+//! chosen for the highest scores. Starting from those, half the rows of a form-shaped 2,000 x 2,000
+//! cohort found a negative pair when the first round's duals were priced, and the stage was solved
+//! twice over; from the pairs near the mean, a tenth do, on a graph half the size. Small problems
+//! (at most `SMALL_CELLS` pairs) also carry the first stage's candidates, most of their pairs,
+//! which keeps the pairings earlier versions proposed there. A stage's pass after a round that
 //! moved few duals prices only the rows and columns whose duals rose (see [`Changed`]): no other
 //! pair's price can have fallen, and it adds the same edges, in the same order, as a pass over
 //! every pair would.
@@ -188,7 +196,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         face,
     } = optimum;
     let max_score = i64::from(src.max_score());
-    let (scores, column_best) = face.map_or_else(Default::default, |f| (f.scores, f.column_best));
+    let (scores, near) = face.map_or_else(Default::default, |f| (f.scores, f.near));
     let levels = Levels::new(scores, src.max_score());
     let first = First {
         v32: narrow_duals(&sol.v[..nc], max_score),
@@ -205,28 +213,34 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         return Ok(col4row);
     }
 
-    // Candidate edges with their scores: the first stage's (its costs are `max_score - score`)
-    // and each column's best pairs of the face, kept while they stay in the face.
-    let mut edges: Vec<Vec<Edge>> = (0..nr)
-        .map(|i| {
-            graph
-                .edges(i)
-                .filter(|&e| (graph.col[e] as usize) < nc)
-                // The cost is `max_score - score` for a score that was an `i32`.
-                .map(|e| (graph.col[e], (max_score - graph.cost[e]) as i32))
-                .collect()
-        })
-        .collect();
+    // Candidate edges with their scores: the face's pairs near the mean (kept while they stay
+    // in the face). The stages even scores out around the mean (the same in every assignment
+    // of the face), so the first stage's candidates, chosen for high scores, mostly lengthen
+    // their solves; only small problems carry them, where they are most pairs and cost nothing,
+    // and keep the pairings earlier versions proposed.
+    let mut edges: Vec<Vec<Edge>> = if nr.saturating_mul(nc) <= super::SMALL_CELLS {
+        (0..nr)
+            .map(|i| {
+                graph
+                    .edges(i)
+                    .filter(|&e| (graph.col[e] as usize) < nc)
+                    // The cost is `max_score - score` for a score that was an `i32`.
+                    .map(|e| (graph.col[e], (max_score - graph.cost[e]) as i32))
+                    .collect()
+            })
+            .collect()
+    } else {
+        vec![Vec::new(); nr]
+    };
+    drop(graph);
     #[cfg(test)]
-    let column_best = if super::pricing::TEST_PASSES.get().is_some() {
+    let near = if super::pricing::TEST_PASSES.get().is_some() {
         Vec::new()
     } else {
-        column_best
+        near
     };
-    for (j, rows) in column_best.iter().enumerate() {
-        for &(i, s) in rows {
-            edges[i as usize].push((j as u32, s));
-        }
+    for (i, j, s) in near {
+        edges[i as usize].push((j, s));
     }
 
     let pairs = col4row.iter().filter(|&&j| (j as usize) < nc).count() as i64;

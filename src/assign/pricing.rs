@@ -28,7 +28,6 @@
 //! unmatched with score total `S` costs `max_score * n_rows + (Q - max_score) * k - S`, and
 //! `0 <= S < Q - max_score`: fewer unmatched always wins, then the higher total.
 
-use std::cmp::Reverse;
 use std::sync::{Mutex, PoisonError};
 
 use super::source::Source;
@@ -86,6 +85,7 @@ pub(super) struct Optimum {
     /// Column of each row; `n_cols` means unmatched.
     pub col4row: Vec<u32>,
     pub sol: Solution,
+    /// The graph of candidate edges it was solved on.
     pub graph: Graph,
     /// Capacity per column, the unmatched column last.
     pub cap: Vec<u32>,
@@ -100,64 +100,206 @@ pub(super) struct Optimum {
 pub(super) struct FaceSummary {
     /// The distinct scores of its pairs, ascending: the score levels.
     pub scores: Vec<i32>,
-    /// Each column's [`FACE_K`] pairs of highest score, `(row, score)`.
-    pub column_best: Vec<Vec<(u32, i32)>>,
+    /// Pairs of the face near the mean pair score, `(row, column, score)`: each column's
+    /// [`NEAR_K`] nearest at or above the mean and `NEAR_K` nearest below it, then each row's
+    /// [`ROW_NEAR_K`] of each. Each fair stage starts from them (see `super::fair`).
+    pub near: Vec<(u32, u32, i32)>,
 }
 
-/// Pairs of the face kept per column (see [`FaceSummary`]).
-pub(super) const FACE_K: usize = 12;
+/// Pairs of the face kept per column on each side of the mean (see [`FaceSummary`]).
+pub(super) const NEAR_K: usize = 6;
+/// Pairs of the face kept per row on each side of the mean (see [`FaceSummary`]).
+pub(super) const ROW_NEAR_K: usize = 1;
+
+/// The lowest score at or above the mean pair score of `col4row` (each row's column, `n_cols`
+/// for none): scores from it up are on the upper side of the mean.
+fn mean_ceiling<S: Source>(src: &S, col4row: &[u32]) -> i32 {
+    let nc = src.n_cols();
+    let (mut pairs, mut total) = (0i64, 0i64);
+    for (i, &j) in col4row.iter().enumerate() {
+        if (j as usize) < nc {
+            pairs += 1;
+            // Below Q, which fits: checked when Q was made.
+            total += i64::from(src.get(i, j as usize));
+        }
+    }
+    if pairs == 0 {
+        return 0;
+    }
+    // Between the lowest and highest score of the pairs: an `i32`.
+    i32::try_from(total.div_euclid(pairs) + i64::from(total.rem_euclid(pairs) != 0))
+        .unwrap_or(i32::MAX)
+}
 
 /// What a pricing pass gathers of the tight pairs of the duals it checks.
 struct Face {
     scores: ScoreSet,
-    tops: ColumnTops,
+    /// Each column's nearest pairs above (or at) the mean, and below it.
+    above: ColumnTops,
+    below: ColumnTops,
+    /// The row being gathered.
+    row: RowNear,
+    /// Each gathered row's nearest pairs, `(row, column, score)`.
+    rows: Vec<(u32, u32, i32)>,
+}
+
+/// How near a score is to the mean, lowest nearest, on its side of `mid` (the mean's ceiling):
+/// above, the lower score is nearer; below, the higher.
+#[inline]
+fn nearness(s: i32, mid: i32) -> (bool, i32) {
+    // Tight pairs are allowed pairs: their scores are above `FORBIDDEN` (`i32::MIN`), so `-s`
+    // fits.
+    if s >= mid { (true, s) } else { (false, -s) }
 }
 
 impl Face {
     fn new(max_score: i64, nr: usize, nc: usize) -> Face {
         Face {
             scores: ScoreSet::new(max_score),
-            tops: ColumnTops::new(nr, nc),
+            above: ColumnTops::new(nr, nc),
+            below: ColumnTops::new(nr, nc),
+            row: RowNear::new(nc),
+            rows: Vec::new(),
         }
     }
 
-    #[inline]
-    fn insert(&mut self, i: usize, j: usize, s: i32) {
+    /// Starts gathering row `i`'s tight pairs.
+    fn begin_row(&mut self, i: usize) {
+        self.row.begin(i);
+    }
+
+    /// Row `i`'s tight pair in column `j`, of score `s`; `mid` as [`nearness`] takes it.
+    #[inline(always)]
+    fn insert(&mut self, i: usize, j: usize, s: i32, mid: i32) {
         self.scores.insert(s);
-        self.tops.offer(i, j, s);
+        let (up, d) = nearness(s, mid);
+        if up {
+            self.above.offer(i, j, s, d);
+        } else {
+            self.below.offer(i, j, s, d);
+        }
+        self.row.offer(up, j, s, d);
+    }
+
+    /// Ends row `i`: keeps its nearest pairs.
+    fn end_row(&mut self, i: usize) {
+        self.rows
+            .extend(self.row.take().map(|(j, s)| (i as u32, j, s)));
     }
 
     fn clear(&mut self) {
         self.scores.clear();
-        self.tops.clear();
+        self.above.clear();
+        self.below.clear();
+        self.rows.clear();
     }
 
     fn merge(&mut self, other: Face) {
         self.scores.merge(other.scores);
-        self.tops.merge(&other.tops);
+        self.above.merge(&other.above);
+        self.below.merge(&other.below);
+        self.rows.extend(other.rows);
     }
 
     fn summary(self) -> FaceSummary {
+        let mut near = Vec::new();
+        for tops in [self.above, self.below] {
+            for (j, list) in tops.into_lists().into_iter().enumerate() {
+                near.extend(list.into_iter().map(|(i, s)| (i, j as u32, s)));
+            }
+        }
+        // Rows in order (parts are merged in row order).
+        near.extend(self.rows);
         FaceSummary {
             scores: self.scores.into_sorted(),
-            column_best: self.tops.into_lists(),
+            near,
         }
     }
 }
 
-/// Each column's [`FACE_K`] pairs of highest score among those offered, ties from a different
-/// place per column (the rows from `rotation(j, n_rows)` on come first). A pair is ranked by
-/// `(Reverse(score), key)`, lowest best, where `key` is the row's distance from that start: a
-/// total order, so what is kept does not depend on the order pairs are offered in, and parts
+/// One row's [`ROW_NEAR_K`] nearest tight pairs on each side of the mean, ranked as
+/// [`ColumnTops`] ranks a column's (ties from a different place per row).
+struct RowNear {
+    nc: usize,
+    start: usize,
+    /// `(nearness, place from the row's start, column, score)`, above and below.
+    sides: [Vec<(i32, u32, u32, i32)>; 2],
+}
+
+impl RowNear {
+    fn new(nc: usize) -> RowNear {
+        RowNear {
+            nc,
+            start: 0,
+            sides: [Vec::new(), Vec::new()],
+        }
+    }
+
+    fn begin(&mut self, i: usize) {
+        self.start = rotation(i, self.nc);
+        for side in &mut self.sides {
+            side.clear();
+        }
+    }
+
+    #[inline(always)]
+    fn offer(&mut self, up: bool, j: usize, s: i32, d: i32) {
+        let side = &mut self.sides[usize::from(!up)];
+        // Most pairs are farther from the mean than every pair kept.
+        if side.len() == ROW_NEAR_K && side.iter().all(|x| x.0 < d) {
+            return;
+        }
+        RowNear::place(side, self.start, self.nc, j, s, d);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn place(
+        side: &mut Vec<(i32, u32, u32, i32)>,
+        start: usize,
+        nc: usize,
+        j: usize,
+        s: i32,
+        d: i32,
+    ) {
+        let key = if j >= start {
+            j - start
+        } else {
+            j + nc - start
+        };
+        // Below n_cols, which is below 2^32.
+        let c = (d, key as u32, j as u32, s);
+        if side.len() < ROW_NEAR_K {
+            side.push(c);
+        } else if let Some(worst) = side.iter_mut().max()
+            && c < *worst
+        {
+            *worst = c;
+        }
+    }
+
+    /// The row's kept pairs, `(column, score)`, above then below, each nearest first.
+    fn take(&mut self) -> impl Iterator<Item = (u32, i32)> + '_ {
+        self.sides.iter_mut().flat_map(|side| {
+            side.sort_unstable();
+            side.drain(..).map(|(_, _, j, s)| (j, s))
+        })
+    }
+}
+
+/// Each column's [`NEAR_K`] nearest pairs among those offered, ties from a different place per
+/// column (the rows from `rotation(j, n_rows)` on come first). A pair is ranked by
+/// `(nearness, key)`, lowest best, where `key` is the row's distance from that start: a total
+/// order, so what is kept does not depend on the order pairs are offered in, and parts
 /// gathered apart merge into what one pass would keep.
 struct ColumnTops {
     nr: usize,
     start: Vec<u32>,
-    /// `FACE_K` slots per column, the first `len[j]` used.
-    items: Vec<(Reverse<i32>, u32)>,
+    /// `NEAR_K` slots per column, the first `len[j]` used: `(nearness, key, score)`.
+    items: Vec<(i32, u32, i32)>,
     len: Vec<u8>,
     /// The lowest ranked item of each full column.
-    worst: Vec<(Reverse<i32>, u32)>,
+    worst: Vec<(i32, u32, i32)>,
 }
 
 impl ColumnTops {
@@ -166,9 +308,9 @@ impl ColumnTops {
             nr,
             // Below n_rows, which is below 2^32.
             start: (0..nc).map(|j| rotation(j, nr) as u32).collect(),
-            items: vec![(Reverse(0), 0); nc * FACE_K],
+            items: vec![(0, 0, 0); nc * NEAR_K],
             len: vec![0; nc],
-            worst: vec![(Reverse(0), 0); nc],
+            worst: vec![(0, 0, 0); nc],
         }
     }
 
@@ -176,10 +318,10 @@ impl ColumnTops {
         self.len.fill(0);
     }
 
-    #[inline]
-    fn offer(&mut self, i: usize, j: usize, s: i32) {
-        // Most pairs rank below a full column's worst by their score alone.
-        if self.len[j] as usize == FACE_K && s < self.worst[j].0.0 {
+    #[inline(always)]
+    fn offer(&mut self, i: usize, j: usize, s: i32, d: i32) {
+        // Most pairs rank below a full column's worst by their nearness alone.
+        if self.len[j] as usize == NEAR_K && d > self.worst[j].0 {
             return;
         }
         let start = self.start[j] as usize;
@@ -188,17 +330,17 @@ impl ColumnTops {
         } else {
             i + self.nr - start
         };
-        self.offer_ranked(j, (Reverse(s), key as u32));
+        self.offer_ranked(j, (d, key as u32, s));
     }
 
     #[inline]
-    fn offer_ranked(&mut self, j: usize, c: (Reverse<i32>, u32)) {
+    fn offer_ranked(&mut self, j: usize, c: (i32, u32, i32)) {
         let n = self.len[j] as usize;
-        let slots = &mut self.items[j * FACE_K..(j + 1) * FACE_K];
-        if n < FACE_K {
+        let slots = &mut self.items[j * NEAR_K..(j + 1) * NEAR_K];
+        if n < NEAR_K {
             slots[n] = c;
             self.len[j] += 1;
-            if n + 1 == FACE_K {
+            if n + 1 == NEAR_K {
                 self.worst[j] = slots.iter().copied().max().unwrap_or(c);
             }
         } else if c < self.worst[j] {
@@ -214,19 +356,20 @@ impl ColumnTops {
         for j in 0..self.len.len() {
             let n = other.len[j] as usize;
             for k in 0..n {
-                self.offer_ranked(j, other.items[j * FACE_K + k]);
+                self.offer_ranked(j, other.items[j * NEAR_K + k]);
             }
         }
     }
 
-    /// Each column's `(row, score)` pairs.
+    /// Each column's `(row, score)` pairs, nearest first.
     fn into_lists(self) -> Vec<Vec<(u32, i32)>> {
         (0..self.len.len())
             .map(|j| {
                 let start = self.start[j] as usize;
-                self.items[j * FACE_K..j * FACE_K + self.len[j] as usize]
-                    .iter()
-                    .map(|&(Reverse(s), key)| (((key as usize + start) % self.nr) as u32, s))
+                let mut kept = self.items[j * NEAR_K..j * NEAR_K + self.len[j] as usize].to_vec();
+                kept.sort_unstable();
+                kept.iter()
+                    .map(|&(_, key, s)| (((key as usize + start) % self.nr) as u32, s))
                     .collect()
             })
             .collect()
@@ -309,7 +452,7 @@ thread_local! {
 thread_local! {
     /// Tests set it to choose the passes: `Some(true)` every pair in every pass, `Some(false)`
     /// only what changed in every pass after the first, `None` as the sizes say. With either,
-    /// fair stages start without each column's best pairs, so that they take many rounds.
+    /// fair stages start without the face's pairs near the mean, so that they take many rounds.
     pub(super) static TEST_PASSES: std::cell::Cell<Option<bool>> =
         const { std::cell::Cell::new(None) };
     /// How many passes priced only what changed.
@@ -895,9 +1038,13 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<Edge>]) -> usize 
     // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
     // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
     let v32 = narrow_duals(&sol.v[..nc], max_score);
-    let want_tight = pass.tight.is_some();
+    // The face's pairs are gathered by how near they are to the mean of the assignment.
+    let mid = pass
+        .tight
+        .is_some()
+        .then(|| mean_ceiling(src, &sol.col4row));
     let parts = in_parts(edges, src.n_rows().saturating_mul(nc), |first, part| {
-        price_rows(src, sol, max_score, v32.as_deref(), first, part, want_tight)
+        price_rows(src, sol, max_score, v32.as_deref(), first, part, mid)
     });
     pass.reopen.fill(false);
     pass.truncated.fill(false);
@@ -939,12 +1086,13 @@ fn price_rows<S: Source>(
     v32: Option<&[i32]>,
     first: usize,
     edges: &mut [Vec<Edge>],
-    want_tight: bool,
+    mid: Option<i32>,
 ) -> Priced {
     let nc = src.n_cols();
     let v = &sol.v[..nc];
     let mut buf = vec![0i32; nc];
-    let mut tight = want_tight.then(|| Face::new(max_score, src.n_rows(), nc));
+    let mut tight = mid.map(|_| Face::new(max_score, src.n_rows(), nc));
+    let mid = mid.unwrap_or(0);
     let mut reopened = Vec::new();
     let mut truncated = Vec::new();
     let mut added = 0;
@@ -960,9 +1108,11 @@ fn price_rows<S: Source>(
         if let Some(v32) = v32 {
             let most = net_into(row, v32, &mut net);
             if let Some(t) = tight.as_mut().filter(|_| added == 0) {
+                t.begin_row(i);
                 for_tight(row, v, Some((&net, most)), threshold, |j, s| {
-                    t.insert(i, j, s)
+                    t.insert(i, j, s, mid)
                 });
+                t.end_row(i);
             }
             if i64::from(most) <= threshold {
                 continue;
@@ -997,7 +1147,9 @@ fn price_rows<S: Source>(
             }
         }
         if let Some(t) = tight.as_mut().filter(|_| added == 0) {
-            for_tight(row, v, None, threshold, |j, s| t.insert(i, j, s));
+            t.begin_row(i);
+            for_tight(row, v, None, threshold, |j, s| t.insert(i, j, s, mid));
+            t.end_row(i);
         }
 
         if found.is_empty() {
@@ -1067,7 +1219,7 @@ fn price_some<S: Source>(
             v32.as_deref(),
             i,
             &mut edges[i..=i],
-            false,
+            None,
         );
         note(got);
     }
@@ -1175,6 +1327,7 @@ impl Changed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cmp::Reverse;
 
     /// A line's keys and its scores keep the same pairs, and find the same open place, as a
     /// full sort would: highest score, then the first met from the start.
@@ -1242,7 +1395,7 @@ mod tests {
     }
 
     #[test]
-    fn column_tops_keep_the_best_by_score_then_place_whatever_the_parts() {
+    fn the_face_keeps_the_pairs_nearest_the_mean_whatever_the_parts() {
         let (nr, nc) = (300, 7);
         let mut next = crate::assign::test_numbers(0x2545_f491_4f6c_dd1d);
         // Few distinct scores, so ties decide most places.
@@ -1250,50 +1403,74 @@ mod tests {
         for i in 0..nr {
             for j in 0..nc {
                 if next(3) != 0 {
-                    pairs.push((i, j, 50 * next(4) as i32));
+                    pairs.push((i, j, 50 * next(5) as i32));
                 }
             }
         }
-        let mut whole = ColumnTops::new(nr, nc);
-        for &(i, j, s) in &pairs {
-            whole.offer(i, j, s);
-        }
-        // Rows split in three parts, gathered apart and merged.
-        let mut merged = ColumnTops::new(nr, nc);
-        for part in [0..90, 90..200, 200..nr] {
-            let mut p = ColumnTops::new(nr, nc);
-            for &(i, j, s) in pairs.iter().filter(|&&(i, _, _)| part.contains(&i)) {
-                p.offer(i, j, s);
+        let mid = 100;
+        // Rows in order, each row's pairs in column order, as a pass meets them.
+        let gather = |rows: std::ops::Range<usize>| {
+            let mut face = Face::new(200, nr, nc);
+            for i in rows {
+                face.begin_row(i);
+                for &(_, j, s) in pairs.iter().filter(|p| p.0 == i) {
+                    face.insert(i, j, s, mid);
+                }
+                face.end_row(i);
             }
-            merged.merge(&p);
-        }
-        let sorted = |lists: Vec<Vec<(u32, i32)>>| -> Vec<Vec<(u32, i32)>> {
-            lists
-                .into_iter()
-                .map(|mut l| {
-                    l.sort_unstable();
-                    l
-                })
-                .collect()
+            face
         };
-        let whole = sorted(whole.into_lists());
-        assert_eq!(whole, sorted(merged.into_lists()));
-        // What a full sort keeps: highest score, then the rows from the column's start on.
-        for (j, kept) in whole.iter().enumerate() {
-            let start = rotation(j, nr);
-            let mut all: Vec<(Reverse<i32>, usize, u32)> = pairs
-                .iter()
-                .filter(|p| p.1 == j)
-                .map(|&(i, _, s)| (Reverse(s), (i + nr - start) % nr, i as u32))
-                .collect();
-            all.sort_unstable();
-            let mut expect: Vec<(u32, i32)> = all
-                .iter()
-                .take(FACE_K)
-                .map(|&(Reverse(s), _, i)| (i, s))
-                .collect();
-            expect.sort_unstable();
-            assert_eq!(kept, &expect, "column {j}");
+        let whole = gather(0..nr).summary();
+        // Rows split in three parts, gathered apart and merged.
+        let mut merged = gather(0..90);
+        for part in [90..200, 200..nr] {
+            merged.merge(gather(part));
         }
+        let merged = merged.summary();
+        assert_eq!(whole.near, merged.near);
+        assert_eq!(whole.scores, vec![0, 50, 100, 150, 200]);
+        assert_eq!(merged.scores, whole.scores);
+
+        // What a full sort keeps: on each side of the mean the nearest (at or above it the
+        // lowest, below it the highest), then the first met from the column's or row's start.
+        let ranked = |up: bool, s: i32, place: usize| {
+            let (side, d) = nearness(s, mid);
+            assert_eq!(side, s >= mid);
+            (side == up).then_some((d, place))
+        };
+        let mut expect = Vec::new();
+        for up in [true, false] {
+            for j in 0..nc {
+                let start = rotation(j, nr);
+                let mut all: Vec<((i32, usize), u32, i32)> = pairs
+                    .iter()
+                    .filter(|p| p.1 == j)
+                    .filter_map(|&(i, _, s)| {
+                        Some((ranked(up, s, (i + nr - start) % nr)?, i as u32, s))
+                    })
+                    .collect();
+                all.sort_unstable();
+                expect.extend(all.iter().take(NEAR_K).map(|&(_, i, s)| (i, j as u32, s)));
+            }
+        }
+        for i in 0..nr {
+            let start = rotation(i, nc);
+            for up in [true, false] {
+                let mut all: Vec<((i32, usize), u32, i32)> = pairs
+                    .iter()
+                    .filter(|p| p.0 == i)
+                    .filter_map(|&(_, j, s)| {
+                        Some((ranked(up, s, (j + nc - start) % nc)?, j as u32, s))
+                    })
+                    .collect();
+                all.sort_unstable();
+                expect.extend(
+                    all.iter()
+                        .take(ROW_NEAR_K)
+                        .map(|&(_, j, s)| (i as u32, j, s)),
+                );
+            }
+        }
+        assert_eq!(whole.near, expect);
     }
 }
