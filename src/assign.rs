@@ -878,6 +878,30 @@ mod tests {
         res
     }
 
+    /// Scores as cohorts are: the sum of the weights of the fields whose codes differ, fields
+    /// being `(weight, rows' codes, columns' codes)`; `FORBIDDEN` where `forbidden(row, column)`
+    /// (asked first, cell by cell in row order).
+    fn field_scores(
+        r: usize,
+        c: usize,
+        fields: &[(i32, Vec<u64>, Vec<u64>)],
+        mut forbidden: impl FnMut(usize, usize) -> bool,
+    ) -> Vec<i32> {
+        (0..r * c)
+            .map(|cell| {
+                let (i, j) = (cell / c, cell % c);
+                if forbidden(i, j) {
+                    return FORBIDDEN;
+                }
+                fields
+                    .iter()
+                    .filter(|(_, a, b)| a[i] != b[j])
+                    .map(|(w, _, _)| w)
+                    .sum()
+            })
+            .collect()
+    }
+
     /// A pass after a round that moved few duals prices only the rows and columns whose duals
     /// rose (and rows that took only some of their negative pairs), in the first stage and in
     /// fair stages: the same pairs as passes over everything, with both objectives, on
@@ -903,19 +927,7 @@ mod tests {
                 })
                 .collect();
             let forbid = next(3);
-            let scores: Vec<i32> = (0..r * c)
-                .map(|cell| {
-                    let (i, j) = (cell / c, cell % c);
-                    if next(16) < forbid {
-                        return FORBIDDEN;
-                    }
-                    fields
-                        .iter()
-                        .filter(|(_, a, b)| a[i] != b[j])
-                        .map(|(w, _, _)| w)
-                        .sum()
-                })
-                .collect();
+            let scores = field_scores(r, c, &fields, |_, _| next(16) < forbid);
             let cap: Vec<u32> = (0..c).map(|_| 1 + next(2) as u32).collect();
             let k = 1 + next(3) as usize;
             let limit =
@@ -966,19 +978,7 @@ mod tests {
                 (0..r).map(|_| next(groups)).collect(),
                 (0..c).map(|_| next(groups)).collect(),
             );
-            let scores: Vec<i32> = (0..r * c)
-                .map(|cell| {
-                    let (i, j) = (cell / c, cell % c);
-                    if gr[i] == gc[j] {
-                        return FORBIDDEN;
-                    }
-                    fields
-                        .iter()
-                        .filter(|(_, a, b)| a[i] != b[j])
-                        .map(|(w, _, _)| w)
-                        .sum()
-                })
-                .collect();
+            let scores = field_scores(r, c, &fields, |i, j| gr[i] == gc[j]);
             let cap: Vec<u32> = (0..c).map(|_| 1 + next(2) as u32).collect();
             let limit =
                 fair::TEST_STAGE_LIMIT.replace(if case % 2 == 0 { r as i64 + 2 } else { 1 << 55 });
