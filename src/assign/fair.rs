@@ -11,13 +11,14 @@
 //! assignments that use only edges tight for its optimal duals (and leave places unused only in
 //! columns whose dual equals the cost of an unused place). That set is the *face* of the stage.
 //! Each stage solves a new assignment problem restricted to the face of all earlier stages, with
-//! costs that count pairs per level: a chunk of levels `a..b` costs `B^(b-1-level)` per pair
-//! (`B` = number of pairs + 1, so one pair at a lower level outweighs all pairs at higher levels
-//! of the chunk), and `0` elsewhere. A column that the face requires full gets a prohibitive cost
-//! `R` per unused place (unused places cost `0` elsewhere): one more than the current assignment,
-//! which lies in the face, costs at that stage, so no optimum of the stage pays it. As many levels
-//! go into one chunk as keep both within `i64` (with room for the solver's sums). Each stage is solved, as the first, on candidate edges and proved on every pair of the
-//! face (`super::pricing`), so every stage, and the result, is exact.
+//! costs that count pairs per level: a chunk of levels `a..b` costs `B^(b-1-level)` per pair (`B` =
+//! number of pairs + 1, so one pair at a lower level outweighs all pairs at higher levels of the
+//! chunk), and `0` elsewhere. A column that the face requires full gets a prohibitive cost `R` per
+//! unused place (unused places cost `0` elsewhere): one more than the current assignment, which
+//! lies in the face, costs at that stage, so no optimum of the stage pays it. As many levels go
+//! into one chunk as keep both within `i64` (with room for the solver's sums). Each stage is
+//! solved, as the first, on candidate edges and proved on every pair of the face
+//! (`super::pricing`), so every stage, and the result, is exact.
 //!
 //! The first face is never held: in tie-heavy cohorts it is a large share of all pairs. Each
 //! pricing pass scores a row at a time, as the first stage's passes do, and finds the row's pairs
@@ -30,12 +31,12 @@
 //! of its pairs are at the two levels beside the mean, while the first stage's candidates were
 //! chosen for the highest scores. Starting from those, half the rows of a form-shaped 2,000 x 2,000
 //! cohort found a negative pair when the first round's duals were priced, and the stage was solved
-//! twice over; from the pairs near the mean, a tenth do, on a graph half the size. Small problems
-//! (at most `SMALL_CELLS` pairs) also carry the first stage's candidates, most of their pairs,
-//! which keeps the pairings earlier versions proposed there. A stage's pass after a round that
-//! moved few duals prices only the rows and columns whose duals rose (see [`Changed`]): no other
-//! pair's price can have fallen, and it adds the same edges, in the same order, as a pass over
-//! every pair would.
+//! twice over; from the pairs near the mean, under a tenth do, on a graph half the size. Small
+//! problems (at most `SMALL_CELLS` pairs) also carry the first stage's candidates, most of their
+//! pairs, which keeps the pairings earlier versions proposed there. A stage's pass after a round
+//! that moved few duals prices only the rows and columns whose duals rose (see [`Changed`]): no
+//! other pair's price can have fallen, and it adds the same edges, in the same order, as a pass
+//! over every pair would.
 
 use super::pricing::{
     Changed, Edge, Optimum, for_tight, in_parts, keep_most_negative, narrow_duals, net_into,
