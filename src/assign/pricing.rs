@@ -224,6 +224,8 @@ struct RowNear {
     start: usize,
     /// `(nearness, place from the row's start, column, score)`, above and below.
     sides: [Vec<(i32, u32, u32, i32)>; 2],
+    /// The lowest ranked `(nearness, place)` of each full side.
+    worst: [(i32, u32); 2],
 }
 
 impl RowNear {
@@ -232,6 +234,7 @@ impl RowNear {
             nc,
             start: 0,
             sides: [Vec::new(), Vec::new()],
+            worst: [(0, 0); 2],
         }
     }
 
@@ -244,38 +247,31 @@ impl RowNear {
 
     #[inline(always)]
     fn offer(&mut self, up: bool, j: usize, s: i32, d: i32) {
-        let side = &mut self.sides[usize::from(!up)];
-        // Most pairs are farther from the mean than every pair kept.
-        if side.len() == ROW_NEAR_K && side.iter().all(|x| x.0 < d) {
+        let k = usize::from(!up);
+        // Below n_cols, which is below 2^32.
+        let key = if j >= self.start {
+            j - self.start
+        } else {
+            j + self.nc - self.start
+        } as u32;
+        // Most pairs rank below every pair kept (places differ: a row meets a column once).
+        if self.sides[k].len() == ROW_NEAR_K && (d, key) > self.worst[k] {
             return;
         }
-        RowNear::place(side, self.start, self.nc, j, s, d);
+        self.place(k, (d, key, j as u32, s));
     }
 
     #[cold]
     #[inline(never)]
-    fn place(
-        side: &mut Vec<(i32, u32, u32, i32)>,
-        start: usize,
-        nc: usize,
-        j: usize,
-        s: i32,
-        d: i32,
-    ) {
-        let key = if j >= start {
-            j - start
-        } else {
-            j + nc - start
-        };
-        // Below n_cols, which is below 2^32.
-        let c = (d, key as u32, j as u32, s);
+    fn place(&mut self, k: usize, c: (i32, u32, u32, i32)) {
+        let side = &mut self.sides[k];
         if side.len() < ROW_NEAR_K {
             side.push(c);
-        } else if let Some(worst) = side.iter_mut().max()
-            && c < *worst
-        {
+        } else if let Some(worst) = side.iter_mut().max() {
+            // `c` ranks above it: `offer` let it through.
             *worst = c;
         }
+        self.worst[k] = side.iter().map(|x| (x.0, x.1)).max().unwrap_or((c.0, c.1));
     }
 
     /// The row's kept pairs, `(column, score)`, above then below, each nearest first.
