@@ -878,6 +878,31 @@ mod tests {
         res
     }
 
+    /// `n` fields `(weight, rows' codes, columns' codes)` of `2 + next(codes)` codes each and a
+    /// weight of `unit` times 1 to 3, most columns (all but one in `rare`) alike at code 0: the
+    /// partners who differ from a row are scarce, so optima differ in fairness.
+    fn alike_fields(
+        next: &mut impl FnMut(u64) -> u64,
+        r: usize,
+        c: usize,
+        n: usize,
+        codes: u64,
+        unit: i32,
+        rare: u64,
+    ) -> Vec<(i32, Vec<u64>, Vec<u64>)> {
+        (0..n)
+            .map(|_| {
+                let codes = 2 + next(codes);
+                let weight = unit * (1 + next(3) as i32);
+                let rows = (0..r).map(|_| next(codes)).collect();
+                let cols = (0..c)
+                    .map(|_| if next(rare) == 0 { next(codes) } else { 0 })
+                    .collect();
+                (weight, rows, cols)
+            })
+            .collect()
+    }
+
     /// Scores as cohorts are: the sum of the weights of the fields whose codes differ, fields
     /// being `(weight, rows' codes, columns' codes)`; `FORBIDDEN` where `forbidden(row, column)`
     /// (asked first, cell by cell in row order).
@@ -914,18 +939,7 @@ mod tests {
             let (r, c) = (100 + next(200) as usize, 100 + next(200) as usize);
             // Scored as cohorts are: a weight per field whose codes differ, few codes (ties),
             // so that the best partners are scarce and optima differ in fairness.
-            let fields: Vec<(i32, Vec<u64>, Vec<u64>)> = (0..3)
-                .map(|_| {
-                    let codes = 2 + next(3);
-                    let weight = 50 * (1 + next(3) as i32);
-                    let rows = (0..r).map(|_| next(codes)).collect();
-                    // Most mentors alike: partners who differ from a mentee are scarce.
-                    let cols = (0..c)
-                        .map(|_| if next(4) == 0 { next(codes) } else { 0 })
-                        .collect();
-                    (weight, rows, cols)
-                })
-                .collect();
+            let fields = alike_fields(&mut next, r, c, 3, 3, 50, 4);
             let forbid = next(3);
             let scores = field_scores(r, c, &fields, |_, _| next(16) < forbid);
             let cap: Vec<u32> = (0..c).map(|_| 1 + next(2) as u32).collect();
@@ -962,17 +976,7 @@ mod tests {
             assert!(r * c > SMALL_CELLS);
             // Five fields of few codes, one weight each: few distinct scores, many ties. Most
             // mentors alike, so partners who differ are scarce and optima differ in fairness.
-            let fields: Vec<(i32, Vec<u64>, Vec<u64>)> = (0..5)
-                .map(|_| {
-                    let codes = 2 + next(5);
-                    let weight = 1 + next(3) as i32;
-                    let rows = (0..r).map(|_| next(codes)).collect();
-                    let cols = (0..c)
-                        .map(|_| if next(3) == 0 { next(codes) } else { 0 })
-                        .collect();
-                    (weight, rows, cols)
-                })
-                .collect();
+            let fields = alike_fields(&mut next, r, c, 5, 5, 1, 3);
             let groups = 2 + next(6);
             let (gr, gc): (Vec<u64>, Vec<u64>) = (
                 (0..r).map(|_| next(groups)).collect(),

@@ -1434,37 +1434,30 @@ mod tests {
             assert_eq!(side, s >= mid);
             (side == up).then_some((d, place))
         };
+        // A line's (a column's or a row's) `k` nearest on one side, `(other index, score)`, from
+        // the pairs on it and where its ties start among its `n` places.
+        let nearest = |up: bool, start: usize, n: usize, k: usize, on: Vec<(usize, i32)>| {
+            let mut all: Vec<((i32, usize), u32, i32)> = on
+                .into_iter()
+                .filter_map(|(x, s)| Some((ranked(up, s, (x + n - start) % n)?, x as u32, s)))
+                .collect();
+            all.sort_unstable();
+            all.truncate(k);
+            all.into_iter().map(|(_, x, s)| (x, s)).collect::<Vec<_>>()
+        };
         let mut expect = Vec::new();
         for up in [true, false] {
             for j in 0..nc {
-                let start = rotation(j, nr);
-                let mut all: Vec<((i32, usize), u32, i32)> = pairs
-                    .iter()
-                    .filter(|p| p.1 == j)
-                    .filter_map(|&(i, _, s)| {
-                        Some((ranked(up, s, (i + nr - start) % nr)?, i as u32, s))
-                    })
-                    .collect();
-                all.sort_unstable();
-                expect.extend(all.iter().take(NEAR_K).map(|&(_, i, s)| (i, j as u32, s)));
+                let on = pairs.iter().filter(|p| p.1 == j).map(|&(i, _, s)| (i, s));
+                let kept = nearest(up, rotation(j, nr), nr, NEAR_K, on.collect());
+                expect.extend(kept.into_iter().map(|(i, s)| (i, j as u32, s)));
             }
         }
         for i in 0..nr {
-            let start = rotation(i, nc);
             for up in [true, false] {
-                let mut all: Vec<((i32, usize), u32, i32)> = pairs
-                    .iter()
-                    .filter(|p| p.0 == i)
-                    .filter_map(|&(_, j, s)| {
-                        Some((ranked(up, s, (j + nc - start) % nc)?, j as u32, s))
-                    })
-                    .collect();
-                all.sort_unstable();
-                expect.extend(
-                    all.iter()
-                        .take(ROW_NEAR_K)
-                        .map(|&(_, j, s)| (i as u32, j, s)),
-                );
+                let on = pairs.iter().filter(|p| p.0 == i).map(|&(_, j, s)| (j, s));
+                let kept = nearest(up, rotation(i, nc), nc, ROW_NEAR_K, on.collect());
+                expect.extend(kept.into_iter().map(|(j, s)| (i as u32, j, s)));
             }
         }
         assert_eq!(whole.near, expect);
