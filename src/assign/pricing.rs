@@ -141,6 +141,10 @@ struct Face {
     row: RowNear,
     /// Each gathered row's nearest pairs, `(row, column, score)`.
     rows: Vec<(u32, u32, i32)>,
+    /// [`Face::gather_row`]'s flags of the row's pairs ([`TIGHT`], [`UP`], [`ENTERS`]).
+    flags: Vec<u8>,
+    /// The scores of the window (see [`window_base`]) already in `scores`.
+    window: u32,
 }
 
 /// How near a score is to the mean, lowest nearest, on its side of `mid` (the mean's ceiling):
@@ -160,12 +164,140 @@ impl Face {
             below: ColumnTops::new(nr, nc),
             row: RowNear::new(nc),
             rows: Vec::new(),
+            flags: Vec::new(),
+            window: 0,
         }
     }
 
     /// Starts gathering row `i`'s tight pairs.
     fn begin_row(&mut self, i: usize) {
         self.row.begin(i);
+    }
+
+    /// Row `i`'s tight pairs, found the vectorised way: `net` is [`net_into`]'s sums for `row`
+    /// with the columns' narrow duals, and the allowed pairs whose sum is `t` are the tight ones
+    /// (`t` at least `-LIM / 2`, as [`for_tight`] has it). Keeps what [`Face::begin_row`], then
+    /// [`Face::insert`] of each tight pair and [`Face::end_row`] would keep. One vectorised
+    /// pass ([`Face::classify`]) flags each pair against its column's worst kept and gathers
+    /// the row's scores as bits of a window around the mean; pair by pair it then looks only
+    /// at the pairs that enter a column's nearest, at every tight pair's score only where one
+    /// falls outside the window, and at the row's own nearest from its start until they are
+    /// found. In tie-heavy cohorts a fifth of all pairs can be tight, and few of them enter
+    /// anything: pair by pair, this pass took three times as long as one without the face.
+    /// Rows and columns below 2^31 (the keys are computed in `i32`).
+    fn gather_row(&mut self, i: usize, row: &[i32], net: &[i32], t: i32, mid: i32) {
+        let mut flags = std::mem::take(&mut self.flags);
+        flags.clear();
+        flags.resize(row.len(), 0);
+        let seen = self.classify(&mut flags, i, row, net, t, mid);
+        let (near_up, near_down) = (seen.near_up, seen.near_down);
+        if seen.any {
+            // The row's tight scores: from the window's bits where they all fall in it.
+            let base = window_base(mid);
+            if seen.outside {
+                each_flagged(&flags, 0, TIGHT, |j| {
+                    self.scores.insert(row[j]);
+                    true
+                });
+            } else {
+                let mut bits = seen.window & !self.window;
+                self.window |= bits;
+                while bits != 0 {
+                    // Below 32: the window is 32 scores wide.
+                    self.scores
+                        .insert(base.wrapping_add(bits.trailing_zeros() as i32));
+                    bits &= bits - 1;
+                }
+            }
+            each_flagged(&flags, 0, ENTERS, |j| {
+                let s = row[j];
+                let (up, d) = nearness(s, mid);
+                let tops = if up { &mut self.above } else { &mut self.below };
+                tops.offer_ranked(j, (d, tops.key(i, j), s));
+                true
+            });
+            // The row's nearest on each side: its tight pairs there in order from its start,
+            // until the side holds `ROW_NEAR_K` at the side's nearest (none met later can rank
+            // above those).
+            self.row.begin(i);
+            let start = self.row.start;
+            for (up, nearest) in [(true, near_up), (false, near_down)] {
+                if nearest == i32::MAX {
+                    continue;
+                }
+                let side = if up { UP } else { 0 };
+                let mut offer = |j: usize| {
+                    if flags[j] & UP != side {
+                        return true;
+                    }
+                    let (_, d) = nearness(row[j], mid);
+                    self.row.offer(up, j, row[j], d);
+                    !self.row.settled(usize::from(!up), nearest)
+                };
+                if each_flagged(&flags, start, TIGHT, &mut offer) {
+                    each_flagged(&flags[..start], 0, TIGHT, offer);
+                }
+            }
+            self.end_row(i);
+        }
+        self.flags = flags;
+    }
+
+    /// [`Face::gather_row`]'s flags of row `i`'s pairs, into `flags` (as long as the row), and
+    /// what it saw of the row's tight pairs. `flags` comes as a parameter of its own: the
+    /// compiler then knows its writes touch nothing the loop reads, and vectorises it.
+    fn classify(
+        &self,
+        flags: &mut [u8],
+        i: usize,
+        row: &[i32],
+        net: &[i32],
+        t: i32,
+        mid: i32,
+    ) -> RowSeen {
+        let (above, below) = (&self.above, &self.below);
+        // Below 2^31 (see `gather_row`).
+        let (row_i, nr) = (i as i32, above.nr as i32);
+        let base = window_base(mid);
+        let (mut any, mut outside, mut window) = (false, false, 0u32);
+        let (mut near_up, mut near_down) = (i32::MAX, i32::MAX);
+        // One pass the compiler vectorises: no branch (`pick`, not `if`, which would keep the
+        // minima from being taken for reductions), and `1 << x` per lane it does vectorised.
+        let n = flags.len();
+        let (row, net, start) = (&row[..n], &net[..n], &above.start[..n]);
+        let (a_d, a_key) = (&above.worst_d[..n], &above.worst_key[..n]);
+        let (b_d, b_key) = (&below.worst_d[..n], &below.worst_key[..n]);
+        for k in 0..n {
+            let s = row[k];
+            let is_tight = (net[k] == t) & (s != FORBIDDEN);
+            let is_up = s >= mid;
+            // Only tight pairs' values are used: allowed, so `-s` fits.
+            let d = pick(is_up, s, s.wrapping_neg());
+            // `(i - start) mod n_rows`, as `ColumnTops::key`.
+            let from = row_i.wrapping_sub(start[k].cast_signed());
+            let key = from.wrapping_add((from >> 31) & nr).cast_unsigned();
+            let (ad, akey, bd, bkey) = (a_d[k], a_key[k], b_d[k], b_key[k]);
+            let wd = pick(is_up, ad, bd);
+            let wkey = pick(is_up, akey.cast_signed(), bkey.cast_signed()).cast_unsigned();
+            let enters = (d < wd) | ((d == wd) & (key < wkey));
+            flags[k] = u8::from(is_tight) | u8::from(is_up) << 1 | u8::from(is_tight & enters) << 2;
+            // The score's place in the window, if it falls in it.
+            let place = s.wrapping_sub(base).cast_unsigned();
+            let inside = place < 32;
+            window |=
+                pick(is_tight & inside, 1u32.wrapping_shl(place).cast_signed(), 0).cast_unsigned();
+            outside |= is_tight & !inside;
+            any |= is_tight;
+            near_up = near_up.min(pick(is_tight & is_up, d, i32::MAX));
+            near_down = near_down.min(pick(is_tight & !is_up, d, i32::MAX));
+        }
+        RowSeen {
+            any,
+            outside,
+            window,
+            near_up,
+            near_down,
+        }
     }
 
     /// Row `i`'s tight pair in column `j`, of score `s`; `mid` as [`nearness`] takes it.
@@ -189,6 +321,7 @@ impl Face {
 
     fn clear(&mut self) {
         self.scores.clear();
+        self.window = 0;
         self.above.clear();
         self.below.clear();
         self.rows.clear();
@@ -274,6 +407,12 @@ impl RowNear {
         self.worst[k] = side.iter().map(|x| (x.0, x.1)).max().unwrap_or((c.0, c.1));
     }
 
+    /// Whether side `k` is full with pairs all of nearness `d`, the least any pair on it has:
+    /// no pair met later (further from the row's start) can take a place.
+    fn settled(&self, k: usize, d: i32) -> bool {
+        self.sides[k].len() == ROW_NEAR_K && self.worst[k].0 == d
+    }
+
     /// The row's kept pairs, `(column, score)`, above then below, each nearest first.
     fn take(&mut self) -> impl Iterator<Item = (u32, i32)> + '_ {
         self.sides.iter_mut().flat_map(|side| {
@@ -294,8 +433,12 @@ struct ColumnTops {
     /// `NEAR_K` slots per column, the first `len[j]` used: `(nearness, key, score)`.
     items: Vec<(i32, u32, i32)>,
     len: Vec<u8>,
-    /// The lowest ranked item of each full column.
-    worst: Vec<(i32, u32, i32)>,
+    /// The nearness and key of each full column's lowest ranked item; the largest values while
+    /// the column has room (every pair ranks at or above them then, and a column with room
+    /// takes any pair). Apart, so that a row's pairs are tested against them vectorised
+    /// ([`Face::gather_row`]).
+    worst_d: Vec<i32>,
+    worst_key: Vec<u32>,
 }
 
 impl ColumnTops {
@@ -306,27 +449,36 @@ impl ColumnTops {
             start: (0..nc).map(|j| rotation(j, nr) as u32).collect(),
             items: vec![(0, 0, 0); nc * NEAR_K],
             len: vec![0; nc],
-            worst: vec![(0, 0, 0); nc],
+            worst_d: vec![i32::MAX; nc],
+            worst_key: vec![u32::MAX; nc],
         }
     }
 
     fn clear(&mut self) {
         self.len.fill(0);
+        self.worst_d.fill(i32::MAX);
+        self.worst_key.fill(u32::MAX);
+    }
+
+    /// Row `i`'s key in column `j`: its distance from the column's start.
+    #[inline]
+    fn key(&self, i: usize, j: usize) -> u32 {
+        let start = self.start[j] as usize;
+        // Below n_rows, which is below 2^32.
+        (if i >= start {
+            i - start
+        } else {
+            i + self.nr - start
+        }) as u32
     }
 
     #[inline(always)]
     fn offer(&mut self, i: usize, j: usize, s: i32, d: i32) {
         // Most pairs rank below a full column's worst by their nearness alone.
-        if self.len[j] as usize == NEAR_K && d > self.worst[j].0 {
+        if d > self.worst_d[j] {
             return;
         }
-        let start = self.start[j] as usize;
-        let key = if i >= start {
-            i - start
-        } else {
-            i + self.nr - start
-        };
-        self.offer_ranked(j, (d, key as u32, s));
+        self.offer_ranked(j, (d, self.key(i, j), s));
     }
 
     #[inline]
@@ -337,14 +489,24 @@ impl ColumnTops {
             slots[n] = c;
             self.len[j] += 1;
             if n + 1 == NEAR_K {
-                self.worst[j] = slots.iter().copied().max().unwrap_or(c);
+                self.set_worst(j);
             }
-        } else if c < self.worst[j] {
-            let w = self.worst[j];
-            if let Some(slot) = slots.iter_mut().find(|x| **x == w) {
+        } else if (c.0, c.1) < (self.worst_d[j], self.worst_key[j]) {
+            // Keys in a column are distinct (a row meets it once): the worst is one slot.
+            let w = (self.worst_d[j], self.worst_key[j]);
+            if let Some(slot) = slots.iter_mut().find(|x| (x.0, x.1) == w) {
                 *slot = c;
             }
-            self.worst[j] = slots.iter().copied().max().unwrap_or(c);
+            self.set_worst(j);
+        }
+    }
+
+    /// Records full column `j`'s lowest ranked item.
+    fn set_worst(&mut self, j: usize) {
+        let slots = &self.items[j * NEAR_K..(j + 1) * NEAR_K];
+        if let Some(&(d, key, _)) = slots.iter().max() {
+            self.worst_d[j] = d;
+            self.worst_key[j] = key;
         }
     }
 
@@ -689,6 +851,68 @@ impl TopK {
             self.floor = s;
         }
     }
+}
+
+/// What [`Face::classify`] saw of a row's tight pairs.
+struct RowSeen {
+    /// Whether it has any.
+    any: bool,
+    /// Whether some have a score outside the window ([`window_base`] and the 31 scores above
+    /// it), and the window's scores they have (bit `k` for `base + k`).
+    outside: bool,
+    window: u32,
+    /// The nearness of its nearest pair at or above the mean, and below it (`i32::MAX` where
+    /// none).
+    near_up: i32,
+    near_down: i32,
+}
+
+/// The lowest score of the window [`Face::classify`] records the tight scores of a row in: 32
+/// scores around `mid` (the mean's ceiling), where most of the face's pairs are.
+fn window_base(mid: i32) -> i32 {
+    mid.saturating_sub(16)
+}
+
+/// `a` if `c`, else `b`, without a branch (`if` can keep a loop from being vectorised).
+#[inline(always)]
+fn pick(c: bool, a: i32, b: i32) -> i32 {
+    let all = -i32::from(c);
+    (a & all) | (b & !all)
+}
+
+/// [`Face::gather_row`]'s flags of a pair: tight, at or above the mean, entering its column's
+/// nearest (a tight pair that ranks above the column's worst kept, or whose column has room).
+const TIGHT: u8 = 1;
+const UP: u8 = 2;
+const ENTERS: u8 = 4;
+
+/// `f(start + k)` for each `flags[k]` (from `flags[start..]`) that has a bit of `bit`, in order,
+/// while `f` says to go on; returns whether it went to the end. Eight flags at a time: most
+/// have none.
+fn each_flagged(flags: &[u8], start: usize, bit: u8, mut f: impl FnMut(usize) -> bool) -> bool {
+    let word_bits = u64::from_ne_bytes([bit; 8]);
+    let flags = &flags[start..];
+    let mut words = flags.chunks_exact(8);
+    let mut at = start;
+    for word in words.by_ref() {
+        let w = u64::from_ne_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        if w & word_bits != 0 {
+            for (k, &flag) in word.iter().enumerate() {
+                if flag & bit != 0 && !f(at + k) {
+                    return false;
+                }
+            }
+        }
+        at += 8;
+    }
+    for (k, &flag) in words.remainder().iter().enumerate() {
+        if flag & bit != 0 && !f(at + k) {
+            return false;
+        }
+    }
+    true
 }
 
 /// A different starting point per person, spread over `n`.
@@ -1095,6 +1319,8 @@ fn price_rows<S: Source>(
     let mut found: Vec<(i64, u32)> = Vec::new();
     let mut net = vec![0i32; if v32.is_some() { nc } else { 0 }];
     let mut top = TopK::new(add_k());
+    // Whether `Face::gather_row` may take the rows.
+    let rows_fit = i32::try_from(src.n_rows()).is_ok() && i32::try_from(nc).is_ok();
     for (k, list) in edges.iter_mut().enumerate() {
         let i = first + k;
         let row = &mut buf[..nc];
@@ -1104,11 +1330,16 @@ fn price_rows<S: Source>(
         if let Some(v32) = v32 {
             let most = net_into(row, v32, &mut net);
             if let Some(t) = tight.as_mut().filter(|_| added == 0) {
-                t.begin_row(i);
-                for_tight(row, v, Some((&net, most)), threshold, |j, s| {
-                    t.insert(i, j, s, mid)
-                });
-                t.end_row(i);
+                if !rows_fit || threshold < -(LIM / 2) {
+                    t.begin_row(i);
+                    for_tight(row, v, Some((&net, most)), threshold, |j, s| {
+                        t.insert(i, j, s, mid)
+                    });
+                    t.end_row(i);
+                } else if i64::from(most) >= threshold {
+                    // Between -LIM / 2 and `most`: it fits.
+                    t.gather_row(i, row, &net, threshold as i32, mid);
+                }
             }
             if i64::from(most) <= threshold {
                 continue;
@@ -1386,6 +1617,56 @@ mod tests {
                         assert_eq!(line.score(j), scores[j]);
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rows_tight_pairs_gathered_vectorised_keep_what_pair_by_pair_keeps() {
+        // Scores near the mean only (all in the window), and spread wide (many outside it);
+        // 157 columns: blocks of 64 and of 8 with some left over.
+        for (spread, seed) in [(6, 0x9e37_79b9_u64), (120, 0x2545_f491), (40, 0x1234_5678)] {
+            let (nr, nc, mid) = (211, 157, 100);
+            let mut next = crate::assign::test_numbers(seed);
+            let v: Vec<i64> = (0..nc).map(|_| next(9) as i64 - 4).collect();
+            let v32 = narrow_duals(&v, 1000).expect("small duals");
+            let (mut by_pairs, mut vectorised) = (Face::new(1000, nr, nc), Face::new(1000, nr, nc));
+            let mut parts = vec![Face::new(1000, nr, nc)];
+            let (mut row, mut net) = (vec![0i32; nc], vec![0i32; nc]);
+            for i in 0..nr {
+                let t = mid + next(11) as i32 - 5;
+                for (j, cell) in row.iter_mut().enumerate() {
+                    // A third tight, a few forbidden, the rest below or above the threshold.
+                    let tight = t - v[j] as i32;
+                    *cell = match next(12) {
+                        0 => FORBIDDEN,
+                        1..=4 => tight,
+                        _ => mid - spread + next(2 * u64::from(spread.unsigned_abs()) + 1) as i32,
+                    };
+                }
+                let most = net_into(&row, &v32, &mut net);
+                by_pairs.begin_row(i);
+                for_tight(&row, &v, Some((&net, most)), i64::from(t), |j, s| {
+                    by_pairs.insert(i, j, s, mid)
+                });
+                by_pairs.end_row(i);
+                vectorised.gather_row(i, &row, &net, t, mid);
+                if i % 70 == 0 {
+                    parts.push(Face::new(1000, nr, nc));
+                }
+                if let Some(part) = parts.last_mut() {
+                    part.gather_row(i, &row, &net, t, mid);
+                }
+            }
+            let mut merged = Face::new(1000, nr, nc);
+            for part in parts {
+                merged.merge(part);
+            }
+            let expect = by_pairs.summary();
+            assert!(expect.near.len() > nc, "spread {spread}: few pairs kept");
+            for got in [vectorised.summary(), merged.summary()] {
+                assert_eq!(got.scores, expect.scores, "spread {spread}");
+                assert_eq!(got.near, expect.near, "spread {spread}");
             }
         }
     }
