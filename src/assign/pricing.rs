@@ -190,23 +190,40 @@ impl Face {
         flags.clear();
         flags.resize(row.len(), 0);
         let seen = self.classify(&mut flags, i, row, net, t, mid);
-        let (near_up, near_down) = (seen.near_up, seen.near_down);
         if seen.any {
-            // The row's tight scores: from the window's bits where they all fall in it.
-            let base = window_base(mid);
+            // The row's tight scores, and the nearness of its nearest tight pair on each side
+            // of the mean (`i32::MAX` where none): from the window's bits where the scores all
+            // fall in it.
+            let (mut near_up, mut near_down) = (i32::MAX, i32::MAX);
             if seen.outside {
                 each_flagged(&flags, 0, TIGHT, |j| {
                     self.scores.insert(row[j]);
+                    let (up, d) = nearness(row[j], mid);
+                    let near = if up { &mut near_up } else { &mut near_down };
+                    *near = (*near).min(d);
                     true
                 });
             } else {
-                let mut bits = seen.window & !self.window;
-                self.window |= bits;
-                while bits != 0 {
+                let base = window_base(mid);
+                let mut fresh = seen.window & !self.window;
+                self.window |= fresh;
+                while fresh != 0 {
                     // Below 32: the window is 32 scores wide.
                     self.scores
-                        .insert(base.wrapping_add(bits.trailing_zeros() as i32));
-                    bits &= bits - 1;
+                        .insert(base.wrapping_add(fresh.trailing_zeros() as i32));
+                    fresh &= fresh - 1;
+                }
+                // Places from `mid - base` (at most 16) up hold the scores at or above the mean.
+                let above = u32::MAX.wrapping_shl(mid.wrapping_sub(base).cast_unsigned());
+                let (up, down) = (seen.window & above, seen.window & !above);
+                if up != 0 {
+                    near_up = base.wrapping_add(up.trailing_zeros() as i32);
+                }
+                if down != 0 {
+                    // The highest score below the mean: its nearness is its negation.
+                    near_down = base
+                        .wrapping_add(31 - down.leading_zeros() as i32)
+                        .wrapping_neg();
                 }
             }
             each_flagged(&flags, 0, ENTERS, |j| {
@@ -260,9 +277,8 @@ impl Face {
         let (row_i, nr) = (i as i32, above.nr as i32);
         let base = window_base(mid);
         let (mut any, mut outside, mut window) = (false, false, 0u32);
-        let (mut near_up, mut near_down) = (i32::MAX, i32::MAX);
-        // One pass the compiler vectorises: no branch (`pick`, not `if`, which would keep the
-        // minima from being taken for reductions), and `1 << x` per lane it does vectorised.
+        // One pass the compiler vectorises: no branch (`pick`, not `if`), and `1 << x` per lane
+        // it does vectorised.
         let n = flags.len();
         let (row, net, start) = (&row[..n], &net[..n], &above.start[..n]);
         let (a_d, a_key) = (&above.worst_d[..n], &above.worst_key[..n]);
@@ -288,15 +304,11 @@ impl Face {
                 pick(is_tight & inside, 1u32.wrapping_shl(place).cast_signed(), 0).cast_unsigned();
             outside |= is_tight & !inside;
             any |= is_tight;
-            near_up = near_up.min(pick(is_tight & is_up, d, i32::MAX));
-            near_down = near_down.min(pick(is_tight & !is_up, d, i32::MAX));
         }
         RowSeen {
             any,
             outside,
             window,
-            near_up,
-            near_down,
         }
     }
 
@@ -861,10 +873,6 @@ struct RowSeen {
     /// it), and the window's scores they have (bit `k` for `base + k`).
     outside: bool,
     window: u32,
-    /// The nearness of its nearest pair at or above the mean, and below it (`i32::MAX` where
-    /// none).
-    near_up: i32,
-    near_down: i32,
 }
 
 /// The lowest score of the window [`Face::classify`] records the tight scores of a row in: 32
