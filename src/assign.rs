@@ -963,6 +963,30 @@ mod tests {
         assert!(partial > 150, "only {partial} partial passes");
     }
 
+    /// Fair stages price the first face from the bits the proving pass gathered, with each
+    /// pair's score taken from the duals: the same pairs as stages that score every row, on
+    /// tie-heavy problems with one stage or many, forbidden pairs and uneven capacities.
+    #[test]
+    fn fair_stages_price_the_face_from_its_bits_as_from_scored_rows() {
+        let mut next = test_numbers(0x0b17_5eed);
+        for case in 0..24 {
+            let (r, c) = (80 + next(260) as usize, 80 + next(260) as usize);
+            let unit = 1 + next(40) as i32;
+            let fields = alike_fields(&mut next, r, c, 4, 4, unit, 3);
+            let forbid = next(4);
+            let scores = field_scores(r, c, &fields, |_, _| next(16) < forbid);
+            let cap: Vec<u32> = (0..c).map(|_| 1 + next(2) as u32).collect();
+            let limit =
+                fair::TEST_STAGE_LIMIT.replace(if case % 2 == 0 { r as i64 + 2 } else { 1 << 55 });
+            let from_bits = solve_k(r, c, &scores, &cap, Objective::Fair, 12);
+            fair::TEST_TIGHT_BITS.set(false);
+            let scored = solve_k(r, c, &scores, &cap, Objective::Fair, 12);
+            fair::TEST_TIGHT_BITS.set(true);
+            fair::TEST_STAGE_LIMIT.set(limit);
+            assert_eq!(from_bits, scored, "case {case}");
+        }
+    }
+
     /// Above `SMALL_CELLS`, fair stages start from the face's pairs near the mean only: the same
     /// outcome (matched, total, pair scores from the lowest up) as stages that start from
     /// nothing and find every edge by pricing, on tie-heavy problems whose leximin optimum

@@ -39,8 +39,8 @@
 //! over every pair would.
 
 use super::pricing::{
-    Changed, Edge, Optimum, for_tight, in_parts, keep_most_negative, narrow_duals, net_into,
-    rotation,
+    Changed, Edge, Optimum, TightBits, for_tight, in_parts, keep_most_negative, narrow_duals,
+    net_into, rotation,
 };
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
@@ -56,6 +56,12 @@ thread_local! {
         const { std::cell::Cell::new(STAGE_LIMIT) };
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests clear it to price the stages' first face by scoring rows, not from its bits.
+    pub(super) static TEST_TIGHT_BITS: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
 fn stage_limit() -> i64 {
     #[cfg(test)]
     return TEST_STAGE_LIMIT.get();
@@ -64,10 +70,11 @@ fn stage_limit() -> i64 {
 }
 
 /// The first stage's column duals for the vectorised test of its face (see
-/// `pricing::for_tight`).
+/// `pricing::for_tight`), and its face's pairs as bits where the proving pass gathered them.
 struct First {
     v32: Option<Vec<i32>>,
     max_score: i64,
+    tight: Option<TightBits>,
 }
 
 /// How one solved stage priced pairs, and its optimal duals.
@@ -197,11 +204,16 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         face,
     } = optimum;
     let max_score = i64::from(src.max_score());
-    let (scores, near) = face.map_or_else(Default::default, |f| (f.scores, f.near));
+    let (scores, near, tight) = face.map_or_else(Default::default, |f| (f.scores, f.near, f.tight));
+    // Tests that start the stages from nothing also test the face by scoring rows.
+    #[cfg(test)]
+    let tight =
+        tight.filter(|_| TEST_TIGHT_BITS.get() && super::pricing::TEST_PASSES.get().is_none());
     let levels = Levels::new(scores, src.max_score());
     let first = First {
         v32: narrow_duals(&sol.v[..nc], max_score),
         max_score,
+        tight,
     };
     let mut stages = vec![Stage {
         cost: Cost::Total { max_score },
@@ -483,9 +495,6 @@ impl<S: Source> StagePricer<'_, S> {
     fn row(&self, i: usize, buf: &mut [i32], net: &mut [i32], found: &mut Vec<(i64, u32, i32)>) {
         let nc = buf.len();
         let start = rotation(i, nc);
-        self.src.row(i, buf);
-        let most = self.first.v32.as_ref().map(|v32| net_into(buf, v32, net));
-        let tight_net = most.map(|m| (&net[..], m));
         let ui = self.sol.u[i];
         // A pair of the first face whose price is negative, if tight in the later stages (rare:
         // kept out of the loop over the face).
@@ -495,12 +504,32 @@ impl<S: Source> StagePricer<'_, S> {
             }
         };
         let threshold = self.first.max_score - self.u1[i];
-        for_tight(buf, self.v1, tight_net, threshold, |j, s| {
+        let mut price = |j: usize, s: i32| {
             let r = self.here.of(s) - ui - self.sol.v[j];
             if r < 0 {
                 cold_call(|| offer(j, s, r));
             }
-        });
+        };
+        if let Some(tight) = &self.first.tight {
+            // The row's pairs of the first face, from their bits: a pair there has the score
+            // that makes it tight, `threshold - v1[j]`, without scoring the row.
+            for (b, &word) in tight.row(i).iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    let j = b * 64 + word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    match i32::try_from(threshold - self.v1[j]) {
+                        Ok(s) => price(j, s),
+                        Err(_) => debug_assert!(false, "a tight pair's score is an i32"),
+                    }
+                }
+            }
+            return;
+        }
+        self.src.row(i, buf);
+        let most = self.first.v32.as_ref().map(|v32| net_into(buf, v32, net));
+        let tight_net = most.map(|m| (&net[..], m));
+        for_tight(buf, self.v1, tight_net, threshold, price);
     }
 
     /// The pass over only what `changed` names (see [`Changed`]): the same edges, in the same

@@ -104,6 +104,24 @@ pub(super) struct FaceSummary {
     /// [`NEAR_K`] nearest at or above the mean and `NEAR_K` nearest below it, then each row's
     /// [`ROW_NEAR_K`] of each. Each fair stage starts from them (see `super::fair`).
     pub near: Vec<(u32, u32, i32)>,
+    /// Which pairs are in the face, a bit per pair (see [`TightBits`]), where every row was
+    /// gathered the vectorised way; the stages test a pair's membership from it instead of
+    /// scoring the row again.
+    pub tight: Option<TightBits>,
+}
+
+/// A bit per pair, row by row: `words` words of 64 columns per row, bit `j % 64` of word
+/// `j / 64` for column `j`.
+pub(super) struct TightBits {
+    pub words: usize,
+    pub bits: Vec<u64>,
+}
+
+impl TightBits {
+    /// Row `i`'s words.
+    pub fn row(&self, i: usize) -> &[u64] {
+        &self.bits[i * self.words..(i + 1) * self.words]
+    }
 }
 
 /// Pairs of the face kept per column on each side of the mean (see [`FaceSummary`]).
@@ -145,6 +163,10 @@ struct Face {
     flags: Vec<u8>,
     /// The scores of the window (see [`window_base`]) already in `scores`.
     window: u32,
+    /// The gathered rows' tight pairs as bits (see [`TightBits`]), while every row gathered
+    /// came through [`Face::gather_row`] or had none.
+    bits: Vec<u64>,
+    bits_whole: bool,
 }
 
 /// How near a score is to the mean, lowest nearest, on its side of `mid` (the mean's ceiling):
@@ -166,12 +188,20 @@ impl Face {
             rows: Vec::new(),
             flags: Vec::new(),
             window: 0,
+            bits: Vec::new(),
+            bits_whole: true,
         }
     }
 
-    /// Starts gathering row `i`'s tight pairs.
+    /// Starts gathering row `i`'s tight pairs pair by pair ([`Face::insert`]).
     fn begin_row(&mut self, i: usize) {
         self.row.begin(i);
+        self.bits_whole = false;
+    }
+
+    /// A row without tight pairs (its bits, all clear).
+    fn empty_row(&mut self, nc: usize) {
+        self.bits.extend(std::iter::repeat_n(0, nc.div_ceil(64)));
     }
 
     /// Row `i`'s tight pairs, found the vectorised way: `net` is [`net_into`]'s sums for `row`
@@ -190,6 +220,18 @@ impl Face {
         flags.clear();
         flags.resize(row.len(), 0);
         let seen = self.classify(&mut flags, i, row, net, t, mid);
+        // The row's tight bits: eight flags' low bits at a time into a byte (the multiply
+        // gathers byte k's bit 0 into bit k of the top byte), eight bytes to a word.
+        for words in flags.chunks(64) {
+            let mut word = 0u64;
+            for (k, eight) in words.chunks(8).enumerate() {
+                let mut lanes = [0u8; 8];
+                lanes[..eight.len()].copy_from_slice(eight);
+                let low = u64::from_le_bytes(lanes) & 0x0101_0101_0101_0101;
+                word |= (low.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+            }
+            self.bits.push(word);
+        }
         if seen.any {
             // The row's tight scores, and the nearness of its nearest tight pair on each side
             // of the mean (`i32::MAX` where none): from the window's bits where the scores all
@@ -334,6 +376,8 @@ impl Face {
     fn clear(&mut self) {
         self.scores.clear();
         self.window = 0;
+        self.bits.clear();
+        self.bits_whole = true;
         self.above.clear();
         self.below.clear();
         self.rows.clear();
@@ -344,9 +388,17 @@ impl Face {
         self.above.merge(&other.above);
         self.below.merge(&other.below);
         self.rows.extend(other.rows);
+        self.bits.extend(other.bits);
+        self.bits_whole &= other.bits_whole;
     }
 
     fn summary(self) -> FaceSummary {
+        let words = self.above.start.len().div_ceil(64);
+        let tight = (self.bits_whole && self.bits.len() == self.above.nr.saturating_mul(words))
+            .then_some(TightBits {
+                words,
+                bits: self.bits,
+            });
         let mut near = Vec::new();
         for tops in [self.above, self.below] {
             for (j, list) in tops.into_lists().into_iter().enumerate() {
@@ -358,6 +410,7 @@ impl Face {
         FaceSummary {
             scores: self.scores.into_sorted(),
             near,
+            tight,
         }
     }
 }
@@ -1347,6 +1400,8 @@ fn price_rows<S: Source>(
                 } else if i64::from(most) >= threshold {
                     // Between -LIM / 2 and `most`: it fits.
                     t.gather_row(i, row, &net, threshold as i32, mid);
+                } else {
+                    t.empty_row(nc);
                 }
             }
             if i64::from(most) <= threshold {
@@ -1641,6 +1696,8 @@ mod tests {
             let (mut by_pairs, mut vectorised) = (Face::new(1000, nr, nc), Face::new(1000, nr, nc));
             let mut parts = vec![Face::new(1000, nr, nc)];
             let (mut row, mut net) = (vec![0i32; nc], vec![0i32; nc]);
+            let words = nc.div_ceil(64);
+            let mut bits = vec![0u64; nr * words];
             for i in 0..nr {
                 let t = mid + next(11) as i32 - 5;
                 for (j, cell) in row.iter_mut().enumerate() {
@@ -1655,6 +1712,7 @@ mod tests {
                 let most = net_into(&row, &v32, &mut net);
                 by_pairs.begin_row(i);
                 for_tight(&row, &v, Some((&net, most)), i64::from(t), |j, s| {
+                    bits[i * words + j / 64] |= 1 << (j % 64);
                     by_pairs.insert(i, j, s, mid)
                 });
                 by_pairs.end_row(i);
@@ -1672,9 +1730,17 @@ mod tests {
             }
             let expect = by_pairs.summary();
             assert!(expect.near.len() > nc, "spread {spread}: few pairs kept");
+            // Pair by pair, no bits: the stages score the rows.
+            assert!(expect.tight.is_none());
             for got in [vectorised.summary(), merged.summary()] {
                 assert_eq!(got.scores, expect.scores, "spread {spread}");
                 assert_eq!(got.near, expect.near, "spread {spread}");
+                let tight = got.tight.expect("every row gathered vectorised");
+                assert_eq!(
+                    (tight.words, &tight.bits),
+                    (words, &bits),
+                    "spread {spread}"
+                );
             }
         }
     }
