@@ -1329,10 +1329,10 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<Edge>]) -> usize 
     });
     pass.reopen.fill(false);
     pass.truncated.fill(false);
-    if let Some(t) = pass.tight.as_mut() {
-        t.clear();
-    }
     let mut added = 0;
+    // The first part's face is taken as it is (merging it into an empty one would rank every
+    // kept pair again), the others merged into it.
+    let mut merged = 0;
     for part in parts {
         added += part.added;
         for i in part.reopened {
@@ -1342,8 +1342,18 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<Edge>]) -> usize 
             pass.truncated[i as usize] = true;
         }
         if let (Some(t), Some(got)) = (pass.tight.as_deref_mut(), part.tight) {
-            t.merge(got);
+            if merged == 0 {
+                *t = got;
+            } else {
+                t.merge(got);
+            }
+            merged += 1;
         }
+    }
+    if merged == 0
+        && let Some(t) = pass.tight.as_mut()
+    {
+        t.clear();
     }
     added
 }
