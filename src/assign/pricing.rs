@@ -111,16 +111,38 @@ pub(super) struct FaceSummary {
 }
 
 /// A bit per pair, row by row: `words` words of 64 columns per row, bit `j % 64` of word
-/// `j / 64` for column `j`.
+/// `j / 64` for column `j`; in blocks of consecutive rows, as the pass's parts gathered them
+/// (never copied into one).
 pub(super) struct TightBits {
     pub words: usize,
-    pub bits: Vec<u64>,
+    blocks: Vec<Vec<u64>>,
+    /// The first row of each block.
+    starts: Vec<usize>,
 }
 
 impl TightBits {
+    /// The bits of `blocks` (rows in order), if they hold exactly `n_rows` rows.
+    fn new(words: usize, blocks: Vec<Vec<u64>>, n_rows: usize) -> Option<TightBits> {
+        let mut starts = Vec::with_capacity(blocks.len());
+        let mut rows = 0usize;
+        for block in &blocks {
+            starts.push(rows);
+            rows = rows.checked_add(block.len().checked_div(words)?)?;
+        }
+        let whole = blocks.iter().all(|b| b.len() % words == 0) && rows == n_rows;
+        whole.then_some(TightBits {
+            words,
+            blocks,
+            starts,
+        })
+    }
+
     /// Row `i`'s words.
     pub fn row(&self, i: usize) -> &[u64] {
-        &self.bits[i * self.words..(i + 1) * self.words]
+        // Blocks are few (one per part of a pass); empty ones share a start with the next.
+        let k = self.starts.partition_point(|&s| s <= i) - 1;
+        let at = (i - self.starts[k]) * self.words;
+        &self.blocks[k][at..at + self.words]
     }
 }
 
@@ -163,9 +185,10 @@ struct Face {
     flags: Vec<u8>,
     /// The scores of the window (see [`window_base`]) already in `scores`.
     window: u32,
-    /// The gathered rows' tight pairs as bits (see [`TightBits`]), while every row gathered
-    /// came through [`Face::gather_row`] or had none.
-    bits: Vec<u64>,
+    /// The gathered rows' tight pairs as bits (see [`TightBits`]), in blocks of consecutive
+    /// rows (the last one being gathered into), while every row gathered came through
+    /// [`Face::gather_row`] or had none.
+    bits: Vec<Vec<u64>>,
     bits_whole: bool,
 }
 
@@ -188,7 +211,7 @@ impl Face {
             rows: Vec::new(),
             flags: Vec::new(),
             window: 0,
-            bits: Vec::new(),
+            bits: vec![Vec::new()],
             bits_whole: true,
         }
     }
@@ -201,7 +224,16 @@ impl Face {
 
     /// A row without tight pairs (its bits, all clear).
     fn empty_row(&mut self, nc: usize) {
-        self.bits.extend(std::iter::repeat_n(0, nc.div_ceil(64)));
+        self.block().extend(std::iter::repeat_n(0, nc.div_ceil(64)));
+    }
+
+    /// The block of bits being gathered into.
+    fn block(&mut self) -> &mut Vec<u64> {
+        if self.bits.is_empty() {
+            self.bits.push(Vec::new());
+        }
+        let last = self.bits.len() - 1;
+        &mut self.bits[last]
     }
 
     /// Row `i`'s tight pairs, found the vectorised way: `net` is [`net_into`]'s sums for `row`
@@ -230,7 +262,7 @@ impl Face {
                 let low = u64::from_le_bytes(lanes) & 0x0101_0101_0101_0101;
                 word |= (low.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
             }
-            self.bits.push(word);
+            self.block().push(word);
         }
         if seen.any {
             // The row's tight scores, and the nearness of its nearest tight pair on each side
@@ -376,7 +408,7 @@ impl Face {
     fn clear(&mut self) {
         self.scores.clear();
         self.window = 0;
-        self.bits.clear();
+        self.bits = vec![Vec::new()];
         self.bits_whole = true;
         self.above.clear();
         self.below.clear();
@@ -394,11 +426,10 @@ impl Face {
 
     fn summary(self) -> FaceSummary {
         let words = self.above.start.len().div_ceil(64);
-        let tight = (self.bits_whole && self.bits.len() == self.above.nr.saturating_mul(words))
-            .then_some(TightBits {
-                words,
-                bits: self.bits,
-            });
+        let tight = self
+            .bits_whole
+            .then(|| TightBits::new(words, self.bits, self.above.nr))
+            .flatten();
         let mut near = Vec::new();
         for tops in [self.above, self.below] {
             for (j, list) in tops.into_lists().into_iter().enumerate() {
@@ -1382,7 +1413,13 @@ fn price_rows<S: Source>(
     let nc = src.n_cols();
     let v = &sol.v[..nc];
     let mut buf = vec![0i32; nc];
-    let mut tight = mid.map(|_| Face::new(max_score, src.n_rows(), nc));
+    let mut tight = mid.map(|_| {
+        let mut face = Face::new(max_score, src.n_rows(), nc);
+        // The part's bits, at their size from the start (a growing vector can hold twice).
+        face.block()
+            .reserve_exact(edges.len().saturating_mul(nc.div_ceil(64)));
+        face
+    });
     let mid = mid.unwrap_or(0);
     let mut reopened = Vec::new();
     let mut truncated = Vec::new();
@@ -1746,11 +1783,9 @@ mod tests {
                 assert_eq!(got.scores, expect.scores, "spread {spread}");
                 assert_eq!(got.near, expect.near, "spread {spread}");
                 let tight = got.tight.expect("every row gathered vectorised");
-                assert_eq!(
-                    (tight.words, &tight.bits),
-                    (words, &bits),
-                    "spread {spread}"
-                );
+                assert_eq!(tight.words, words);
+                let rows: Vec<u64> = (0..nr).flat_map(|i| tight.row(i).to_vec()).collect();
+                assert_eq!(rows, bits, "spread {spread}");
             }
         }
     }
