@@ -20,12 +20,14 @@
 //! solved, as the first, on candidate edges and proved on every pair of the face
 //! (`super::pricing`), so every stage, and the result, is exact.
 //!
-//! The first face is never held: in tie-heavy cohorts it is a large share of all pairs. Each
-//! pricing pass scores a row at a time, as the first stage's passes do, and finds the row's pairs
-//! of the first face with the same vectorised test (rows in parts, one per core, as there); the
-//! first stage's last pass (the one that proves it) also sums up its tight pairs: their distinct
-//! scores (the levels) and, for each column and each row, a few of its pairs nearest the mean pair
-//! score on either side (see `FaceSummary`). Each stage starts from those pairs and the current
+//! The first face is held as a bit per pair, never as a list: in tie-heavy cohorts it is a large
+//! share of all pairs. The first stage's last pass (the one that proves it) gathers those bits and
+//! sums up its tight pairs: their distinct scores (the levels) and, for each column and each row,
+//! a few of its pairs nearest the mean pair score on either side (see `FaceSummary`). Each stage's
+//! pricing pass reads a row's pairs of the first face from its bits, a pair's score following from
+//! the first stage's duals (it is tight), rows in parts, one per core; where the proving pass
+//! gathered some row pair by pair (duals too wide for its vectorised test), it scores each row
+//! and finds the face's pairs with the first stage's test. Each stage starts from those pairs and the current
 //! assignment. The mean is the same in every assignment of the face (the same number of pairs and
 //! the same total), and the leximin optimum evens scores out around it: in tie-heavy cohorts most
 //! of its pairs are at the two levels beside the mean, while the first stage's candidates were

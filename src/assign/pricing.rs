@@ -183,8 +183,8 @@ struct Face {
     rows: Vec<(u32, u32, i32)>,
     /// [`Face::gather_row`]'s flags of the row's pairs ([`TIGHT`], [`UP`], [`ENTERS`]).
     flags: Vec<u8>,
-    /// The scores of the window (see [`window_base`]) already in `scores`.
-    window: u32,
+    /// The columns' duals in classes (see [`DualClasses`]), for the pass being gathered.
+    classes: Option<DualClasses>,
     /// The gathered rows' tight pairs as bits (see [`TightBits`]), in blocks of consecutive
     /// rows (the last one being gathered into), while every row gathered came through
     /// [`Face::gather_row`] or had none.
@@ -210,7 +210,7 @@ impl Face {
             row: RowNear::new(nc),
             rows: Vec::new(),
             flags: Vec::new(),
-            window: 0,
+            classes: None,
             bits: vec![Vec::new()],
             bits_whole: true,
         }
@@ -237,21 +237,34 @@ impl Face {
     }
 
     /// Row `i`'s tight pairs, found the vectorised way: `net` is [`net_into`]'s sums for `row`
-    /// with the columns' narrow duals, and the allowed pairs whose sum is `t` are the tight ones
-    /// (`t` at least `-LIM / 2`, as [`for_tight`] has it). Keeps what [`Face::begin_row`], then
-    /// [`Face::insert`] of each tight pair and [`Face::end_row`] would keep. One vectorised
-    /// pass ([`Face::classify`]) flags each pair against its column's worst kept and gathers
-    /// the row's scores as bits of a window around the mean; pair by pair it then looks only
-    /// at the pairs that enter a column's nearest, at every tight pair's score only where one
-    /// falls outside the window, and at the row's own nearest from its start until they are
-    /// found. In tie-heavy cohorts a fifth of all pairs can be tight, and few of them enter
-    /// anything: pair by pair, this pass took three times as long as one without the face.
-    /// Rows and columns below 2^31 (the keys are computed in `i32`).
-    fn gather_row(&mut self, i: usize, row: &[i32], net: &[i32], t: i32, mid: i32) {
+    /// with the columns' narrow duals `v32`, and the allowed pairs whose sum is `t` are the
+    /// tight ones (`t` at least `-LIM / 2`, as [`for_tight`] has it). Keeps what
+    /// [`Face::begin_row`], then [`Face::insert`] of each tight pair and [`Face::end_row`] would
+    /// keep. One vectorised pass ([`Face::classify`]) flags each pair against its column's worst
+    /// kept and gathers the classes of the tight pairs' column duals (a tight pair scores `t`
+    /// less its column's dual, so these give the row's tight scores); pair by pair it then
+    /// looks only at the pairs that enter a column's nearest, at every tight pair's score only
+    /// where some column's dual has no class, and at the row's own nearest from its start until
+    /// they are found. In tie-heavy cohorts a fifth of all pairs can be tight, and few of them
+    /// enter anything: pair by pair, this pass took three times as long as one without the
+    /// face. `v32` is the same for every row of a pass. Rows and columns below 2^31 (the keys
+    /// are computed in `i32`).
+    fn gather_row(&mut self, i: usize, row: &[i32], net: &[i32], v32: &[i32], t: i32, mid: i32) {
         let mut flags = std::mem::take(&mut self.flags);
         flags.clear();
         flags.resize(row.len(), 0);
-        let seen = self.classify(&mut flags, i, row, net, t, mid);
+        let classes = self.classes.take().unwrap_or_else(|| DualClasses::new(v32));
+        let seen = self.classify(
+            &mut flags,
+            &classes,
+            &RowIn {
+                i,
+                row,
+                net,
+                t,
+                mid,
+            },
+        );
         // The row's tight bits: eight flags' low bits at a time into a byte (the multiply
         // gathers byte k's bit 0 into bit k of the top byte), eight bytes to a word.
         for words in flags.chunks(64) {
@@ -266,8 +279,8 @@ impl Face {
         }
         if seen.any {
             // The row's tight scores, and the nearness of its nearest tight pair on each side
-            // of the mean (`i32::MAX` where none): from the window's bits where the scores all
-            // fall in it.
+            // of the mean (`i32::MAX` where none): from the classes of their columns' duals
+            // where every one has a class.
             let (mut near_up, mut near_down) = (i32::MAX, i32::MAX);
             if seen.outside {
                 each_flagged(&flags, 0, TIGHT, |j| {
@@ -278,26 +291,16 @@ impl Face {
                     true
                 });
             } else {
-                let base = window_base(mid);
-                let mut fresh = seen.window & !self.window;
-                self.window |= fresh;
-                while fresh != 0 {
-                    // Below 32: the window is 32 scores wide.
-                    self.scores
-                        .insert(base.wrapping_add(fresh.trailing_zeros() as i32));
-                    fresh &= fresh - 1;
-                }
-                // Places from `mid - base` (at most 16) up hold the scores at or above the mean.
-                let above = u32::MAX.wrapping_shl(mid.wrapping_sub(base).cast_unsigned());
-                let (up, down) = (seen.window & above, seen.window & !above);
-                if up != 0 {
-                    near_up = base.wrapping_add(up.trailing_zeros() as i32);
-                }
-                if down != 0 {
-                    // The highest score below the mean: its nearness is its negation.
-                    near_down = base
-                        .wrapping_add(31 - down.leading_zeros() as i32)
-                        .wrapping_neg();
+                let mut present = seen.classes;
+                while present != 0 {
+                    let c = present.trailing_zeros() as usize;
+                    present &= present - 1;
+                    // The score of a tight pair whose column's dual is in class `c`.
+                    let s = t.wrapping_sub(classes.dual[c]);
+                    self.scores.insert(s);
+                    let (up, d) = nearness(s, mid);
+                    let near = if up { &mut near_up } else { &mut near_down };
+                    *near = (*near).min(d);
                 }
             }
             each_flagged(&flags, 0, ENTERS, |j| {
@@ -332,31 +335,30 @@ impl Face {
             self.end_row(i);
         }
         self.flags = flags;
+        self.classes = Some(classes);
     }
 
-    /// [`Face::gather_row`]'s flags of row `i`'s pairs, into `flags` (as long as the row), and
+    /// [`Face::gather_row`]'s flags of a row's pairs, into `flags` (as long as the row), and
     /// what it saw of the row's tight pairs. `flags` comes as a parameter of its own: the
     /// compiler then knows its writes touch nothing the loop reads, and vectorises it.
-    fn classify(
-        &self,
-        flags: &mut [u8],
-        i: usize,
-        row: &[i32],
-        net: &[i32],
-        t: i32,
-        mid: i32,
-    ) -> RowSeen {
+    fn classify(&self, flags: &mut [u8], classes: &DualClasses, input: &RowIn) -> RowSeen {
+        let RowIn {
+            i,
+            row,
+            net,
+            t,
+            mid,
+        } = *input;
         let (above, below) = (&self.above, &self.below);
         // Below 2^31 (see `gather_row`).
         let (row_i, nr) = (i as i32, above.nr as i32);
-        let base = window_base(mid);
-        let (mut any, mut outside, mut window) = (false, false, 0u32);
-        // One pass the compiler vectorises: no branch (`pick`, not `if`), and `1 << x` per lane
-        // it does vectorised.
+        let (mut any, mut outside, mut present) = (false, false, 0u32);
+        // One pass the compiler vectorises: no branch (`pick`, not `if`).
         let n = flags.len();
         let (row, net, start) = (&row[..n], &net[..n], &above.start[..n]);
         let (a_d, a_key) = (&above.worst_d[..n], &above.worst_key[..n]);
         let (b_d, b_key) = (&below.worst_d[..n], &below.worst_key[..n]);
+        let class = &classes.bit[..n];
         for k in 0..n {
             let s = row[k];
             let is_tight = (net[k] == t) & (s != FORBIDDEN);
@@ -371,18 +373,15 @@ impl Face {
             let wkey = pick(is_up, akey.cast_signed(), bkey.cast_signed()).cast_unsigned();
             let enters = (d < wd) | ((d == wd) & (key < wkey));
             flags[k] = u8::from(is_tight) | u8::from(is_up) << 1 | u8::from(is_tight & enters) << 2;
-            // The score's place in the window, if it falls in it.
-            let place = s.wrapping_sub(base).cast_unsigned();
-            let inside = place < 32;
-            window |=
-                pick(is_tight & inside, 1u32.wrapping_shl(place).cast_signed(), 0).cast_unsigned();
-            outside |= is_tight & !inside;
+            let bit = class[k];
+            present |= pick(is_tight, bit.cast_signed(), 0).cast_unsigned();
+            outside |= is_tight & (bit == 0);
             any |= is_tight;
         }
         RowSeen {
             any,
             outside,
-            window,
+            classes: present,
         }
     }
 
@@ -407,7 +406,7 @@ impl Face {
 
     fn clear(&mut self) {
         self.scores.clear();
-        self.window = 0;
+        self.classes = None;
         self.bits = vec![Vec::new()];
         self.bits_whole = true;
         self.above.clear();
@@ -949,20 +948,50 @@ impl TopK {
     }
 }
 
+/// What [`Face::classify`] reads of a row: row `i`'s scores and [`net_into`]'s sums for them,
+/// the sum `t` of its tight pairs, and `mid`, the mean's ceiling.
+#[derive(Clone, Copy)]
+struct RowIn<'a> {
+    i: usize,
+    row: &'a [i32],
+    net: &'a [i32],
+    t: i32,
+    mid: i32,
+}
+
 /// What [`Face::classify`] saw of a row's tight pairs.
 struct RowSeen {
     /// Whether it has any.
     any: bool,
-    /// Whether some have a score outside the window ([`window_base`] and the 31 scores above
-    /// it), and the window's scores they have (bit `k` for `base + k`).
+    /// Whether some are in a column whose dual has no class, and the classes of the others'
+    /// columns' duals (bit `c` for class `c`).
     outside: bool,
-    window: u32,
+    classes: u32,
 }
 
-/// The lowest score of the window [`Face::classify`] records the tight scores of a row in: 32
-/// scores around `mid` (the mean's ceiling), where most of the face's pairs are.
-fn window_base(mid: i32) -> i32 {
-    mid.saturating_sub(16)
+/// The distinct column duals of a pass, up to 32 of them, in classes: a tight pair scores its
+/// row's threshold less its column's dual, so the classes of a row's tight pairs' columns give
+/// the row's tight scores. In tie-heavy cohorts the columns' duals take a handful of values (5
+/// to 7 on the benchmark cohorts, 2,000 to 10,000 columns).
+struct DualClasses {
+    /// Each column's class as a bit (`1 << class`), 0 for a dual beyond the 32 lowest.
+    bit: Vec<u32>,
+    /// Each class's dual, ascending.
+    dual: Vec<i32>,
+}
+
+impl DualClasses {
+    fn new(v32: &[i32]) -> DualClasses {
+        let mut dual = v32.to_vec();
+        dual.sort_unstable();
+        dual.dedup();
+        dual.truncate(32);
+        let bit = v32
+            .iter()
+            .map(|x| dual.binary_search(x).map_or(0, |c| 1u32 << c))
+            .collect();
+        DualClasses { bit, dual }
+    }
 }
 
 /// `a` if `c`, else `b`, without a branch (`if` can keep a loop from being vectorised).
@@ -1446,7 +1475,7 @@ fn price_rows<S: Source>(
                     t.end_row(i);
                 } else if i64::from(most) >= threshold {
                     // Between -LIM / 2 and `most`: it fits.
-                    t.gather_row(i, row, &net, threshold as i32, mid);
+                    t.gather_row(i, row, &net, v32, threshold as i32, mid);
                 } else {
                     t.empty_row(nc);
                 }
@@ -1733,12 +1762,18 @@ mod tests {
 
     #[test]
     fn a_rows_tight_pairs_gathered_vectorised_keep_what_pair_by_pair_keeps() {
-        // Scores near the mean only (all in the window), and spread wide (many outside it);
-        // 157 columns: blocks of 64 and of 8 with some left over.
-        for (spread, seed) in [(6, 0x9e37_79b9_u64), (120, 0x2545_f491), (40, 0x1234_5678)] {
+        // Scores near the mean only, and spread wide; column duals of 9 values (every one in a
+        // class), and of 100 (many without one); 157 columns: blocks of 64 and of 8 with some
+        // left over.
+        for (spread, duals, seed) in [
+            (6, 9, 0x9e37_79b9_u64),
+            (120, 9, 0x2545_f491),
+            (40, 100, 0x1234_5678),
+            (6, 100, 0x0bad_cafe),
+        ] {
             let (nr, nc, mid) = (211, 157, 100);
             let mut next = crate::assign::test_numbers(seed);
-            let v: Vec<i64> = (0..nc).map(|_| next(9) as i64 - 4).collect();
+            let v: Vec<i64> = (0..nc).map(|_| (next(duals) as i64) - 4).collect();
             let v32 = narrow_duals(&v, 1000).expect("small duals");
             let (mut by_pairs, mut vectorised) = (Face::new(1000, nr, nc), Face::new(1000, nr, nc));
             let mut parts = vec![Face::new(1000, nr, nc)];
@@ -1763,12 +1798,12 @@ mod tests {
                     by_pairs.insert(i, j, s, mid)
                 });
                 by_pairs.end_row(i);
-                vectorised.gather_row(i, &row, &net, t, mid);
+                vectorised.gather_row(i, &row, &net, &v32, t, mid);
                 if i % 70 == 0 {
                     parts.push(Face::new(1000, nr, nc));
                 }
                 if let Some(part) = parts.last_mut() {
-                    part.gather_row(i, &row, &net, t, mid);
+                    part.gather_row(i, &row, &net, &v32, t, mid);
                 }
             }
             let mut merged = Face::new(1000, nr, nc);
