@@ -42,7 +42,7 @@
 
 use super::pricing::{
     Changed, Edge, Optimum, TightBits, for_tight, in_parts, keep_most_negative, narrow_duals,
-    net_into, rotation,
+    net_into, rotation, set_bits,
 };
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
@@ -516,10 +516,8 @@ impl<S: Source> StagePricer<'_, S> {
             // The row's pairs of the first face, from their bits: a pair there has the score
             // that makes it tight, `threshold - v1[j]`, without scoring the row.
             for (b, &word) in tight.row(i).iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    let j = b * 64 + word.trailing_zeros() as usize;
-                    word &= word - 1;
+                for k in set_bits(word) {
+                    let j = b * 64 + k;
                     match i32::try_from(threshold - self.v1[j]) {
                         Ok(s) => price(j, s),
                         Err(_) => debug_assert!(false, "a tight pair's score is an i32"),

@@ -183,8 +183,6 @@ struct Face {
     rows: Vec<(u32, u32, i32)>,
     /// [`Face::gather_row`]'s flags of the row's pairs ([`TIGHT`], [`UP`], [`ENTERS`]).
     flags: Vec<u8>,
-    /// The columns' duals in classes (see [`DualClasses`]), for the pass being gathered.
-    classes: Option<DualClasses>,
     /// The gathered rows' tight pairs as bits (see [`TightBits`]), in blocks of consecutive
     /// rows (the last one being gathered into), while every row gathered came through
     /// [`Face::gather_row`] or had none.
@@ -210,7 +208,6 @@ impl Face {
             row: RowNear::new(nc),
             rows: Vec::new(),
             flags: Vec::new(),
-            classes: None,
             bits: vec![Vec::new()],
             bits_whole: true,
         }
@@ -237,8 +234,8 @@ impl Face {
     }
 
     /// Row `i`'s tight pairs, found the vectorised way: `net` is [`net_into`]'s sums for `row`
-    /// with the columns' narrow duals `v32`, and the allowed pairs whose sum is `t` are the
-    /// tight ones (`t` at least `-LIM / 2`, as [`for_tight`] has it). Keeps what
+    /// with the columns' narrow duals (in `classes`), and the allowed pairs whose sum is `t` are
+    /// the tight ones (`t` at least `-LIM / 2`, as [`for_tight`] has it). Keeps what
     /// [`Face::begin_row`], then [`Face::insert`] of each tight pair and [`Face::end_row`] would
     /// keep. One vectorised pass ([`Face::classify`]) flags each pair against its column's worst
     /// kept and gathers the classes of the tight pairs' column duals (a tight pair scores `t`
@@ -247,16 +244,22 @@ impl Face {
     /// where some column's dual has no class, and at the row's own nearest from its start until
     /// they are found. In tie-heavy cohorts a fifth of all pairs can be tight, and few of them
     /// enter anything: pair by pair, this pass took three times as long as one without the
-    /// face. `v32` is the same for every row of a pass. Rows and columns below 2^31 (the keys
-    /// are computed in `i32`).
-    fn gather_row(&mut self, i: usize, row: &[i32], net: &[i32], v32: &[i32], t: i32, mid: i32) {
+    /// face. Rows and columns below 2^31 (the keys are computed in `i32`).
+    fn gather_row(
+        &mut self,
+        i: usize,
+        row: &[i32],
+        net: &[i32],
+        classes: &DualClasses,
+        t: i32,
+        mid: i32,
+    ) {
         let mut flags = std::mem::take(&mut self.flags);
         flags.clear();
         flags.resize(row.len(), 0);
-        let classes = self.classes.take().unwrap_or_else(|| DualClasses::new(v32));
         let seen = self.classify(
             &mut flags,
-            &classes,
+            classes,
             &RowIn {
                 i,
                 row,
@@ -277,7 +280,8 @@ impl Face {
             }
             self.block().push(word);
         }
-        if seen.any {
+        // A tight pair's column has a class, or it is outside them.
+        if seen.outside || seen.classes != 0 {
             // The row's tight scores, and the nearness of its nearest tight pair on each side
             // of the mean (`i32::MAX` where none): from the classes of their columns' duals
             // where every one has a class.
@@ -291,10 +295,7 @@ impl Face {
                     true
                 });
             } else {
-                let mut present = seen.classes;
-                while present != 0 {
-                    let c = present.trailing_zeros() as usize;
-                    present &= present - 1;
+                for c in set_bits(u64::from(seen.classes)) {
                     // The score of a tight pair whose column's dual is in class `c`.
                     let s = t.wrapping_sub(classes.dual[c]);
                     self.scores.insert(s);
@@ -335,7 +336,6 @@ impl Face {
             self.end_row(i);
         }
         self.flags = flags;
-        self.classes = Some(classes);
     }
 
     /// [`Face::gather_row`]'s flags of a row's pairs, into `flags` (as long as the row), and
@@ -352,7 +352,7 @@ impl Face {
         let (above, below) = (&self.above, &self.below);
         // Below 2^31 (see `gather_row`).
         let (row_i, nr) = (i as i32, above.nr as i32);
-        let (mut any, mut outside, mut present) = (false, false, 0u32);
+        let (mut outside, mut present) = (false, 0u32);
         // One pass the compiler vectorises: no branch (`pick`, not `if`).
         let n = flags.len();
         let (row, net, start) = (&row[..n], &net[..n], &above.start[..n]);
@@ -376,10 +376,8 @@ impl Face {
             let bit = class[k];
             present |= pick(is_tight, bit.cast_signed(), 0).cast_unsigned();
             outside |= is_tight & (bit == 0);
-            any |= is_tight;
         }
         RowSeen {
-            any,
             outside,
             classes: present,
         }
@@ -406,7 +404,6 @@ impl Face {
 
     fn clear(&mut self) {
         self.scores.clear();
-        self.classes = None;
         self.bits = vec![Vec::new()];
         self.bits_whole = true;
         self.above.clear();
@@ -818,9 +815,8 @@ pub(super) fn for_tight(
                 for (k, &x) in block.iter().enumerate() {
                     mask |= u64::from(x == t) << k;
                 }
-                while mask != 0 {
-                    let j = b * 64 + mask.trailing_zeros() as usize;
-                    mask &= mask - 1;
+                for k in set_bits(mask) {
+                    let j = b * 64 + k;
                     let s = row[j];
                     if s != FORBIDDEN && i64::from(s) + v[j] == threshold {
                         f(j, s);
@@ -961,8 +957,6 @@ struct RowIn<'a> {
 
 /// What [`Face::classify`] saw of a row's tight pairs.
 struct RowSeen {
-    /// Whether it has any.
-    any: bool,
     /// Whether some are in a column whose dual has no class, and the classes of the others'
     /// columns' duals (bit `c` for class `c`).
     outside: bool,
@@ -992,6 +986,18 @@ impl DualClasses {
             .collect();
         DualClasses { bit, dual }
     }
+}
+
+/// The places of `word`'s set bits, lowest first.
+#[inline]
+pub(super) fn set_bits(mut word: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (word != 0).then(|| {
+            let k = word.trailing_zeros() as usize;
+            word &= word - 1;
+            k
+        })
+    })
 }
 
 /// `a` if `c`, else `b`, without a branch (`if` can keep a loop from being vectorised).
@@ -1379,13 +1385,23 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<Edge>]) -> usize 
     // A first, vectorised test in i32 per row: with every value clamped to +-2^30 it can only
     // report a violation that is not there, never miss one. Exact i64 for the rows it flags.
     let v32 = narrow_duals(&sol.v[..nc], max_score);
-    // The face's pairs are gathered by how near they are to the mean of the assignment.
-    let mid = pass
-        .tight
-        .is_some()
-        .then(|| mean_ceiling(src, &sol.col4row));
+    // The face's pairs are gathered by how near they are to the mean of the assignment, the
+    // vectorised way where the duals are narrow and the rows and columns fit an `i32`.
+    let rows_fit = i32::try_from(src.n_rows()).is_ok() && i32::try_from(nc).is_ok();
+    let face = pass.tight.is_some().then(|| FaceInput {
+        mid: mean_ceiling(src, &sol.col4row),
+        classes: v32.as_deref().filter(|_| rows_fit).map(DualClasses::new),
+    });
     let parts = in_parts(edges, src.n_rows().saturating_mul(nc), |first, part| {
-        price_rows(src, sol, max_score, v32.as_deref(), first, part, mid)
+        price_rows(
+            src,
+            sol,
+            max_score,
+            v32.as_deref(),
+            first,
+            part,
+            face.as_ref(),
+        )
     });
     pass.reopen.fill(false);
     pass.truncated.fill(false);
@@ -1429,6 +1445,14 @@ struct Priced {
     tight: Option<Face>,
 }
 
+/// What a pass that gathers the face tells each part: the mean's ceiling (see [`nearness`])
+/// and, where [`Face::gather_row`] may take the rows, the columns' duals in classes (made once
+/// per pass).
+struct FaceInput {
+    mid: i32,
+    classes: Option<DualClasses>,
+}
+
 /// [`price`] of the rows `first..first + edges.len()`.
 fn price_rows<S: Source>(
     src: &S,
@@ -1437,27 +1461,26 @@ fn price_rows<S: Source>(
     v32: Option<&[i32]>,
     first: usize,
     edges: &mut [Vec<Edge>],
-    mid: Option<i32>,
+    face: Option<&FaceInput>,
 ) -> Priced {
     let nc = src.n_cols();
     let v = &sol.v[..nc];
     let mut buf = vec![0i32; nc];
-    let mut tight = mid.map(|_| {
+    let classes = face.and_then(|f| f.classes.as_ref());
+    let mut tight = face.map(|_| {
         let mut face = Face::new(max_score, src.n_rows(), nc);
         // The part's bits, at their size from the start (a growing vector can hold twice).
         face.block()
             .reserve_exact(edges.len().saturating_mul(nc.div_ceil(64)));
         face
     });
-    let mid = mid.unwrap_or(0);
+    let mid = face.map_or(0, |f| f.mid);
     let mut reopened = Vec::new();
     let mut truncated = Vec::new();
     let mut added = 0;
     let mut found: Vec<(i64, u32)> = Vec::new();
     let mut net = vec![0i32; if v32.is_some() { nc } else { 0 }];
     let mut top = TopK::new(add_k());
-    // Whether `Face::gather_row` may take the rows.
-    let rows_fit = i32::try_from(src.n_rows()).is_ok() && i32::try_from(nc).is_ok();
     for (k, list) in edges.iter_mut().enumerate() {
         let i = first + k;
         let row = &mut buf[..nc];
@@ -1467,17 +1490,19 @@ fn price_rows<S: Source>(
         if let Some(v32) = v32 {
             let most = net_into(row, v32, &mut net);
             if let Some(t) = tight.as_mut().filter(|_| added == 0) {
-                if !rows_fit || threshold < -(LIM / 2) {
-                    t.begin_row(i);
-                    for_tight(row, v, Some((&net, most)), threshold, |j, s| {
-                        t.insert(i, j, s, mid)
-                    });
-                    t.end_row(i);
-                } else if i64::from(most) >= threshold {
+                match classes.filter(|_| threshold >= -(LIM / 2)) {
                     // Between -LIM / 2 and `most`: it fits.
-                    t.gather_row(i, row, &net, v32, threshold as i32, mid);
-                } else {
-                    t.empty_row(nc);
+                    Some(classes) if i64::from(most) >= threshold => {
+                        t.gather_row(i, row, &net, classes, threshold as i32, mid);
+                    }
+                    Some(_) => t.empty_row(nc),
+                    None => {
+                        t.begin_row(i);
+                        for_tight(row, v, Some((&net, most)), threshold, |j, s| {
+                            t.insert(i, j, s, mid)
+                        });
+                        t.end_row(i);
+                    }
                 }
             }
             if i64::from(most) <= threshold {
@@ -1775,6 +1800,7 @@ mod tests {
             let mut next = crate::assign::test_numbers(seed);
             let v: Vec<i64> = (0..nc).map(|_| (next(duals) as i64) - 4).collect();
             let v32 = narrow_duals(&v, 1000).expect("small duals");
+            let classes = DualClasses::new(&v32);
             let (mut by_pairs, mut vectorised) = (Face::new(1000, nr, nc), Face::new(1000, nr, nc));
             let mut parts = vec![Face::new(1000, nr, nc)];
             let (mut row, mut net) = (vec![0i32; nc], vec![0i32; nc]);
@@ -1798,12 +1824,12 @@ mod tests {
                     by_pairs.insert(i, j, s, mid)
                 });
                 by_pairs.end_row(i);
-                vectorised.gather_row(i, &row, &net, &v32, t, mid);
+                vectorised.gather_row(i, &row, &net, &classes, t, mid);
                 if i % 70 == 0 {
                     parts.push(Face::new(1000, nr, nc));
                 }
                 if let Some(part) = parts.last_mut() {
-                    part.gather_row(i, &row, &net, &v32, t, mid);
+                    part.gather_row(i, &row, &net, &classes, t, mid);
                 }
             }
             let mut merged = Face::new(1000, nr, nc);
