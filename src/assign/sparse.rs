@@ -327,6 +327,10 @@ struct Scratch {
     touched_rows: Vec<u32>,
     touched_cols: Vec<u32>,
     queue_d: BucketQueue,
+    /// Whether `queue` holds every row reachable from the free rows along tight edges and
+    /// through full columns, none leading to a free place: the last search of [`match_tight`]
+    /// failed, and the duals have not moved since. [`dual_step`] starts from it.
+    reach_known: bool,
 }
 
 impl Scratch {
@@ -346,6 +350,7 @@ impl Scratch {
             touched_rows: Vec::new(),
             touched_cols: Vec::new(),
             queue_d: BucketQueue::new(),
+            reach_known: false,
         }
     }
 }
@@ -356,6 +361,7 @@ const UNSEEN: u32 = u32::MAX;
 /// meanwhile, so the tight edges are listed once (`s.tight`) and the phases read only them.
 fn match_tight(st: &mut State, s: &mut Scratch) {
     let nr = st.col4row.len();
+    s.reach_known = false;
     if st.free_rows == 0 {
         return;
     }
@@ -397,6 +403,8 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
             }
         });
         if found == UNSEEN {
+            // The search stopped only when nothing more was reachable: `s.queue` holds it all.
+            s.reach_known = true;
             return;
         }
         // Depth-first search along levels, with current-arc pointers; rows that fail or are used
@@ -555,19 +563,23 @@ fn augment_from(st: &mut State, s: &mut Scratch, r0: usize, last: u32) -> bool {
 /// Dijkstra from every free row on reduced costs to the nearest free place; moves the duals.
 fn dual_step(st: &mut State, s: &mut Scratch) -> Result<(), AssignError> {
     let nr = st.col4row.len();
-    let q = &mut s.queue_d;
-    q.clear();
+    s.queue_d.clear();
     s.settled_rows.clear();
     s.settled_cols.clear();
     s.touched_rows.clear();
     s.touched_cols.clear();
-    for i in 0..nr {
-        if st.col4row[i] == NONE {
-            s.dist_row[i] = 0;
-            s.touched_rows.push(i as u32);
-            q.push(0, i as u32);
+    if s.reach_known {
+        settle_reach(st, s);
+    } else {
+        for i in 0..nr {
+            if st.col4row[i] == NONE {
+                s.dist_row[i] = 0;
+                s.touched_rows.push(i as u32);
+                s.queue_d.push(0, i as u32);
+            }
         }
     }
+    let q = &mut s.queue_d;
     let mut reach = None;
     while let Some((d, x)) = q.pop() {
         let x = x as usize;
@@ -638,6 +650,51 @@ fn dual_step(st: &mut State, s: &mut Scratch) -> Result<(), AssignError> {
         s.done_col[j as usize] = false;
     }
     Ok(())
+}
+
+/// The start of [`dual_step`] when the last matching search has just failed: everything it
+/// reached is at distance 0 (rows, and the full columns their tight edges lead to, whose rows it
+/// reached too), so it is settled at once, without the queue; the reached rows' loose edges
+/// give the columns outside their first distances, and each such column joins the queue once. The duals move as they would have, as they
+/// depend only on the distances below the nearest free place's.
+fn settle_reach(st: &State, s: &mut Scratch) {
+    let nr = st.col4row.len();
+    for &k in &s.queue {
+        let k = k as usize;
+        s.dist_row[k] = 0;
+        s.done_row[k] = true;
+        s.touched_rows.push(k as u32);
+        s.settled_rows.push(k as u32);
+    }
+    for &k in &s.queue {
+        let k = k as usize;
+        let uk = st.u[k];
+        for e in st.g.edges(k) {
+            let j = st.g.col[e] as usize;
+            if s.done_col[j] {
+                continue;
+            }
+            let r = st.g.cost[e] - uk - st.v[j];
+            if r < s.dist_col[j] {
+                if s.dist_col[j] == INF {
+                    s.touched_cols.push(j as u32);
+                }
+                s.dist_col[j] = r;
+                if r == 0 {
+                    debug_assert!(!st.has_place(j), "the failed search reached a free place");
+                    s.done_col[j] = true;
+                    s.settled_cols.push(j as u32);
+                }
+            }
+        }
+    }
+    // Each column outside joins the queue once, at its nearest.
+    for &j in &s.touched_cols {
+        let j = j as usize;
+        if !s.done_col[j] {
+            s.queue_d.push(s.dist_col[j], (nr + j) as u32);
+        }
+    }
 }
 
 /// The graph by column: `start[j]..start[j + 1]` index the rows with an edge to column `j` and
