@@ -338,6 +338,22 @@ fn run_hooked<S: Source>(
     if n_rows >= u32::MAX as usize - 1 || n_cols >= u32::MAX as usize - 1 {
         return Err(AssignError::Overflow);
     }
+    // Every pass reads every row again: where the rows' keys fit in memory, they are scored once.
+    match source::KeyRows::new(src) {
+        Some(keyed) => solve_checked(&keyed, capacity, objective, candidates, hook),
+        None => solve_checked(src, capacity, objective, candidates, hook),
+    }
+}
+
+/// [`run_hooked`] once the problem is known to be well formed and not empty.
+fn solve_checked<S: Source>(
+    src: &S,
+    capacity: &[u32],
+    objective: Objective,
+    candidates: pricing::Candidates,
+    hook: impl FnOnce(&pricing::Optimum) -> Result<(), AssignError>,
+) -> Result<Vec<Option<usize>>, AssignError> {
+    let (n_rows, n_cols) = (src.n_rows(), src.n_cols());
     let optimum = pricing::solve(src, capacity, candidates, objective == Objective::Fair)?;
     hook(&optimum)?;
     let col4row = match objective {
@@ -1307,6 +1323,29 @@ mod tests {
                 for (i, &x) in col.iter().enumerate() {
                     prop_assert_eq!(x, Source::get(&sealed, i, j));
                 }
+            }
+            // Rows' keys held in memory read as the source they were taken from.
+            if let Some(keyed) = source::KeyRows::new(&sealed) {
+                let (mut a, mut b) = (vec![0; c], vec![0; c]);
+                let (mut ka, mut kb) = (vec![0u8; c], vec![0u8; c]);
+                for i in 0..r {
+                    Source::row(&keyed, i, &mut a);
+                    Source::row(&sealed, i, &mut b);
+                    prop_assert_eq!(&a, &b, "row {}", i);
+                    prop_assert!(Source::row_keys(&keyed, i, &mut ka));
+                    prop_assert!(Source::row_keys(&sealed, i, &mut kb));
+                    prop_assert_eq!(&ka, &kb, "keys of row {}", i);
+                }
+                let (mut a, mut b) = (vec![0; r], vec![0; r]);
+                for j in 0..c {
+                    Source::col(&keyed, j, &mut a);
+                    Source::col(&sealed, j, &mut b);
+                    prop_assert_eq!(&a, &b, "column {}", j);
+                }
+                prop_assert_eq!(Source::max_score(&keyed), Source::max_score(&sealed));
+                prop_assert_eq!(Source::unit(&keyed), Source::unit(&sealed));
+            } else {
+                prop_assert!(!Source::row_keys(&sealed, 0, &mut vec![0u8; c]) || r * c == 0);
             }
             // Keys, where the scores fit a byte: the score plus one, 0 where forbidden.
             let key = |s: i32| if s == FORBIDDEN { Some(0) } else { u8::try_from(s + 1).ok() };

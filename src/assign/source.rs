@@ -1,5 +1,7 @@
 //! Where scores come from: a dense matrix, or [`Profiles`] (per-person attribute codes, scored on
-//! the fly a whole row or column at a time, so no `rows x cols` matrix is ever held).
+//! the fly a whole row or column at a time, so no `rows x cols` matrix of scores is ever held);
+//! [`KeyRows`] keeps a problem's rows as a byte per pair where that is at most
+//! [`KEY_ROWS_CELLS`] bytes (8 MiB), for the passes that read every row again.
 
 use super::{AssignError, FORBIDDEN};
 
@@ -513,5 +515,80 @@ impl Source for Profiles {
     }
     fn unit(&self) -> i32 {
         self.unit
+    }
+}
+
+/// Most pairs whose keys [`KeyRows`] holds (a byte each): up to about 2,900 x 2,900. Above, the
+/// passes are long enough that scoring a row again costs little beside them (measured at 5,000
+/// x 5,000: the same time, 25 MB more).
+pub(super) const KEY_ROWS_CELLS: usize = 1 << 23;
+
+/// Another source's rows as keys, computed once (on every core) and kept, a byte per pair, for
+/// the passes that read every row again and again; columns are still the source's.
+pub(super) struct KeyRows<'a, S> {
+    inner: &'a S,
+    keys: Vec<u8>,
+}
+
+impl<'a, S: Source> KeyRows<'a, S> {
+    /// `None` when the problem is too large or some score does not fit a key.
+    pub fn new(inner: &'a S) -> Option<Self> {
+        let (nr, nc) = (inner.n_rows(), inner.n_cols());
+        let cells = nr
+            .checked_mul(nc)
+            .filter(|&c| c <= KEY_ROWS_CELLS && nc > 0)?;
+        // A source without keys says so at once.
+        if !inner.row_keys(0, &mut vec![0; nc]) {
+            return None;
+        }
+        let mut keys = vec![0u8; cells];
+        let mut rows: Vec<&mut [u8]> = keys.chunks_mut(nc).collect();
+        let fits = super::pricing::in_parts(&mut rows, cells, |first, part| {
+            part.iter_mut()
+                .enumerate()
+                .all(|(k, row)| inner.row_keys(first + k, row))
+        });
+        drop(rows);
+        fits.into_iter()
+            .all(|f| f)
+            .then_some(KeyRows { inner, keys })
+    }
+
+    fn keys_of(&self, i: usize) -> &[u8] {
+        let nc = self.inner.n_cols();
+        &self.keys[i * nc..(i + 1) * nc]
+    }
+}
+
+impl<S: Source> Source for KeyRows<'_, S> {
+    fn n_rows(&self) -> usize {
+        self.inner.n_rows()
+    }
+    fn n_cols(&self) -> usize {
+        self.inner.n_cols()
+    }
+    fn row(&self, i: usize, out: &mut [i32]) {
+        for (o, &k) in out.iter_mut().zip(self.keys_of(i)) {
+            *o = if k == 0 { FORBIDDEN } else { i32::from(k) - 1 };
+        }
+    }
+    fn col(&self, j: usize, out: &mut [i32]) {
+        self.inner.col(j, out);
+    }
+    fn row_keys(&self, i: usize, out: &mut [u8]) -> bool {
+        out.copy_from_slice(self.keys_of(i));
+        true
+    }
+    fn col_keys(&self, j: usize, out: &mut [u8]) -> bool {
+        self.inner.col_keys(j, out)
+    }
+    fn get(&self, i: usize, j: usize) -> i32 {
+        self.inner.get(i, j)
+    }
+    fn max_score(&self) -> i32 {
+        self.inner.max_score()
+    }
+    fn unit(&self) -> i32 {
+        self.inner.unit()
     }
 }
