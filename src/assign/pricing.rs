@@ -28,7 +28,9 @@
 //! unmatched with score total `S` costs `max_score * n_rows + (Q - max_score) * k - S`, and
 //! `0 <= S < Q - max_score`: fewer unmatched always wins, then the higher total.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use super::source::Source;
 use super::sparse::{self, Graph, Solution};
@@ -712,9 +714,13 @@ thread_local! {
 }
 
 /// `f(first, part)` on contiguous parts of `rows` (`first` the index of the part's first row),
-/// one per available core when `cells` (the work) is large, else on the calling thread (and on
-/// it too for any part whose thread the system will not start); their results in row order.
-/// Which rows go together never changes a result: each row is priced on its own.
+/// one per available core when `cells` (the work) is large, else on the calling thread; their
+/// results in row order. Which rows go together never changes a result: each row is priced on
+/// its own.
+///
+/// The parts run on the [`threads`], which wait between passes: a new thread per pass could
+/// start milliseconds late while this one worked (a few times in every run on a virtual machine
+/// with two cores), and the pass waited for it.
 pub(super) fn in_parts<E: Send, R: Send>(
     rows: &mut [E],
     cells: usize,
@@ -722,49 +728,37 @@ pub(super) fn in_parts<E: Send, R: Send>(
 ) -> Vec<R> {
     #[cfg(test)]
     let cells = if ONE_THREAD.get() { 0 } else { cells };
-    let threads = if cells < PARALLEL_CELLS {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-    };
-    if threads < 2 || rows.len() < 2 {
+    let pool = threads().filter(|_| cells >= PARALLEL_CELLS && rows.len() >= 2);
+    let Some(pool) = pool else {
         return vec![f(0, rows)];
-    }
-    let per = rows.len().div_ceil(threads);
-    // Each part waits in a slot for a thread to take it, or, where the system will not start one,
-    // for this thread.
-    type Slot<'a, E> = Mutex<Option<(usize, &'a mut [E])>>;
-    let slots: Vec<Slot<E>> = rows
-        .chunks_mut(per)
-        .enumerate()
-        .map(|(k, part)| Mutex::new(Some((k * per, part))))
-        .collect();
-    // `None` only for a part already taken.
-    let take = |slot: &Slot<E>| -> Option<R> {
-        let (first, part) = slot.lock().unwrap_or_else(PoisonError::into_inner).take()?;
-        Some(f(first, part))
     };
-    let take = &take;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = slots[1..]
-            .iter()
-            .map(|slot| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || take(slot))
+    let per = rows.len().div_ceil(pool.current_num_threads());
+    pool.install(|| {
+        rows.par_chunks_mut(per)
+            .enumerate()
+            .map(|(k, part)| f(k * per, part))
+            .collect()
+    })
+}
+
+/// The threads large passes run on (one per core, up to [`MAX_THREADS`]), started once and
+/// waiting between passes; `None` on one core, or where the system would not start them (then
+/// every pass runs on the calling thread).
+pub(super) fn threads() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+        (cores >= 2)
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(cores)
+                    .thread_name(|k| format!("revmentor-pricing-{k}"))
+                    .build()
                     .ok()
             })
-            .collect();
-        let mut out: Vec<R> = take(&slots[0]).into_iter().collect();
-        for (slot, handle) in slots[1..].iter().zip(handles) {
-            let done = match handle.map(|h| h.join()) {
-                Some(Ok(r)) => r,
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                None => None,
-            };
-            out.extend(done.or_else(|| take(slot)));
-        }
-        out
+            .flatten()
     })
+    .as_ref()
 }
 
 /// Bound of the vectorised reduced-cost test: column duals are clamped to `±LIM` as `i32`.
@@ -1050,8 +1044,8 @@ pub(super) fn rotation(person: usize, n: usize) -> usize {
     ((person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16) as usize % n
 }
 
-/// `a()` and `b()`, `b` on a thread of its own when `cells` (the work) is large and the machine
-/// has a second core (on this thread if the system will not start one).
+/// `a()` and `b()`, side by side on the [`threads`] when `cells` (the work) is large and there
+/// are threads, else one after the other on this thread.
 fn beside<A: Send, B: Send>(
     cells: usize,
     a: impl FnOnce() -> A + Send,
@@ -1059,30 +1053,10 @@ fn beside<A: Send, B: Send>(
 ) -> (A, B) {
     #[cfg(test)]
     let cells = if ONE_THREAD.get() { 0 } else { cells };
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if cells < PARALLEL_CELLS || cores < 2 {
-        return (a(), b());
+    match threads().filter(|_| cells >= PARALLEL_CELLS) {
+        Some(pool) => pool.join(a, b),
+        None => (a(), b()),
     }
-    let b = Mutex::new(Some(b));
-    let run_b = || {
-        b.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-            .map(|f| f())
-    };
-    let run_b = &run_b;
-    std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new().spawn_scoped(scope, run_b).ok();
-        let a = a();
-        let done = match handle.map(std::thread::ScopedJoinHandle::join) {
-            Some(Ok(got)) => got,
-            Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => None,
-        };
-        // `None` only if no thread started: then `b` is still here to run.
-        let b = done.or_else(run_b);
-        (a, b.expect("b runs once, on one thread or the other"))
-    })
 }
 
 /// The score of a key (see `Source::row_keys`), `i32::MIN` where forbidden.
