@@ -741,20 +741,27 @@ pub(super) fn in_parts<E: Send, R: Send>(
     })
 }
 
-/// The threads large passes run on (one per core, up to [`MAX_THREADS`]), started once and
-/// waiting between passes; `None` on one core, or where the system would not start them (then
-/// every pass runs on the calling thread).
+/// The threads large passes run on (one per core, up to [`MAX_THREADS`], the program's main
+/// thread among them when it is the first to ask), started once and waiting between passes;
+/// `None` on one core, or where the system would not start them (then every pass runs on the
+/// calling thread).
 pub(super) fn threads() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
         (cores >= 2)
             .then(|| {
-                rayon::ThreadPoolBuilder::new()
+                let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(cores)
-                    .thread_name(|k| format!("revmentor-pricing-{k}"))
-                    .build()
-                    .ok()
+                    .thread_name(|k| format!("revmentor-pricing-{k}"));
+                // The program's main thread, which lives as long as the pool, works in it
+                // rather than waiting for it (one thread fewer, and its memory).
+                let pool = if std::thread::current().name() == Some("main") {
+                    pool.use_current_thread()
+                } else {
+                    pool
+                };
+                pool.build().ok()
             })
             .flatten()
     })
