@@ -32,7 +32,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use super::source::Source;
+use super::source::{Source, score_of_key};
 use super::sparse::{self, Graph, Solution};
 use super::{AssignError, FORBIDDEN};
 
@@ -1063,16 +1063,6 @@ fn beside<A: Send, B: Send>(
     match threads().filter(|_| cells >= PARALLEL_CELLS) {
         Some(pool) => pool.join(a, b),
         None => (a(), b()),
-    }
-}
-
-/// The score of a key (see `Source::row_keys`), `i32::MIN` where forbidden.
-#[inline]
-fn score_of_key(key: u8) -> i32 {
-    if key == 0 {
-        i32::MIN
-    } else {
-        i32::from(key) - 1
     }
 }
 

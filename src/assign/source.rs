@@ -33,6 +33,16 @@ pub(super) trait Source: Sync {
     fn unit(&self) -> i32;
 }
 
+/// The score of a key (see [`Source::row_keys`]), [`FORBIDDEN`] where forbidden.
+#[inline]
+pub(super) fn score_of_key(key: u8) -> i32 {
+    if key == 0 {
+        FORBIDDEN
+    } else {
+        i32::from(key) - 1
+    }
+}
+
 /// A validated dense row-major matrix.
 pub(super) struct DenseScores<'a> {
     n_rows: usize,
@@ -569,7 +579,7 @@ impl<S: Source> Source for KeyRows<'_, S> {
     }
     fn row(&self, i: usize, out: &mut [i32]) {
         for (o, &k) in out.iter_mut().zip(self.keys_of(i)) {
-            *o = if k == 0 { FORBIDDEN } else { i32::from(k) - 1 };
+            *o = score_of_key(k);
         }
     }
     fn col(&self, j: usize, out: &mut [i32]) {
