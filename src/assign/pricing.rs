@@ -287,23 +287,24 @@ impl Face {
             // The row's tight scores, and the nearness of its nearest tight pair on each side
             // of the mean (`i32::MAX` where none): from the classes of their columns' duals
             // where every one has a class.
+            // Each tight score met is kept, and sets the row's nearest on its side of the mean.
             let (mut near_up, mut near_down) = (i32::MAX, i32::MAX);
+            let scores = &mut self.scores;
+            let mut met = |s: i32| {
+                scores.insert(s);
+                let (up, d) = nearness(s, mid);
+                let near = if up { &mut near_up } else { &mut near_down };
+                *near = (*near).min(d);
+            };
             if seen.outside {
                 each_flagged(&flags, 0, TIGHT, |j| {
-                    self.scores.insert(row[j]);
-                    let (up, d) = nearness(row[j], mid);
-                    let near = if up { &mut near_up } else { &mut near_down };
-                    *near = (*near).min(d);
+                    met(row[j]);
                     true
                 });
             } else {
                 for c in set_bits(u64::from(seen.classes)) {
                     // The score of a tight pair whose column's dual is in class `c`.
-                    let s = t.wrapping_sub(classes.dual[c]);
-                    self.scores.insert(s);
-                    let (up, d) = nearness(s, mid);
-                    let near = if up { &mut near_up } else { &mut near_down };
-                    *near = (*near).min(d);
+                    met(t.wrapping_sub(classes.dual[c]));
                 }
             }
             each_flagged(&flags, 0, ENTERS, |j| {
