@@ -329,6 +329,10 @@ struct Scratch {
     touched_rows: Vec<u32>,
     touched_cols: Vec<u32>,
     queue_d: BucketQueue,
+    /// The frames of [`augment_from`]'s depth-first search.
+    stack: Vec<(u32, u32, u32)>,
+    /// The columns one breadth-first search of [`match_tight`] has looked at.
+    col_seen: Marks,
     /// Whether `queue` holds every row reachable from the free rows along tight edges and
     /// through full columns, none leading to a free place: the last search of [`match_tight`]
     /// failed, and the duals have not moved since. [`dual_step`] starts from it.
@@ -352,12 +356,58 @@ impl Scratch {
             touched_rows: Vec::new(),
             touched_cols: Vec::new(),
             queue_d: BucketQueue::new(),
+            col_seen: Marks::new(nc),
+            stack: Vec::new(),
             reach_known: false,
         }
     }
 }
 
 const UNSEEN: u32 = u32::MAX;
+
+/// Marks on `0..n`, cleared all at once: a mark is the number of the round that made it.
+struct Marks {
+    round: u32,
+    mark: Vec<u32>,
+}
+
+impl Marks {
+    fn new(n: usize) -> Marks {
+        Marks {
+            round: 0,
+            mark: vec![0; n],
+        }
+    }
+
+    /// A new round, with nothing marked.
+    fn next(&mut self) -> Round<'_> {
+        if self.round == u32::MAX {
+            self.mark.fill(0);
+            self.round = 0;
+        }
+        self.round += 1;
+        Round {
+            round: self.round,
+            mark: &mut self.mark,
+        }
+    }
+}
+
+/// One round of [`Marks`].
+struct Round<'a> {
+    round: u32,
+    mark: &'a mut [u32],
+}
+
+impl Round<'_> {
+    /// Whether `k` was marked in this round; marks it.
+    #[inline(always)]
+    fn check(&mut self, k: usize) -> bool {
+        let was = self.mark[k] == self.round;
+        self.mark[k] = self.round;
+        was
+    }
+}
 
 /// Hopcroft–Karp phases on tight edges until no augmenting path is tight. The duals do not move
 /// meanwhile, so the tight edges are listed once (`s.tight`) and the phases read only them.
@@ -368,11 +418,11 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
         return;
     }
     // Written without a branch on tightness (every edge's column is stored, and the end moves
-    // past it only if the edge is tight): about a fifth of edges are not tight, at random.
+    // past it only if the edge is tight): about a fifth of edges are not tight, at random. The
+    // list keeps a place for every edge from one call to the next (rows end at `tight_start`).
     s.tight_start.clear();
     s.tight_start.push(0);
-    s.tight.clear();
-    s.tight.resize(st.g.col.len(), 0);
+    s.tight.resize(st.g.col.len().max(s.tight.len()), 0);
     let mut len = 0;
     for i in 0..nr {
         let ui = st.u[i];
@@ -383,16 +433,21 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
         }
         s.tight_start.push(len);
     }
-    s.tight.truncate(len);
     loop {
         if st.free_rows == 0 {
             return;
         }
         // Breadth-first levels from every free row; stop after the level that meets a place.
+        // A column is looked at once per search: the rows it holds are met the first time, and a
+        // place it has ends the search at that level.
         let free = (0..nr).filter(|&i| st.col4row[i] == NONE);
+        let mut seen = s.col_seen.next();
         let found = levels_from(&mut s.level, &mut s.queue, free, |i, reach| {
             for &j in &s.tight[s.tight_start[i]..s.tight_start[i + 1]] {
                 let j = j as usize;
+                if seen.check(j) {
+                    continue;
+                }
                 if st.has_place(j) {
                     reach.end();
                 } else if !reach.ended() {
@@ -494,7 +549,21 @@ impl Reach<'_> {
 /// increasing by one per step up to `last`. Augments and returns true if it finds one.
 fn augment_from(st: &mut State, s: &mut Scratch, r0: usize, last: u32) -> bool {
     // Frames: (row, column being explored or NONE, next row of that column to try).
-    let mut stack: Vec<(u32, u32, u32)> = vec![(r0 as u32, NONE, NONE)];
+    let mut stack = std::mem::take(&mut s.stack);
+    stack.clear();
+    stack.push((r0 as u32, NONE, NONE));
+    let found = augment_along(st, s, &mut stack, last);
+    s.stack = stack;
+    found
+}
+
+/// [`augment_from`]'s search, from the frames on `stack` (a buffer kept between searches).
+fn augment_along(
+    st: &mut State,
+    s: &mut Scratch,
+    stack: &mut Vec<(u32, u32, u32)>,
+    last: u32,
+) -> bool {
     while let Some(&(row, col, it)) = stack.last() {
         let top = stack.len() - 1;
         let i = row as usize;
@@ -524,7 +593,8 @@ fn augment_from(st: &mut State, s: &mut Scratch, r0: usize, last: u32) -> bool {
         let mut explored = None;
         while s.arc[i] < end {
             let j = s.tight[s.arc[i]];
-            if st.has_place(j as usize) {
+            // A place is met only at the last level (the search's levels stop at the first).
+            if li == last && st.has_place(j as usize) {
                 // Augment: the top row moves to `j`, each row below it to the column it was
                 // exploring (which held the row above).
                 let mut target = j as usize;
@@ -1142,6 +1212,22 @@ pub(super) fn certify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_are_new_in_each_round_even_when_the_count_wraps() {
+        let mut m = Marks::new(3);
+        m.round = u32::MAX - 1;
+        let mut r = m.next();
+        assert!(!r.check(1));
+        assert!(r.check(1));
+        assert!(!r.check(2));
+        // The count wraps here: every mark is cleared, none carries over.
+        let mut r = m.next();
+        assert!(!r.check(0) && !r.check(1) && !r.check(2));
+        assert!(r.check(2));
+        let mut r = m.next();
+        assert!(!r.check(2));
+    }
 
     /// Total cost of a solution: assigned edges, plus `slack` for every unused place.
     fn total(g: &Graph, cap: &[u32], slack: &[i64], sol: &Solution) -> i64 {
