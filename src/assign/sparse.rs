@@ -771,11 +771,11 @@ fn settle_reach(st: &State, s: &mut Scratch) {
 }
 
 /// The graph by column: `start[j]..start[j + 1]` index the rows with an edge to column `j` and
-/// those edges.
+/// those edges' costs (beside the rows: the searches read them together).
 struct ByColumn {
     start: Vec<usize>,
     row: Vec<u32>,
-    edge: Vec<usize>,
+    cost: Vec<i64>,
 }
 
 impl ByColumn {
@@ -789,16 +789,22 @@ impl ByColumn {
         }
         let mut fill = start.clone();
         let mut row = vec![0u32; g.col.len()];
-        let mut edge = vec![0usize; g.col.len()];
+        let mut cost = vec![0i64; g.col.len()];
         for i in 0..g.n_rows() {
             for e in g.edges(i) {
                 let j = g.col[e] as usize;
                 row[fill[j]] = i as u32;
-                edge[fill[j]] = e;
+                cost[fill[j]] = g.cost[e];
                 fill[j] += 1;
             }
         }
-        ByColumn { start, row, edge }
+        ByColumn { start, row, cost }
+    }
+
+    /// The reduced cost of the `p`-th edge by column, that of column `k`.
+    #[inline(always)]
+    fn reduced(&self, st: &State, k: usize, p: usize) -> i64 {
+        self.cost[p] - st.u[self.row[p] as usize] - st.v[k]
     }
 }
 
@@ -885,7 +891,7 @@ impl TightRows {
             self.listed[k] = true;
             self.start[k] = self.rows.len();
             for p in by_col.start[k]..by_col.start[k + 1] {
-                if st.reduced(by_col.row[p] as usize, by_col.edge[p]) == 0 {
+                if by_col.reduced(st, k, p) == 0 {
                     self.rows.push(by_col.row[p]);
                 }
             }
@@ -1062,7 +1068,7 @@ fn reverse_dual_step(
             if s.done_row[i] {
                 continue;
             }
-            let nd = d.saturating_add(st.reduced(i, by_col.edge[p]));
+            let nd = d.saturating_add(by_col.reduced(st, k, p));
             if nd < s.dist_row[i] {
                 if s.dist_row[i] == INF {
                     s.touched_rows.push(i as u32);
