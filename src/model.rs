@@ -254,7 +254,12 @@ pub fn is_known(value: &str) -> bool {
 
 /// Emails compare trimmed and case-insensitively; the store keeps them in this form.
 pub fn normalise_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    let email = email.trim();
+    if email.is_ascii() {
+        email.to_ascii_lowercase()
+    } else {
+        email.to_lowercase()
+    }
 }
 
 /// A plain check that catches typing slips, not a full RFC 5322 parser.
@@ -267,9 +272,17 @@ pub fn is_email(email: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email
-            .chars()
-            .any(|c| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"'))
+        && !if email.is_ascii() {
+            email.bytes().any(|b| {
+                b.is_ascii_whitespace()
+                    || b == 0x0b
+                    || matches!(b, b',' | b';' | b'<' | b'>' | b'"')
+            })
+        } else {
+            email
+                .chars()
+                .any(|c| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"'))
+        }
 }
 
 /// Lower-case letters, digits and `_`, starting with a letter: names of characteristics and questions.
@@ -920,5 +933,19 @@ mod tests {
         assert!(!is_email("a b@x.example"));
         assert!(!is_email("ab@example"));
         assert!(!is_email("@x.example"));
+        // Every kind of space refuses an address, ASCII (the fast path) or not.
+        for space in [
+            " ", "\t", "\u{b}", "\u{c}", "\r", "\n", "\u{85}", "\u{a0}", "\u{2003}",
+        ] {
+            assert!(!is_email(&format!("a{space}b@x.example")), "{space:?}");
+            assert!(!is_email(&format!("josé{space}b@x.example")), "{space:?}");
+        }
+        for bad in [",", ";", "<", ">", "\""] {
+            assert!(!is_email(&format!("a{bad}b@x.example")), "{bad}");
+            assert!(!is_email(&format!("é{bad}b@x.example")), "{bad}");
+        }
+        assert!(is_email("josé.núñez@x.example"));
+        assert_eq!(normalise_email("  A.B@X.Example "), "a.b@x.example");
+        assert_eq!(normalise_email(" ÉLISE@X.example"), "élise@x.example");
     }
 }

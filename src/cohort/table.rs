@@ -232,24 +232,44 @@ struct RowAt<'a> {
 
 impl RowAt<'_> {
     /// Every known cell's text (characters, length) and every date cell, each problem reported.
-    fn check_cells<T: Record>(
+    fn check_cells(
         &self,
         record: &csv::StringRecord,
         columns: &[String],
         positions: &[usize],
+        rules: &[CellRule],
         problems: &mut Vec<CsvError>,
     ) {
-        for (column, &p) in columns.iter().zip(positions) {
+        for ((column, &p), rule) in columns.iter().zip(positions).zip(rules) {
             let cell = record.get(p).unwrap_or("");
-            if let Err(e) = text::check(cell, T::text_kind(column)) {
+            if let Err(e) = text::check(cell, rule.kind) {
                 problems.push(Problem::cell(self.file, self.line, column, e));
-            } else if T::date_columns().contains(&column.as_str())
+            } else if rule.date
                 && !cell.trim().is_empty()
                 && let Err(e) = crate::model::parse_date_in(cell, self.options.dates)
             {
                 problems.push(Problem::cell(self.file, self.line, column, e));
             }
         }
+    }
+}
+
+/// How a known column's cells are checked (worked out once per table, not per cell).
+struct CellRule {
+    kind: text::Kind,
+    /// A date column.
+    date: bool,
+}
+
+impl CellRule {
+    fn of<T: Record>(columns: &[String]) -> Vec<CellRule> {
+        columns
+            .iter()
+            .map(|c| CellRule {
+                kind: T::text_kind(c),
+                date: T::date_columns().contains(&c.as_str()),
+            })
+            .collect()
     }
 }
 
@@ -456,6 +476,7 @@ impl<T: Record> Table<T> {
         reader.headers = headers[..read_width].to_vec();
         let mut entries = Vec::new();
         let mut record = csv::StringRecord::new();
+        let rules = CellRule::of::<T>(&columns);
         loop {
             let line = match reader.next_into(&mut record) {
                 Ok(Some(line)) => line,
@@ -478,7 +499,7 @@ impl<T: Record> Table<T> {
                 line,
                 options,
             };
-            at.check_cells::<T>(&record, &columns, &positions, &mut problems);
+            at.check_cells(&record, &columns, &positions, &rules, &mut problems);
             for &p in &extra_positions {
                 let cell = record.get(p).unwrap_or("");
                 if let Err(e) = text::check(cell, text::Kind::Other) {
