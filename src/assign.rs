@@ -1166,6 +1166,19 @@ mod tests {
             let res = solve_dense(r, c, &scores, &cap, Objective::Fair).expect("valid input");
             check(r, c, &scores, &cap, &res);
             prop_assert_eq!(outcome(c, &scores, &res), best.clone());
+            // With the two top levels uncosted, as on large problems (their counts follow from
+            // the others'), alone and with most stages one level.
+            fair::TEST_TWO_UNCOSTED.set(true);
+            let two = solve_dense(r, c, &scores, &cap, Objective::Fair);
+            let limit = fair::TEST_STAGE_LIMIT.replace(r as i64 + 2);
+            let two_staged = solve_dense(r, c, &scores, &cap, Objective::Fair);
+            fair::TEST_STAGE_LIMIT.set(limit);
+            fair::TEST_TWO_UNCOSTED.set(false);
+            for two in [two, two_staged] {
+                let two = two.expect("valid input");
+                check(r, c, &scores, &cap, &two);
+                prop_assert_eq!(outcome(c, &scores, &two), best.clone());
+            }
             // Same again (deterministic), and from tiny candidate sets (pricing at work).
             prop_assert_eq!(
                 solve_dense(r, c, &scores, &cap, Objective::Fair).expect("valid input"),

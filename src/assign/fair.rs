@@ -5,7 +5,9 @@
 //!
 //! The number of pairs is the same in every optimum, so leximin means: as few pairs as possible at
 //! the lowest score level, then as few as possible at the next level, and so on (the top level
-//! takes the rest).
+//! takes the rest). The total is the same too, so the counts at the two top levels follow from
+//! the others: on large problems only the levels below them are costed (small ones keep costing
+//! all but the top, which keeps the pairings earlier versions proposed among equally fair ones).
 //!
 //! By LP complementary slackness, the optima of an assignment problem are exactly the feasible
 //! assignments that use only edges tight for its optimal duals (and leave places unused only in
@@ -62,6 +64,13 @@ thread_local! {
 thread_local! {
     /// Tests clear it to price the stages' first face by scoring rows, not from its bits.
     pub(super) static TEST_TIGHT_BITS: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set it to leave two levels uncosted whatever the size, as large problems do.
+    pub(super) static TEST_TWO_UNCOSTED: std::cell::Cell<bool> =
+        const { std::cell::Cell::new(false) };
 }
 
 fn stage_limit() -> i64 {
@@ -224,7 +233,19 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
         sol,
     }];
     let mut col4row = col4row;
-    if levels.values.len() < 2 {
+    // Every assignment of the face has the same number of pairs and the same total: once the
+    // counts at all levels but two are fixed, the counts at those two follow (two equations in
+    // two unknowns). So the two top levels are left uncosted, and with two levels or fewer every
+    // assignment of the face is as fair as any other. Small problems leave only the top level
+    // uncosted, as earlier versions did: the same optima, but the pairings they proposed among
+    // equally fair ones stay as they were.
+    let small = nr.saturating_mul(nc) <= super::SMALL_CELLS;
+    #[cfg(test)]
+    let two = !small || TEST_TWO_UNCOSTED.get();
+    #[cfg(not(test))]
+    let two = !small;
+    let uncosted = if two { 2 } else { 1 };
+    if levels.values.len() <= uncosted {
         return Ok(col4row);
     }
 
@@ -233,7 +254,7 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
     // of the face), so the first stage's candidates, chosen for high scores, mostly lengthen
     // their solves; only small problems carry them, where they are most pairs and cost nothing,
     // and keep the pairings earlier versions proposed.
-    let mut edges: Vec<Vec<Edge>> = if nr.saturating_mul(nc) <= super::SMALL_CELLS {
+    let mut edges: Vec<Vec<Edge>> = if small {
         (0..nr)
             .map(|i| {
                 graph
@@ -260,8 +281,8 @@ pub(super) fn refine<S: Source>(src: &S, optimum: Optimum) -> Result<Vec<u32>, A
 
     let pairs = col4row.iter().filter(|&&j| (j as usize) < nc).count() as i64;
     let base = pairs + 1;
-    // The top level takes whatever pairs are left: no need to minimise its count.
-    let last = levels.values.len() - 1;
+    // The uncosted levels take whatever pairs are left.
+    let last = levels.values.len() - uncosted;
     let mut lo = 0;
     while lo < last {
         // Pairs per level of the current assignment, which lies in the face.
