@@ -86,7 +86,8 @@ impl Vocabulary {
 }
 
 /// The problems of `[characteristics.values]`: a characteristic the cohort does not list, an empty
-/// or unsafe spelling, a spelling given for two values, a value that is also another's spelling.
+/// or unsafe value or spelling, a not-known answer ("prefer not to say") given as a spelling of a
+/// value, a spelling given for two values, a value that is also another's spelling.
 pub fn check(config: &Config) -> Vec<String> {
     let mut problems = Vec::new();
     let listed = &config.cohort.characteristics;
@@ -101,7 +102,15 @@ pub fn check(config: &Config) -> Vec<String> {
         }
         let mut owner: BTreeMap<String, &str> = BTreeMap::new();
         for (canonical, spellings) in values {
-            for s in std::iter::once(canonical).chain(spellings) {
+            if canonical.trim().is_empty() {
+                problems.push(format!(
+                    "{at}: a value with an empty name (its spellings: {}): name it, or remove it",
+                    quoted(spellings)
+                ));
+            } else if let Err(e) = crate::text::check(canonical, crate::text::Kind::Short) {
+                problems.push(format!("{at}: \"{}\" {e}", terminal_safe(canonical, false)));
+            }
+            for s in spellings {
                 if s.trim().is_empty() {
                     problems.push(format!(
                         "{at}: an empty spelling (of \"{}\"): remove it",
@@ -109,6 +118,14 @@ pub fn check(config: &Config) -> Vec<String> {
                     ));
                 } else if let Err(e) = crate::text::check(s, crate::text::Kind::Short) {
                     problems.push(format!("{at}: \"{}\" {e}", terminal_safe(s, false)));
+                } else if !is_known(s) && is_known(canonical) {
+                    // Read as not known before any mapping: listing it here would change nothing,
+                    // and a declared "prefer not to say" is never turned into an answer.
+                    problems.push(format!(
+                        "{at}: \"{}\" means not known and is never read as \"{}\" (no answer is guessed): remove it",
+                        terminal_safe(s, false),
+                        terminal_safe(canonical, false)
+                    ));
                 }
             }
             for s in spellings {
@@ -139,6 +156,15 @@ pub fn check(config: &Config) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Spellings for a message: quoted, comma-separated.
+fn quoted(spellings: &[String]) -> String {
+    spellings
+        .iter()
+        .map(|s| format!("\"{}\"", terminal_safe(s, false)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One value of a characteristic as the cohort's people declared it.
@@ -414,7 +440,7 @@ impl Rename {
 
 /// Rewrite every answer spelt `from` (trimmed, any case) as `to`, for each rename; how many cells
 /// each changed. Every problem at once (an unknown characteristic, a spelling nobody wrote, a new
-/// value that is not safe text); then nothing is changed.
+/// value that is not safe text, a not-known answer turned into a value); then nothing is changed.
 pub fn rename(cohort: &mut Cohort, renames: &[Rename]) -> Result<Vec<usize>, Vec<String>> {
     let characteristics = cohort.config.cohort.characteristics.clone();
     let mut problems = Vec::new();
@@ -439,6 +465,13 @@ pub fn rename(cohort: &mut Cohort, renames: &[Rename]) -> Result<Vec<usize>, Vec
         } else if crate::text::looks_like_formula(&r.to) {
             problems.push(format!(
                 "{label}: the new value begins like a spreadsheet formula: remove the first character"
+            ));
+        }
+        if !is_known(&r.from) && is_known(&r.to) {
+            problems.push(format!(
+                "{label}: \"{}\" is how people chose not to answer, and no answer is guessed for them; a person who wants to answer changes their own with `revmentor enrol {} --update`",
+                terminal_safe(&r.from, false),
+                cohort.name
             ));
         }
         let found = cohort

@@ -183,6 +183,15 @@ fn values_lists_answers_by_role_and_rename_rewrites_a_spelling() {
         1,
         &["nobody answered \"Nobody\"", "\"height\" is not a characteristic", "formula"],
     );
+    // "Prefer not to say" (any spelling of not known) is never turned into an answer.
+    w.refuses_sh(
+        "values c --rename 'gender:prefer not to say=Woman' --rename 'gender:Unknown=Man'",
+        1,
+        &[
+            "'gender:prefer not to say=Woman': \"prefer not to say\" is how people chose not to answer",
+            "'gender:Unknown=Man': \"Unknown\" is how people chose not to answer",
+        ],
+    );
     w.refuses_sh(
         "values c --rename gender-Woman",
         2,
@@ -206,6 +215,30 @@ fn a_spelling_under_two_values_or_an_unknown_characteristic_is_refused_in_cohort
             "\"No\" is a value of its own and a spelling of \"Yes\"",
         ],
     );
+}
+
+#[test]
+fn a_not_known_answer_or_an_empty_name_in_cohort_toml_is_refused_and_changes_nothing() {
+    let w = cohort(&["Prefer not to say", "Man"], &["Woman", "Man"]);
+    add_values(
+        &w,
+        "gender = { Woman = [\"Prefer not to say\", \"F\"], \"\" = [\"x\"] }\ndisability = { Yes = [\" unknown \"], Unknown = [\"Prefer not to say\"] }",
+    );
+    let before = w.snapshot();
+    let out = w.refuses_sh(
+        "match c --dry-run",
+        1,
+        &[
+            "gender: \"Prefer not to say\" means not known and is never read as \"Woman\"",
+            "disability: \" unknown \" means not known and is never read as \"Yes\"",
+            "gender: a value with an empty name (its spellings: \"x\")",
+        ],
+    );
+    // Two not-known spellings of each other say nothing wrong.
+    assert!(!out.stderr.contains("as \"Unknown\""), "{}", out.stderr);
+    w.refuses_sh("values c", 1, &["means not known"]);
+    w.refuses_sh("status c", 1, &["means not known"]);
+    assert_eq!(before, w.snapshot());
 }
 
 #[test]
