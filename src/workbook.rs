@@ -50,6 +50,25 @@ pub fn kind(bytes: &[u8]) -> Kind {
         .map_or(Kind::Text, |(_, what)| Kind::Other(what))
 }
 
+/// An Office compound file calamine could not open as a workbook: what it looks like instead, from
+/// the names of the streams it holds (stored in UTF-16); `None` for a workbook saved with a
+/// password (its sheets encrypted inside), whatever its name ends with.
+fn compound_kind(bytes: &[u8]) -> Option<&'static str> {
+    let has = |name: &str| {
+        let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    };
+    if has("EncryptedPackage") {
+        None
+    } else if has("WordDocument") {
+        Some("a Word document, not a spreadsheet")
+    } else if has("PowerPoint Document") {
+        Some("a PowerPoint presentation, not a spreadsheet")
+    } else {
+        Some("an Office file that revmentor cannot read as a workbook")
+    }
+}
+
 /// A zip file calamine could not open as a workbook: say what it looks like instead.
 fn zip_kind(bytes: &[u8]) -> &'static str {
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
@@ -92,8 +111,15 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Option<Shee
         Err(e) => {
             let what = if bytes.starts_with(ZIP) {
                 zip_kind(bytes)
+            } else if let Some(what) = compound_kind(bytes) {
+                what
             } else {
-                "an Office file that is not a workbook calamine can read"
+                return Err(one(
+                    "is a workbook protected by a password (its cells are encrypted): open it, \
+                     remove the password (in Excel: File > Info > Protect Workbook > Encrypt with \
+                     Password, and clear it) and save it, or save it as CSV UTF-8"
+                        .into(),
+                ));
             };
             return Err(one(format!(
                 "cannot read it as a workbook: it looks like {what} ({e}); save it as .xlsx or CSV UTF-8"
@@ -249,6 +275,25 @@ mod tests {
         assert_eq!(kind(b"Name,Email\n"), Kind::Text);
         let e = read("f.xlsx", b"PK\x03\x04 not really a zip", None).expect_err("bad zip");
         assert!(e[0].to_string().contains("workbook"), "{}", e[0]);
+        // Compound files, by the streams they hold: a password-protected workbook, a Word
+        // document, anything else.
+        let compound = |stream: &str| {
+            let mut bytes = COMPOUND.to_vec();
+            bytes.resize(512, 0);
+            bytes.extend(stream.encode_utf16().flat_map(u16::to_le_bytes));
+            bytes.resize(2048, 0);
+            let e = read("f.xlsx", &bytes, None).expect_err("not a workbook calamine reads");
+            e[0].to_string()
+        };
+        let protected = compound("EncryptedPackage");
+        assert!(
+            protected.contains("is a workbook protected by a password")
+                && protected.contains("remove the password")
+                && !protected.contains("Cannot detect"),
+            "{protected}"
+        );
+        assert!(compound("WordDocument").contains("a Word document"));
+        assert!(compound("Workbook").contains("cannot read as a workbook"));
     }
 
     #[test]

@@ -215,6 +215,25 @@ fn sheets_are_chosen_by_name_and_other_files_are_named_for_what_they_are() {
         1,
         &["cannot read it as a workbook"],
     );
+    // A workbook saved with a password (see fixtures/README.md), by any of the imports.
+    let protected = include_bytes!("fixtures/password-protected.xlsx");
+    w.write("hr.xlsx", protected);
+    w.write("leaders.xlsx", protected);
+    for line in [
+        "enrol c --role mentee --from leaders.xlsx",
+        "org c --from hr.xlsx",
+        "survey c import hr.xlsx --phase baseline",
+    ] {
+        let out = w.refuses_sh(
+            line,
+            1,
+            &[
+                "is a workbook protected by a password",
+                "remove the password",
+            ],
+        );
+        assert!(!out.stderr.contains("calamine"), "{}", out.stderr);
+    }
 }
 
 #[test]
