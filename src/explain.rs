@@ -25,6 +25,8 @@ pub struct Candidate {
     pub reasons: String,
     /// Whether the proposal pairs them now (or they are confirmed together).
     pub proposed: bool,
+    /// Whether they are confirmed together.
+    pub confirmed: bool,
     /// What locking the pair costs the cohort: total score lost, and mentees left unmatched
     /// besides, against the proposal. Zero for the pair proposed.
     pub score_lost: Option<f64>,
@@ -40,6 +42,8 @@ pub struct Explanation {
     pub role: Role,
     /// Their partner in the proposal, if any.
     pub partner: Option<String>,
+    /// Whether that pair is confirmed (else the proposal makes it now).
+    pub partner_confirmed: bool,
     /// Why they cannot be matched at all, if so.
     pub not_eligible: Option<String>,
     pub total_score: f64,
@@ -58,17 +62,18 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     // What a lock is checked against: the confirmed pairs.
     let (kept, load) = matching::confirmed(cohort, &rules);
     let capacity = matching::mentor_capacity(config);
-    let partner = baseline
+    let pair = baseline
         .pairs
         .iter()
-        .find(|p| p.mentee == person.id || p.mentor == person.id)
-        .map(|p| {
-            if p.mentee == person.id {
-                p.mentor.clone()
-            } else {
-                p.mentee.clone()
-            }
-        });
+        .find(|p| p.mentee == person.id || p.mentor == person.id);
+    let partner = pair.map(|p| {
+        if p.mentee == person.id {
+            p.mentor.clone()
+        } else {
+            p.mentee.clone()
+        }
+    });
+    let partner_confirmed = pair.is_some_and(|p| p.origin == matching::Origin::Confirmed);
     let not_eligible = eligible(person);
     let mut candidates = Vec::new();
     for other in cohort.participants.iter().filter(|o| {
@@ -86,14 +91,20 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
             rank: None,
             score: None,
             reasons: String::new(),
-            proposed: baseline
-                .pairs
-                .iter()
-                .any(|p| p.mentee == mentee.id && p.mentor == mentor.id),
+            proposed: false,
+            confirmed: false,
             score_lost: None,
             mentees_lost: None,
             why_not: String::new(),
         };
+        if let Some(p) = baseline
+            .pairs
+            .iter()
+            .find(|p| p.mentee == mentee.id && p.mentor == mentor.id)
+        {
+            c.proposed = true;
+            c.confirmed = p.origin == matching::Origin::Confirmed;
+        }
         if let Some(why) = rules.why(e, m) {
             c.why_not = format!("forbidden: {why}");
         } else if let Some(why) = eligible(other) {
@@ -134,6 +145,7 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
         id: person.id.clone(),
         role: person.role,
         partner,
+        partner_confirmed,
         not_eligible,
         total_score: baseline.total_score,
         mentees_matched: baseline.mentees_matched,

@@ -172,7 +172,9 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
             json!(c.reasons),
             json!(c.score_lost),
             json!(c.mentees_lost),
-            json!(if c.proposed {
+            json!(if c.confirmed {
+                "confirmed".to_string()
+            } else if c.proposed {
                 "proposed".to_string()
             } else {
                 c.why_not.clone()
@@ -186,6 +188,7 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
                 "name": name_of(&x.id),
                 "role": x.role.as_str(),
                 "partner": x.partner,
+                "partner_confirmed": x.partner_confirmed,
                 "not_eligible": x.not_eligible,
                 "total_score": x.total_score,
                 "mentees_matched": x.mentees_matched,
@@ -205,7 +208,15 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
                 x.role.as_str(),
                 match (&x.partner, &x.not_eligible) {
                     (_, Some(why)) => format!("cannot be matched: {why}"),
-                    (Some(p), None) => format!("proposed with {p} ({})", name_of(p)),
+                    (Some(p), None) => format!(
+                        "{} with {p} ({})",
+                        if x.partner_confirmed {
+                            "confirmed"
+                        } else {
+                            "proposed"
+                        },
+                        name_of(p)
+                    ),
                     (None, None) => "left unmatched by the proposal".to_string(),
                 }
             );

@@ -229,3 +229,30 @@ fn shared_interests_add_their_weight_and_are_named_in_reasons() {
             .contains(",black-lives-matter\n")
     );
 }
+
+#[test]
+fn a_confirmed_pair_is_explained_as_confirmed_not_as_proposed() {
+    // Every pair of the shipped pilot is confirmed.
+    let w = Workdir::with_shipped("pilot-2020", "p");
+    let table = w.sh("match p --explain p015").ok().stdout;
+    assert!(
+        table.contains("p015 (Richard Hale, mentee): confirmed with p002"),
+        "{table}"
+    );
+    assert!(!table.contains("proposed"), "{table}");
+    // A mentor, in JSON, and by email.
+    let x = json(
+        &w,
+        "match p --explain p.chandrasekar@northgate.example --format json",
+    );
+    assert_eq!(x["partner"], "p015");
+    assert_eq!(x["partner_confirmed"], true);
+    let first = &x["candidates"][0];
+    assert_eq!(first["candidate"], "p015");
+    assert_eq!(first["why_not"], "confirmed");
+    // A pair the solver makes now is still "proposed".
+    let w = cohort();
+    let x = json(&w, "match c --explain p001 --format json");
+    assert_eq!(x["partner_confirmed"], false);
+    assert_eq!(x["candidates"][0]["why_not"], "proposed");
+}
