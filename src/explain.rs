@@ -40,10 +40,9 @@ pub struct Candidate {
 pub struct Explanation {
     pub id: String,
     pub role: Role,
-    /// Their partner in the proposal, if any.
-    pub partner: Option<String>,
-    /// Whether that pair is confirmed (else the proposal makes it now).
-    pub partner_confirmed: bool,
+    /// Their partners in the proposal (a mentor may take several mentees), each with whether the
+    /// pair is confirmed (else the proposal makes it now); confirmed ones first.
+    pub partners: Vec<(String, bool)>,
     /// Why they cannot be matched at all, if so.
     pub not_eligible: Option<String>,
     pub total_score: f64,
@@ -62,18 +61,20 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     // What a lock is checked against: the confirmed pairs.
     let (kept, load) = matching::confirmed(cohort, &rules);
     let capacity = matching::mentor_capacity(config);
-    let pair = baseline
+    let mut partners: Vec<(String, bool)> = baseline
         .pairs
         .iter()
-        .find(|p| p.mentee == person.id || p.mentor == person.id);
-    let partner = pair.map(|p| {
-        if p.mentee == person.id {
-            p.mentor.clone()
-        } else {
-            p.mentee.clone()
-        }
-    });
-    let partner_confirmed = pair.is_some_and(|p| p.origin == matching::Origin::Confirmed);
+        .filter(|p| p.mentee == person.id || p.mentor == person.id)
+        .map(|p| {
+            let other = if p.mentee == person.id {
+                &p.mentor
+            } else {
+                &p.mentee
+            };
+            (other.clone(), p.origin == matching::Origin::Confirmed)
+        })
+        .collect();
+    partners.sort_by_key(|&(_, confirmed)| !confirmed);
     let not_eligible = eligible(person);
     let mut candidates = Vec::new();
     for other in cohort.participants.iter().filter(|o| {
@@ -144,8 +145,7 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     Ok(Explanation {
         id: person.id.clone(),
         role: person.role,
-        partner,
-        partner_confirmed,
+        partners,
         not_eligible,
         total_score: baseline.total_score,
         mentees_matched: baseline.mentees_matched,

@@ -187,8 +187,15 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
                 "id": x.id,
                 "name": name_of(&x.id),
                 "role": x.role.as_str(),
-                "partner": x.partner,
-                "partner_confirmed": x.partner_confirmed,
+                "partner": x.partners.first().map(|(id, _)| id),
+                "partners": x
+                    .partners
+                    .iter()
+                    .map(|(id, confirmed)| json!({
+                        "id": id,
+                        "pair": if *confirmed { "confirmed" } else { "proposed" },
+                    }))
+                    .collect::<Vec<_>>(),
                 "not_eligible": x.not_eligible,
                 "total_score": x.total_score,
                 "mentees_matched": x.mentees_matched,
@@ -206,18 +213,21 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
                 x.id,
                 name_of(&x.id),
                 x.role.as_str(),
-                match (&x.partner, &x.not_eligible) {
+                match (x.partners.is_empty(), &x.not_eligible) {
                     (_, Some(why)) => format!("cannot be matched: {why}"),
-                    (Some(p), None) => format!(
-                        "{} with {p} ({})",
-                        if x.partner_confirmed {
-                            "confirmed"
-                        } else {
-                            "proposed"
-                        },
-                        name_of(p)
-                    ),
-                    (None, None) => "left unmatched by the proposal".to_string(),
+                    (false, None) => x
+                        .partners
+                        .iter()
+                        .map(|(p, confirmed)| {
+                            format!(
+                                "{} with {p} ({})",
+                                if *confirmed { "confirmed" } else { "proposed" },
+                                name_of(p)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    (true, None) => "left unmatched by the proposal".to_string(),
                 }
             );
             out.push_str(&l.table());

@@ -231,7 +231,7 @@ fn shared_interests_add_their_weight_and_are_named_in_reasons() {
 }
 
 #[test]
-fn a_confirmed_pair_is_explained_as_confirmed_not_as_proposed() {
+fn confirmed_pairs_are_explained_as_confirmed_and_a_mentor_of_two_names_both() {
     // Every pair of the shipped pilot is confirmed.
     let w = Workdir::with_shipped("pilot-2020", "p");
     let table = w.sh("match p --explain p015").ok().stdout;
@@ -246,13 +246,47 @@ fn a_confirmed_pair_is_explained_as_confirmed_not_as_proposed() {
         "match p --explain p.chandrasekar@northgate.example --format json",
     );
     assert_eq!(x["partner"], "p015");
-    assert_eq!(x["partner_confirmed"], true);
+    assert_eq!(
+        x["partners"],
+        serde_json::json!([{"id": "p015", "pair": "confirmed"}])
+    );
     let first = &x["candidates"][0];
     assert_eq!(first["candidate"], "p015");
     assert_eq!(first["why_not"], "confirmed");
-    // A pair the solver makes now is still "proposed".
+    // A mentor of two mentees (mentor_capacity = 2): the confirmed one and the one proposed now.
+    let toml = w
+        .cohort_file("p", "cohort.toml")
+        .replace("mentor_capacity = 1", "mentor_capacity = 2");
+    w.write_cohort_file("p", "cohort.toml", toml);
+    w.sh("enrol p --role mentee --name 'Extra Leader' --email x.l@northgate.example --department Physics --trait gender=Man")
+        .ok();
+    w.sh("brief p attend b2 x.l@northgate.example").ok();
+    let proposal = json(&w, "match p --dry-run --format json");
+    let Some(mentor) = proposal["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .find(|p| p["mentee"] == "p026")
+        .and_then(|p| p["mentor"].as_str())
+    else {
+        panic!("p026 unmatched: {proposal}");
+    };
+    let x = json(&w, &format!("match p --explain {mentor} --format json"));
+    let partners = x["partners"].as_array().expect("partners");
+    assert_eq!(partners.len(), 2, "{x}");
+    assert_eq!(partners[0]["pair"], "confirmed");
+    assert_eq!(
+        partners[1],
+        serde_json::json!({"id": "p026", "pair": "proposed"})
+    );
+    let table = w.sh(&format!("match p --explain {mentor}")).ok().stdout;
+    assert!(
+        table.contains("; proposed with p026 (Extra Leader)"),
+        "{table}"
+    );
+    // A pair the solver makes now is "proposed".
     let w = cohort();
     let x = json(&w, "match c --explain p001 --format json");
-    assert_eq!(x["partner_confirmed"], false);
+    assert_eq!(x["partners"][0]["pair"], "proposed");
     assert_eq!(x["candidates"][0]["why_not"], "proposed");
 }
