@@ -113,6 +113,19 @@ pub fn advisories(c: &Cohort) -> Vec<Problem> {
             }
         }
     }
+    // org.csv's names (a hand-edited or older file; `org --from` refuses them).
+    for (line, o) in c.org.iter_lines() {
+        if crate::text::looks_like_formula(&o.name) && o.name.chars().count() > 1 {
+            found.push(at(
+                super::ORG,
+                line,
+                format!(
+                    "{}'s name \"{}\" begins like a formula: a spreadsheet may run it; check it",
+                    o.email, o.name
+                ),
+            ));
+        }
+    }
     found
 }
 

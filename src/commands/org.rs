@@ -278,6 +278,17 @@ fn read(
         ] {
             if let Err(e) = crate::text::check(value, crate::text::Kind::Short) {
                 problems.push(format!("{}: {e}", at(c)));
+            } else if c == Column::Name
+                && crate::text::looks_like_formula(value)
+                && value.chars().count() > 1
+            {
+                // As at every entry point: org.csv is opened in spreadsheets too.
+                problems.push(format!(
+                    "{}: \"{}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character",
+                    at(c),
+                    crate::text::terminal_safe(value, false),
+                    value.chars().next().unwrap_or('=')
+                ));
             }
         }
         people.push((

@@ -191,3 +191,43 @@ fn bad_rows_of_org_csv_are_reported_with_their_line_and_erasure_removes_a_person
     assert!(!fresh.path().join("cohorts/c/org.csv").exists());
     assert!(fresh.sh("org c").ok().stdout.contains("org.csv: 0 people"));
 }
+
+#[test]
+fn a_name_that_begins_like_a_formula_is_refused_by_org_from_and_reported_by_check() {
+    let w = cohort();
+    w.write(
+        "hr.csv",
+        "Email,Name,Line manager\r\nk@x.example,=2+3,\r\nj@x.example,@SUM(A1),\r\nm@x.example,+44 20 7946 0000,\r\nn@x.example,-,\r\nq@x.example,Ann O'Neil-Smith,\r\n",
+    );
+    let before = w.snapshot();
+    w.refuses_sh(
+        "org c --from hr.csv",
+        1,
+        &[
+            "hr.csv:2: column \"Name\": \"=2+3\" begins with '='",
+            "hr.csv:3: column \"Name\": \"@SUM(A1)\" begins with '@'",
+            "hr.csv:4: column \"Name\": \"+44 20 7946 0000\" begins with '+'",
+        ],
+    );
+    assert_eq!(before, w.snapshot());
+    // The same names typed into org.csv by hand are kept (they are data) and reported by check.
+    w.write_cohort_file(
+        "c",
+        "org.csv",
+        "email,manager,name\nk@x.example,,=2+3\nn@x.example,,-\n",
+    );
+    let run = w.sh("check c");
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains("org.csv:2: k@x.example's name \"=2+3\" begins like a formula"),
+        "{said}"
+    );
+    assert!(!said.contains("n@x.example's name"), "{said}");
+    // A single '-' is no formula, and names with inner hyphens and apostrophes import.
+    w.write(
+        "ok.csv",
+        "Email,Name,Line manager\r\nn@x.example,-,\r\nq@x.example,Ann O'Neil-Smith,n@x.example\r\n",
+    );
+    w.sh("org c --from ok.csv --yes").ok();
+    assert!(w.cohort_file("c", "org.csv").contains("Ann O'Neil-Smith"));
+}
