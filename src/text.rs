@@ -107,6 +107,26 @@ pub fn looks_like_formula(value: &str) -> bool {
     )
 }
 
+/// Free text kept word for word in a cohort file that spreadsheets open (a survey comment): one
+/// that begins like a formula, after any `'`, gains a `'` in front, which a spreadsheet shows
+/// instead of running it; [`unquote_formula`] takes it off when the file is read. The pair is
+/// exact for every text (a comment that itself begins with `'=` is stored as `''=`).
+pub fn quote_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_formula(value.trim_start_matches('\'')) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// The text [`quote_formula`] was given, from what it wrote.
+pub fn unquote_formula(stored: &str) -> &str {
+    match stored.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest.trim_start_matches('\'')) => rest,
+        _ => stored,
+    }
+}
+
 /// Text made safe to print on a terminal: control characters and bidirectional controls are shown
 /// as `\u{..}` escapes instead of acting on the terminal; line breaks stay only when `multiline`.
 pub fn terminal_safe(value: &str, multiline: bool) -> std::borrow::Cow<'_, str> {
@@ -260,6 +280,33 @@ mod tests {
     fn formulas_are_recognised() {
         assert!(looks_like_formula("=HYPERLINK(\"x\")"));
         assert!(looks_like_formula("@SUM(A1)"));
+        // Quoted in a file and read back exactly, whatever the text.
+        for text in [
+            "=HYPERLINK(\"x\")",
+            "- more time, please",
+            "+1",
+            "@Ann thank you",
+            "'=1+2",
+            "''-x",
+            "'quoted'",
+            "'",
+            "",
+            "Plain words.",
+            "\tTabbed",
+        ] {
+            let stored = quote_formula(text);
+            assert!(
+                !looks_like_formula(&stored),
+                "{text:?} stored as {stored:?}"
+            );
+            assert_eq!(
+                unquote_formula(&stored),
+                text,
+                "{text:?} stored as {stored:?}"
+            );
+        }
+        assert_eq!(quote_formula("=1"), "'=1");
+        assert_eq!(quote_formula("'quoted'"), "'quoted'");
         assert!(!looks_like_formula("Ann"));
     }
 }

@@ -501,7 +501,8 @@ impl Record for Response {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let phase = c.word("phase", Phase::parse, "a survey phase", "baseline or final")?;
         let question = c.required("question")?.to_string();
-        let answer = c.get("answer").to_string();
+        // Comments are stored with a `'` before one that begins like a formula.
+        let answer = crate::text::unquote_formula(c.get("answer")).to_string();
         if question != QUOTE
             && !answer
                 .parse::<u32>()
@@ -539,7 +540,7 @@ impl Record for Response {
             answer,
             consent,
             approval,
-            published: c.get("published").to_string(),
+            published: crate::text::unquote_formula(c.get("published")).to_string(),
         })
     }
 
@@ -547,14 +548,14 @@ impl Record for Response {
         w.text(&self.participant);
         w.text(self.phase.as_str());
         w.text(&self.question);
-        w.text(&self.answer);
+        w.text(&crate::text::quote_formula(&self.answer));
         w.text(match self.consent {
             None => "",
             Some(true) => "yes",
             Some(false) => "no",
         });
         w.text(self.approval.as_str());
-        w.text(&self.published);
+        w.text(&crate::text::quote_formula(&self.published));
     }
 }
 

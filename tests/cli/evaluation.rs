@@ -569,6 +569,19 @@ fn no_name_email_id_department_or_characteristic_appears_in_any_format() {
 #[test]
 fn quotes_need_consent_and_are_escaped_everywhere() {
     let w = fixture();
+    // A respondent's comment that begins like a formula is stored behind a `'`, so responses.csv
+    // opens in a spreadsheet without running it, and is read back word for word.
+    let stored = w.cohort_file("c", "responses.csv");
+    assert!(
+        stored.contains(",quote,\"'=HYPERLINK(\"\"http://x\"\") nervous but keen\","),
+        "{stored}"
+    );
+    assert!(!stored.contains(",\"=HYPERLINK"), "{stored}");
+    let json = export(&w, "json");
+    assert!(
+        json.contains("\"=HYPERLINK(\\\"http://x\\\") nervous but keen\""),
+        "{json}"
+    );
     let html = export(&w, "html");
     assert!(!html.contains("<script"), "a quote became markup");
     assert!(
