@@ -973,3 +973,71 @@ fn enrol_update_on_a_withdrawn_person_is_an_error_saying_what_to_do() {
         &["withdrew on 2020-05-20", "revmentor reinstate p p001"],
     );
 }
+
+#[test]
+fn reasons_in_peoples_own_words_are_kept_exactly_and_never_run_by_a_spreadsheet() {
+    let w = Workdir::with_shipped("pilot-2020", "p");
+    // A cancelled one-to-one's reason, a withdrawal's (which also ends the pair).
+    w.run_on(
+        "2020-03-25",
+        &[
+            "log",
+            "p",
+            "s.lindqvist@northgate.example",
+            "--cancelled",
+            "2020-03-24",
+            "--reason=-ill, again",
+        ],
+    )
+    .ok();
+    w.run_on(
+        "2020-03-25",
+        &[
+            "withdraw",
+            "p",
+            "p002",
+            "--reason",
+            "=HYPERLINK(\"http://x.example\",\"why\")",
+            "--yes",
+        ],
+    )
+    .ok();
+    let meetings = w.cohort_file("p", "meetings.csv");
+    assert!(
+        meetings.contains(",cancelled,2020-03-24,,,\"'-ill, again\","),
+        "{meetings}"
+    );
+    let participants = w.cohort_file("p", "participants.csv");
+    assert!(
+        participants.contains("\"'=HYPERLINK(\"\"http://x.example\"\",\"\"why\"\")\""),
+        "{participants}"
+    );
+    // The pair's end reason says who withdrew first: no formula there either.
+    let matches = w.cohort_file("p", "matches.csv");
+    assert!(
+        matches.contains(",\"mentor withdrew: =HYPERLINK("),
+        "{matches}"
+    );
+    for file in [&meetings, &participants, &matches] {
+        assert!(
+            !file.contains(",\"-ill") && !file.contains(",\"=HYPER"),
+            "{file}"
+        );
+    }
+    // Read back word for word: a later change rewrites the files without a second quote.
+    w.run_on("2020-03-26", &["withdraw", "p", "p013", "--yes"])
+        .ok();
+    assert_eq!(w.cohort_file("p", "meetings.csv"), meetings);
+    // A participant's own words, from a check-in form.
+    w.write(
+        "checkins.csv",
+        "Timestamp,Email address,Date of the meeting,Did the meeting take place?,How long did it last (minutes)?,Which topics did you discuss?,\"If it was cancelled, why?\"\n2020/03/27 09:00:00,h.marsh@northgate.example,2020-03-26,No,,,@HR asked us to wait\n",
+    );
+    w.run_on("2020-03-27", &["log", "p", "--from", "checkins.csv"])
+        .ok();
+    let meetings = w.cohort_file("p", "meetings.csv");
+    assert!(meetings.contains(",'@HR asked us to wait,"), "{meetings}");
+    let after = w.cohort_file("p", "participants.csv");
+    assert!(!after.contains("''="), "{after}");
+    w.run_on("2020-03-26", &["check", "p"]).ok();
+}
