@@ -37,7 +37,7 @@ fn check_hours(hours: f64) -> Result<(), String> {
 }
 
 fn check_title(title: &str) -> Result<(), String> {
-    text::check(title, Kind::Short).map_err(|e| format!("the title {e}"))
+    text::check_entry(title, Kind::Short).map_err(|e| format!("the title {e}"))
 }
 
 fn default_title(kind: SessionKind, audience: Audience) -> String {

@@ -98,6 +98,20 @@ pub fn check(value: &str, kind: Kind) -> Result<(), String> {
     Ok(())
 }
 
+/// [`check`] for text typed at entry into a field of a cohort file (a name, a title): also refused
+/// when a spreadsheet would run it as a formula (a lone `-` is no formula).
+pub fn check_entry(value: &str, kind: Kind) -> Result<(), String> {
+    check(value, kind)?;
+    if looks_like_formula(value) && value.chars().count() > 1 {
+        return Err(format!(
+            "\"{}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character",
+            terminal_safe(value, false),
+            value.chars().next().unwrap_or('=')
+        ));
+    }
+    Ok(())
+}
+
 /// Whether a spreadsheet would read this text as a formula (`=`, `+`, `-`, `@`, tab or carriage
 /// return first).
 pub fn looks_like_formula(value: &str) -> bool {

@@ -276,19 +276,15 @@ fn read(
             (Column::Name, &name),
             (Column::Manager, &cell(row, Column::Manager)),
         ] {
-            if let Err(e) = crate::text::check(value, crate::text::Kind::Short) {
+            // A name as at every entry point (org.csv is opened in spreadsheets too); a manager
+            // cell that is no email, id or name is refused below.
+            let checked = if c == Column::Name {
+                crate::text::check_entry(value, crate::text::Kind::Short)
+            } else {
+                crate::text::check(value, crate::text::Kind::Short)
+            };
+            if let Err(e) = checked {
                 problems.push(format!("{}: {e}", at(c)));
-            } else if c == Column::Name
-                && crate::text::looks_like_formula(value)
-                && value.chars().count() > 1
-            {
-                // As at every entry point: org.csv is opened in spreadsheets too.
-                problems.push(format!(
-                    "{}: \"{}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character",
-                    at(c),
-                    crate::text::terminal_safe(value, false),
-                    value.chars().next().unwrap_or('=')
-                ));
             }
         }
         people.push((

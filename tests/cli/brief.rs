@@ -175,6 +175,19 @@ fn sessions_can_be_corrected_removed_and_attendance_taken_back() {
         run.stdout,
         "b1 audience: all -> mentors\nb1 hours: 3.5 -> 3\nb1 title: Reverse mentoring briefing for all -> Mentor briefing\n"
     );
+    // A title a spreadsheet would run as a formula is refused, adding or editing.
+    let before = w.snapshot();
+    w.refuses_sh(
+        "brief c edit b1 --title '=HYPERLINK(\"x\")'",
+        1,
+        &["the title \"=HYPERLINK(\"x\")\" begins with '='"],
+    );
+    w.refuses_sh(
+        "brief c add --date 2020-02-03 --audience all --title '+44 sessions'",
+        2,
+        &["the title \"+44 sessions\" begins with '+'"],
+    );
+    assert_eq!(before, w.snapshot());
     let run = w.sh("brief c remove b1").ok();
     assert!(
         run.stdout.contains("removed b1 and 1 attendance record"),
