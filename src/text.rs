@@ -44,6 +44,9 @@ pub enum Kind {
     Email,
     /// Reasons and other notes: one line, at most 1,000 characters.
     Note,
+    /// A pair's end reason, which says who withdrew before the reason they gave (a [`Kind::Note`]):
+    /// one line, at most 1,020 characters.
+    Ending,
     /// Survey comments: several lines, at most 5,000 characters.
     Comment,
     /// Cells of a column the tool does not know: several lines, at most 10,000 characters.
@@ -56,6 +59,7 @@ impl Kind {
             Kind::Short => 200,
             Kind::Email => 254,
             Kind::Note => 1_000,
+            Kind::Ending => 1_020,
             Kind::Comment => 5_000,
             Kind::Other => 10_000,
         }

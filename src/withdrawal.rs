@@ -353,3 +353,18 @@ fn partner_busy(cohort: &Cohort, partner: &str, pair: usize) -> Option<String> {
     };
     (running >= capacity).then(|| format!("{} has been paired again since", p.who()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{Kind, check};
+
+    #[test]
+    fn the_end_reason_of_the_longest_reason_fits_its_column() {
+        for role in [Role::Mentor, Role::Mentee] {
+            let reason = "x".repeat(Kind::Note.max_chars());
+            let ending = format!("{}: {reason}", withdrew(role));
+            assert_eq!(check(&ending, Kind::Ending), Ok(()), "{role}");
+        }
+    }
+}

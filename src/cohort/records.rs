@@ -351,7 +351,8 @@ impl Record for Pair {
 
     fn text_kind(column: &str) -> Kind {
         match column {
-            "reasons" | "end_reason" => Kind::Note,
+            "reasons" => Kind::Note,
+            "end_reason" => Kind::Ending,
             _ => Kind::Short,
         }
     }

@@ -1037,6 +1037,26 @@ fn reasons_in_peoples_own_words_are_kept_exactly_and_never_run_by_a_spreadsheet(
         .ok();
     let meetings = w.cohort_file("p", "meetings.csv");
     assert!(meetings.contains(",'@HR asked us to wait,"), "{meetings}");
+    // The longest reason allowed, beginning like a formula, is stored one character longer and
+    // the cohort still reads.
+    let longest = format!("-{}", "x".repeat(999));
+    w.run_on(
+        "2020-03-27",
+        &[
+            "withdraw",
+            "p",
+            "p005",
+            &format!("--reason={longest}"),
+            "--yes",
+        ],
+    )
+    .ok();
+    assert!(
+        w.cohort_file("p", "participants.csv")
+            .contains(&format!(",'{longest},"))
+    );
+    w.run_on("2020-03-27", &["status", "p"]).ok();
+    w.run_on("2020-03-27", &["check", "p"]).ok();
     let after = w.cohort_file("p", "participants.csv");
     assert!(!after.contains("''="), "{after}");
     w.run_on("2020-03-26", &["check", "p"]).ok();
