@@ -8,6 +8,7 @@ use crate::cohort::Cohort;
 use crate::evaluation::Redactor;
 use crate::evaluation::redact::Builder;
 use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status, normalise_email};
+use crate::text::Kind;
 
 /// How a withdrawal is applied.
 #[derive(Debug, Clone)]
@@ -203,38 +204,55 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
     scrubbed
 }
 
+/// `text` cut to the length a cell of `kind` holds, ending in `…` where it was cut.
+fn within(text: String, kind: Kind) -> String {
+    let max = kind.max_chars();
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// Take every form `forms` finds out of every free-text cell of the cohort: `[name]`, `[email]`.
 /// Returns how many cells changed.
 pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
     let mut n = 0;
-    let mut fix = |text: &mut String| {
+    // A marker can be longer than the name it replaces: the text is cut to what its column holds
+    // (else the file would no longer read).
+    let mut fix = |text: &mut String, kind: Kind| {
         if let Some(new) = forms.scrubbed(text) {
-            *text = new;
+            *text = within(new, kind);
             n += 1;
         }
     };
     for p in cohort.participants.iter_mut() {
-        fix(&mut p.status_reason);
+        fix(&mut p.status_reason, Kind::Note);
     }
     for b in cohort.briefings.iter_mut() {
-        fix(&mut b.title);
+        fix(&mut b.title, Kind::Short);
     }
     for p in cohort.pairs.iter_mut() {
-        fix(&mut p.reasons);
-        fix(&mut p.end_reason);
+        fix(&mut p.reasons, Kind::Note);
+        fix(&mut p.end_reason, Kind::Ending);
     }
     for m in cohort.meetings.iter_mut() {
-        fix(&mut m.reason);
+        fix(&mut m.reason, Kind::Note);
     }
     for r in cohort.responses.iter_mut() {
         if r.is_quote() {
-            fix(&mut r.answer);
-            fix(&mut r.published);
+            fix(&mut r.answer, Kind::Comment);
+            fix(&mut r.published, Kind::Comment);
         }
     }
-    let rewrite = |text: &str| forms.scrubbed(text).unwrap_or_else(|| text.to_string());
+    let rewrite = |text: &str| {
+        forms
+            .scrubbed(text)
+            .map_or_else(|| text.to_string(), |new| within(new, Kind::Other))
+    };
     for m in cohort.messages.iter_mut() {
-        fix(&mut m.about);
+        fix(&mut m.about, Kind::Note);
     }
     n + cohort.participants.rewrite_extras(rewrite)
         + cohort.messages.rewrite_extras(rewrite)
@@ -357,7 +375,7 @@ fn partner_busy(cohort: &Cohort, partner: &str, pair: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{Kind, check};
+    use crate::text::check;
 
     #[test]
     fn the_end_reason_of_the_longest_reason_fits_its_column() {
@@ -366,5 +384,15 @@ mod tests {
             let ending = format!("{}: {reason}", withdrew(role));
             assert_eq!(check(&ending, Kind::Ending), Ok(()), "{role}");
         }
+    }
+
+    #[test]
+    fn text_is_cut_to_its_column_with_an_ellipsis() {
+        assert_eq!(within("short".into(), Kind::Short), "short");
+        let long = "é".repeat(250);
+        let cut = within(long, Kind::Short);
+        assert_eq!(cut.chars().count(), Kind::Short.max_chars());
+        assert!(cut.ends_with("é…"));
+        assert_eq!(check(&cut, Kind::Short), Ok(()));
     }
 }

@@ -317,3 +317,52 @@ fn subject_access_gives_everything_on_one_person_and_nothing_on_anyone_else() {
     );
     w.refuses_sh("export c --person nobody@x.example", 1, &["no participant"]);
 }
+
+#[test]
+fn erasing_a_short_name_from_long_text_leaves_every_file_readable() {
+    // "[name]" is longer than "Al": text near its column's limit that names Al often would grow
+    // past it, and the cohort would no longer open.
+    let w = Workdir::with_shipped("pilot-2020", "p");
+    w.sh(
+        "enrol p --role mentee --name 'Al Bo' --email al.bo@northgate.example --department Physics",
+    )
+    .ok();
+    let reason = "Al said so. ".repeat(83);
+    let reason = reason.trim();
+    assert!(reason.chars().count() <= 1_000);
+    w.run(&[
+        "withdraw",
+        "p",
+        "p013",
+        &format!("--reason={reason}"),
+        "--yes",
+    ])
+    .ok();
+    let title = "Al, ".repeat(49);
+    w.run(&[
+        "brief",
+        "p",
+        "add",
+        "--date",
+        "2020-01-20",
+        "--audience",
+        "all",
+        "--title",
+        title.trim(),
+    ])
+    .ok();
+    w.sh("withdraw p al.bo@northgate.example --erase --yes")
+        .ok();
+    w.sh("status p").ok();
+    w.sh("check p").ok();
+    let participants = w.cohort_file("p", "participants.csv");
+    let row = participants
+        .lines()
+        .find(|l| l.starts_with("p013,"))
+        .expect("p013");
+    assert!(!row.contains("Al said"), "{row}");
+    assert!(row.contains("[name] said so. [name] said so."), "{row}");
+    assert!(row.contains('…'), "{row}");
+    let briefings = w.cohort_file("p", "briefings.csv");
+    assert!(!briefings.contains("Al,"), "{briefings}");
+}
