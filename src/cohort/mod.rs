@@ -287,10 +287,18 @@ impl Cohort {
 
     /// The bytes of every loaded table that was changed, in the order a commit writes them.
     pub fn changed_files(&self) -> Vec<(File, Vec<u8>)> {
-        File::ALL
+        self.changed_files_checked().0
+    }
+
+    /// [`Cohort::changed_files`], with every cell in them that the next read would refuse (see
+    /// [`Table::to_bytes_checked`]): a commit writes nothing while any is left, so no command can
+    /// leave a cohort that the next one refuses.
+    pub fn changed_files_checked(&self) -> (Vec<(File, Vec<u8>)>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let files = File::ALL
             .into_iter()
             .filter_map(|f| {
-                let bytes = match f {
+                let (bytes, mut found) = match f {
                     File::Participants => changed(&self.participants),
                     File::Characteristics => changed(&self.traits),
                     File::Briefings => changed(&self.briefings),
@@ -303,9 +311,11 @@ impl Cohort {
                     File::Returned => changed(&self.returned),
                     File::Messages => changed(&self.messages),
                 }?;
+                problems.append(&mut found);
                 Some((f, bytes))
             })
-            .collect()
+            .collect();
+        (files, problems)
     }
 
     /// The bytes of every table, loaded or not (a new cohort's empty files). `org.csv` is optional:
@@ -406,6 +416,51 @@ impl Cohort {
     }
 }
 
-fn changed<T: Record>(t: &Table<T>) -> Option<Vec<u8>> {
-    (t.is_loaded() && t.is_changed()).then(|| t.to_bytes())
+fn changed<T: Record>(t: &Table<T>) -> Option<(Vec<u8>, Vec<Problem>)> {
+    (t.is_loaded() && t.is_changed()).then(|| t.to_bytes_checked())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_the_next_read_would_refuse_is_named_before_anything_is_written() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2020, 1, d).expect("date");
+        let mut c = Cohort::empty("c", config::for_test(day(13), day(31)));
+        let mut ann = Participant::for_test("p001", crate::model::Role::Mentor);
+        ann.name = "Ann".into();
+        // The longest reason, stored behind a `'`: it reads back.
+        ann.status_reason = format!("-{}", "x".repeat(999));
+        c.participants.push(ann.clone());
+        assert!(c.changed_files_checked().1.is_empty());
+        let mut bo = Participant::for_test("p002", crate::model::Role::Mentee);
+        bo.name = "B".repeat(201);
+        c.participants.push(bo);
+        c.org.push(OrgPerson {
+            email: "k@x.example".into(),
+            manager: String::new(),
+            name: "two\nlines".into(),
+        });
+        let (_, problems) = c.changed_files_checked();
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let says = |what: &[&str]| problems.iter().any(|p| what.iter().all(|w| p.contains(w)));
+        assert!(
+            says(&["participants.csv:3", "\"name\"", "200"]),
+            "{problems:?}"
+        );
+        assert!(says(&["org.csv:2", "line break"]), "{problems:?}");
+        // And each table reads back what it would write (the rule is the reader's).
+        let bytes = c.participants.to_bytes();
+        let (columns, required) = layout(File::Participants, &c.config);
+        let (_, read) = Table::<Participant>::parse_rows(
+            PARTICIPANTS,
+            &bytes,
+            columns,
+            required,
+            &ReadOptions::default(),
+        );
+        assert_eq!(read.len(), 1, "{read:?}");
+    }
 }

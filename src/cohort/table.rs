@@ -548,6 +548,15 @@ impl<T: Record> Table<T> {
 
     /// The file's bytes: header as read (plus any added column), rows in order, unknown cells kept.
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.to_bytes_checked().0
+    }
+
+    /// [`Table::to_bytes`], with every cell written that the next read would refuse (a text too
+    /// long or holding a forbidden character for its column, by the rules reading applies:
+    /// [`CellRule`]) at the line it has in the bytes. A commit writes nothing while any is left.
+    pub fn to_bytes_checked(&self) -> (Vec<u8>, Vec<Problem>) {
+        let rules = CellRule::of::<T>(&self.columns);
+        let mut problems = Vec::new();
         let width = self.headers.len();
         let mut known = vec![String::new(); self.columns.len()];
         // For each column of the file: a known column's index, or an unknown one's.
@@ -560,20 +569,32 @@ impl<T: Record> Table<T> {
         }
         let mut writer = csvio::Writer::new(self.rows.len().saturating_mul(width * 12));
         writer.row(self.headers.iter().map(String::as_str));
-        for entry in &self.rows {
+        for (i, entry) in self.rows.iter().enumerate() {
             // A record that writes fewer cells than there are columns leaves the rest empty.
             known.iter_mut().for_each(String::clear);
             entry.value.write(&mut CellWriter {
                 cells: &mut known,
                 next: 0,
             });
+            let line = i + 2;
+            for ((cell, rule), column) in known.iter().zip(&rules).zip(&self.columns) {
+                // Measured as written (see `check_cells`).
+                if let Err(e) = text::check(text::unquote_formula(cell), rule.kind) {
+                    problems.push(Problem::cell(self.file, line, column, e));
+                }
+            }
+            for (cell, &p) in entry.extra.iter().zip(&self.extra_positions) {
+                if let Err(e) = text::check(cell, text::Kind::Other) {
+                    problems.push(Problem::cell(self.file, line, &self.headers[p], e));
+                }
+            }
             writer.row(sources.iter().map(|source| match source {
                 Some(Ok(k)) => known.get(*k).map_or("", String::as_str),
                 Some(Err(x)) => entry.extra.get(*x).map_or("", String::as_str),
                 None => "",
             }));
         }
-        writer.finish()
+        (writer.finish(), problems)
     }
 
     /// The names of the columns the tool does not know, as in the file's header.

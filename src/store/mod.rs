@@ -977,7 +977,21 @@ impl Change {
     /// [`Change::commit`], with more files of the folder (rewritten outputs, the register) in the
     /// same commit.
     pub fn commit_with(self, cohort: &Cohort, extra: &[output::Rewrite]) -> Result<usize> {
-        let changed = cohort.changed_files();
+        // What is written must read back: a file the next command would refuse is a defect here,
+        // and writing it would lock the coordinator out of the cohort.
+        let (changed, unreadable) = cohort.changed_files_checked();
+        let unreadable: Vec<String> = unreadable.iter().map(|p| p.to_string()).collect();
+        if !unreadable.is_empty() {
+            anyhow::bail!(
+                "revmentor would have written {} that it could not read back, so nothing was written (please report this):\n  {}",
+                if unreadable.len() == 1 {
+                    "a cell"
+                } else {
+                    "cells"
+                },
+                unreadable.join("\n  ")
+            );
+        }
         let mut files: Vec<(&str, &[u8])> = changed
             .iter()
             .filter(|(file, bytes)| {
