@@ -556,7 +556,11 @@ pub fn decide(
     for r in cohort.responses.iter_mut().filter(|r| r.is_quote()) {
         let id = quote_id(r);
         let (approval, published) = if approving.contains(id.as_str()) {
-            (Approval::Approved, redactor.redact(r.answer.trim()))
+            // Markers can be longer than the names they replace: cut to what the cell holds.
+            (
+                Approval::Approved,
+                crate::text::within(redactor.redact(r.answer.trim()), crate::text::Kind::Comment),
+            )
         } else if rejecting.contains(id.as_str()) {
             (Approval::Rejected, String::new())
         } else {

@@ -116,6 +116,18 @@ pub fn check_entry(value: &str, kind: Kind) -> Result<(), String> {
     Ok(())
 }
 
+/// `text` cut to the length a cell of `kind` holds, ending in `…` where it was cut: for text the
+/// tool makes longer than it was written (a redaction's markers), so that its file still reads.
+pub fn within(text: String, kind: Kind) -> String {
+    let max = kind.max_chars();
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// Whether a spreadsheet would read this text as a formula (`=`, `+`, `-`, `@`, tab or carriage
 /// return first).
 pub fn looks_like_formula(value: &str) -> bool {
@@ -239,6 +251,16 @@ pub fn how_emails_differ(a: &str, b: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_cut_to_its_column_with_an_ellipsis() {
+        assert_eq!(within("short".into(), Kind::Short), "short");
+        let long = "é".repeat(250);
+        let cut = within(long, Kind::Short);
+        assert_eq!(cut.chars().count(), Kind::Short.max_chars());
+        assert!(cut.ends_with("é…"));
+        assert_eq!(check(&cut, Kind::Short), Ok(()));
+    }
 
     #[test]
     fn refuses_controls_bidi_and_long_text() {

@@ -8,7 +8,7 @@ use crate::cohort::Cohort;
 use crate::evaluation::Redactor;
 use crate::evaluation::redact::Builder;
 use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status, normalise_email};
-use crate::text::Kind;
+use crate::text::{Kind, within};
 
 /// How a withdrawal is applied.
 #[derive(Debug, Clone)]
@@ -204,17 +204,6 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
     scrubbed
 }
 
-/// `text` cut to the length a cell of `kind` holds, ending in `…` where it was cut.
-fn within(text: String, kind: Kind) -> String {
-    let max = kind.max_chars();
-    if text.chars().count() <= max {
-        return text;
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 /// Take every form `forms` finds out of every free-text cell of the cohort: `[name]`, `[email]`.
 /// Returns how many cells changed.
 pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
@@ -384,15 +373,5 @@ mod tests {
             let ending = format!("{}: {reason}", withdrew(role));
             assert_eq!(check(&ending, Kind::Ending), Ok(()), "{role}");
         }
-    }
-
-    #[test]
-    fn text_is_cut_to_its_column_with_an_ellipsis() {
-        assert_eq!(within("short".into(), Kind::Short), "short");
-        let long = "é".repeat(250);
-        let cut = within(long, Kind::Short);
-        assert_eq!(cut.chars().count(), Kind::Short.max_chars());
-        assert!(cut.ends_with("é…"));
-        assert_eq!(check(&cut, Kind::Short), Ok(()));
     }
 }

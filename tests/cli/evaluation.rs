@@ -1054,3 +1054,53 @@ fn a_withdrawal_moves_no_one_between_the_participation_rows() {
     // tell which value the person who left holds.
     assert_eq!(participation(&w), before);
 }
+
+#[test]
+fn approving_a_long_quote_that_names_people_keeps_responses_csv_readable() {
+    // "[name]" is longer than "Tom": a quote near its 5,000 characters that names Tom often would
+    // be published longer than its cell holds.
+    let w = Workdir::with_shipped("pilot-2020", "p");
+    let form = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pilot/survey-baseline.csv"),
+    )
+    .expect("survey");
+    let quote = "Tom was kind. ".repeat(356);
+    let quote = quote.trim();
+    assert!(quote.chars().count() <= 5_000);
+    let mut rows: Vec<String> = form.lines().map(str::to_string).collect();
+    let first = rows[1].clone();
+    let cells: Vec<&str> = first.splitn(3, ',').collect();
+    rows[1] = format!(
+        "{},{},Agree,Agree,Agree,Agree,Agree,Agree,{quote},Yes",
+        cells[0], cells[1]
+    );
+    w.write("baseline.csv", rows.join("\n") + "\n");
+    w.run_on(
+        "2020-01-31",
+        &[
+            "survey",
+            "p",
+            "import",
+            "baseline.csv",
+            "--phase",
+            "baseline",
+        ],
+    )
+    .ok();
+    w.run_on(
+        "2020-01-31",
+        &["survey", "p", "quotes", "--approve", "p020-baseline"],
+    )
+    .ok();
+    w.run_on("2020-01-31", &["check", "p"]).ok();
+    let stored = w.cohort_file("p", "responses.csv");
+    let row = stored
+        .lines()
+        .find(|l| l.starts_with("p020,baseline,quote,"))
+        .expect("quote row");
+    let published = row.split(",yes,approved,").nth(1).expect("approved");
+    assert!(published.starts_with("[name] was kind. [name] was kind."));
+    assert!(!published.contains("Tom"));
+    assert_eq!(published.chars().count(), 5_000);
+    assert!(published.ends_with('…'));
+}
