@@ -979,7 +979,12 @@ impl Change {
     pub fn commit_with(self, cohort: &Cohort, extra: &[output::Rewrite]) -> Result<usize> {
         // What is written must read back: a file the next command would refuse is a defect here,
         // and writing it would lock the coordinator out of the cohort.
-        let (changed, unreadable) = cohort.changed_files_checked();
+        let (changed, mut unreadable) = cohort.changed_files_checked();
+        // And the rules between files, which the next read applies too (only when something is
+        // written: they read every loaded table).
+        if !changed.is_empty() {
+            unreadable.extend(crate::cohort::check::consistency(cohort));
+        }
         let unreadable: Vec<String> = unreadable.iter().map(|p| p.to_string()).collect();
         if !unreadable.is_empty() {
             anyhow::bail!(
@@ -1022,5 +1027,77 @@ impl Change {
     /// rewritten only when its content changed. Returns how many files were written.
     pub fn commit(self, cohort: &Cohort) -> Result<usize> {
         self.commit_with(cohort, &[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cohort::config::{InitSettings, template};
+    use crate::model::{Pair, PairStatus, Participant, Role};
+
+    /// Every file of the cohort's folder, by name.
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .expect("folder")
+            .map(|e| {
+                let e = e.expect("entry");
+                let bytes = std::fs::read(e.path()).unwrap_or_default();
+                (e.file_name().to_string_lossy().into_owned(), bytes)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_commit_that_the_next_read_would_refuse_writes_nothing_and_names_why() {
+        let root = tempfile::tempdir().expect("root");
+        let store = Store::new(root.path());
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2020, 1, d).expect("date");
+        let text = template(&InitSettings {
+            title: "t",
+            start: day(13),
+            end: day(31),
+            min_weeks: 6,
+            max_weeks: 8,
+            session_minutes: 60,
+        });
+        store.create("c", &text).expect("create");
+        let dir = root.path().join("c");
+        let before = files(&dir);
+        // A cell too long for its column.
+        let (mut cohort, change) = store.open_for_change("c", Load::ALL).expect("open");
+        let mut ann = Participant::for_test("p001", Role::Mentor);
+        ann.name = "A".repeat(201);
+        ann.email = "ann@x.example".into();
+        cohort.participants.push(ann);
+        let e = change.commit(&cohort).expect_err("refused").to_string();
+        assert!(e.contains("participants.csv:2") && e.contains("200"), "{e}");
+        assert_eq!(files(&dir), before);
+        // A pair whose people are not in participants.csv: a rule between files.
+        let (mut cohort, change) = store.open_for_change("c", Load::ALL).expect("open");
+        cohort.pairs.push(Pair {
+            mentee: "p007".into(),
+            mentor: "p008".into(),
+            score: 1.0,
+            reasons: String::new(),
+            status: PairStatus::Proposed,
+            proposed_on: Some(day(13)),
+            confirmed_on: None,
+            ended_on: None,
+            end_reason: String::new(),
+        });
+        let e = change.commit(&cohort).expect_err("refused").to_string();
+        assert!(e.contains("matches.csv") && e.contains("p007"), "{e}");
+        assert_eq!(files(&dir), before);
+        // What reads back is written.
+        let (mut cohort, change) = store.open_for_change("c", Load::ALL).expect("open");
+        let mut ann = Participant::for_test("p001", Role::Mentor);
+        ann.name = "Ann".into();
+        ann.email = "ann@x.example".into();
+        cohort.participants.push(ann);
+        change.commit(&cohort).expect("written");
+        assert_ne!(files(&dir), before);
     }
 }
