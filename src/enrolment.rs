@@ -95,12 +95,8 @@ pub fn stored_answers(criteria: &[Criterion], cell: &str) -> Vec<(usize, YesNo)>
 /// bidirectional overrides, not too long, and nothing a spreadsheet would run as a formula.
 fn check_text(a: &Applicant, characteristics: &[String], problems: &mut Vec<Problem>) {
     let mut field = |name: &str, value: &str, kind: Kind| {
-        if let Err(e) = text::check(value, kind) {
+        if let Err(e) = text::check_entry(value, kind) {
             problems.push(origin_problem!(a.origin, "{name} {e}"));
-        } else if text::looks_like_formula(value) && value.chars().count() > 1 {
-            problems.push(origin_problem!(a.origin, "{name} \"{value}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character", 
-                value.chars().next().unwrap_or('=')
-            ));
         }
     };
     for (name, value) in [

@@ -106,7 +106,7 @@ pub fn check(value: &str, kind: Kind) -> Result<(), String> {
 /// when a spreadsheet would run it as a formula (a lone `-` is no formula).
 pub fn check_entry(value: &str, kind: Kind) -> Result<(), String> {
     check(value, kind)?;
-    if looks_like_formula(value) && value.chars().count() > 1 {
+    if runs_as_formula(value) {
         return Err(format!(
             "\"{}\" begins with '{}', which a spreadsheet runs as a formula: remove that first character",
             terminal_safe(value, false),
@@ -126,6 +126,12 @@ pub fn within(text: String, kind: Kind) -> String {
     let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
+}
+
+/// Whether a spreadsheet would run this text, typed into a cell, as a formula: it begins like one
+/// and is more than that one character (a lone `-` is text).
+pub fn runs_as_formula(value: &str) -> bool {
+    looks_like_formula(value) && value.chars().count() > 1
 }
 
 /// Whether a spreadsheet would read this text as a formula (`=`, `+`, `-`, `@`, tab or carriage

@@ -80,7 +80,7 @@ pub fn advisories(c: &Cohort) -> Vec<Problem> {
             ("department", &p.department),
             ("grade", &p.grade),
         ] {
-            if crate::text::looks_like_formula(value) && value.chars().count() > 1 {
+            if crate::text::runs_as_formula(value) {
                 found.push(at(
                     PARTICIPANTS,
                     line,
@@ -115,7 +115,7 @@ pub fn advisories(c: &Cohort) -> Vec<Problem> {
     }
     // org.csv's names (a hand-edited or older file; `org --from` refuses them).
     for (line, o) in c.org.iter_lines() {
-        if crate::text::looks_like_formula(&o.name) && o.name.chars().count() > 1 {
+        if crate::text::runs_as_formula(&o.name) {
             found.push(at(
                 super::ORG,
                 line,

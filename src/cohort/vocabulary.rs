@@ -460,12 +460,8 @@ pub fn rename(cohort: &mut Cohort, renames: &[Rename]) -> Result<Vec<usize>, Vec
             ));
             continue;
         };
-        if let Err(e) = crate::text::check(&r.to, crate::text::Kind::Short) {
+        if let Err(e) = crate::text::check_entry(&r.to, crate::text::Kind::Short) {
             problems.push(format!("{label}: the new value {e}"));
-        } else if crate::text::looks_like_formula(&r.to) {
-            problems.push(format!(
-                "{label}: the new value begins like a spreadsheet formula: remove the first character"
-            ));
         }
         if !is_known(&r.from) && is_known(&r.to) {
             problems.push(format!(

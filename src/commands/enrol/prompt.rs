@@ -98,7 +98,7 @@ pub(super) fn prompt(cohort: &Cohort) -> Result<Applicant> {
 /// A prompt's answer checked as every text field is (characters, length, no formula).
 fn prompt_text(value: &str, kind: crate::text::Kind) -> Result<(), String> {
     crate::text::check(value.trim(), kind)?;
-    if crate::text::looks_like_formula(value.trim()) && value.trim().chars().count() > 1 {
+    if crate::text::runs_as_formula(value.trim()) {
         return Err("a spreadsheet would run this as a formula: remove the first character".into());
     }
     Ok(())
