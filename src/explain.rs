@@ -8,7 +8,7 @@
 //! with). Pure.
 
 use crate::cohort::Cohort;
-use crate::matching::{self, Rules};
+use crate::matching::{self, Origin, Rules};
 use crate::model::{Participant, Role, Status};
 
 /// How many candidates are shown as the best.
@@ -23,10 +23,8 @@ pub struct Candidate {
     /// The pair's score and reasons (field names only), when the rules allow the pair.
     pub score: Option<f64>,
     pub reasons: String,
-    /// Whether the proposal pairs them now (or they are confirmed together).
-    pub proposed: bool,
-    /// Whether they are confirmed together.
-    pub confirmed: bool,
+    /// How the proposal pairs them, if it does: confirmed together, or proposed now.
+    pub pair: Option<Origin>,
     /// What locking the pair costs the cohort: total score lost, and mentees left unmatched
     /// besides, against the proposal. Zero for the pair proposed.
     pub score_lost: Option<f64>,
@@ -40,9 +38,9 @@ pub struct Candidate {
 pub struct Explanation {
     pub id: String,
     pub role: Role,
-    /// Their partners in the proposal (a mentor may take several mentees), each with whether the
-    /// pair is confirmed (else the proposal makes it now); confirmed ones first.
-    pub partners: Vec<(String, bool)>,
+    /// Their partners in the proposal (a mentor may take several mentees), each with how the pair
+    /// came to be; confirmed ones first.
+    pub partners: Vec<(String, Origin)>,
     /// Why they cannot be matched at all, if so.
     pub not_eligible: Option<String>,
     pub total_score: f64,
@@ -61,7 +59,7 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
     // What a lock is checked against: the confirmed pairs.
     let (kept, load) = matching::confirmed(cohort, &rules);
     let capacity = matching::mentor_capacity(config);
-    let mut partners: Vec<(String, bool)> = baseline
+    let mut partners: Vec<(String, Origin)> = baseline
         .pairs
         .iter()
         .filter(|p| p.mentee == person.id || p.mentor == person.id)
@@ -71,10 +69,10 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
             } else {
                 &p.mentee
             };
-            (other.clone(), p.origin == matching::Origin::Confirmed)
+            (other.clone(), p.origin)
         })
         .collect();
-    partners.sort_by_key(|&(_, confirmed)| !confirmed);
+    partners.sort_by_key(|&(_, origin)| origin != Origin::Confirmed);
     let not_eligible = eligible(person);
     let mut candidates = Vec::new();
     for other in cohort.participants.iter().filter(|o| {
@@ -92,20 +90,15 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
             rank: None,
             score: None,
             reasons: String::new(),
-            proposed: false,
-            confirmed: false,
+            pair: baseline
+                .pairs
+                .iter()
+                .find(|p| p.mentee == mentee.id && p.mentor == mentor.id)
+                .map(|p| p.origin),
             score_lost: None,
             mentees_lost: None,
             why_not: String::new(),
         };
-        if let Some(p) = baseline
-            .pairs
-            .iter()
-            .find(|p| p.mentee == mentee.id && p.mentor == mentor.id)
-        {
-            c.proposed = true;
-            c.confirmed = p.origin == matching::Origin::Confirmed;
-        }
         if let Some(why) = rules.why(e, m) {
             c.why_not = format!("forbidden: {why}");
         } else if let Some(why) = eligible(other) {
@@ -115,7 +108,7 @@ pub fn explain(cohort: &Cohort, who: &str) -> Result<Explanation, Vec<String>> {
         } else {
             c.score = Some(f64::from(rules.score(e, m)) / 100.0);
             c.reasons = rules.reasons(e, m);
-            if c.proposed {
+            if c.pair.is_some() {
                 c.score_lost = Some(0.0);
                 c.mentees_lost = Some(0);
             } else if let Some(cost) = costs.get(&other.id) {
@@ -174,7 +167,7 @@ fn rank(candidates: &mut [Candidate]) {
         let priced = c.score_lost.is_some();
         (
             !priced,
-            !c.proposed,
+            c.pair.is_none(),
             c.mentees_lost.unwrap_or(usize::MAX),
             c.score_lost.map_or(i64::MAX, hundredths),
             -c.score.map_or(0, hundredths),
@@ -275,7 +268,7 @@ pub(crate) mod tests {
                 }
                 let x = explain(&cohort, &person.id).expect("explained");
                 for c in &x.candidates {
-                    if c.proposed {
+                    if c.pair.is_some() {
                         // The pair made: nothing to lose (a confirmed pair cannot be locked).
                         continue;
                     }

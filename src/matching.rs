@@ -58,6 +58,17 @@ pub enum Origin {
     Proposed,
 }
 
+impl Origin {
+    /// As listings say it: `confirmed`, `locked`, `proposed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Confirmed => "confirmed",
+            Origin::Locked => "locked",
+            Origin::Proposed => "proposed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ProposedPair {
     pub mentee: String,

@@ -53,11 +53,7 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
     let pairs = pair_listing(
         cohort,
         proposal.pairs.iter().map(|p| {
-            let origin = match p.origin {
-                Origin::Confirmed => "confirmed",
-                Origin::Locked => "locked",
-                Origin::Proposed => "proposed",
-            };
+            let origin = p.origin.as_str();
             (
                 p.mentee.as_str(),
                 p.mentor.as_str(),
@@ -172,13 +168,10 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
             json!(c.reasons),
             json!(c.score_lost),
             json!(c.mentees_lost),
-            json!(if c.confirmed {
-                "confirmed".to_string()
-            } else if c.proposed {
-                "proposed".to_string()
-            } else {
-                c.why_not.clone()
-            }),
+            json!(
+                c.pair
+                    .map_or_else(|| c.why_not.clone(), |o| o.as_str().to_string())
+            ),
         ]);
     }
     match format {
@@ -191,10 +184,7 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
                 "partners": x
                     .partners
                     .iter()
-                    .map(|(id, confirmed)| json!({
-                        "id": id,
-                        "pair": if *confirmed { "confirmed" } else { "proposed" },
-                    }))
+                    .map(|(id, origin)| json!({ "id": id, "pair": origin.as_str() }))
                     .collect::<Vec<_>>(),
                 "not_eligible": x.not_eligible,
                 "total_score": x.total_score,
@@ -218,13 +208,7 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
                     (false, None) => x
                         .partners
                         .iter()
-                        .map(|(p, confirmed)| {
-                            format!(
-                                "{} with {p} ({})",
-                                if *confirmed { "confirmed" } else { "proposed" },
-                                name_of(p)
-                            )
-                        })
+                        .map(|(p, origin)| format!("{} with {p} ({})", origin.as_str(), name_of(p)))
                         .collect::<Vec<_>>()
                         .join("; "),
                     (true, None) => "left unmatched by the proposal".to_string(),
