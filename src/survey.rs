@@ -559,7 +559,10 @@ pub fn decide(
             // Markers can be longer than the names they replace: cut to what the cell holds.
             (
                 Approval::Approved,
-                crate::text::within(redactor.redact(r.answer.trim()), crate::text::Kind::Comment),
+                crate::text::within(
+                    redactor.redact(r.answer.trim()),
+                    <Response as crate::cohort::Record>::text_kind("published"),
+                ),
             )
         } else if rejecting.contains(id.as_str()) {
             (Approval::Rejected, String::new())

@@ -4,10 +4,13 @@
 
 use chrono::NaiveDate;
 
-use crate::cohort::Cohort;
+use crate::cohort::{Cohort, Record};
 use crate::evaluation::Redactor;
 use crate::evaluation::redact::Builder;
-use crate::model::{MeetingStatus, PairStatus, Participant, Role, Status, normalise_email};
+use crate::model::{
+    Briefing, Meeting, MeetingStatus, Message, Pair, PairStatus, Participant, Response, Role,
+    Status, normalise_email,
+};
 use crate::text::{Kind, within};
 
 /// How a withdrawal is applied.
@@ -209,7 +212,7 @@ fn erase(cohort: &mut Cohort, person: &Participant, today: NaiveDate) -> usize {
 pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
     let mut n = 0;
     // A marker can be longer than the name it replaces: the text is cut to what its column holds
-    // (else the file would no longer read).
+    // (else the file would no longer read), as its record reads it.
     let mut fix = |text: &mut String, kind: Kind| {
         if let Some(new) = forms.scrubbed(text) {
             *text = within(new, kind);
@@ -217,22 +220,25 @@ pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
         }
     };
     for p in cohort.participants.iter_mut() {
-        fix(&mut p.status_reason, Kind::Note);
+        fix(
+            &mut p.status_reason,
+            Participant::text_kind("status_reason"),
+        );
     }
     for b in cohort.briefings.iter_mut() {
-        fix(&mut b.title, Kind::Short);
+        fix(&mut b.title, Briefing::text_kind("title"));
     }
     for p in cohort.pairs.iter_mut() {
-        fix(&mut p.reasons, Kind::Note);
-        fix(&mut p.end_reason, Kind::Ending);
+        fix(&mut p.reasons, Pair::text_kind("reasons"));
+        fix(&mut p.end_reason, Pair::text_kind("end_reason"));
     }
     for m in cohort.meetings.iter_mut() {
-        fix(&mut m.reason, Kind::Note);
+        fix(&mut m.reason, Meeting::text_kind("reason"));
     }
     for r in cohort.responses.iter_mut() {
         if r.is_quote() {
-            fix(&mut r.answer, Kind::Comment);
-            fix(&mut r.published, Kind::Comment);
+            fix(&mut r.answer, Response::text_kind("answer"));
+            fix(&mut r.published, Response::text_kind("published"));
         }
     }
     let rewrite = |text: &str| {
@@ -241,7 +247,7 @@ pub(crate) fn scrub(cohort: &mut Cohort, forms: &Redactor) -> usize {
             .map_or_else(|| text.to_string(), |new| within(new, Kind::Other))
     };
     for m in cohort.messages.iter_mut() {
-        fix(&mut m.about, Kind::Note);
+        fix(&mut m.about, Message::text_kind("about"));
     }
     n + cohort.participants.rewrite_extras(rewrite)
         + cohort.messages.rewrite_extras(rewrite)
