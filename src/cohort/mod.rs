@@ -285,15 +285,11 @@ impl Cohort {
         }
     }
 
-    /// The bytes of every loaded table that was changed, in the order a commit writes them.
-    pub fn changed_files(&self) -> Vec<(File, Vec<u8>)> {
-        self.changed_files_checked().0
-    }
-
-    /// [`Cohort::changed_files`], with every cell in them that the next read would refuse (see
-    /// [`Table::to_bytes_checked`]): a commit writes nothing while any is left, so no command can
-    /// leave a cohort that the next one refuses.
-    pub fn changed_files_checked(&self) -> (Vec<(File, Vec<u8>)>, Vec<Problem>) {
+    /// The bytes of every loaded table that was changed, in the order a commit writes them, with
+    /// every cell in them that the next read would refuse (see [`Table::to_bytes_checked`]): a
+    /// commit writes nothing while any is left, so no command can leave a cohort that the next one
+    /// refuses.
+    pub fn changed_files(&self) -> (Vec<(File, Vec<u8>)>, Vec<Problem>) {
         let mut problems = Vec::new();
         let files = File::ALL
             .into_iter()
@@ -433,7 +429,7 @@ mod tests {
         // The longest reason, stored behind a `'`: it reads back.
         ann.status_reason = format!("-{}", "x".repeat(999));
         c.participants.push(ann.clone());
-        assert!(c.changed_files_checked().1.is_empty());
+        assert!(c.changed_files().1.is_empty());
         let mut bo = Participant::for_test("p002", crate::model::Role::Mentee);
         bo.name = "B".repeat(201);
         c.participants.push(bo);
@@ -442,7 +438,7 @@ mod tests {
             manager: String::new(),
             name: "two\nlines".into(),
         });
-        let (_, problems) = c.changed_files_checked();
+        let (_, problems) = c.changed_files();
         let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(problems.len(), 2, "{problems:?}");
         let says = |what: &[&str]| problems.iter().any(|p| what.iter().all(|w| p.contains(w)));

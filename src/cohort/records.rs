@@ -2,12 +2,12 @@
 //!
 //! Free text people write in their own words (survey comments, reasons for a withdrawal, a pair's
 //! end or a cancelled meeting) is kept word for word, stored behind a `'` where it begins like a
-//! formula ([`quote_formula`]) so that a spreadsheet shows it rather than runs it.
+//! formula (`CellWriter::words`, `Cells::words`) so that a spreadsheet shows it rather than runs it.
 
 use super::table::{CellWriter, Cells, Record};
 use crate::csvio::CsvError;
 use crate::model::*;
-use crate::text::{Kind, quote_formula, unquote_formula};
+use crate::text::Kind;
 
 /// `participants.csv`: the first ten columns are required; later ones are added when missing.
 pub const PARTICIPANT_COLUMNS: &[&str] = PARTICIPANT_FIELDS;
@@ -127,7 +127,7 @@ impl Record for Participant {
             enrolled_on: c.date("enrolled_on")?,
             conflicts: list(c.get("conflicts")),
             status_on: c.date("status_on")?,
-            status_reason: unquote_formula(c.get("status_reason")).to_string(),
+            status_reason: c.words("status_reason").to_string(),
             eligibility: c.get("eligibility").to_string(),
             interests: list(c.get("interests")),
         })
@@ -157,7 +157,7 @@ impl Record for Participant {
         w.date(self.enrolled_on);
         w.list(&self.conflicts);
         w.date(self.status_on);
-        w.text(&quote_formula(&self.status_reason));
+        w.words(&self.status_reason);
         w.text(&self.eligibility);
         w.list(&self.interests);
     }
@@ -386,7 +386,7 @@ impl Record for Pair {
             proposed_on: c.date("proposed_on")?,
             confirmed_on: c.date("confirmed_on")?,
             ended_on: c.date("ended_on")?,
-            end_reason: unquote_formula(c.get("end_reason")).to_string(),
+            end_reason: c.words("end_reason").to_string(),
         })
     }
 
@@ -399,7 +399,7 @@ impl Record for Pair {
         w.date(self.proposed_on);
         w.date(self.confirmed_on);
         w.date(self.ended_on);
-        w.text(&quote_formula(&self.end_reason));
+        w.words(&self.end_reason);
     }
 }
 
@@ -468,7 +468,7 @@ impl Record for Meeting {
             date: c.date("date")?,
             minutes,
             topics: list(c.get("topics")),
-            reason: unquote_formula(c.get("reason")).to_string(),
+            reason: c.words("reason").to_string(),
             uid: uid.to_string(),
             sequence,
             time,
@@ -487,7 +487,7 @@ impl Record for Meeting {
         w.date(self.date);
         w.optional(self.minutes);
         w.list(&self.topics);
-        w.text(&quote_formula(&self.reason));
+        w.words(&self.reason);
         w.text(&self.uid);
         w.display(self.sequence);
         w.optional(self.time.map(|t| t.format("%H:%M")));
@@ -506,8 +506,7 @@ impl Record for Response {
     fn parse(c: &Cells) -> Result<Self, CsvError> {
         let phase = c.word("phase", Phase::parse, "a survey phase", "baseline or final")?;
         let question = c.required("question")?.to_string();
-        // Comments are stored with a `'` before one that begins like a formula.
-        let answer = unquote_formula(c.get("answer")).to_string();
+        let answer = c.words("answer").to_string();
         if question != QUOTE
             && !answer
                 .parse::<u32>()
@@ -545,7 +544,7 @@ impl Record for Response {
             answer,
             consent,
             approval,
-            published: unquote_formula(c.get("published")).to_string(),
+            published: c.words("published").to_string(),
         })
     }
 
@@ -553,14 +552,14 @@ impl Record for Response {
         w.text(&self.participant);
         w.text(self.phase.as_str());
         w.text(&self.question);
-        w.text(&quote_formula(&self.answer));
+        w.words(&self.answer);
         w.text(match self.consent {
             None => "",
             Some(true) => "yes",
             Some(false) => "no",
         });
         w.text(self.approval.as_str());
-        w.text(&quote_formula(&self.published));
+        w.words(&self.published);
     }
 }
 

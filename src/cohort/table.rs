@@ -43,6 +43,11 @@ pub struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
+    /// The text in people's own words that [`CellWriter::words`] wrote in a known column.
+    pub fn words(&self, column: &str) -> &'a str {
+        text::unquote_formula(self.get(column))
+    }
+
     /// The cell of a known column (trimmed).
     pub fn get(&self, column: &str) -> &'a str {
         let guess = self.hint.get();
@@ -295,6 +300,12 @@ impl CellWriter<'_> {
         if let Some(c) = self.slot() {
             c.push_str(value);
         }
+    }
+
+    /// Text in people's own words, kept as written: behind a `'` where it begins like a formula
+    /// ([`text::quote_formula`]), which [`Cells::words`] takes off.
+    pub fn words(&mut self, value: &str) {
+        self.text(&text::quote_formula(value));
     }
 
     pub fn display(&mut self, value: impl std::fmt::Display) {

@@ -979,7 +979,7 @@ impl Change {
     pub fn commit_with(self, cohort: &Cohort, extra: &[output::Rewrite]) -> Result<usize> {
         // What is written must read back: a file the next command would refuse is a defect here,
         // and writing it would lock the coordinator out of the cohort.
-        let (changed, mut unreadable) = cohort.changed_files_checked();
+        let (changed, mut unreadable) = cohort.changed_files();
         // And the rules between files, which the next read applies too (only when something is
         // written: they read every loaded table).
         if !changed.is_empty() {
