@@ -1060,10 +1060,7 @@ fn approving_a_long_quote_that_names_people_keeps_responses_csv_readable() {
     // "[name]" is longer than "Tom": a quote near its 5,000 characters that names Tom often would
     // be published longer than its cell holds.
     let w = Workdir::with_shipped("pilot-2020", "p");
-    let form = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pilot/survey-baseline.csv"),
-    )
-    .expect("survey");
+    let form = String::from_utf8(crate::harness::example("survey-baseline.csv")).expect("utf-8");
     let quote = "Tom was kind. ".repeat(356);
     let quote = quote.trim();
     assert!(quote.chars().count() <= 5_000);
@@ -1075,24 +1072,14 @@ fn approving_a_long_quote_that_names_people_keeps_responses_csv_readable() {
         cells[0], cells[1]
     );
     w.write("baseline.csv", rows.join("\n") + "\n");
-    w.run_on(
-        "2020-01-31",
-        &[
-            "survey",
-            "p",
-            "import",
-            "baseline.csv",
-            "--phase",
-            "baseline",
-        ],
-    )
-    .ok();
-    w.run_on(
-        "2020-01-31",
-        &["survey", "p", "quotes", "--approve", "p020-baseline"],
-    )
-    .ok();
-    w.run_on("2020-01-31", &["check", "p"]).ok();
+    for line in [
+        "survey p import baseline.csv --phase baseline",
+        "survey p quotes --approve p020-baseline",
+        "check p",
+    ] {
+        let args: Vec<&str> = line.split(' ').collect();
+        w.run_on("2020-01-31", &args).ok();
+    }
     let stored = w.cohort_file("p", "responses.csv");
     let row = stored
         .lines()

@@ -317,3 +317,13 @@ impl Workdir {
         self.run(&args).ok().stdout.trim().to_string()
     }
 }
+
+/// A file of the fictional pilot's exports in `examples/pilot/`.
+pub fn example(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/pilot")
+            .join(name),
+    )
+    .expect("example")
+}

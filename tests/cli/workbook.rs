@@ -1,20 +1,9 @@
 //! Workbooks: `enrol --from`, `survey import`, `log --from` and `org --from` read .xlsx (and .ods)
 //! exactly as they read the same form's CSV export; other binary files are named for what they are.
 
-use std::path::Path;
-
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-use crate::harness::Workdir;
-
-fn example(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples/pilot")
-            .join(name),
-    )
-    .expect("example")
-}
+use crate::harness::{Workdir, example};
 
 /// A workbook holding a CSV file's cells the way a form's own .xlsx export does: numbers as
 /// numbers, timestamps and dates as dates; `sheets` other sheets before it when asked.
