@@ -50,22 +50,20 @@ pub fn kind(bytes: &[u8]) -> Kind {
         .map_or(Kind::Text, |(_, what)| Kind::Other(what))
 }
 
-/// An Office compound file calamine could not open as a workbook: what it looks like instead, from
-/// the names of the streams it holds (stored in UTF-16); `None` for a workbook saved with a
-/// password (its sheets encrypted inside), whatever its name ends with.
-fn compound_kind(bytes: &[u8]) -> Option<&'static str> {
-    let has = |name: &str| {
-        let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
-    };
-    if has("EncryptedPackage") {
-        None
-    } else if has("WordDocument") {
-        Some("a Word document, not a spreadsheet")
-    } else if has("PowerPoint Document") {
-        Some("a PowerPoint presentation, not a spreadsheet")
+/// Whether an Office compound file holds a stream of this name (names are stored in UTF-16).
+fn has_stream(bytes: &[u8], name: &str) -> bool {
+    let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+/// An Office compound file calamine could not open as a workbook: what it looks like instead.
+fn compound_kind(bytes: &[u8]) -> &'static str {
+    if has_stream(bytes, "WordDocument") {
+        "a Word document, not a spreadsheet"
+    } else if has_stream(bytes, "PowerPoint Document") {
+        "a PowerPoint presentation, not a spreadsheet"
     } else {
-        Some("an Office file that revmentor cannot read as a workbook")
+        "an Office file that revmentor cannot read as a workbook"
     }
 }
 
@@ -108,18 +106,21 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Option<Shee
     }
     let mut book = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(book) => book,
+        // A workbook saved with a password is a compound file whatever its name ends with, its
+        // sheets encrypted in one stream.
+        Err(_) if bytes.starts_with(COMPOUND) && has_stream(bytes, "EncryptedPackage") => {
+            return Err(one(
+                "is a workbook protected by a password (its cells are encrypted): open it, remove \
+                 the password (in Excel: File > Info > Protect Workbook > Encrypt with Password, \
+                 and clear it) and save it, or save it as CSV UTF-8"
+                    .into(),
+            ));
+        }
         Err(e) => {
             let what = if bytes.starts_with(ZIP) {
                 zip_kind(bytes)
-            } else if let Some(what) = compound_kind(bytes) {
-                what
             } else {
-                return Err(one(
-                    "is a workbook protected by a password (its cells are encrypted): open it, \
-                     remove the password (in Excel: File > Info > Protect Workbook > Encrypt with \
-                     Password, and clear it) and save it, or save it as CSV UTF-8"
-                        .into(),
-                ));
+                compound_kind(bytes)
             };
             return Err(one(format!(
                 "cannot read it as a workbook: it looks like {what} ({e}); save it as .xlsx or CSV UTF-8"
