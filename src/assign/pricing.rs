@@ -28,6 +28,7 @@
 //! unmatched with score total `S` costs `max_score * n_rows + (Q - max_score) * k - S`, and
 //! `0 <= S < Q - max_score`: fewer unmatched always wins, then the higher total.
 
+use multiversion::multiversion;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -345,47 +346,61 @@ impl Face {
     /// what it saw of the row's tight pairs. `flags` comes as a parameter of its own: the
     /// compiler then knows its writes touch nothing the loop reads, and vectorises it.
     fn classify(&self, flags: &mut [u8], classes: &DualClasses, input: &RowIn) -> RowSeen {
-        let RowIn {
-            i,
-            row,
-            net,
-            t,
-            mid,
-        } = *input;
-        let (above, below) = (&self.above, &self.below);
-        // Below 2^31 (see `gather_row`).
-        let (row_i, nr) = (i as i32, above.nr as i32);
-        let (mut outside, mut present) = (false, 0u32);
-        // One pass the compiler vectorises: no branch (`pick`, not `if`).
-        let n = flags.len();
-        let (row, net, start) = (&row[..n], &net[..n], &above.start[..n]);
-        let (a_d, a_key) = (&above.worst_d[..n], &above.worst_key[..n]);
-        let (b_d, b_key) = (&below.worst_d[..n], &below.worst_key[..n]);
-        let class = &classes.bit[..n];
-        for k in 0..n {
-            let s = row[k];
-            let is_tight = (net[k] == t) & (s != FORBIDDEN);
-            let is_up = s >= mid;
-            // Only tight pairs' values are used: allowed, so `-s` fits.
-            let d = pick(is_up, s, s.wrapping_neg());
-            // `(i - start) mod n_rows`, as `ColumnTops::key`.
-            let from = row_i.wrapping_sub(start[k].cast_signed());
-            let key = from.wrapping_add((from >> 31) & nr).cast_unsigned();
-            let (ad, akey, bd, bkey) = (a_d[k], a_key[k], b_d[k], b_key[k]);
-            let wd = pick(is_up, ad, bd);
-            let wkey = pick(is_up, akey.cast_signed(), bkey.cast_signed()).cast_unsigned();
-            let enters = (d < wd) | ((d == wd) & (key < wkey));
-            flags[k] = u8::from(is_tight) | u8::from(is_up) << 1 | u8::from(is_tight & enters) << 2;
-            let bit = class[k];
-            present |= pick(is_tight, bit.cast_signed(), 0).cast_unsigned();
-            outside |= is_tight & (bit == 0);
-        }
-        RowSeen {
-            outside,
-            classes: present,
-        }
+        classify(&self.above, &self.below, flags, classes, input)
     }
+}
 
+/// [`Face::classify`], a free function so that it is compiled for each kind of vector unit
+/// and the best one the machine has is chosen when it runs.
+#[multiversion(targets = "simd")]
+fn classify(
+    above: &ColumnTops,
+    below: &ColumnTops,
+    flags: &mut [u8],
+    classes: &DualClasses,
+    input: &RowIn,
+) -> RowSeen {
+    let RowIn {
+        i,
+        row,
+        net,
+        t,
+        mid,
+    } = *input;
+    // Below 2^31 (see `gather_row`).
+    let (row_i, nr) = (i as i32, above.nr as i32);
+    let (mut outside, mut present) = (false, 0u32);
+    // One pass the compiler vectorises: no branch (`pick`, not `if`).
+    let n = flags.len();
+    let (row, net, start) = (&row[..n], &net[..n], &above.start[..n]);
+    let (a_d, a_key) = (&above.worst_d[..n], &above.worst_key[..n]);
+    let (b_d, b_key) = (&below.worst_d[..n], &below.worst_key[..n]);
+    let class = &classes.bit[..n];
+    for k in 0..n {
+        let s = row[k];
+        let is_tight = (net[k] == t) & (s != FORBIDDEN);
+        let is_up = s >= mid;
+        // Only tight pairs' values are used: allowed, so `-s` fits.
+        let d = pick(is_up, s, s.wrapping_neg());
+        // `(i - start) mod n_rows`, as `ColumnTops::key`.
+        let from = row_i.wrapping_sub(start[k].cast_signed());
+        let key = from.wrapping_add((from >> 31) & nr).cast_unsigned();
+        let (ad, akey, bd, bkey) = (a_d[k], a_key[k], b_d[k], b_key[k]);
+        let wd = pick(is_up, ad, bd);
+        let wkey = pick(is_up, akey.cast_signed(), bkey.cast_signed()).cast_unsigned();
+        let enters = (d < wd) | ((d == wd) & (key < wkey));
+        flags[k] = u8::from(is_tight) | u8::from(is_up) << 1 | u8::from(is_tight & enters) << 2;
+        let bit = class[k];
+        present |= pick(is_tight, bit.cast_signed(), 0).cast_unsigned();
+        outside |= is_tight & (bit == 0);
+    }
+    RowSeen {
+        outside,
+        classes: present,
+    }
+}
+
+impl Face {
     /// Row `i`'s tight pair in column `j`, of score `s`; `mid` as [`nearness`] takes it.
     #[inline(always)]
     fn insert(&mut self, i: usize, j: usize, s: i32, mid: i32) {
@@ -782,6 +797,7 @@ pub(super) fn narrow_duals(v: &[i64], max_score: i64) -> Option<Vec<i32>> {
 
 /// `net[j] = row[j] + v32[j]` (forbidden cells clamped to `-LIM` first), vectorised; returns the
 /// largest.
+#[multiversion(targets = "simd")]
 pub(super) fn net_into(row: &[i32], v32: &[i32], net: &mut [i32]) -> i32 {
     for (t, (&s, &vj)) in net.iter_mut().zip(row.iter().zip(v32)) {
         // Within +-2^31 by the clamps: wraps never (explicit, to vectorise).

@@ -4,6 +4,7 @@
 //! [`KEY_ROWS_CELLS`] bytes (8 MiB), for the passes that read every row again.
 
 use super::{AssignError, FORBIDDEN};
+use multiversion::multiversion;
 
 /// Read access to a score matrix, a row or a column at a time, in *units*: every allowed score
 /// divided by a common divisor of them all (the solvers need only their order and differences).
@@ -347,13 +348,7 @@ impl Profiles {
                 bytes.clear();
                 bytes.resize(out.len(), 0);
                 self.scores_u8(me, mine, theirs, groups, bytes);
-                for (o, &b) in out.iter_mut().zip(bytes.iter()) {
-                    *o = if b == u8::MAX {
-                        FORBIDDEN
-                    } else {
-                        i32::from(b)
-                    };
-                }
+                scores_of_bytes(bytes, out);
             });
             return;
         }
@@ -414,9 +409,7 @@ impl Profiles {
         }
         self.scores_u8(me, mine, theirs, groups, out);
         // At most 254 by `narrow`, so the key fits; a forbidden group's 255 wraps to 0.
-        for o in out.iter_mut() {
-            *o = o.wrapping_add(1);
-        }
+        keys_of_bytes(out);
         for &(_, other) in listed {
             out[other as usize] = 0;
         }
@@ -447,18 +440,58 @@ impl Profiles {
                 debug_assert!(false, "a weight too large for the byte kernel");
                 continue;
             };
-            for (o, &b) in out.iter_mut().zip(b) {
-                *o = o.wrapping_add(if b != 0 && b != a { w } else { 0 });
-            }
+            add_where_known_and_other(out, b, a, w);
         }
         if let Some((Codes::U8(mine), Codes::U8(theirs))) = groups {
             let g = mine[me];
             if g != 0 {
-                for (o, &b) in out.iter_mut().zip(theirs) {
-                    *o = if b == g { u8::MAX } else { *o };
-                }
+                mark_same(out, theirs, g);
             }
         }
+    }
+}
+
+/// Adds `w` to each `out[k]` whose `theirs[k]` is known (not 0) and other than `mine`.
+#[multiversion(targets = "simd")]
+fn add_where_known_and_other(out: &mut [u8], theirs: &[u8], mine: u8, w: u8) {
+    for (o, &b) in out.iter_mut().zip(theirs) {
+        *o = o.wrapping_add(if b != 0 && b != mine { w } else { 0 });
+    }
+}
+
+/// [`Profiles::scores_u8`]'s bytes as scores: 255 is a forbidden pair.
+#[multiversion(targets = "simd")]
+fn scores_of_bytes(bytes: &[u8], out: &mut [i32]) {
+    for (o, &b) in out.iter_mut().zip(bytes) {
+        *o = if b == u8::MAX {
+            FORBIDDEN
+        } else {
+            i32::from(b)
+        };
+    }
+}
+
+/// [`Profiles::scores_u8`]'s bytes as keys, in place: one more, a forbidden 255 wrapping to 0.
+#[multiversion(targets = "simd")]
+fn keys_of_bytes(bytes: &mut [u8]) {
+    for b in bytes {
+        *b = b.wrapping_add(1);
+    }
+}
+
+/// Each key's score ([`score_of_key`]).
+#[multiversion(targets = "simd")]
+fn scores_of_keys(keys: &[u8], out: &mut [i32]) {
+    for (o, &k) in out.iter_mut().zip(keys) {
+        *o = score_of_key(k);
+    }
+}
+
+/// Sets `out[k]` to 255 where `theirs[k]` is `g`.
+#[multiversion(targets = "simd")]
+fn mark_same(out: &mut [u8], theirs: &[u8], g: u8) {
+    for (o, &b) in out.iter_mut().zip(theirs) {
+        *o = if b == g { u8::MAX } else { *o };
     }
 }
 
@@ -578,9 +611,7 @@ impl<S: Source> Source for KeyRows<'_, S> {
         self.inner.n_cols()
     }
     fn row(&self, i: usize, out: &mut [i32]) {
-        for (o, &k) in out.iter_mut().zip(self.keys_of(i)) {
-            *o = score_of_key(k);
-        }
+        scores_of_keys(self.keys_of(i), out);
     }
     fn col(&self, j: usize, out: &mut [i32]) {
         self.inner.col(j, out);
