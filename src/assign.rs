@@ -209,13 +209,6 @@ pub fn solve_dense(
     run(&src, capacity, objective)
 }
 
-/// Starts the threads large problems are priced on, so that they are waiting by the time a
-/// problem comes: a caller about to read a cohort calls it first. Starting them costs a fraction
-/// of a millisecond; a thread started in the middle of a pass can start milliseconds late.
-pub fn start_threads() {
-    pricing::threads();
-}
-
 /// The optimal assignment of a problem given as [`Profiles`] (see [`solve`] for the result).
 pub fn solve_profiles(
     profiles: &Profiles,

@@ -32,6 +32,7 @@ pub mod schedule;
 pub mod store;
 pub mod survey;
 pub mod text;
+pub mod threads;
 pub mod withdrawal;
 pub mod workbook;
 

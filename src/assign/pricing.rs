@@ -29,7 +29,6 @@
 //! `0 <= S < Q - max_score`: fewer unmatched always wins, then the higher total.
 
 use multiversion::multiversion;
-use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -707,8 +706,6 @@ impl ScoreSet {
 
 /// Problems of fewer cells are priced on one thread.
 const PARALLEL_CELLS: usize = 1 << 20;
-/// Most threads a pricing pass uses.
-const MAX_THREADS: usize = 8;
 
 #[cfg(test)]
 thread_local! {
@@ -734,7 +731,7 @@ thread_local! {
 /// results in row order. Which rows go together never changes a result: each row is priced on
 /// its own.
 ///
-/// The parts run on the [`threads`], which wait between passes: a new thread per pass could
+/// The parts run on the [`crate::threads`], which wait between passes: a new thread per pass could
 /// start milliseconds late while this one worked (a few times in every run on a virtual machine
 /// with two cores), and the pass waited for it.
 pub(super) fn in_parts<E: Send, R: Send>(
@@ -744,7 +741,7 @@ pub(super) fn in_parts<E: Send, R: Send>(
 ) -> Vec<R> {
     #[cfg(test)]
     let cells = if ONE_THREAD.get() { 0 } else { cells };
-    let pool = threads().filter(|_| cells >= PARALLEL_CELLS && rows.len() >= 2);
+    let pool = crate::threads::pool().filter(|_| cells >= PARALLEL_CELLS && rows.len() >= 2);
     let Some(pool) = pool else {
         return vec![f(0, rows)];
     };
@@ -755,33 +752,6 @@ pub(super) fn in_parts<E: Send, R: Send>(
             .map(|(k, part)| f(k * per, part))
             .collect()
     })
-}
-
-/// The threads large passes run on (one per core, up to [`MAX_THREADS`], the program's main
-/// thread among them when it is the first to ask), started once and waiting between passes;
-/// `None` on one core, or where the system would not start them (then every pass runs on the
-/// calling thread).
-pub(super) fn threads() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
-        (cores >= 2)
-            .then(|| {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(cores)
-                    .thread_name(|k| format!("revmentor-pricing-{k}"));
-                // The program's main thread, which lives as long as the pool, works in it
-                // rather than waiting for it (one thread fewer, and its memory).
-                let pool = if std::thread::current().name() == Some("main") {
-                    pool.use_current_thread()
-                } else {
-                    pool
-                };
-                pool.build().ok()
-            })
-            .flatten()
-    })
-    .as_ref()
 }
 
 /// Bound of the vectorised reduced-cost test: column duals are clamped to `±LIM` as `i32`.
@@ -1068,7 +1038,7 @@ pub(super) fn rotation(person: usize, n: usize) -> usize {
     ((person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16) as usize % n
 }
 
-/// `a()` and `b()`, side by side on the [`threads`] when `cells` (the work) is large and there
+/// `a()` and `b()`, side by side on the [`crate::threads`] when `cells` (the work) is large and there
 /// are threads, else one after the other on this thread.
 fn beside<A: Send, B: Send>(
     cells: usize,
@@ -1077,10 +1047,7 @@ fn beside<A: Send, B: Send>(
 ) -> (A, B) {
     #[cfg(test)]
     let cells = if ONE_THREAD.get() { 0 } else { cells };
-    match threads().filter(|_| cells >= PARALLEL_CELLS) {
-        Some(pool) => pool.join(a, b),
-        None => (a(), b()),
-    }
+    crate::threads::join(cells >= PARALLEL_CELLS, a, b)
 }
 
 /// One person's scores against the other side, as keys when the source gives them (a quarter

@@ -195,6 +195,10 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
 /// (it reads as an empty table and is written on the next commit).
 pub type Bytes<'a> = dyn Fn(File) -> Option<&'a [u8]> + 'a;
 
+/// A participants file at least this large is read beside the other files (about 1,500
+/// people): below it, starting the threads would cost more than it saves.
+const PARALLEL_BYTES: usize = 256 * 1024;
+
 fn table<T: Record>(
     file: File,
     config: &Config,
@@ -223,6 +227,27 @@ fn table<T: Record>(
             }
         },
     }
+}
+
+/// [`table`] of `bytes` with options of its own (see [`ReadOptions::fork`]), for a thread of
+/// its own: the table, its problems, and the options with the dates it repaired.
+fn table_apart<T: Record>(
+    file: File,
+    config: &Config,
+    load: Load,
+    bytes: Option<&[u8]>,
+    options: ReadOptions,
+) -> (Table<T>, Vec<Problem>, ReadOptions) {
+    let mut problems = Vec::new();
+    let table = table(
+        file,
+        config,
+        load,
+        &move |_: File| bytes,
+        &options,
+        &mut problems,
+    );
+    (table, problems, options)
 }
 
 impl Cohort {
@@ -259,11 +284,25 @@ impl Cohort {
         options.purged.set(config.privacy.purged_on.is_some());
         let mut problems = Vec::new();
         let c = &config;
+        // A large participants file (thousands of people) is read beside the characteristics,
+        // on threads of their own; its problems, and its repaired dates, still come first.
+        let (people, traits) = (bytes(File::Participants), bytes(File::Characteristics));
+        let large = people.is_some_and(|b| b.len() >= PARALLEL_BYTES);
+        let (fork, other_fork) = (options.fork(), options.fork());
+        let ((participants, mut found, beside), (traits, mut rest, own)) = crate::threads::join(
+            large,
+            move || table_apart(File::Participants, c, load, people, fork),
+            move || table_apart(File::Characteristics, c, load, traits, other_fork),
+        );
+        options.absorb(beside);
+        options.absorb(own);
+        problems.append(&mut found);
+        problems.append(&mut rest);
         let p = &mut problems;
         let cohort = Cohort {
             name: name.to_string(),
-            participants: table(File::Participants, c, load, bytes, options, p),
-            traits: table(File::Characteristics, c, load, bytes, options, p),
+            participants,
+            traits,
             briefings: table(File::Briefings, c, load, bytes, options, p),
             attendance: table(File::Attendance, c, load, bytes, options, p),
             pairs: table(File::Matches, c, load, bytes, options, p),

@@ -21,6 +21,25 @@ pub struct ReadOptions {
     pub purged: Cell<bool>,
 }
 
+impl ReadOptions {
+    /// The same rules, with no repair recorded yet: for a table read on another thread (the
+    /// options hold cells, so each thread has its own).
+    pub fn fork(&self) -> ReadOptions {
+        ReadOptions {
+            dates: self.dates,
+            repaired: RefCell::new(Vec::new()),
+            purged: Cell::new(self.purged.get()),
+        }
+    }
+
+    /// Adds the repairs recorded in `other` (a [`ReadOptions::fork`]) after this one's.
+    pub fn absorb(&self, other: ReadOptions) {
+        self.repaired
+            .borrow_mut()
+            .extend(other.repaired.into_inner());
+    }
+}
+
 /// A date a spreadsheet wrote in a local form, and the day it was read as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateRepair {

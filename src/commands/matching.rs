@@ -48,8 +48,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.confirm {
         return confirm(ctx, args);
     }
-    // A large cohort is matched on every core: the threads start while it is read.
-    crate::assign::start_threads();
+    // A large cohort is read and matched on every core: the threads start first.
+    crate::threads::start();
     if let Some(who) = &args.explain {
         let mut cohort = ctx.store.open(&args.cohort, Load::ALL)?;
         earlier_pairs(ctx, &mut cohort)?;

@@ -550,6 +550,103 @@ fn an_excel_round_trip_with_uk_dates_is_reported_in_one_run_and_repaired() {
     on(&w, "check p").ok();
 }
 
+/// The pilot with 2,500 more mentees (enrolled 2020-01-06, with characteristics): its
+/// participants file is then large enough (over 256 KiB) to be read on threads of its own,
+/// beside the other files.
+fn large_pilot() -> Workdir {
+    let w = pilot();
+    let people: String = (1000..3500)
+        .map(|id| {
+            let k = id - 1000;
+            format!(
+                "p{id},mentee,Extra Person {k},extra.person.{k}@northgate.example,Estates,Technician,,active,2020-01-06,,,,,\n"
+            )
+        })
+        .collect();
+    let traits: String = (1000..3500)
+        .map(|id| format!("p{id},Man,White British,No,Heterosexual,Mid career\n"))
+        .collect();
+    edit(&w, "participants.csv", |t| t + &people);
+    edit(&w, "characteristics.csv", |t| t + &traits);
+    assert!(w.cohort_file("p", "participants.csv").len() >= 256 * 1024);
+    w
+}
+
+#[test]
+fn a_large_cohort_read_on_threads_reports_every_problem_in_file_order() {
+    let w = large_pilot();
+    on(&w, "check p").ok();
+    on(&w, "match p --dry-run").ok();
+    // A problem near the start and one near the end of the participants file (read on a thread
+    // of its own), one in the characteristics (on another) and one in the meetings (after both).
+    edit(&w, "participants.csv", |t| {
+        t.replacen(
+            "extra.person.3@northgate.example",
+            "extra.person.3-at-northgate",
+            1,
+        )
+        .replacen("Extra Person 2499,", "Extra Person 2499,,", 1)
+    });
+    edit(&w, "characteristics.csv", |t| {
+        t.replacen("p1005,Man,", "p1005,Man,White British,", 1)
+    });
+    edit(&w, "meetings.csv", |t| t.replacen(",held,", ",helt,", 1));
+    let before = w.snapshot();
+    let run = on(&w, "check p");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not reported:\n{}", run.stdout))
+    };
+    let order = [
+        at("participants.csv:30"),
+        at("participants.csv:2526"),
+        at("characteristics.csv:32"),
+        at("meetings.csv:"),
+    ];
+    assert!(
+        order.is_sorted(),
+        "file order, line order: {order:?}\n{}",
+        run.stdout
+    );
+    assert_eq!(before, w.snapshot(), "check reads only");
+
+    // Dates a spreadsheet rewrote, in the participants (read on a thread) and the meetings
+    // (read after): every repair listed in file order, then made.
+    let w = large_pilot();
+    let people = w.cohort_file("p", "participants.csv");
+    let meetings = w.cohort_file("p", "meetings.csv");
+    edit(&w, "participants.csv", |t| {
+        t.replace(",2020-01-06,", ",06/01/2020,")
+    });
+    edit(&w, "meetings.csv", |t| {
+        t.replacen(
+            ",2020-01-20,held,2020-01-20,",
+            ",20/01/2020,held,2020-01-20,",
+            1,
+        )
+    });
+    let dry = on(&w, "check p --fix-dates dmy --dry-run").ok();
+    let repairs: Vec<&str> = dry.stdout.lines().filter(|l| l.contains(" -> ")).collect();
+    assert_eq!(repairs.len(), 2501, "{}", dry.stdout);
+    assert!(
+        repairs[..2500]
+            .iter()
+            .all(|l| l.contains("06/01/2020 -> 2020-01-06"))
+    );
+    assert!(
+        repairs[2500].contains("20/01/2020 -> 2020-01-20"),
+        "{}",
+        dry.stdout
+    );
+    on(&w, "check p --fix-dates dmy --yes").ok();
+    assert_eq!(w.cohort_file("p", "participants.csv"), people);
+    assert_eq!(w.cohort_file("p", "meetings.csv"), meetings);
+}
+
 #[test]
 fn cohort_toml_typos_come_all_in_one_run_with_lines() {
     let w = pilot();
