@@ -822,6 +822,62 @@ pub(super) fn for_tight(
     }
 }
 
+/// Cells per block of a [`TopK`] scan.
+const BLOCK: usize = 32;
+
+/// The largest of each [`BLOCK`] of `cells` (the last may be shorter), into `out`: blocks of a
+/// known length, so that the compiler vectorises each maximum.
+#[multiversion(targets = "simd")]
+fn block_maxima_u8(cells: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut blocks = cells.chunks_exact(BLOCK);
+    out.extend(
+        (&mut blocks)
+            .filter_map(|b| <&[u8; BLOCK]>::try_from(b).ok())
+            .map(|b| b.iter().fold(0, |m, &x| m.max(x))),
+    );
+    if let Some(top) = blocks.remainder().iter().copied().max() {
+        out.push(top);
+    }
+}
+
+/// A mask of the keys of `block` (at most 64) whose score ([`score_of_key`]) is above `floor`.
+#[multiversion(targets = "simd")]
+fn above_u8(block: &[u8], floor: i32) -> u64 {
+    // score(c) > floor <=> c > floor + 1 (a forbidden 0 never is, as floor + 1 >= 0 here).
+    let Ok(t) = u8::try_from(floor.saturating_add(1).max(0)) else {
+        return 0;
+    };
+    block
+        .iter()
+        .enumerate()
+        .fold(0u64, |m, (k, &c)| m | u64::from(c > t) << k)
+}
+
+/// A mask of the scores of `block` (at most 64) above `floor`.
+#[multiversion(targets = "simd")]
+fn above_i32(block: &[i32], floor: i32) -> u64 {
+    block
+        .iter()
+        .enumerate()
+        .fold(0u64, |m, (k, &s)| m | u64::from(s > floor) << k)
+}
+
+/// [`block_maxima_u8`] of scores.
+#[multiversion(targets = "simd")]
+fn block_maxima_i32(cells: &[i32], out: &mut Vec<i32>) {
+    out.clear();
+    let mut blocks = cells.chunks_exact(BLOCK);
+    out.extend(
+        (&mut blocks)
+            .filter_map(|b| <&[i32; BLOCK]>::try_from(b).ok())
+            .map(|b| b.iter().fold(i32::MIN, |m, &x| m.max(x))),
+    );
+    if let Some(top) = blocks.remainder().iter().copied().max() {
+        out.push(top);
+    }
+}
+
 /// Keeps the `k` best `(score, index)` seen, ties to the first seen.
 struct TopK {
     k: usize,
@@ -852,36 +908,85 @@ impl TopK {
     /// Feeds `scores[start..]` then `scores[..start]`, skipping forbidden cells.
     fn scan(&mut self, scores: &[i32], start: usize) {
         // FORBIDDEN is i32::MIN, never above the floor.
-        self.scan_cells(scores, start, |s| s);
+        self.scan_cells(scores, start, |s| s, block_maxima_i32, above_i32);
     }
 
     /// [`TopK::scan`] of keys (see `Source::row_keys`): the same pairs kept, in the same order.
     fn scan_keys(&mut self, keys: &[u8], start: usize) {
-        self.scan_cells(keys, start, score_of_key);
+        self.scan_cells(keys, start, score_of_key, block_maxima_u8, above_u8);
     }
 
     /// Feeds `cells[start..]` then `cells[..start]`, each cell's score being `score(cell)`:
     /// `i32::MIN` (never above the floor) where the pair is forbidden, and rising with the
-    /// cell, so that the largest cell of a block has its largest score.
+    /// cell, so that the largest cell of a block has its largest score. `maxima` gives each
+    /// block's largest cell, `above` a mask of a block's cells that score above a floor.
     #[inline]
-    fn scan_cells<T: Copy + Ord>(&mut self, cells: &[T], start: usize, score: impl Fn(T) -> i32) {
+    fn scan_cells<T: Copy + Ord>(
+        &mut self,
+        cells: &[T],
+        start: usize,
+        score: impl Fn(T) -> i32,
+        maxima: fn(&[T], &mut Vec<T>),
+        above: fn(&[T], i32) -> u64,
+    ) {
         let (tail, head) = cells.split_at(start);
-        for (offset, part) in [(start, head), (0, tail)] {
-            // Blocks whose largest value cannot enter are skipped whole (a vectorised max).
-            for (b, block) in part.chunks(32).enumerate() {
-                match block.iter().copied().max() {
-                    Some(top) if score(top) > self.floor => {}
-                    _ => continue,
+        // Each block's largest cell (vectorised), the head's blocks then the tail's.
+        let mut tops = Vec::with_capacity(cells.len().div_ceil(BLOCK) + 1);
+        maxima(head, &mut tops);
+        let head_blocks = tops.len();
+        let mut tail_tops = Vec::new();
+        maxima(tail, &mut tail_tops);
+        tops.extend_from_slice(&tail_tops);
+        // The k largest maxima are k cells: no cell below the k-th of them can be among the k
+        // best, so the scan starts with the floor just under it (where more than k cells are
+        // allowed, a scan sorts what it keeps; so does this one, below).
+        let (given, mut floored) = (self.floor, false);
+        if self.k > 0 && tops.len() >= self.k {
+            let mut ranked: Vec<i32> = tops.iter().map(|&t| score(t)).collect();
+            let at = ranked.len() - self.k;
+            let (_, &mut kth, _) = ranked.select_nth_unstable(at);
+            if kth > i32::MIN && kth.saturating_sub(1) > self.floor {
+                self.floor = kth - 1;
+                floored = true;
+            }
+        }
+        let mut pushed = 0usize;
+        for (offset, part, tops) in [
+            (start, head, &tops[..head_blocks]),
+            (0, tail, &tops[head_blocks..]),
+        ] {
+            // Blocks whose largest value cannot enter are skipped whole.
+            for (b, (block, &top)) in part.chunks(BLOCK).zip(tops).enumerate() {
+                if score(top) <= self.floor {
+                    continue;
                 }
-                for (k, &c) in block.iter().enumerate() {
-                    let s = score(c);
+                // The cells above the floor as a mask, then each of them (a push can raise
+                // the floor: tested again).
+                let mask = above(block, self.floor);
+                for k in set_bits(mask) {
+                    let s = score(block[k]);
                     if s > self.floor {
-                        self.push(s, (offset + b * 32 + k) as u32);
+                        self.push(s, (offset + b * BLOCK + k) as u32);
+                        pushed += 1;
                     }
                 }
             }
         }
         self.compact();
+        // A scan from the floor it was given pushes every cell above it until it has 2k, and
+        // sorts what it keeps whenever it pushed more than k; this one pushed exactly k only if
+        // no other cell beat the raised floor: then sorted too if another beat the given one.
+        if floored
+            && pushed == self.k
+            && cells
+                .iter()
+                .filter(|&&c| score(c) > given)
+                .nth(self.k)
+                .is_some()
+        {
+            // Best first, ties in the order met (a stable sort), as the scan's own.
+            self.items.sort_by_key(|&(s, _)| std::cmp::Reverse(s));
+        }
     }
 
     /// Feeds `(score, index)` pairs in the order `scan` would meet them, as `scan` does.
@@ -1736,6 +1841,91 @@ mod tests {
                         assert_eq!(line.score(j), scores[j]);
                     }
                 }
+            }
+        }
+    }
+
+    /// A scan from the floor it is given, as it was written before its blocks' maxima set a
+    /// floor of their own: every cell above the floor pushed in the order met, compacted (a
+    /// stable sort, best first) each time it holds 2k.
+    fn plain_scan(scores: &[i32], start: usize, k: usize, floor: i32) -> Vec<(i32, u32)> {
+        let (mut items, mut floor) = (Vec::new(), floor);
+        let compact = |items: &mut Vec<(i32, u32)>, floor: &mut i32| {
+            if items.len() > k {
+                items.sort_by_key(|&(s, _)| Reverse(s));
+                items.truncate(k);
+            }
+            if items.len() == k
+                && let Some(&(s, _)) = items.last()
+            {
+                *floor = s;
+            }
+        };
+        for j in (start..scores.len()).chain(0..start) {
+            if scores[j] > floor {
+                items.push((scores[j], j as u32));
+                if items.len() >= 2 * k.max(1) {
+                    compact(&mut items, &mut floor);
+                }
+            }
+        }
+        compact(&mut items, &mut floor);
+        items
+    }
+
+    /// Long lines (blocks' maxima set a floor before the scan) keep the pairs a plain scan
+    /// keeps, in the same order: ties, forbidden cells, exactly k allowed, a floor given.
+    #[test]
+    fn scans_floored_by_their_blocks_keep_what_a_plain_scan_keeps_in_its_order() {
+        let mut numbers = crate::assign::test_numbers(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: usize| numbers(m as u64) as usize;
+        for round in 0..3000 {
+            let n = 1 + next(700);
+            let levels = 1 + next(6);
+            let forbid = 1 + next(8);
+            let mut keys: Vec<u8> = (0..n)
+                .map(|_| {
+                    if next(forbid) == 0 {
+                        0
+                    } else {
+                        1 + 3 * next(levels) as u8
+                    }
+                })
+                .collect();
+            let k = 1 + next(16);
+            if round % 5 == 0 {
+                // Exactly k (or fewer) allowed, one per block or bunched.
+                keys.fill(0);
+                for _ in 0..k {
+                    let j = next(n);
+                    keys[j] = 1 + next(250) as u8;
+                }
+            }
+            if round % 7 == 1 {
+                // One high cell in each of k blocks, the rest low: exactly k cells at or above
+                // the k-th block's maximum, met in no order of score.
+                keys = (0..32 * k).map(|_| 1 + next(50) as u8).collect();
+                for b in 0..k {
+                    keys[32 * b + next(32)] = 100 + next(150) as u8;
+                }
+            }
+            let n = keys.len();
+            let scores: Vec<i32> = keys.iter().map(|&c| score_of_key(c)).collect();
+            let start = next(n);
+            let given = if round % 3 == 0 {
+                i32::MIN
+            } else {
+                next(20) as i32 - 2
+            };
+            let expect = plain_scan(&scores, start, k, given);
+            for line in [Line::Keys(keys.clone()), Line::Scores(scores.clone())] {
+                let mut top = TopK::new(k);
+                top.clear_above(given);
+                line.scan(&mut top, start);
+                assert_eq!(
+                    top.items, expect,
+                    "round {round}, n {n}, k {k}, floor {given}"
+                );
             }
         }
     }
