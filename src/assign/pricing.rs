@@ -1143,8 +1143,8 @@ pub(super) fn rotation(person: usize, n: usize) -> usize {
     ((person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16) as usize % n
 }
 
-/// `a()` and `b()`, side by side on the [`crate::threads`] when `cells` (the work) is large and there
-/// are threads, else one after the other on this thread.
+/// `a()` and `b()`, side by side on the [`crate::threads`] when `cells` (the work) is large and
+/// there are threads, else one after the other on this thread.
 fn beside<A: Send, B: Send>(
     cells: usize,
     a: impl FnOnce() -> A + Send,

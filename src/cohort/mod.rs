@@ -287,7 +287,8 @@ impl Cohort {
         // A large participants file (thousands of people) is read beside the characteristics,
         // on threads of their own; its problems, and its repaired dates, still come first.
         let (people, traits) = (bytes(File::Participants), bytes(File::Characteristics));
-        let large = people.is_some_and(|b| b.len() >= PARALLEL_BYTES);
+        let large =
+            load.has(File::Participants) && people.is_some_and(|b| b.len() >= PARALLEL_BYTES);
         let (fork, other_fork) = (options.fork(), options.fork());
         let ((participants, mut found, beside), (traits, mut rest, own)) = crate::threads::join(
             large,

@@ -70,11 +70,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ctx.store
             .open_maybe_for_change(&args.cohort, Load::ALL, args.dry_run)?;
     earlier_pairs(ctx, &mut cohort)?;
-    for w in crate::cohort::vocabulary::advisories(&cohort) {
+    // A large cohort's spelling warnings are found beside the start of its match (the rules,
+    // one thread's work); they are printed first all the same.
+    let (warnings, proposal) = crate::threads::join(
+        cohort.participants.len() >= LARGE_COHORT,
+        || crate::cohort::vocabulary::advisories(&cohort),
+        || matching::propose(&cohort, &request),
+    );
+    for w in warnings {
         crate::out::warn(&w);
     }
-    let proposal = matching::propose(&cohort, &request)
-        .map_err(|p| super::problems_error(&p, "the match request"))?;
+    let proposal = proposal.map_err(|p| super::problems_error(&p, "the match request"))?;
     if let Some(change) = change {
         matching::apply(&mut cohort, &proposal, ctx.today);
         change.commit(&cohort)?;
@@ -86,6 +92,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         args.dry_run,
     ))
 }
+
+/// A cohort of at least this many people finds its spelling warnings beside its match.
+const LARGE_COHORT: usize = 1_000;
 
 /// Read the pairs of earlier cohorts under the root, so that no two people are paired again
 /// (unless `[matching] repeat_pairs = "allow"`); say which cohorts could not be read.

@@ -577,6 +577,24 @@ fn a_large_cohort_read_on_threads_reports_every_problem_in_file_order() {
     let w = large_pilot();
     on(&w, "check p").ok();
     on(&w, "match p --dry-run").ok();
+    // A large cohort's spelling warnings are found beside its match: still said, before it.
+    let traits = w.cohort_file("p", "characteristics.csv");
+    // The 2,500 added mentees (ids of four digits) write their career stage another way.
+    edit(&w, "characteristics.csv", |t| {
+        t.lines()
+            .map(|l| match l.split(',').next() {
+                Some(id) if id.len() == 5 => format!("{}\n", l.replace("Mid career", "Mid-career")),
+                _ => format!("{l}\n"),
+            })
+            .collect()
+    });
+    let run = on(&w, "match p --dry-run").ok();
+    assert!(
+        run.stderr.contains("\"Mid-career\"") && run.stderr.contains("look like one answer"),
+        "{}",
+        run.stderr
+    );
+    w.write_cohort_file("p", "characteristics.csv", traits);
     // A problem near the start and one near the end of the participants file (read on a thread
     // of its own), one in the characteristics (on another) and one in the meetings (after both).
     edit(&w, "participants.csv", |t| {
