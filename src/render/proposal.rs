@@ -23,7 +23,14 @@ pub fn pair_listing<'a>(
     cohort: &Cohort,
     pairs: impl Iterator<Item = (&'a str, &'a str, f64, &'a str, &'a str)>,
 ) -> Listing {
-    let names = names(cohort);
+    listing_named(&names(cohort), pairs)
+}
+
+/// [`pair_listing`] with the names by id already gathered.
+fn listing_named<'a>(
+    names: &rustc_hash::FxHashMap<&str, String>,
+    pairs: impl Iterator<Item = (&'a str, &'a str, f64, &'a str, &'a str)>,
+) -> Listing {
     let name_of = |id: &str| names.get(id).cloned().unwrap_or_default();
     let mut l = Listing::new(&[
         "mentee",
@@ -50,8 +57,9 @@ pub fn pair_listing<'a>(
 }
 
 pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
-    let pairs = pair_listing(
-        cohort,
+    let names = names(cohort);
+    let pairs = listing_named(
+        &names,
         proposal.pairs.iter().map(|p| {
             let origin = p.origin.as_str();
             (
@@ -63,7 +71,6 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
             )
         }),
     );
-    let names = names(cohort);
     let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
     let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
     for u in &proposal.unmatched {
