@@ -1354,6 +1354,15 @@ mod tests {
                     Source::col(&keyed, j, &mut a);
                     Source::col(&sealed, j, &mut b);
                     prop_assert_eq!(&a, &b, "column {}", j);
+                    for i in 0..r {
+                        prop_assert_eq!(
+                            Source::get(&keyed, i, j),
+                            Source::get(&sealed, i, j),
+                            "pair {} {}",
+                            i,
+                            j
+                        );
+                    }
                 }
                 prop_assert_eq!(Source::max_score(&keyed), Source::max_score(&sealed));
                 prop_assert_eq!(Source::unit(&keyed), Source::unit(&sealed));

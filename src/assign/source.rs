@@ -624,7 +624,8 @@ impl<S: Source> Source for KeyRows<'_, S> {
         self.inner.col_keys(j, out)
     }
     fn get(&self, i: usize, j: usize) -> i32 {
-        self.inner.get(i, j)
+        // The pair's key, kept: no need to score it again.
+        score_of_key(self.keys_of(i)[j])
     }
     fn max_score(&self) -> i32 {
         self.inner.max_score()
