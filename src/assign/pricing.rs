@@ -825,57 +825,34 @@ pub(super) fn for_tight(
 /// Cells per block of a [`TopK`] scan.
 const BLOCK: usize = 32;
 
-/// The largest of each [`BLOCK`] of `cells` (the last may be shorter), into `out`: blocks of a
-/// known length, so that the compiler vectorises each maximum.
+/// The largest of each [`BLOCK`] of `cells` (the last may be shorter), added to `out`: blocks
+/// of a known length, so that the compiler vectorises each maximum.
 #[multiversion(targets = "simd")]
-fn block_maxima_u8(cells: &[u8], out: &mut Vec<u8>) {
-    out.clear();
+fn block_maxima<T: Copy + Ord>(cells: &[T], out: &mut Vec<T>) {
     let mut blocks = cells.chunks_exact(BLOCK);
     out.extend(
         (&mut blocks)
-            .filter_map(|b| <&[u8; BLOCK]>::try_from(b).ok())
-            .map(|b| b.iter().fold(0, |m, &x| m.max(x))),
+            .filter_map(|b| <&[T; BLOCK]>::try_from(b).ok())
+            .map(|b| b.iter().fold(b[0], |m, &x| m.max(x))),
     );
     if let Some(top) = blocks.remainder().iter().copied().max() {
         out.push(top);
     }
 }
 
-/// A mask of the keys of `block` (at most 64) whose score ([`score_of_key`]) is above `floor`.
+/// A mask of the cells of `block` (at most 64) above `t`.
 #[multiversion(targets = "simd")]
-fn above_u8(block: &[u8], floor: i32) -> u64 {
-    // score(c) > floor <=> c > floor + 1 (a forbidden 0 never is, as floor + 1 >= 0 here).
-    let Ok(t) = u8::try_from(floor.saturating_add(1).max(0)) else {
-        return 0;
-    };
+fn mask_above<T: Copy + PartialOrd>(block: &[T], t: T) -> u64 {
     block
         .iter()
         .enumerate()
         .fold(0u64, |m, (k, &c)| m | u64::from(c > t) << k)
 }
 
-/// A mask of the scores of `block` (at most 64) above `floor`.
-#[multiversion(targets = "simd")]
-fn above_i32(block: &[i32], floor: i32) -> u64 {
-    block
-        .iter()
-        .enumerate()
-        .fold(0u64, |m, (k, &s)| m | u64::from(s > floor) << k)
-}
-
-/// [`block_maxima_u8`] of scores.
-#[multiversion(targets = "simd")]
-fn block_maxima_i32(cells: &[i32], out: &mut Vec<i32>) {
-    out.clear();
-    let mut blocks = cells.chunks_exact(BLOCK);
-    out.extend(
-        (&mut blocks)
-            .filter_map(|b| <&[i32; BLOCK]>::try_from(b).ok())
-            .map(|b| b.iter().fold(i32::MIN, |m, &x| m.max(x))),
-    );
-    if let Some(top) = blocks.remainder().iter().copied().max() {
-        out.push(top);
-    }
+/// The key a key must be above to score above `floor` ([`score_of_key`]: `c - 1 > floor`, and a
+/// forbidden 0 never is), or `None` if no key can.
+fn key_above(floor: i32) -> Option<u8> {
+    u8::try_from(floor.saturating_add(1).max(0)).ok()
 }
 
 /// Keeps the `k` best `(score, index)` seen, ties to the first seen.
@@ -908,35 +885,32 @@ impl TopK {
     /// Feeds `scores[start..]` then `scores[..start]`, skipping forbidden cells.
     fn scan(&mut self, scores: &[i32], start: usize) {
         // FORBIDDEN is i32::MIN, never above the floor.
-        self.scan_cells(scores, start, |s| s, block_maxima_i32, above_i32);
+        self.scan_cells(scores, start, |s| s, Some);
     }
 
     /// [`TopK::scan`] of keys (see `Source::row_keys`): the same pairs kept, in the same order.
     fn scan_keys(&mut self, keys: &[u8], start: usize) {
-        self.scan_cells(keys, start, score_of_key, block_maxima_u8, above_u8);
+        self.scan_cells(keys, start, score_of_key, key_above);
     }
 
     /// Feeds `cells[start..]` then `cells[..start]`, each cell's score being `score(cell)`:
     /// `i32::MIN` (never above the floor) where the pair is forbidden, and rising with the
-    /// cell, so that the largest cell of a block has its largest score. `maxima` gives each
-    /// block's largest cell, `above` a mask of a block's cells that score above a floor.
+    /// cell, so that the largest cell of a block has its largest score. `above(floor)` is the
+    /// cell a cell must be above to score above `floor` (`None`: no cell can).
     #[inline]
     fn scan_cells<T: Copy + Ord>(
         &mut self,
         cells: &[T],
         start: usize,
         score: impl Fn(T) -> i32,
-        maxima: fn(&[T], &mut Vec<T>),
-        above: fn(&[T], i32) -> u64,
+        above: fn(i32) -> Option<T>,
     ) {
         let (tail, head) = cells.split_at(start);
         // Each block's largest cell (vectorised), the head's blocks then the tail's.
         let mut tops = Vec::with_capacity(cells.len().div_ceil(BLOCK) + 1);
-        maxima(head, &mut tops);
+        block_maxima(head, &mut tops);
         let head_blocks = tops.len();
-        let mut tail_tops = Vec::new();
-        maxima(tail, &mut tail_tops);
-        tops.extend_from_slice(&tail_tops);
+        block_maxima(tail, &mut tops);
         // The k largest maxima are k cells: no cell below the k-th of them can be among the k
         // best, so the scan starts with the floor just under it (where more than k cells are
         // allowed, a scan sorts what it keeps; so does this one, below).
@@ -962,7 +936,7 @@ impl TopK {
                 }
                 // The cells above the floor as a mask, then each of them (a push can raise
                 // the floor: tested again).
-                let mask = above(block, self.floor);
+                let mask = above(self.floor).map_or(0, |t| mask_above(block, t));
                 for k in set_bits(mask) {
                     let s = score(block[k]);
                     if s > self.floor {
