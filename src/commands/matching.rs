@@ -55,10 +55,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         earlier_pairs(ctx, &mut cohort)?;
         // The same warnings as the match it explains: spellings that split one answer change
         // every score it shows.
-        for w in crate::cohort::vocabulary::advisories(&cohort) {
-            crate::out::warn(&w);
-        }
-        let x = crate::explain::explain(&cohort, who)
+        let x = warned_beside(&cohort, || crate::explain::explain(&cohort, who))
             .map_err(|p| super::problems_error(&p, "the match request"))?;
         return crate::out::emit(&proposal::explanation(&cohort, &x, args.format));
     }
@@ -70,17 +67,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ctx.store
             .open_maybe_for_change(&args.cohort, Load::ALL, args.dry_run)?;
     earlier_pairs(ctx, &mut cohort)?;
-    // A large cohort's spelling warnings are found beside the start of its match (the rules,
-    // one thread's work); they are printed first all the same.
-    let (warnings, proposal) = crate::threads::join(
-        cohort.participants.len() >= LARGE_COHORT,
-        || crate::cohort::vocabulary::advisories(&cohort),
-        || matching::propose(&cohort, &request),
-    );
-    for w in warnings {
-        crate::out::warn(&w);
-    }
-    let proposal = proposal.map_err(|p| super::problems_error(&p, "the match request"))?;
+    let proposal = warned_beside(&cohort, || matching::propose(&cohort, &request))
+        .map_err(|p| super::problems_error(&p, "the match request"))?;
     if let Some(change) = change {
         matching::apply(&mut cohort, &proposal, ctx.today);
         change.commit(&cohort)?;
@@ -95,6 +83,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 
 /// A cohort of at least this many people finds its spelling warnings beside its match.
 const LARGE_COHORT: usize = 1_000;
+
+/// `work()` (a match or an explanation of one), after printing the cohort's spelling warnings
+/// (`vocabulary::advisories`). A large cohort's are found beside the start of the work (its
+/// rules, one thread's work); they are printed first all the same.
+fn warned_beside<R: Send>(cohort: &crate::cohort::Cohort, work: impl FnOnce() -> R + Send) -> R {
+    let (warnings, done) = crate::threads::join(
+        cohort.participants.len() >= LARGE_COHORT,
+        || crate::cohort::vocabulary::advisories(cohort),
+        work,
+    );
+    for w in warnings {
+        crate::out::warn(&w);
+    }
+    done
+}
 
 /// Read the pairs of earlier cohorts under the root, so that no two people are paired again
 /// (unless `[matching] repeat_pairs = "allow"`); say which cohorts could not be read.

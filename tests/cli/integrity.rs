@@ -588,12 +588,14 @@ fn a_large_cohort_read_on_threads_reports_every_problem_in_file_order() {
             })
             .collect()
     });
-    let run = on(&w, "match p --dry-run").ok();
-    assert!(
-        run.stderr.contains("\"Mid-career\"") && run.stderr.contains("look like one answer"),
-        "{}",
-        run.stderr
-    );
+    for line in ["match p --dry-run", "match p --explain p1005"] {
+        let run = on(&w, line).ok();
+        assert!(
+            run.stderr.contains("\"Mid-career\"") && run.stderr.contains("look like one answer"),
+            "{line}: {}",
+            run.stderr
+        );
+    }
     w.write_cohort_file("p", "characteristics.csv", traits);
     // A problem near the start and one near the end of the participants file (read on a thread
     // of its own), one in the characteristics (on another) and one in the meetings (after both).
