@@ -258,9 +258,11 @@ impl Face {
     ) {
         let mut flags = std::mem::take(&mut self.flags);
         flags.clear();
-        flags.resize(row.len(), 0);
+        // Whole words of flags: the bits below are packed from whole eight-byte loads (no flag
+        // is set past the row's end).
+        flags.resize(row.len().next_multiple_of(64), 0);
         let seen = self.classify(
-            &mut flags,
+            &mut flags[..row.len()],
             classes,
             &RowIn {
                 i,
@@ -272,15 +274,15 @@ impl Face {
         );
         // The row's tight bits: eight flags' low bits at a time into a byte (the multiply
         // gathers byte k's bit 0 into bit k of the top byte), eight bytes to a word.
-        for words in flags.chunks(64) {
+        let block = self.block();
+        for words in flags.chunks_exact(64) {
             let mut word = 0u64;
-            for (k, eight) in words.chunks(8).enumerate() {
-                let mut lanes = [0u8; 8];
-                lanes[..eight.len()].copy_from_slice(eight);
+            for (k, eight) in words.chunks_exact(8).enumerate() {
+                let lanes = <[u8; 8]>::try_from(eight).unwrap_or_default();
                 let low = u64::from_le_bytes(lanes) & 0x0101_0101_0101_0101;
                 word |= (low.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
             }
-            self.block().push(word);
+            block.push(word);
         }
         // A tight pair's column has a class, or it is outside them.
         if seen.outside || seen.classes != 0 {
