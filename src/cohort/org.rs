@@ -167,6 +167,14 @@ impl Chart {
     pub fn new(cohort: &Cohort) -> Self {
         let people: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
         let n = people.len();
+        if cohort.org.is_empty() && people.iter().all(|p| p.manager.is_empty()) {
+            // No one reports to anyone: nothing to index (thousands of ids and emails).
+            return Chart {
+                participants: n,
+                managers: vec![Vec::new(); n],
+                outsiders: Vec::new(),
+            };
+        }
         let mut node: FxHashMap<&str, usize> = FxHashMap::default();
         node.reserve(2 * n + cohort.org.len());
         for (i, p) in people.iter().enumerate() {
