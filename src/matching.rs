@@ -798,16 +798,22 @@ fn propose_under(
     }
     chosen.sort_by_key(|&(e, _, _)| e);
     unmatched.sort_by_key(|u| rules.position(&u.id));
-    let pairs: Vec<ProposedPair> = chosen
-        .iter()
-        .map(|&(e, m, origin)| ProposedPair {
-            mentee: rules.people[e].id.clone(),
-            mentor: rules.people[m].id.clone(),
-            score: to_score(rules.score(e, m)),
-            reasons: rules.reasons(e, m),
-            origin,
-        })
-        .collect();
+    let pair = |&(e, m, origin): &(usize, usize, Origin)| ProposedPair {
+        mentee: rules.people[e].id.clone(),
+        mentor: rules.people[m].id.clone(),
+        score: to_score(rules.score(e, m)),
+        reasons: rules.reasons(e, m),
+        origin,
+    };
+    // Thousands of pairs are written in two halves side by side (each with its reasons), then
+    // joined in order.
+    let (first, second) = chosen.split_at(chosen.len() / 2);
+    let (mut pairs, rest) = crate::threads::join(
+        chosen.len() >= PAIRS_APART,
+        || first.iter().map(pair).collect::<Vec<ProposedPair>>(),
+        || second.iter().map(pair).collect::<Vec<ProposedPair>>(),
+    );
+    pairs.extend(rest);
     let total_hundredths: i64 = chosen
         .iter()
         .map(|&(e, m, _)| i64::from(rules.score(e, m)))
@@ -823,6 +829,9 @@ fn propose_under(
     };
     Ok((proposal, costs))
 }
+
+/// A proposal of at least this many pairs writes them in two halves side by side.
+const PAIRS_APART: usize = 1_000;
 
 /// Pairs kept as they are (confirmed, locked), as positions in `rules`.
 pub type Kept = Vec<(usize, usize, Origin)>;
