@@ -104,9 +104,16 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
                 unmatched: unmatched.json_rows(),
                 written: !dry_run,
             };
-            let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-            text.push('\n');
-            text
+            // Written into room for about 300 bytes a row (a pair takes about 280), not grown
+            // by doubling through half a megabyte.
+            let rows = proposal.pairs.len() + proposal.unmatched.len();
+            let mut bytes = Vec::with_capacity(rows.saturating_mul(300).saturating_add(256));
+            if serde_json::to_writer_pretty(&mut bytes, &document).is_err() {
+                bytes.clear();
+            }
+            bytes.push(b'\n');
+            // serde_json writes UTF-8.
+            String::from_utf8(bytes).unwrap_or_default()
         }
         Format::Csv => pairs.csv(),
         Format::Table => {
