@@ -809,7 +809,7 @@ fn propose_under(
     // joined in order.
     let (first, second) = chosen.split_at(chosen.len() / 2);
     let (mut pairs, rest) = crate::threads::join(
-        chosen.len() >= PAIRS_APART,
+        chosen.len() >= pairs_apart(),
         || first.iter().map(pair).collect::<Vec<ProposedPair>>(),
         || second.iter().map(pair).collect::<Vec<ProposedPair>>(),
     );
@@ -832,6 +832,19 @@ fn propose_under(
 
 /// A proposal of at least this many pairs writes them in two halves side by side.
 const PAIRS_APART: usize = 1_000;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests lower it to write small proposals in halves too.
+    static TEST_PAIRS_APART: std::cell::Cell<usize> = const { std::cell::Cell::new(PAIRS_APART) };
+}
+
+fn pairs_apart() -> usize {
+    #[cfg(test)]
+    return TEST_PAIRS_APART.get();
+    #[cfg(not(test))]
+    PAIRS_APART
+}
 
 /// Pairs kept as they are (confirmed, locked), as positions in `rules`.
 pub type Kept = Vec<(usize, usize, Origin)>;
@@ -1118,6 +1131,37 @@ pub fn confirm(cohort: &mut Cohort, today: chrono::NaiveDate) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A proposal written in two halves side by side is the one written in one piece: the same
+    /// pairs, reasons and people left out, in the same order.
+    #[test]
+    fn a_proposal_written_in_halves_is_the_proposal_written_whole() {
+        let mut next = crate::assign::test_numbers(0x0a1f_ba1f);
+        let request = Request {
+            locks: Vec::new(),
+            avoids: Vec::new(),
+        };
+        let mut halved = 0;
+        for _ in 0..200 {
+            let cohort = crate::explain::tests::random_cohort(&mut next);
+            let whole = format!("{:?}", propose(&cohort, &request));
+            TEST_PAIRS_APART.set(2);
+            let halves = propose(&cohort, &request);
+            TEST_PAIRS_APART.set(PAIRS_APART);
+            if let Ok(p) = &halves {
+                // Pairs in the order of the mentees in participants.csv.
+                let place = |id: &str| cohort.participants.iter().position(|x| x.id == id);
+                let places: Vec<_> = p.pairs.iter().map(|pair| place(&pair.mentee)).collect();
+                assert!(places.is_sorted(), "{places:?}");
+                halved += usize::from(p.pairs.len() >= 2);
+            }
+            assert_eq!(whole, format!("{halves:?}"));
+        }
+        assert!(
+            halved > 50,
+            "only {halved} proposals were written in halves"
+        );
+    }
 
     fn pick(next: &mut impl FnMut(u64) -> u64, n: u64) -> usize {
         usize::try_from(next(n)).expect("a small index")
