@@ -167,20 +167,28 @@ impl Chart {
     pub fn new(cohort: &Cohort) -> Self {
         let people: Vec<&crate::model::Participant> = cohort.participants.iter().collect();
         let n = people.len();
-        if cohort.org.is_empty() && people.iter().all(|p| p.manager.is_empty()) {
-            // No one reports to anyone: nothing to index (thousands of ids and emails).
-            return Chart {
-                participants: n,
-                managers: vec![Vec::new(); n],
-                outsiders: Vec::new(),
-            };
+        // The only names looked up below: each manager cell as written and as an email, and
+        // org.csv's emails. Only the participants they name are indexed (a cohort of thousands
+        // names a few hundred managers, or none).
+        let mut named: FxHashSet<String> = FxHashSet::default();
+        let managers_given = people
+            .iter()
+            .map(|p| p.manager.as_str())
+            .chain(cohort.org.iter().map(|o| o.manager.as_str()));
+        for manager in managers_given.filter(|m| !m.is_empty()) {
+            named.insert(manager.trim().to_string());
+            named.insert(normalise_email(manager));
         }
+        named.extend(cohort.org.iter().map(|o| o.email.clone()));
         let mut node: FxHashMap<&str, usize> = FxHashMap::default();
-        node.reserve(2 * n + cohort.org.len());
-        for (i, p) in people.iter().enumerate() {
-            node.insert(p.id.as_str(), i);
-            if !p.email.is_empty() {
-                node.insert(p.email.as_str(), i);
+        if !named.is_empty() {
+            for (i, p) in people.iter().enumerate() {
+                if named.contains(p.id.as_str()) {
+                    node.insert(p.id.as_str(), i);
+                }
+                if !p.email.is_empty() && named.contains(p.email.as_str()) {
+                    node.insert(p.email.as_str(), i);
+                }
             }
         }
         let mut outsiders = Vec::new();
