@@ -1756,13 +1756,17 @@ mod tests {
     use super::*;
     use std::cmp::Reverse;
 
+    /// Test numbers from `seed`, each below the bound it is asked with.
+    fn below(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut numbers = crate::assign::test_numbers(seed);
+        move |m| numbers(m as u64) as usize
+    }
+
     /// A line's keys and its scores keep the same pairs, and find the same open place, as a
     /// full sort would: highest score, then the first met from the start.
     #[test]
     fn keys_and_scores_choose_the_same_pairs_and_places() {
-        let mut numbers = crate::assign::test_numbers(0x9e37_79b9_7f4a_7c15);
-        // Below `m`.
-        let mut next = |m: usize| numbers(m as u64) as usize;
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         for round in 0..400 {
             let n = 1 + next(90);
             // Few distinct scores (ties decide most places), some forbidden, some full.
@@ -1853,8 +1857,7 @@ mod tests {
     /// keeps, in the same order: ties, forbidden cells, exactly k allowed, a floor given.
     #[test]
     fn scans_floored_by_their_blocks_keep_what_a_plain_scan_keeps_in_its_order() {
-        let mut numbers = crate::assign::test_numbers(0x2545_f491_4f6c_dd1d);
-        let mut next = |m: usize| numbers(m as u64) as usize;
+        let mut next = below(0x2545_f491_4f6c_dd1d);
         for round in 0..3000 {
             let n = 1 + next(700);
             let levels = 1 + next(6);
