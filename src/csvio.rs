@@ -47,9 +47,12 @@ pub struct Rows<'a> {
     file: &'a str,
     pub headers: Vec<String>,
     reader: csv::Reader<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>,
+    /// The lines of the file before the reader's first byte (a part of a file read on its own:
+    /// see [`Rows::split`]).
+    lines_before: usize,
 }
 
-impl Rows<'_> {
+impl<'a> Rows<'a> {
     /// Read the next row that has a non-empty cell into `record`; its line, or `None` at the end.
     /// A row with another number of cells than the header is refused with its line.
     pub fn next_into(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, CsvError> {
@@ -57,12 +60,13 @@ impl Rows<'_> {
             match self.reader.read_record(record) {
                 Ok(false) => return Ok(None),
                 Ok(true) => {}
-                Err(e) => return Err(from_csv_error(self.file, &e)),
+                Err(e) => return Err(from_csv_error(self.file, &e, self.lines_before)),
             }
             let line = record
                 .position()
                 .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-                .unwrap_or_default();
+                .unwrap_or_default()
+                .saturating_add(self.lines_before);
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
@@ -78,6 +82,100 @@ impl Rows<'_> {
                 ));
             }
             return Ok(Some(line));
+        }
+    }
+
+    /// The rows not yet read, as two readers of about half of them each, split at a line end
+    /// outside any quoted cell (by [`unclosed_quote`]'s rule, the csv crate's), so that the first
+    /// then the second read exactly the rows, with the same lines, that this reader would. The
+    /// second is `None` when there is no such line end past the middle (one long row).
+    pub fn split(self) -> (Rows<'a>, Option<Rows<'a>>) {
+        let text = self.reader.get_ref().get_ref();
+        let position = self.reader.position();
+        let (Ok(start), Ok(line)) = (
+            usize::try_from(position.byte()),
+            usize::try_from(position.line()),
+        ) else {
+            return (self, None);
+        };
+        let Some(cut) = text
+            .get(start..)
+            .filter(|rest| !rest.starts_with(BOM))
+            .and_then(|rest| record_end_after(rest, rest.len() / 2))
+            .map(|end| start + end)
+            .filter(|&cut| cut < text.len())
+        else {
+            return (self, None);
+        };
+        // Lines are numbered from 1: the reader stands on line `line`.
+        let before_start = self.lines_before + line.saturating_sub(1);
+        let before_cut = before_start + memchr::memchr_iter(b'\n', &text[start..cut]).count();
+        let part = |range: std::ops::Range<usize>, lines_before: usize| -> Rows<'a> {
+            let bytes: std::borrow::Cow<'a, [u8]> = match text {
+                std::borrow::Cow::Borrowed(b) => {
+                    let whole: &'a [u8] = b;
+                    std::borrow::Cow::Borrowed(&whole[range])
+                }
+                std::borrow::Cow::Owned(v) => std::borrow::Cow::Owned(v[range].to_vec()),
+            };
+            Rows {
+                file: self.file,
+                headers: self.headers.clone(),
+                reader: reader_of(bytes),
+                lines_before,
+            }
+        };
+        let first = part(start..cut, before_start);
+        let second = part(cut..text.len(), before_cut);
+        (first, Some(second))
+    }
+}
+
+/// A reader of CSV bytes (line ends `\n`), every row a record, as [`rows`] reads them.
+fn reader_of(
+    bytes: std::borrow::Cow<'_, [u8]>,
+) -> csv::Reader<std::io::Cursor<std::borrow::Cow<'_, [u8]>>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(bytes))
+}
+
+/// The end (just past its `\n`) of the first row that ends at or after `at` (a line end outside
+/// any quoted cell, not a blank line's, not before a byte-order mark), in `text` that starts at the start of a row and whose
+/// quotes all close. Quotes follow
+/// [`unclosed_quote`]'s rule: a quote opens only at the start of a cell, and inside, `""` is a
+/// literal quote.
+fn record_end_after(text: &[u8], at: usize) -> Option<usize> {
+    let (mut pos, mut at) = (0, at);
+    loop {
+        // Outside quotes at `pos`, which is 0 or just past a byte read outside quotes.
+        let nl = pos.max(at) + memchr::memchr(b'\n', text.get(pos.max(at)..)?)?;
+        let Some(q) = memchr::memchr(b'"', &text[pos..nl]).map(|q| pos + q) else {
+            // The end of a row, not of a blank line: the csv crate numbers a row after blank
+            // lines by the line where its reading started (the first blank one), so a part
+            // starts where the row before it ended, as the whole reader's next read does.
+            // Nor where a part would start with a byte-order mark, which the csv crate takes off
+            // at the start of its input.
+            if nl == 0 || text[nl - 1] == b'\n' || text[nl + 1..].starts_with(BOM) {
+                (pos, at) = (nl + 1, nl + 1);
+                continue;
+            }
+            return Some(nl + 1);
+        };
+        let opens = q == 0 || matches!(text[q - 1], b',' | b'\n');
+        pos = q + 1;
+        if opens {
+            // Past the closing quote.
+            loop {
+                let close = pos + memchr::memchr(b'"', text.get(pos..)?)?;
+                if text.get(close + 1) == Some(&b'"') {
+                    pos = close + 2;
+                } else {
+                    pos = close + 1;
+                    break;
+                }
+            }
         }
     }
 }
@@ -154,10 +252,7 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
         std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t.into_bytes()),
         std::borrow::Cow::Borrowed(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(std::io::Cursor::new(text));
+    let mut reader = reader_of(text);
     let mut header = csv::StringRecord::new();
     match reader.read_record(&mut header) {
         Ok(true) => {}
@@ -168,13 +263,14 @@ pub fn rows<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Rows<'a>, CsvError> {
                 "the file is empty: it needs at least a header row",
             ));
         }
-        Err(e) => return Err(from_csv_error(file, &e)),
+        Err(e) => return Err(from_csv_error(file, &e, 0)),
     }
     let headers = check_headers(file, &header)?;
     Ok(Rows {
         file,
         headers,
         reader,
+        lines_before: 0,
     })
 }
 
@@ -242,10 +338,11 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Sheet, CsvError> {
     })
 }
 
-fn from_csv_error(file: &str, e: &csv::Error) -> CsvError {
+/// `e` as a problem of `file`, on its line (`lines_before` the part of the file read).
+fn from_csv_error(file: &str, e: &csv::Error, lines_before: usize) -> CsvError {
     let line = e
         .position()
-        .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+        .map(|p| usize::try_from(p.line()).map_or(usize::MAX, |l| l.saturating_add(lines_before)));
     CsvError::new(file, line, format!("cannot read CSV: {e}"))
 }
 

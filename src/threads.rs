@@ -1,5 +1,5 @@
 //! The threads large jobs share: the pricing passes of a large match (see `assign::pricing`),
-//! reading a large participants file beside the cohort's other files (see
+//! reading a large participants file beside the characteristics, each in two halves (see
 //! `cohort::Cohort::parse`) and writing a large proposal's pairs in two halves (see
 //! `matching::propose`). Started once and waiting between jobs: a thread started while this
 //! one works can start milliseconds late on a virtual machine with two cores, and the job would

@@ -206,6 +206,45 @@ fn parse_and_rewrite<T: Record + std::fmt::Debug>(
     Ok(())
 }
 
+/// [`Table::parse_rows_in`] in two halves reads as it does whole: the same rows with the same
+/// lines, the same problems and the same repaired dates, in the same order.
+fn halves_read_as_the_whole<T: Record + std::fmt::Debug>(
+    file: &'static str,
+    bytes: &[u8],
+    columns: &[String],
+    required: usize,
+) -> Result<(), TestCaseError> {
+    let read = |halves: bool| {
+        let options = ReadOptions {
+            dates: model::DateOrder::Dmy,
+            ..ReadOptions::default()
+        };
+        let (table, problems) =
+            Table::<T>::parse_rows_in(file, bytes, columns.to_vec(), required, &options, halves);
+        format!("{table:?}\n{problems:?}\n{:?}", options.repaired.borrow())
+    };
+    prop_assert_eq!(read(true), read(false));
+    Ok(())
+}
+
+/// [`table_file`] with its rows repeated up to seven times over: more rows to split.
+fn longer_table_file(
+    columns: &'static [&'static str],
+    statuses: &'static [&'static str],
+) -> impl Strategy<Value = Vec<u8>> {
+    (table_file(columns, statuses), 1..8usize).prop_map(|(bytes, times)| {
+        let body = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |end| end + 1);
+        let mut out = bytes.clone();
+        for _ in 1..times {
+            out.extend_from_slice(&bytes[body..]);
+        }
+        out
+    })
+}
+
 fn trait_columns() -> Vec<String> {
     std::iter::once("id")
         .chain(model::DEFAULT_CHARACTERISTICS.iter().copied())
@@ -479,6 +518,26 @@ proptest! {
     #[test]
     fn participants_with_fuzzed_rows(bytes in table_file(PARTICIPANT_COLUMNS, &["active", "erased", "Withdrawn", "gone"])) {
         parse_and_rewrite::<Participant>("participants.csv", &bytes, columns(PARTICIPANT_COLUMNS), PARTICIPANT_REQUIRED)?;
+    }
+
+    #[test]
+    fn participants_read_in_halves_as_whole(
+        bytes in prop_oneof![
+            3 => longer_table_file(PARTICIPANT_COLUMNS, &["active", "erased", "Withdrawn", "gone"]),
+            1 => near_csv(),
+        ]
+    ) {
+        halves_read_as_the_whole::<Participant>("participants.csv", &bytes, &columns(PARTICIPANT_COLUMNS), PARTICIPANT_REQUIRED)?;
+    }
+
+    #[test]
+    fn characteristics_read_in_halves_as_whole(
+        bytes in prop_oneof![
+            3 => longer_table_file(TRAIT_COLUMNS, &["x"]),
+            1 => near_csv(),
+        ]
+    ) {
+        halves_read_as_the_whole::<Traits>("characteristics.csv", &bytes, &trait_columns(), 1)?;
     }
 
     #[test]

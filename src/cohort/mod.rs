@@ -207,45 +207,64 @@ fn table<T: Record>(
     options: &ReadOptions,
     problems: &mut Vec<Problem>,
 ) -> Table<T> {
+    table_in(file, config, load, bytes, options, problems, false)
+}
+
+/// [`table`], its rows read in two halves side by side when `halves` (see
+/// [`Table::parse_rows_in`]).
+fn table_in<T: Record>(
+    file: File,
+    config: &Config,
+    load: Load,
+    bytes: &Bytes,
+    options: &ReadOptions,
+    problems: &mut Vec<Problem>,
+    halves: bool,
+) -> Table<T> {
     let (columns, required) = layout(file, config);
     if !load.has(file) {
         return Table::not_loaded(file.name(), columns);
     }
     match bytes(file) {
         None => Table::new(file.name(), columns),
-        Some(b) => match Table::parse_rows(file.name(), b, columns.clone(), required, options) {
-            (Some(t), ps) if ps.is_empty() => t,
-            // The rows that read still take part in the rules between files, except a broken
-            // participants file's: every id of a row that did not read would seem unknown.
-            (Some(t), mut ps) if file != File::Participants => {
-                problems.append(&mut ps);
-                t
+        Some(b) => {
+            match Table::parse_rows_in(file.name(), b, columns.clone(), required, options, halves) {
+                (Some(t), ps) if ps.is_empty() => t,
+                // The rows that read still take part in the rules between files, except a broken
+                // participants file's: every id of a row that did not read would seem unknown.
+                (Some(t), mut ps) if file != File::Participants => {
+                    problems.append(&mut ps);
+                    t
+                }
+                (_, mut ps) => {
+                    problems.append(&mut ps);
+                    Table::not_loaded(file.name(), columns)
+                }
             }
-            (_, mut ps) => {
-                problems.append(&mut ps);
-                Table::not_loaded(file.name(), columns)
-            }
-        },
+        }
     }
 }
 
 /// [`table`] of `bytes` with options of its own (see [`ReadOptions::fork`]), for a thread of
-/// its own: the table, its problems, and the options with the dates it repaired.
+/// its own (its rows in two halves, on two, when `halves`): the table, its problems, and the
+/// options with the dates it repaired.
 fn table_apart<T: Record>(
     file: File,
     config: &Config,
     load: Load,
     bytes: Option<&[u8]>,
     options: ReadOptions,
+    halves: bool,
 ) -> (Table<T>, Vec<Problem>, ReadOptions) {
     let mut problems = Vec::new();
-    let table = table(
+    let table = table_in(
         file,
         config,
         load,
         &move |_: File| bytes,
         &options,
         &mut problems,
+        halves,
     );
     (table, problems, options)
 }
@@ -285,15 +304,17 @@ impl Cohort {
         let mut problems = Vec::new();
         let c = &config;
         // A large participants file (thousands of people) is read beside the characteristics,
-        // on threads of their own; its problems, and its repaired dates, still come first.
+        // each in two halves, on the shared threads (two files of different sizes in four
+        // halves keep two cores busy); the participants' problems, and their repaired dates,
+        // still come first, and each file's in order.
         let (people, traits) = (bytes(File::Participants), bytes(File::Characteristics));
         let large =
             load.has(File::Participants) && people.is_some_and(|b| b.len() >= PARALLEL_BYTES);
         let (fork, other_fork) = (options.fork(), options.fork());
         let ((participants, mut found, beside), (traits, mut rest, own)) = crate::threads::join(
             large,
-            move || table_apart(File::Participants, c, load, people, fork),
-            move || table_apart(File::Characteristics, c, load, traits, other_fork),
+            move || table_apart(File::Participants, c, load, people, fork, large),
+            move || table_apart(File::Characteristics, c, load, traits, other_fork, large),
         );
         options.absorb(beside);
         options.absorb(own);

@@ -361,7 +361,8 @@ impl CellWriter<'_> {
 }
 
 /// A value stored as one row of a CSV file.
-pub trait Record: Sized {
+/// Records are plain data, read in parts on several threads (see [`Table::parse_rows_in`]).
+pub trait Record: Sized + Send {
     /// Parse one row; `cells` holds the known columns only.
     fn parse(cells: &Cells) -> Result<Self, CsvError>;
     /// Write the known cells, in the table's column order.
@@ -417,6 +418,91 @@ impl<T> std::ops::Deref for Entry<T> {
 impl<T> std::ops::DerefMut for Entry<T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.value
+    }
+}
+
+/// How a table's file is laid out, for reading its rows.
+struct Layout<'a> {
+    file: &'static str,
+    columns: &'a [String],
+    headers: &'a [String],
+    positions: &'a [usize],
+    extra_positions: &'a [usize],
+    rules: Vec<CellRule>,
+}
+
+impl Layout<'_> {
+    /// Every row of `reader` that reads, with the problems of those that do not, and whether
+    /// reading ended early (a row the reader could not read: a broken quote; a ragged row is
+    /// reported and the rest still read).
+    fn read<T: Record>(
+        &self,
+        mut reader: csvio::Rows,
+        options: &ReadOptions,
+    ) -> (Vec<Entry<T>>, Vec<CsvError>, bool) {
+        let file = self.file;
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = match reader.next_into(&mut record) {
+                Ok(Some(line)) => line,
+                Ok(None) => return (entries, problems, false),
+                Err(e) => {
+                    let ragged = e.message.contains(csvio::RAGGED);
+                    problems.push(e);
+                    if ragged {
+                        continue;
+                    }
+                    return (entries, problems, true);
+                }
+            };
+            let before = problems.len();
+            let at = RowAt {
+                file,
+                line,
+                options,
+            };
+            at.check_cells(
+                &record,
+                self.columns,
+                self.positions,
+                &self.rules,
+                &mut problems,
+            );
+            for &p in self.extra_positions {
+                let cell = record.get(p).unwrap_or("");
+                if let Err(e) = text::check(cell, text::Kind::Other) {
+                    problems.push(Problem::cell(file, line, &self.headers[p], e));
+                }
+            }
+            if problems.len() > before {
+                continue;
+            }
+            let cells = Cells {
+                file,
+                line,
+                columns: self.columns,
+                values: self
+                    .positions
+                    .iter()
+                    .map(|&p| record.get(p).unwrap_or(""))
+                    .collect(),
+                options,
+                hint: Cell::new(0),
+            };
+            match T::parse(&cells) {
+                Ok(value) => {
+                    let extra = self
+                        .extra_positions
+                        .iter()
+                        .map(|&p| record.get(p).unwrap_or("").to_string())
+                        .collect();
+                    entries.push(Entry { value, extra, line });
+                }
+                Err(e) => problems.push(e),
+            }
+        }
     }
 }
 
@@ -486,6 +572,19 @@ impl<T: Record> Table<T> {
         required: usize,
         options: &ReadOptions,
     ) -> (Option<Self>, Vec<CsvError>) {
+        Table::parse_rows_in(file, bytes, columns, required, options, false)
+    }
+
+    /// [`Table::parse_rows`]; when `halves`, the rows in two halves side by side (see
+    /// [`crate::threads::join`]): the same rows, problems and repaired dates, in the same order.
+    pub fn parse_rows_in(
+        file: &'static str,
+        bytes: &[u8],
+        columns: Vec<String>,
+        required: usize,
+        options: &ReadOptions,
+        halves: bool,
+    ) -> (Option<Self>, Vec<CsvError>) {
         let mut reader = match csvio::rows(file, bytes) {
             Ok(r) => r,
             Err(e) => return (None, vec![e]),
@@ -506,63 +605,53 @@ impl<T: Record> Table<T> {
             (0..read_width).filter(|i| !positions.contains(i)).collect();
         // The reader still checks row widths against the header as read.
         reader.headers = headers[..read_width].to_vec();
-        let mut entries = Vec::new();
-        let mut record = csv::StringRecord::new();
-        let rules = CellRule::of::<T>(&columns);
-        loop {
-            let line = match reader.next_into(&mut record) {
-                Ok(Some(line)) => line,
-                Ok(None) => break,
-                Err(e) => {
-                    problems.push(e);
-                    // A ragged row is reported and the rest still read; a broken quote ends it.
-                    if problems
-                        .last()
-                        .is_some_and(|p| p.message.contains(csvio::RAGGED))
-                    {
-                        continue;
-                    }
-                    break;
-                }
-            };
-            let before = problems.len();
-            let at = RowAt {
-                file,
-                line,
-                options,
-            };
-            at.check_cells(&record, &columns, &positions, &rules, &mut problems);
-            for &p in &extra_positions {
-                let cell = record.get(p).unwrap_or("");
-                if let Err(e) = text::check(cell, text::Kind::Other) {
-                    problems.push(Problem::cell(file, line, &headers[p], e));
-                }
+        let layout = Layout {
+            file,
+            columns: &columns,
+            headers: &headers,
+            positions: &positions,
+            extra_positions: &extra_positions,
+            rules: CellRule::of::<T>(&columns),
+        };
+        let (first, second) = if halves {
+            reader.split()
+        } else {
+            (reader, None)
+        };
+        let mut entries = match second {
+            None => {
+                let (entries, mut found, _) = layout.read(first, options);
+                problems.append(&mut found);
+                entries
             }
-            if problems.len() > before {
-                continue;
-            }
-            let cells = Cells {
-                file,
-                line,
-                columns: &columns,
-                values: positions
-                    .iter()
-                    .map(|&p| record.get(p).unwrap_or(""))
-                    .collect(),
-                options,
-                hint: Cell::new(0),
-            };
-            match T::parse(&cells) {
-                Ok(value) => {
-                    let extra = extra_positions
-                        .iter()
-                        .map(|&p| record.get(p).unwrap_or("").to_string())
-                        .collect();
-                    entries.push(Entry { value, extra, line });
+            Some(second) => {
+                // Each half records its repaired dates in options of its own.
+                let (one, two) = (options.fork(), options.fork());
+                let layout = &layout;
+                let ((mut entries, mut found, ended, one), (mut more, mut later, _, two)) =
+                    crate::threads::join(
+                        true,
+                        move || {
+                            let (e, p, ended) = layout.read(first, &one);
+                            (e, p, ended, one)
+                        },
+                        move || {
+                            let (e, p, ended) = layout.read(second, &two);
+                            (e, p, ended, two)
+                        },
+                    );
+                problems.append(&mut found);
+                options.absorb(one);
+                // A half that ended early (a broken row) is where the whole would have ended.
+                if !ended {
+                    entries.append(&mut more);
+                    problems.append(&mut later);
+                    options.absorb(two);
                 }
-                Err(e) => problems.push(e),
+                entries
             }
-        }
+        };
+        entries.shrink_to_fit();
         let table = Table {
             file,
             columns,

@@ -667,6 +667,54 @@ fn a_large_cohort_read_on_threads_reports_every_problem_in_file_order() {
     assert_eq!(w.cohort_file("p", "meetings.csv"), meetings);
 }
 
+/// A large file is read in two halves side by side, split at the end of a row near its middle:
+/// a cell over two lines before the split, blank lines at it, and problems on either side are
+/// numbered as a reader of the whole numbers them.
+#[test]
+fn a_large_file_read_in_halves_numbers_its_lines_as_the_whole() {
+    let w = large_pilot();
+    // Extra person k is on line 27 + k of the participants (p(1000 + k) of the
+    // characteristics).
+    edit(&w, "participants.csv", |t| {
+        t.replacen("Extra Person 1000,", "\"Extra\nPerson 1000\",", 1)
+            .replacen(
+                "extra.person.1249@northgate.example,Estates,Technician,,active,2020-01-06,,,,,\n",
+                "extra.person.1249@northgate.example,Estates,Technician,,active,2020-01-06,,,,,\n\n\n",
+                1,
+            )
+            .replacen("extra.person.1260@northgate.example", "extra.person.1260", 1)
+            .replacen("extra.person.2400@northgate.example", "extra.person.2400", 1)
+    });
+    edit(&w, "characteristics.csv", |t| {
+        t.replacen("p2250,Man,", "p2250,Man,Man,", 1)
+            .replacen("p1100,Man,", "p1100,Man,Man,", 1)
+    });
+    let before = w.snapshot();
+    let run = on(&w, "check p");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(needle))
+            .unwrap_or_else(|| panic!("{needle} not reported:\n{}", run.stdout))
+    };
+    // The cell over two lines moves every later row down one line, the blank lines two more.
+    let order = [
+        at("participants.csv:1027: column \"name\""),
+        at("participants.csv:1290: column \"email\""),
+        at("participants.csv:2430: column \"email\""),
+        at("characteristics.csv:127: this row has"),
+        at("characteristics.csv:1277: this row has"),
+    ];
+    assert!(
+        order.is_sorted(),
+        "file order, line order: {order:?}\n{}",
+        run.stdout
+    );
+    assert_eq!(before, w.snapshot(), "check reads only");
+}
+
 #[test]
 fn cohort_toml_typos_come_all_in_one_run_with_lines() {
     let w = pilot();
