@@ -1030,7 +1030,16 @@ mod tests {
             pricing::TEST_PASSES.set(Some(true));
             let priced = solve_k(r, c, &scores, &cap, Objective::Fair, 12);
             pricing::TEST_PASSES.set(None);
+            // Each stage's first solve started from the slacks, as small problems start it.
+            fair::TEST_PRICED_START.set(Some(false));
+            let cold = solve_k(r, c, &scores, &cap, Objective::Fair, 12);
+            fair::TEST_PRICED_START.set(None);
             fair::TEST_STAGE_LIMIT.set(limit);
+            assert_eq!(
+                outcome(c, &scores, &cold),
+                outcome(c, &scores, &near),
+                "case {case}"
+            );
             let total = solve_k(r, c, &scores, &cap, Objective::Total, 12);
             let (near, priced, total) = (
                 outcome(c, &scores, &near),
@@ -1179,6 +1188,18 @@ mod tests {
             );
             let tiny = solve_k(r, c, &scores, &cap, Objective::Fair, k);
             prop_assert_eq!(outcome(c, &scores, &tiny), best.clone());
+            // Each stage's first solve started from low column duals, as large problems start
+            // it (owed places settled backwards), alone and with most stages one level.
+            fair::TEST_PRICED_START.set(Some(true));
+            let priced = solve_dense(r, c, &scores, &cap, Objective::Fair);
+            let limit = fair::TEST_STAGE_LIMIT.replace(r as i64 + 2);
+            let priced_staged = solve_k(r, c, &scores, &cap, Objective::Fair, k);
+            fair::TEST_STAGE_LIMIT.set(limit);
+            fair::TEST_PRICED_START.set(None);
+            for priced in [priced.expect("valid input"), priced_staged] {
+                check(r, c, &scores, &cap, &priced);
+                prop_assert_eq!(outcome(c, &scores, &priced), best.clone());
+            }
             // Most stages one level (a one-level stage always fits: its pairs cost 1, and an
             // unused required place at most pairs + 1): every stage's face and unused-place cost
             // at work.

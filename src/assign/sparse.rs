@@ -161,6 +161,27 @@ pub(super) fn solve_warm(
     solve_from(g, cap, slack, Some((prev, reopen)))
 }
 
+/// [`solve`], from column duals `v` (each at most its `slack`) instead of `slack` itself: every
+/// row starts free, and a place left unused in a column whose dual is below its slack is owed,
+/// as in [`solve_warm`] (which this is, with every row reopened).
+pub(super) fn solve_priced(
+    g: &Graph,
+    cap: &[u32],
+    slack: &[i64],
+    v: Vec<i64>,
+) -> Result<Solution, AssignError> {
+    if v.len() != slack.len() || v.iter().zip(slack).any(|(v, s)| v > s) {
+        return Err(AssignError::Internal("start duals above their slack"));
+    }
+    let nr = g.n_rows();
+    let start = Solution {
+        col4row: vec![NONE; nr],
+        u: vec![0; nr],
+        v,
+    };
+    solve_from(g, cap, slack, Some((&start, &vec![true; nr])))
+}
+
 fn solve_from(
     g: &Graph,
     cap: &[u32],
