@@ -195,8 +195,8 @@ fn layout(file: File, config: &Config) -> (Vec<String>, usize) {
 /// (it reads as an empty table and is written on the next commit).
 pub type Bytes<'a> = dyn Fn(File) -> Option<&'a [u8]> + 'a;
 
-/// A participants file at least this large is read beside the other files (about 1,500
-/// people): below it, starting the threads would cost more than it saves.
+/// A participants file at least this large is read beside the characteristics, each in two
+/// halves (about 1,500 people): below it, starting the threads would cost more than it saves.
 const PARALLEL_BYTES: usize = 256 * 1024;
 
 fn table<T: Record>(

@@ -572,6 +572,25 @@ fn large_pilot() -> Workdir {
     w
 }
 
+/// Asserts that `check`'s output has a line beginning with each of `needles`, in that order
+/// (file order, then line order).
+fn reported_in_order(stdout: &str, needles: &[&str]) {
+    let lines: Vec<&str> = stdout.lines().collect();
+    let order: Vec<usize> = needles
+        .iter()
+        .map(|needle| {
+            lines
+                .iter()
+                .position(|l| l.starts_with(needle))
+                .unwrap_or_else(|| panic!("{needle} not reported:\n{stdout}"))
+        })
+        .collect();
+    assert!(
+        order.is_sorted(),
+        "file order, line order: {order:?}\n{stdout}"
+    );
+}
+
 #[test]
 fn a_large_cohort_read_on_threads_reports_every_problem_in_file_order() {
     let w = large_pilot();
@@ -614,23 +633,14 @@ fn a_large_cohort_read_on_threads_reports_every_problem_in_file_order() {
     let before = w.snapshot();
     let run = on(&w, "check p");
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let lines: Vec<&str> = run.stdout.lines().collect();
-    let at = |needle: &str| {
-        lines
-            .iter()
-            .position(|l| l.contains(needle))
-            .unwrap_or_else(|| panic!("{needle} not reported:\n{}", run.stdout))
-    };
-    let order = [
-        at("participants.csv:30"),
-        at("participants.csv:2526"),
-        at("characteristics.csv:32"),
-        at("meetings.csv:"),
-    ];
-    assert!(
-        order.is_sorted(),
-        "file order, line order: {order:?}\n{}",
-        run.stdout
+    reported_in_order(
+        &run.stdout,
+        &[
+            "participants.csv:30",
+            "participants.csv:2526",
+            "characteristics.csv:32",
+            "meetings.csv:",
+        ],
     );
     assert_eq!(before, w.snapshot(), "check reads only");
 
@@ -692,25 +702,16 @@ fn a_large_file_read_in_halves_numbers_its_lines_as_the_whole() {
     let before = w.snapshot();
     let run = on(&w, "check p");
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let lines: Vec<&str> = run.stdout.lines().collect();
-    let at = |needle: &str| {
-        lines
-            .iter()
-            .position(|l| l.starts_with(needle))
-            .unwrap_or_else(|| panic!("{needle} not reported:\n{}", run.stdout))
-    };
     // The cell over two lines moves every later row down one line, the blank lines two more.
-    let order = [
-        at("participants.csv:1027: column \"name\""),
-        at("participants.csv:1290: column \"email\""),
-        at("participants.csv:2430: column \"email\""),
-        at("characteristics.csv:127: this row has"),
-        at("characteristics.csv:1277: this row has"),
-    ];
-    assert!(
-        order.is_sorted(),
-        "file order, line order: {order:?}\n{}",
-        run.stdout
+    reported_in_order(
+        &run.stdout,
+        &[
+            "participants.csv:1027: column \"name\"",
+            "participants.csv:1290: column \"email\"",
+            "participants.csv:2430: column \"email\"",
+            "characteristics.csv:127: this row has",
+            "characteristics.csv:1277: this row has",
+        ],
     );
     assert_eq!(before, w.snapshot(), "check reads only");
 }
