@@ -225,19 +225,42 @@ fn stamp(day: NaiveDate) -> String {
     format!("{}T000000Z", day.format("%Y%m%d"))
 }
 
-/// The instant a meeting starts, in UTC: its time in the cohort's time zone (in a daylight-saving
-/// gap, the first valid instant after it).
+/// The instant a meeting starts, in UTC: its time in the cohort's time zone (see [`instant_in`]).
 fn start_instant(cohort: &Cohort, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    let tz = cohort.config.calendar.tz();
-    let local = day.and_time(time);
-    tz.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
+    instant_in(&cohort.config.calendar.tz(), day.and_time(time))
+}
+
+/// The instant a local time names in `tz`: of a time that happens twice (the clocks go back),
+/// the first; of one that never happens (the clocks go forward), the instant an hour later
+/// names. Outside the years a time zone knows, the time read as UTC.
+fn instant_in(tz: &jiff::tz::TimeZone, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    let first = |at: chrono::NaiveDateTime| {
+        let instant = tz.to_ambiguous_timestamp(civil(at)?);
+        if matches!(instant.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+            return None;
+        }
+        let instant = instant.earlier().ok()?;
+        Utc.timestamp_opt(instant.as_second(), 0).single()
+    };
+    first(local)
+        .or_else(|| first(local + chrono::Duration::hours(1)))
         .unwrap_or_else(|| Utc.from_utc_datetime(&local))
+}
+
+/// A date and time as jiff's (`None` outside its years, -9999 to 9999).
+fn civil(at: chrono::NaiveDateTime) -> Option<jiff::civil::DateTime> {
+    use chrono::{Datelike, Timelike};
+    let narrow = |n: u32| i8::try_from(n).ok();
+    jiff::civil::DateTime::new(
+        i16::try_from(at.year()).ok()?,
+        narrow(at.month())?,
+        narrow(at.day())?,
+        narrow(at.hour())?,
+        narrow(at.minute())?,
+        narrow(at.second())?,
+        0,
+    )
+    .ok()
 }
 
 fn utc(instant: DateTime<Utc>) -> String {
@@ -372,6 +395,37 @@ pub fn session(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn local_times_are_instants_in_their_time_zone() {
+        let zone = |name: &str| jiff::tz::TimeZone::get(name).expect("a bundled zone");
+        let at = |s: &str| {
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("a test time")
+        };
+        let utc = |tz: &str, local: &str| instant_in(&zone(tz), at(local)).to_rfc3339();
+        let london = "Europe/London";
+        // Winter (GMT) and summer (BST).
+        assert_eq!(utc(london, "2020-01-15 10:00"), "2020-01-15T10:00:00+00:00");
+        assert_eq!(utc(london, "2020-06-15 10:00"), "2020-06-15T09:00:00+00:00");
+        // 01:30 never happens on 29 March 2020: an hour later, 02:30 BST.
+        assert_eq!(utc(london, "2020-03-29 01:30"), "2020-03-29T01:30:00+00:00");
+        // 01:30 happens twice on 25 October 2020: the first, in BST.
+        assert_eq!(utc(london, "2020-10-25 01:30"), "2020-10-25T00:30:00+00:00");
+        // Other zones, names in any case, and a half-hour change of clocks.
+        assert_eq!(
+            utc("America/New_York", "2020-07-01 09:00"),
+            "2020-07-01T13:00:00+00:00"
+        );
+        assert_eq!(
+            utc("asia/kolkata", "2020-07-01 09:00"),
+            "2020-07-01T03:30:00+00:00"
+        );
+        assert_eq!(
+            utc("Australia/Lord_Howe", "2020-10-04 02:15"),
+            "2020-10-03T16:15:00+00:00"
+        );
+        assert_eq!(utc("UTC", "2020-07-01 09:00"), "2020-07-01T09:00:00+00:00");
+    }
 
     #[test]
     fn text_and_parameters_are_escaped() {

@@ -855,7 +855,7 @@ impl Config {
                 bad(format!("[[calendar.closure]] reason {e}"));
             }
         }
-        if self.calendar.timezone.parse::<chrono_tz::Tz>().is_err() {
+        if jiff::tz::TimeZone::get(&self.calendar.timezone).is_err() {
             bad(format!(
                 "[calendar] timezone = \"{}\": not a time zone name; use an IANA name like \"Europe/London\"",
                 self.calendar.timezone
@@ -1100,8 +1100,10 @@ impl Calendar {
     }
 
     /// The time zone (checked when the settings are read).
-    pub fn tz(&self) -> chrono_tz::Tz {
-        self.timezone.parse().unwrap_or(chrono_tz::Europe::London)
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone)
+            .or_else(|_| jiff::tz::TimeZone::get("Europe/London"))
+            .unwrap_or(jiff::tz::TimeZone::UTC)
     }
 }
 
@@ -1454,6 +1456,19 @@ mod tests {
         assert!(Config::parse(&text).is_err(), "duplicate id");
         let text = sample().replacen("scale = 5", "scale = 1", 1);
         assert!(format!("{:?}", Config::parse(&text).expect_err("scale")).contains("2 to 10"));
+    }
+
+    #[test]
+    fn time_zones_are_iana_names_in_any_case() {
+        let zone = |name: &str| sample().replace("\"Europe/London\"", &format!("\"{name}\""));
+        for bad in ["Europe/Londn", "GMT+25", ""] {
+            let e = Config::parse(&zone(bad)).expect_err("not a zone");
+            assert!(format!("{e:?}").contains("not a time zone name"), "{bad}: {e:?}");
+        }
+        for good in ["Europe/London", "europe/london", "America/Sao_Paulo", "UTC"] {
+            let config = Config::parse(&zone(good)).expect("a zone");
+            assert!(config.calendar.tz().iana_name().is_some(), "{good}");
+        }
     }
 
     #[test]
