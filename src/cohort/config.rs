@@ -1463,7 +1463,10 @@ mod tests {
         let zone = |name: &str| sample().replace("\"Europe/London\"", &format!("\"{name}\""));
         for bad in ["Europe/Londn", "GMT+25", ""] {
             let e = Config::parse(&zone(bad)).expect_err("not a zone");
-            assert!(format!("{e:?}").contains("not a time zone name"), "{bad}: {e:?}");
+            assert!(
+                format!("{e:?}").contains("not a time zone name"),
+                "{bad}: {e:?}"
+            );
         }
         for good in ["Europe/London", "europe/london", "America/Sao_Paulo", "UTC"] {
             let config = Config::parse(&zone(good)).expect("a zone");
