@@ -243,7 +243,7 @@ fn instant_in(tz: &jiff::tz::TimeZone, local: chrono::NaiveDateTime) -> DateTime
         Utc.timestamp_opt(instant.as_second(), 0).single()
     };
     first(local)
-        .or_else(|| first(local + chrono::Duration::hours(1)))
+        .or_else(|| first(local.checked_add_signed(chrono::Duration::hours(1))?))
         .unwrap_or_else(|| Utc.from_utc_datetime(&local))
 }
 
@@ -425,6 +425,16 @@ mod tests {
             "2020-10-03T16:15:00+00:00"
         );
         assert_eq!(utc("UTC", "2020-07-01 09:00"), "2020-07-01T09:00:00+00:00");
+        // Beyond the years a time zone knows (and at the last day there is): read as UTC.
+        let far = NaiveDate::from_ymd_opt(20_000, 1, 1)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("a date chrono holds");
+        assert_eq!(instant_in(&zone(london), far), Utc.from_utc_datetime(&far));
+        let last = chrono::NaiveDateTime::MAX;
+        assert_eq!(
+            instant_in(&zone(london), last),
+            Utc.from_utc_datetime(&last)
+        );
     }
 
     #[test]
