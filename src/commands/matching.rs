@@ -57,7 +57,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         // every score it shows.
         let x = warned_beside(&cohort, || crate::explain::explain(&cohort, who))
             .map_err(|p| super::problems_error(&p, "the match request"))?;
-        return crate::out::emit(&proposal::explanation(&cohort, &x, args.format));
+        let written = crate::out::emit(&proposal::explanation(&cohort, &x, args.format));
+        // As at the end of a match, below.
+        std::mem::forget(x);
+        std::mem::forget(cohort);
+        return written;
     }
     let request = Request {
         locks: args.locks.clone(),
@@ -73,12 +77,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         matching::apply(&mut cohort, &proposal, ctx.today);
         change.commit(&cohort)?;
     }
-    crate::out::emit(&proposal::render(
+    let written = crate::out::emit(&proposal::render(
         &cohort,
         &proposal,
         args.format,
         args.dry_run,
-    ))
+    ));
+    // The process ends here: its memory goes back to the system whole. Freeing a large cohort's
+    // rows and strings one by one took 1.4 ms at 4,000 people. Plain values (the commit, and
+    // with it the lock, is done).
+    std::mem::forget(proposal);
+    std::mem::forget(cohort);
+    written
 }
 
 /// A cohort of at least this many people finds its spelling warnings beside its match.

@@ -58,19 +58,6 @@ fn listing_named<'a>(
 
 pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
     let names = names(cohort);
-    let pairs = listing_named(
-        &names,
-        proposal.pairs.iter().map(|p| {
-            let origin = p.origin.as_str();
-            (
-                p.mentee.as_str(),
-                p.mentor.as_str(),
-                p.score,
-                p.reasons.as_str(),
-                origin,
-            )
-        }),
-    );
     let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
     let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
     for u in &proposal.unmatched {
@@ -81,46 +68,30 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
             json!(u.why),
         ]);
     }
+    // The pairs as a listing, for the formats that are not JSON.
+    let pairs = || {
+        listing_named(
+            &names,
+            proposal.pairs.iter().map(|p| {
+                let origin = p.origin.as_str();
+                (
+                    p.mentee.as_str(),
+                    p.mentor.as_str(),
+                    p.score,
+                    p.reasons.as_str(),
+                    origin,
+                )
+            }),
+        )
+    };
     match format {
-        Format::Json => {
-            // Written as it is serialised (thousands of pairs are not first copied into a
-            // `Value`); keys in sorted order, as every JSON object of this crate.
-            #[derive(serde::Serialize)]
-            struct Document<'a> {
-                lowest_score: Option<f64>,
-                mentees_eligible: usize,
-                mentees_matched: usize,
-                pairs: super::JsonRows<'a>,
-                total_score: f64,
-                unmatched: super::JsonRows<'a>,
-                written: bool,
-            }
-            let document = Document {
-                lowest_score: proposal.lowest_score,
-                mentees_eligible: proposal.mentees_eligible,
-                mentees_matched: proposal.mentees_matched,
-                pairs: pairs.json_rows(),
-                total_score: proposal.total_score,
-                unmatched: unmatched.json_rows(),
-                written: !dry_run,
-            };
-            // Written into room for about 300 bytes a row (a pair takes about 280), not grown
-            // by doubling through half a megabyte.
-            let rows = proposal.pairs.len() + proposal.unmatched.len();
-            let mut bytes = Vec::with_capacity(rows.saturating_mul(300).saturating_add(256));
-            if serde_json::to_writer_pretty(&mut bytes, &document).is_err() {
-                bytes.clear();
-            }
-            bytes.push(b'\n');
-            // serde_json writes UTF-8.
-            String::from_utf8(bytes).unwrap_or_default()
-        }
-        Format::Csv => pairs.csv(),
+        Format::Json => json_document(proposal, &names, &unmatched, dry_run),
+        Format::Csv => pairs().csv(),
         Format::Table => {
             let mut out = if proposal.pairs.is_empty() {
                 "no pairs can be proposed yet: everyone below is left out, with why\n".to_string()
             } else {
-                pairs.table()
+                pairs().table()
             };
             if !unmatched.rows.is_empty() {
                 out.push_str("\nleft unmatched:\n");
@@ -155,6 +126,72 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
             out
         }
     }
+}
+
+/// A proposal as a JSON document: pairs, counts, who is left out.
+fn json_document(
+    proposal: &Proposal,
+    names: &rustc_hash::FxHashMap<&str, String>,
+    unmatched: &Listing,
+    dry_run: bool,
+) -> String {
+    // Written as it is serialised (thousands of pairs are neither copied into a `Value`
+    // nor their names cloned); keys in sorted order, as every JSON object of this crate.
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        lowest_score: Option<f64>,
+        mentees_eligible: usize,
+        mentees_matched: usize,
+        pairs: Vec<PairRow<'a>>,
+        total_score: f64,
+        unmatched: super::JsonRows<'a>,
+        written: bool,
+    }
+    let name = |id: &str| names.get(id).map_or("", String::as_str);
+    let document = Document {
+        lowest_score: proposal.lowest_score,
+        mentees_eligible: proposal.mentees_eligible,
+        mentees_matched: proposal.mentees_matched,
+        pairs: proposal
+            .pairs
+            .iter()
+            .map(|p| PairRow {
+                mentee: &p.mentee,
+                mentee_name: name(&p.mentee),
+                mentor: &p.mentor,
+                mentor_name: name(&p.mentor),
+                pair: p.origin.as_str(),
+                reasons: &p.reasons,
+                score: p.score,
+            })
+            .collect(),
+        total_score: proposal.total_score,
+        unmatched: unmatched.json_rows(),
+        written: !dry_run,
+    };
+    // Written into room for about 300 bytes a row (a pair takes about 280), not grown by
+    // doubling through half a megabyte.
+    let rows = proposal.pairs.len() + proposal.unmatched.len();
+    let mut bytes = Vec::with_capacity(rows.saturating_mul(300).saturating_add(256));
+    if serde_json::to_writer_pretty(&mut bytes, &document).is_err() {
+        bytes.clear();
+    }
+    bytes.push(b'\n');
+    // serde_json writes UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A pair as [`json_document`] writes it: the pair listing's columns as keys (see
+/// `super::json_key`), in sorted order.
+#[derive(serde::Serialize)]
+struct PairRow<'a> {
+    mentee: &'a str,
+    mentee_name: &'a str,
+    mentor: &'a str,
+    mentor_name: &'a str,
+    pair: &'a str,
+    reasons: &'a str,
+    score: f64,
 }
 
 /// `match --explain WHO`: the person's candidates, best first, each with score and reasons or why
