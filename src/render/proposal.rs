@@ -276,3 +276,73 @@ pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: For
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::ProposedPair;
+
+    /// The JSON pairs are written straight from the proposal; they must stay what the pair
+    /// listing's JSON rows would be (every column, its key, its value), whatever is added to it.
+    #[test]
+    fn json_pairs_written_straight_are_the_pair_listings_rows() {
+        let names: rustc_hash::FxHashMap<&str, String> = [
+            ("p001", "Zoë \"Zed\" O'Neil".to_string()),
+            ("p002", "Ana\tMaría".to_string()),
+            ("p003", "=SUM(A1)".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let pair = |mentee: &str, mentor: &str, score: f64, reasons: &str, origin| ProposedPair {
+            mentee: mentee.into(),
+            mentor: mentor.into(),
+            score,
+            reasons: reasons.into(),
+            origin,
+        };
+        let proposal = Proposal {
+            pairs: vec![
+                pair(
+                    "p001",
+                    "p002",
+                    3.25,
+                    "differs in gender; shares: \"power\"",
+                    Origin::Proposed,
+                ),
+                pair("p003", "p404", 0.0, "", Origin::Locked),
+                pair(
+                    "p005",
+                    "p002",
+                    12.0,
+                    "département ≠ \\ / \u{1F600}",
+                    Origin::Confirmed,
+                ),
+            ],
+            unmatched: Vec::new(),
+            mentees_eligible: 4,
+            mentees_matched: 3,
+            total_score: 15.25,
+            lowest_score: Some(0.0),
+        };
+        let unmatched = Listing::new(&["id", "role", "name", "why"]);
+        let written: serde_json::Value =
+            serde_json::from_str(&json_document(&proposal, &names, &unmatched, true))
+                .expect("the document is JSON");
+        let listing = listing_named(
+            &names,
+            proposal.pairs.iter().map(|p| {
+                (
+                    p.mentee.as_str(),
+                    p.mentor.as_str(),
+                    p.score,
+                    p.reasons.as_str(),
+                    p.origin.as_str(),
+                )
+            }),
+        );
+        let rows = serde_json::to_string_pretty(&listing.json_rows()).expect("rows");
+        let straight =
+            serde_json::to_string_pretty(&written["pairs"]).expect("the document's pairs");
+        assert_eq!(straight, rows);
+    }
+}
