@@ -445,11 +445,9 @@ impl Face {
             .bits_whole
             .then(|| TightBits::new(words, self.bits, self.above.nr))
             .flatten();
-        let mut near = Vec::new();
+        let mut near = Vec::with_capacity(2 * self.above.items.len() + self.rows.len());
         for tops in [self.above, self.below] {
-            for (j, list) in tops.into_lists().into_iter().enumerate() {
-                near.extend(list.into_iter().map(|(i, s)| (i, j as u32, s)));
-            }
+            tops.append_to(&mut near);
         }
         // Rows in order (parts are merged in row order).
         near.extend(self.rows);
@@ -630,18 +628,18 @@ impl ColumnTops {
         }
     }
 
-    /// Each column's `(row, score)` pairs, nearest first.
-    fn into_lists(self) -> Vec<Vec<(u32, i32)>> {
-        (0..self.len.len())
-            .map(|j| {
-                let start = self.start[j] as usize;
-                let mut kept = self.items[j * NEAR_K..j * NEAR_K + self.len[j] as usize].to_vec();
-                kept.sort_unstable();
+    /// Appends each column's `(row, column, score)` pairs, columns in order and each column's
+    /// nearest first (sorted where they are kept: thousands of columns, no list of their own).
+    fn append_to(mut self, near: &mut Vec<(u32, u32, i32)>) {
+        for j in 0..self.len.len() {
+            let start = self.start[j] as usize;
+            let kept = &mut self.items[j * NEAR_K..j * NEAR_K + self.len[j] as usize];
+            kept.sort_unstable();
+            near.extend(
                 kept.iter()
-                    .map(|&(_, key, s)| (((key as usize + start) % self.nr) as u32, s))
-                    .collect()
-            })
-            .collect()
+                    .map(|&(_, key, s)| (((key as usize + start) % self.nr) as u32, j as u32, s)),
+            );
+        }
     }
 }
 
