@@ -180,12 +180,13 @@ impl Participant {
         }
     }
 
-    /// The label used in listings: `name <email>`, or the id for an erased tombstone.
-    pub fn label(&self) -> String {
+    /// The label used in listings: the name, or `p002 (erased)` for an erased tombstone
+    /// (borrowed from the record where it is the name).
+    pub fn label(&self) -> std::borrow::Cow<'_, str> {
         if self.status == Status::Erased {
-            format!("{} (erased)", self.id)
+            std::borrow::Cow::Owned(format!("{} (erased)", self.id))
         } else {
-            self.name.clone()
+            std::borrow::Cow::Borrowed(&self.name)
         }
     }
 

@@ -52,7 +52,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 /// Every row of the report: meetings due or not recorded, then overdue pairs.
 fn listing(cohort: &Cohort, report: &DueReport) -> Listing {
     let people = cohort.people();
-    let name = |id: &str| json!(people.get(id).map(|p| p.label()).unwrap_or_default());
+    let name = |id: &str| {
+        json!(
+            people
+                .get(id)
+                .map(|p| p.label().into_owned())
+                .unwrap_or_default()
+        )
+    };
     let email = |id: &str| json!(people.get(id).map(|p| p.email.clone()).unwrap_or_default());
     let date = |d: Option<NaiveDate>| json!(d.map(|d| d.to_string()));
     let mut l = Listing::new(&[

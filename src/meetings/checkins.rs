@@ -853,7 +853,12 @@ fn merged(cluster: &[Report]) -> Happened {
 /// Every report with its fate: the same rows in table, CSV and JSON.
 pub fn listing(cohort: &Cohort, imported: &Imported) -> Listing {
     let people = cohort.people();
-    let name = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
+    let name = |id: &str| {
+        people
+            .get(id)
+            .map(|p| p.label().into_owned())
+            .unwrap_or_default()
+    };
     let mut l = Listing::new(&[
         "line",
         "outcome",

@@ -93,7 +93,12 @@ pub fn change_sentence(c: &Change) -> String {
 /// Changed rows as a table for reading: who, which meeting, the day before and after, the window.
 pub fn change_table(cohort: &Cohort, changes: &[Change]) -> String {
     let people = cohort.people();
-    let name = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
+    let name = |id: &str| {
+        people
+            .get(id)
+            .map(|p| p.label().into_owned())
+            .unwrap_or_default()
+    };
     let day = |d: Option<NaiveDate>| json!(d.map(|d| d.to_string()));
     let mut l = Listing::new(&[
         "change", "mentee", "mentor", "no.", "was", "planned", "time", "due from", "due by", "late",
@@ -118,7 +123,12 @@ pub fn change_table(cohort: &Cohort, changes: &[Change]) -> String {
 /// Changed rows as a listing (`schedule`, `log`): the same columns in CSV and JSON.
 pub fn change_listing(cohort: &Cohort, changes: &[Change]) -> Listing {
     let people = cohort.people();
-    let name = |id: &str| people.get(id).map(|p| p.label()).unwrap_or_default();
+    let name = |id: &str| {
+        people
+            .get(id)
+            .map(|p| p.label().into_owned())
+            .unwrap_or_default()
+    };
     let date = |d: Option<NaiveDate>| json!(d.map(|d| d.to_string()));
     let mut l = Listing::new(&[
         "change",

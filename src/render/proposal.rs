@@ -1,6 +1,7 @@
 //! A match proposal as a table, CSV or JSON: every pair with names, score and reasons, and everyone
 //! left unmatched with why.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::json;
@@ -9,8 +10,11 @@ use super::{Format, Listing};
 use crate::cohort::Cohort;
 use crate::matching::{Origin, Proposal};
 
-/// Names by id, for labelling a listing without a scan per row.
-fn names(cohort: &Cohort) -> rustc_hash::FxHashMap<&str, String> {
+/// Names by id, for labelling a listing without a scan per row (borrowed from the cohort: only
+/// an erased person's label is made).
+type Names<'a> = rustc_hash::FxHashMap<&'a str, Cow<'a, str>>;
+
+fn names(cohort: &Cohort) -> Names<'_> {
     cohort
         .participants
         .iter()
@@ -28,10 +32,10 @@ pub fn pair_listing<'a>(
 
 /// [`pair_listing`] with the names by id already gathered.
 fn listing_named<'a>(
-    names: &rustc_hash::FxHashMap<&str, String>,
+    names: &Names<'_>,
     pairs: impl Iterator<Item = (&'a str, &'a str, f64, &'a str, &'a str)>,
 ) -> Listing {
-    let name_of = |id: &str| names.get(id).cloned().unwrap_or_default();
+    let name_of = |id: &str| names.get(id).map(Cow::to_string).unwrap_or_default();
     let mut l = Listing::new(&[
         "mentee",
         "mentee name",
@@ -58,7 +62,7 @@ fn listing_named<'a>(
 
 pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: bool) -> String {
     let names = names(cohort);
-    let name_of = |_: &Cohort, id: &str| names.get(id).cloned().unwrap_or_default();
+    let name_of = |_: &Cohort, id: &str| names.get(id).map(Cow::to_string).unwrap_or_default();
     let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
     for u in &proposal.unmatched {
         unmatched.push(vec![
@@ -131,7 +135,7 @@ pub fn render(cohort: &Cohort, proposal: &Proposal, format: Format, dry_run: boo
 /// A proposal as a JSON document: pairs, counts, who is left out.
 fn json_document(
     proposal: &Proposal,
-    names: &rustc_hash::FxHashMap<&str, String>,
+    names: &Names<'_>,
     unmatched: &Listing,
     dry_run: bool,
 ) -> String {
@@ -147,7 +151,7 @@ fn json_document(
         unmatched: super::JsonRows<'a>,
         written: bool,
     }
-    let name = |id: &str| names.get(id).map_or("", String::as_str);
+    let name = |id: &str| names.get(id).map_or("", |n| n.as_ref());
     let document = Document {
         lowest_score: proposal.lowest_score,
         mentees_eligible: proposal.mentees_eligible,
@@ -173,12 +177,82 @@ fn json_document(
     // doubling through half a megabyte.
     let rows = proposal.pairs.len() + proposal.unmatched.len();
     let mut bytes = Vec::with_capacity(rows.saturating_mul(300).saturating_add(256));
-    if serde_json::to_writer_pretty(&mut bytes, &document).is_err() {
+    let written = if document.pairs.len() >= json_halves().max(2) {
+        let mut rest = document;
+        let pairs = std::mem::take(&mut rest.pairs);
+        pairs_in_halves(&pairs, &rest, &mut bytes)
+    } else {
+        serde_json::to_writer_pretty(&mut bytes, &document).is_ok()
+    };
+    if !written {
         bytes.clear();
     }
     bytes.push(b'\n');
     // serde_json writes UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A proposal of at least this many pairs writes its JSON pairs in two halves side by side.
+const JSON_HALVES: usize = 1_000;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests lower it to write small documents in halves too.
+    static TEST_JSON_HALVES: std::cell::Cell<usize> = const { std::cell::Cell::new(JSON_HALVES) };
+}
+
+fn json_halves() -> usize {
+    #[cfg(test)]
+    return TEST_JSON_HALVES.get();
+    #[cfg(not(test))]
+    JSON_HALVES
+}
+
+/// Writes `document` (whose pairs are empty) into `out` with `pairs` as its pairs: each half of
+/// them serialised on its own, side by side, then put in place. The bytes are the ones
+/// `to_writer_pretty` writes for the whole document: a half is serialised as the pairs of an
+/// object of its own, at the same depth, and cut out between the array's brackets (items
+/// begin with a line break and are separated by a comma); the document's empty array takes
+/// them. Returns false if serialising failed.
+fn pairs_in_halves<T: serde::Serialize>(
+    pairs: &[PairRow<'_>],
+    document: &T,
+    out: &mut Vec<u8>,
+) -> bool {
+    #[derive(serde::Serialize)]
+    struct Half<'a> {
+        pairs: &'a [PairRow<'a>],
+    }
+    const OPEN: &[u8] = b"{\n  \"pairs\": [";
+    const CLOSE: &[u8] = b"\n  ]\n}";
+    const EMPTY: &[u8] = b"\n  \"pairs\": []";
+    let half = |pairs: &[PairRow<'_>]| -> Option<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(pairs.len().saturating_mul(300));
+        serde_json::to_writer_pretty(&mut bytes, &Half { pairs }).ok()?;
+        let items = bytes.strip_prefix(OPEN)?.strip_suffix(CLOSE)?;
+        Some(items.to_vec())
+    };
+    let (first, second) = pairs.split_at(pairs.len() / 2);
+    let (a, b) = crate::threads::join(true, || half(first), || half(second));
+    let mut shell = Vec::with_capacity(1024);
+    if serde_json::to_writer_pretty(&mut shell, document).is_err() {
+        return false;
+    }
+    let (Some(a), Some(b), Some(at)) = (a, b, shell.windows(EMPTY.len()).position(|w| w == EMPTY))
+    else {
+        return false;
+    };
+    // Just inside the empty array's brackets.
+    let inside = at + EMPTY.len() - 1;
+    out.extend_from_slice(&shell[..inside]);
+    out.extend_from_slice(&a);
+    if !a.is_empty() && !b.is_empty() {
+        out.push(b',');
+    }
+    out.extend_from_slice(&b);
+    out.extend_from_slice(b"\n  ");
+    out.extend_from_slice(&shell[inside..]);
+    true
 }
 
 /// A pair as [`json_document`] writes it: the pair listing's columns as keys (see
@@ -198,7 +272,7 @@ struct PairRow<'a> {
 /// not. Reasons name fields and topics only, never a characteristic's value.
 pub fn explanation(cohort: &Cohort, x: &crate::explain::Explanation, format: Format) -> String {
     let names = names(cohort);
-    let name_of = |id: &str| names.get(id).cloned().unwrap_or_default();
+    let name_of = |id: &str| names.get(id).map(Cow::to_string).unwrap_or_default();
     let mut l = Listing::new(&[
         "rank",
         "candidate",
@@ -286,10 +360,10 @@ mod tests {
     /// listing's JSON rows would be (every column, its key, its value), whatever is added to it.
     #[test]
     fn json_pairs_written_straight_are_the_pair_listings_rows() {
-        let names: rustc_hash::FxHashMap<&str, String> = [
-            ("p001", "Zoë \"Zed\" O'Neil".to_string()),
-            ("p002", "Ana\tMaría".to_string()),
-            ("p003", "=SUM(A1)".to_string()),
+        let names: Names<'_> = [
+            ("p001", "Zoë \"Zed\" O'Neil".into()),
+            ("p002", "Ana\tMaría".into()),
+            ("p003", "=SUM(A1)".into()),
         ]
         .into_iter()
         .collect();
@@ -344,5 +418,86 @@ mod tests {
         let straight =
             serde_json::to_string_pretty(&written["pairs"]).expect("the document's pairs");
         assert_eq!(straight, rows);
+    }
+
+    /// A large proposal's JSON pairs are written in two halves and put in place: the document
+    /// must be the bytes one serialisation of the whole writes, for any number of pairs (odd,
+    /// even, two), with people left unmatched after the pairs and text that JSON escapes.
+    #[test]
+    fn json_pairs_written_in_halves_are_the_whole_documents_bytes() {
+        let names: Names<'_> = [
+            ("p001", "Zoë \"Zed\" O'Neil".into()),
+            ("p002", "Ana\tMaría".into()),
+        ]
+        .into_iter()
+        .collect();
+        let origins = [Origin::Proposed, Origin::Locked, Origin::Confirmed];
+        let mut unmatched = Listing::new(&["id", "role", "name", "why"]);
+        unmatched.push(vec![
+            json!("p009"),
+            json!("mentee"),
+            json!("Jo \"]\n\"pairs\": []"),
+            json!("no mentor left"),
+        ]);
+        for n in [2usize, 3, 7, 10] {
+            let pairs = (0..n)
+                .map(|k| crate::matching::ProposedPair {
+                    mentee: format!("p00{}", k % 3),
+                    mentor: format!("p1{k:02}"),
+                    score: k as f64 / 4.0,
+                    reasons: format!("differs in \"gender\" \u{1F600} {k}"),
+                    origin: origins[k % 3],
+                })
+                .collect();
+            let proposal = Proposal {
+                pairs,
+                unmatched: Vec::new(),
+                mentees_eligible: n + 1,
+                mentees_matched: n,
+                total_score: 1.5,
+                lowest_score: None,
+            };
+            let whole = json_document(&proposal, &names, &unmatched, false);
+            TEST_JSON_HALVES.set(2);
+            let halves = json_document(&proposal, &names, &unmatched, false);
+            TEST_JSON_HALVES.set(JSON_HALVES);
+            assert!(whole.contains("\"mentor\": \"p100\""), "{whole}");
+            assert_eq!(halves, whole, "{n} pairs");
+        }
+    }
+
+    /// The halves are put in place of the first empty `pairs` array of the document, the one
+    /// `to_writer_pretty` writes for its field, whatever comes before and after it.
+    #[test]
+    fn pairs_in_halves_fill_the_documents_own_array() {
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            before: &'a str,
+            pairs: Vec<PairRow<'a>>,
+            after: Vec<u32>,
+        }
+        let row = |k: usize| PairRow {
+            mentee: "p001",
+            mentee_name: "A",
+            mentor: if k.is_multiple_of(2) { "p002" } else { "p003" },
+            mentor_name: "B",
+            pair: "proposed",
+            reasons: "",
+            score: 1.0,
+        };
+        let rows: Vec<PairRow<'_>> = (0..5).map(row).collect();
+        let full = Doc {
+            before: "\"pairs\": []",
+            pairs: (0..5).map(row).collect(),
+            after: vec![1, 2],
+        };
+        let expected = serde_json::to_vec_pretty(&full).expect("serialised");
+        let mut out = Vec::new();
+        let shell = Doc {
+            pairs: Vec::new(),
+            ..full
+        };
+        assert!(pairs_in_halves(&rows, &shell, &mut out));
+        assert_eq!(String::from_utf8(out), String::from_utf8(expected));
     }
 }
