@@ -856,8 +856,7 @@ pub fn listing(cohort: &Cohort, imported: &Imported) -> Listing {
     let name = |id: &str| {
         people
             .get(id)
-            .map(|p| p.label().into_owned())
-            .unwrap_or_default()
+            .map_or_else(String::new, |p| p.label().into_owned())
     };
     let mut l = Listing::new(&[
         "line",

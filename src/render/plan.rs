@@ -96,8 +96,7 @@ pub fn change_table(cohort: &Cohort, changes: &[Change]) -> String {
     let name = |id: &str| {
         people
             .get(id)
-            .map(|p| p.label().into_owned())
-            .unwrap_or_default()
+            .map_or_else(String::new, |p| p.label().into_owned())
     };
     let day = |d: Option<NaiveDate>| json!(d.map(|d| d.to_string()));
     let mut l = Listing::new(&[
@@ -126,8 +125,7 @@ pub fn change_listing(cohort: &Cohort, changes: &[Change]) -> Listing {
     let name = |id: &str| {
         people
             .get(id)
-            .map(|p| p.label().into_owned())
-            .unwrap_or_default()
+            .map_or_else(String::new, |p| p.label().into_owned())
     };
     let date = |d: Option<NaiveDate>| json!(d.map(|d| d.to_string()));
     let mut l = Listing::new(&[
