@@ -17,6 +17,12 @@
 #   SIZES="2000 5000" bash examples/bench_match.sh
 #   FAMILIES=form RUNS=10 bash examples/bench_match.sh
 #   OBJECTIVE=total bash examples/bench_match.sh   # the matches-then-total optimum, no fair refinement
+#   ROUNDS=5 FAMILIES=form SIZES=2000 bash examples/bench_match.sh   # ours and the references in turn, five times
+#
+# With ROUNDS above 1, each round times ours and then the references (RUNS runs each), and the
+# table gives the medians over the rounds and the median of the rounds' ratios; each round's ratio
+# is printed under the table. On a machine whose speed drifts, a ratio is then taken from timings
+# seconds apart, not minutes, and its spread shows how far one run can be trusted.
 #
 # Needs python3 (with venv) and hyperfine (Debian: apt-get install hyperfine; installed here if
 # missing and running as root). numpy, scipy and lap go into a virtualenv under target/. Not run by
@@ -27,6 +33,7 @@ SIZES="${SIZES:-2000 5000 10000}"
 FAMILIES="${FAMILIES:-form pilot}"
 RUNS="${RUNS:-5}"
 OBJECTIVE="${OBJECTIVE:-fair}"   # [matching] objective: fair (the default) or total
+ROUNDS="${ROUNDS:-1}"            # ours then the references, in turn, this many times
 
 if ! command -v hyperfine >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -109,9 +116,19 @@ for n in $SIZES; do
     cohort_with "$name" "$shape" "$n"
     runs=$RUNS
     [ "$n" -ge 10000 ] && runs=$(( RUNS < 3 ? RUNS : 3 ))
-    hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name.json" \
-      "$bin match $name --dry-run --format json" >&2
-    ours=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['median'], r['user'] + r['system'])" "$work/$name.json")
+    target/release/examples/score_matrix "$REVMENTOR_ROOT" "$name" "$work/$name.npy" >/dev/null
+    ref_runs=$runs
+    [ "$n" -ge 10000 ] && ref_runs=1
+    # Each round: ours end to end, then the references' solve, one right after the other.
+    rounds=()
+    for ((round = 1; round <= ROUNDS; round++)); do
+      hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name.json" \
+        "$bin match $name --dry-run --format json" >&2
+      ours=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['median'], r['user'] + r['system'])" "$work/$name.json")
+      ref=$("$venv/bin/python" "$work/reference.py" "$work/$name.npy" "$ref_runs")
+      rounds+=("$(python3 -c "import json,sys; o, c = map(float, sys.argv[1].split()); print(json.dumps({'ours': o, 'cpu': c, 'ref': json.loads(sys.argv[2])}))" "$ours" "$ref")")
+    done
+    rm -f "$work/$name.npy"
     # `match --explain` of a mentee (the first enrolled) and of a mentor (the first after them).
     hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name-explain.json" \
       "$bin match $name --explain p001 --format json" \
@@ -119,31 +136,34 @@ for n in $SIZES; do
     explain=$(python3 -c "import json,sys; print(*(r['median'] for r in json.load(open(sys.argv[1]))['results']))" "$work/$name-explain.json")
     peak_kb=$(/usr/bin/time -f "%M" "$bin" match "$name" --dry-run --format json 2>&1 >"$work/$name.out" | tail -1)
     got=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['mentees_matched'], round(d['total_score']*100))" "$work/$name.out")
-    target/release/examples/score_matrix "$REVMENTOR_ROOT" "$name" "$work/$name.npy" >/dev/null
-    ref_runs=$runs
-    [ "$n" -ge 10000 ] && ref_runs=1
-    ref=$("$venv/bin/python" "$work/reference.py" "$work/$name.npy" "$ref_runs")
-    rm -f "$work/$name.npy"
-    rows+=("$(python3 - "$name" "$n" "$ours" "$peak_kb" "$got" "$ref" "$explain" <<'EOF'
-import json, sys
-name, n, ours, peak, got, ref, explain = sys.argv[1:]
+    rows+=("$(python3 - "$name" "$n" "$peak_kb" "$got" "$explain" "${rounds[@]}" <<'EOF'
+import json, statistics, sys
+name, n, peak, got, explain, *rounds = sys.argv[1:]
+rounds = [json.loads(r) for r in rounds]
 explain_mentee, explain_mentor = map(float, explain.split())
-ref = json.loads(ref)
-ours, cpu = map(float, ours.split())
 n = int(n)
 matched, total = map(int, got.split())
-for k, v in ref.items():
-    if tuple(v["outcome"]) != (matched, total):
-        print(f"MISMATCH {name}: ours {(matched, total)}, {k} {tuple(v['outcome'])}", file=sys.stderr)
-best = min(ref["scipy"]["median"], ref["lapjv"]["median"])
-ok = "yes" if tuple(ref["scipy"]["outcome"]) == tuple(ref["lapjv"]["outcome"]) == (matched, total) else "NO"
-print(f"{name:<11} {n:>6}  {ours:8.3f}  {cpu:8.3f}  {ref['scipy']['median']:8.3f}  {ref['lapjv']['median']:8.3f}  {ours / best:6.2f}  {int(peak) / 1024:8.0f}  {ok:<4}  {explain_mentee:8.3f}  {explain_mentor:8.3f}")
+ok = "yes"
+for r in rounds:
+    for k, v in r["ref"].items():
+        if tuple(v["outcome"]) != (matched, total):
+            ok = "NO"
+            print(f"MISMATCH {name}: ours {(matched, total)}, {k} {tuple(v['outcome'])}", file=sys.stderr)
+med = statistics.median
+ours = med(r["ours"] for r in rounds)
+cpu = med(r["cpu"] for r in rounds)
+scipy = med(r["ref"]["scipy"]["median"] for r in rounds)
+lapjv = med(r["ref"]["lapjv"]["median"] for r in rounds)
+ratios = [r["ours"] / min(r["ref"]["scipy"]["median"], r["ref"]["lapjv"]["median"]) for r in rounds]
+print(f"{name:<11} {n:>6}  {ours:8.3f}  {cpu:8.3f}  {scipy:8.3f}  {lapjv:8.3f}  {med(ratios):6.2f}  {int(peak) / 1024:8.0f}  {ok:<4}  {explain_mentee:8.3f}  {explain_mentor:8.3f}")
+if len(rounds) > 1:
+    print(f"{'':<11} {'':>6}  ratio by round: {', '.join(f'{x:.2f}' for x in ratios)}")
 EOF
 )")
   done
 done
 
 echo
-echo "objective = \"$OBJECTIVE\"; times in seconds (medians; cpu: mean user + system of ours, which prices on every core); ratio = ours end to end / faster reference solve only; explain: \`match --explain\` of a mentee and of a mentor, end to end"
+echo "objective = \"$OBJECTIVE\"; times in seconds (medians; cpu: mean user + system of ours, which prices on every core); ratio = ours end to end / faster reference solve only (with ROUNDS above 1, the median of the rounds' ratios); explain: \`match --explain\` of a mentee and of a mentor, end to end"
 printf "%-11s %6s  %8s  %8s  %8s  %8s  %6s  %8s  %-4s  %8s  %8s\n" cohort N ours cpu scipy lapjv ratio "peak MB" same "explain" "(mentor)"
 printf "%s\n" "${rows[@]}"
