@@ -213,7 +213,7 @@ fn json_halves() -> usize {
 /// `to_writer_pretty` writes for the whole document: a half is serialised as the pairs of an
 /// object of its own, at the same depth, and cut out between the array's brackets (items
 /// begin with a line break and are separated by a comma); the document's empty array takes
-/// them. Returns false if serialising failed.
+/// them. Returns false if serialising failed or the document has no empty `pairs` array.
 fn pairs_in_halves<T: serde::Serialize>(
     pairs: &[PairRow<'_>],
     document: &T,
