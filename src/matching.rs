@@ -830,16 +830,18 @@ fn propose_under(
     Ok((proposal, costs))
 }
 
-/// A proposal of at least this many pairs writes them in two halves side by side.
-const PAIRS_APART: usize = 1_000;
+/// A proposal of at least this many pairs writes them in two halves side by side (its pairs,
+/// and their JSON in `render::proposal`).
+pub(crate) const PAIRS_APART: usize = 1_000;
 
 #[cfg(test)]
 thread_local! {
     /// Tests lower it to write small proposals in halves too.
-    static TEST_PAIRS_APART: std::cell::Cell<usize> = const { std::cell::Cell::new(PAIRS_APART) };
+    pub(crate) static TEST_PAIRS_APART: std::cell::Cell<usize> =
+        const { std::cell::Cell::new(PAIRS_APART) };
 }
 
-fn pairs_apart() -> usize {
+pub(crate) fn pairs_apart() -> usize {
     #[cfg(test)]
     return TEST_PAIRS_APART.get();
     #[cfg(not(test))]

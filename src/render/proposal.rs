@@ -177,7 +177,8 @@ fn json_document(
     // doubling through half a megabyte.
     let rows = proposal.pairs.len() + proposal.unmatched.len();
     let mut bytes = Vec::with_capacity(rows.saturating_mul(300).saturating_add(256));
-    let written = if document.pairs.len() >= json_halves().max(2) {
+    // As many pairs as the proposal writes in halves (see `matching::pairs_apart`).
+    let written = if document.pairs.len() >= crate::matching::pairs_apart().max(2) {
         let mut rest = document;
         let pairs = std::mem::take(&mut rest.pairs);
         pairs_in_halves(&pairs, &rest, &mut bytes)
@@ -190,22 +191,6 @@ fn json_document(
     bytes.push(b'\n');
     // serde_json writes UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// A proposal of at least this many pairs writes its JSON pairs in two halves side by side.
-const JSON_HALVES: usize = 1_000;
-
-#[cfg(test)]
-thread_local! {
-    /// Tests lower it to write small documents in halves too.
-    static TEST_JSON_HALVES: std::cell::Cell<usize> = const { std::cell::Cell::new(JSON_HALVES) };
-}
-
-fn json_halves() -> usize {
-    #[cfg(test)]
-    return TEST_JSON_HALVES.get();
-    #[cfg(not(test))]
-    JSON_HALVES
 }
 
 /// Writes `document` (whose pairs are empty) into `out` with `pairs` as its pairs: each half of
@@ -458,9 +443,9 @@ mod tests {
                 lowest_score: None,
             };
             let whole = json_document(&proposal, &names, &unmatched, false);
-            TEST_JSON_HALVES.set(2);
+            crate::matching::TEST_PAIRS_APART.set(2);
             let halves = json_document(&proposal, &names, &unmatched, false);
-            TEST_JSON_HALVES.set(JSON_HALVES);
+            crate::matching::TEST_PAIRS_APART.set(crate::matching::PAIRS_APART);
             assert!(whole.contains("\"mentor\": \"p100\""), "{whole}");
             assert_eq!(halves, whole, "{n} pairs");
         }
