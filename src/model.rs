@@ -864,6 +864,24 @@ pub struct Message {
 mod tests {
     use super::*;
 
+    /// A listing's label is the person's name, borrowed; an erased tombstone's is its id, made.
+    #[test]
+    fn a_label_is_the_name_or_the_erased_id() {
+        let ann = Participant {
+            name: "Ann Lee".into(),
+            ..Participant::for_test("p001", Role::Mentee)
+        };
+        assert!(matches!(ann.label(), std::borrow::Cow::Borrowed("Ann Lee")));
+        let erased = Participant {
+            status: Status::Erased,
+            ..ann.tombstone()
+        };
+        assert!(matches!(
+            erased.label(),
+            std::borrow::Cow::Owned(label) if label == "p001 (erased)"
+        ));
+    }
+
     #[test]
     fn dates_are_strict_and_explain_themselves() {
         assert!(parse_date("2020-01-13").is_ok());
