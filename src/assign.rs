@@ -1250,7 +1250,19 @@ mod tests {
         ) {
             let res = solve_k(r, c, &scores, &cap, Objective::Total, k);
             let got = check(r, c, &scores, &cap, &res);
-            prop_assert_eq!(got, lsap_capacitated(r, c, &scores, &cap));
+            let reference = lsap_capacitated(r, c, &scores, &cap);
+            prop_assert_eq!(got, reference);
+            // Each round's matching started by push-relabel, as on large graphs, both objectives.
+            sparse::TEST_PUSH_RELABEL.set(Some(true));
+            let pushed = solve_k(r, c, &scores, &cap, Objective::Total, k);
+            let fair = solve_k(r, c, &scores, &cap, Objective::Fair, k);
+            sparse::TEST_PUSH_RELABEL.set(None);
+            prop_assert_eq!(check(r, c, &scores, &cap, &pushed), reference);
+            prop_assert_eq!(check(r, c, &scores, &cap, &fair), reference);
+            prop_assert_eq!(
+                outcome(c, &scores, &fair),
+                outcome(c, &scores, &solve_k(r, c, &scores, &cap, Objective::Fair, k))
+            );
         }
     }
 

@@ -12,7 +12,9 @@
 //!    (reduced cost `cost - u[row] - v[col]` zero), by Hopcroft–Karp phases: a breadth-first search
 //!    from every unassigned row gives levels, then a depth-first search assigns a maximal set of
 //!    disjoint shortest augmenting paths. A column with a free place ends a path; a full column
-//!    leads on to the rows it holds.
+//!    leads on to the rows it holds. On large graphs a push–relabel pass ([`push_relabel`])
+//!    places most rows first, and the phases finish: in tie-heavy cohorts the last phases of a
+//!    round each search most rows to place a handful.
 //! 2. **Dual step.** If rows remain unassigned, one Dijkstra search from all of them at once (on
 //!    reduced costs, which stay non-negative) finds the distance `D` to the nearest free place,
 //!    and the duals move by `D` minus each settled vertex's distance. This keeps every reduced
@@ -37,7 +39,7 @@
 //! help rather than hurt.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use super::AssignError;
 
@@ -358,6 +360,8 @@ struct Scratch {
     /// through full columns, none leading to a free place: the last search of [`match_tight`]
     /// failed, and the duals have not moved since. [`dual_step`] starts from it.
     reach_known: bool,
+    /// [`push_relabel`]'s work arrays.
+    pr: PushRelabel,
 }
 
 impl Scratch {
@@ -380,6 +384,7 @@ impl Scratch {
             col_seen: Marks::new(nc),
             stack: Vec::new(),
             reach_known: false,
+            pr: PushRelabel::default(),
         }
     }
 }
@@ -454,6 +459,9 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
         }
         s.tight_start.push(len);
     }
+    if push_relabel_applies(st.g) {
+        push_relabel(st, s);
+    }
     loop {
         if st.free_rows == 0 {
             return;
@@ -499,6 +507,204 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
         }
         if !augmented {
             return;
+        }
+    }
+}
+
+/// Graphs with at least this many edges start each round's matching with [`push_relabel`]:
+/// on a form-shaped 2,000 x 2,000 cohort (49,000 candidate edges) the first solve's matching took
+/// 2.2 ms instead of 3.7, and whole runs of `match` 0.93 to 0.97 of the time (2,000² and 5,000²,
+/// both shapes). Smaller graphs keep the pairings earlier versions proposed.
+const PUSH_RELABEL_EDGES: usize = 16_384;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set it to run [`push_relabel`] (`Some(true)`) or not (`Some(false)`) whatever the
+    /// size.
+    pub(super) static TEST_PUSH_RELABEL: std::cell::Cell<Option<bool>> =
+        const { std::cell::Cell::new(None) };
+}
+
+fn push_relabel_applies(g: &Graph) -> bool {
+    #[cfg(test)]
+    if let Some(on) = TEST_PUSH_RELABEL.get() {
+        return on;
+    }
+    g.col.len() >= PUSH_RELABEL_EDGES
+}
+
+/// No label: the row has no path to a free place (as far as the last global relabel saw).
+const FAR: u32 = u32::MAX;
+
+/// [`push_relabel`]'s work arrays, kept from one round to the next.
+#[derive(Default)]
+struct PushRelabel {
+    /// The rows with a tight edge to each column: `row[start[j]..start[j + 1]]`.
+    start: Vec<usize>,
+    row: Vec<u32>,
+    /// Each row's label: at most the number of rows on a path of tight edges from it to a free
+    /// place (through the rows the columns on the way hold), or [`FAR`].
+    label: Vec<u32>,
+    col_seen: Vec<bool>,
+    queue: Vec<u32>,
+    active: VecDeque<u32>,
+}
+
+impl PushRelabel {
+    /// The tight lists by column (the transpose of `s.tight`).
+    fn transpose(&mut self, tight_start: &[usize], tight: &[u32], nc: usize) {
+        let nr = tight_start.len() - 1;
+        self.start.clear();
+        self.start.resize(nc + 1, 0);
+        for &j in &tight[..tight_start[nr]] {
+            self.start[j as usize + 1] += 1;
+        }
+        for j in 0..nc {
+            self.start[j + 1] += self.start[j];
+        }
+        self.row.clear();
+        self.row.resize(tight_start[nr], 0);
+        // `start[j]` moves up as column `j` fills, then is put back.
+        for i in 0..nr {
+            for &j in &tight[tight_start[i]..tight_start[i + 1]] {
+                let at = &mut self.start[j as usize];
+                self.row[*at] = i as u32;
+                *at += 1;
+            }
+        }
+        for j in (1..=nc).rev() {
+            self.start[j] = self.start[j - 1];
+        }
+        self.start[0] = 0;
+    }
+
+    /// Exact labels: a breadth-first search backwards from every column with a free place.
+    fn relabel_all(&mut self, st: &State) {
+        let nc = st.cap.len();
+        self.label.clear();
+        self.label.resize(st.col4row.len(), FAR);
+        self.col_seen.clear();
+        self.col_seen.resize(nc, false);
+        self.queue.clear();
+        for j in 0..nc {
+            if st.has_place(j) {
+                self.col_seen[j] = true;
+                for &i in &self.row[self.start[j]..self.start[j + 1]] {
+                    if self.label[i as usize] == FAR {
+                        self.label[i as usize] = 1;
+                        self.queue.push(i);
+                    }
+                }
+            }
+        }
+        let mut at = 0;
+        while at < self.queue.len() {
+            let k = self.queue[at] as usize;
+            at += 1;
+            // Row `k` leaves its column for a path from it: the column is as near as `k`, and
+            // the rows with a tight edge to it one nearer.
+            let c = st.col4row[k];
+            if c == NONE || self.col_seen[c as usize] {
+                continue;
+            }
+            self.col_seen[c as usize] = true;
+            let d = self.label[k] + 1;
+            for &i in &self.row[self.start[c as usize]..self.start[c as usize + 1]] {
+                if self.label[i as usize] == FAR {
+                    self.label[i as usize] = d;
+                    self.queue.push(i);
+                }
+            }
+        }
+    }
+
+    /// Column `j`'s distance to a free place by the labels: 0 with a place, else that of the
+    /// nearest row it holds, with that row.
+    fn column(&self, st: &State, j: usize) -> (u32, u32) {
+        if st.has_place(j) {
+            return (0, NONE);
+        }
+        let (mut d, mut holder) = (FAR, NONE);
+        let mut r = st.head[j];
+        while r != NONE {
+            if self.label[r as usize] < d {
+                d = self.label[r as usize];
+                holder = r;
+            }
+            r = st.next[r as usize];
+        }
+        (d, holder)
+    }
+}
+
+/// Push–relabel on the tight edges (Goldberg and Kennedy's for bipartite matching: double
+/// pushes, rows in first-in first-out order, exact labels again after every sixteenth of the
+/// rows has been relabelled): each free row takes the tight column nearest a free place, the
+/// row it displaces (if the column was full) becomes free in turn, until every free row is
+/// placed or known to have no path. It places most of the rows Hopcroft–Karp's phases would,
+/// without a breadth-first search over the whole graph for every few paths: in tie-heavy
+/// cohorts the last phases of a round each read most rows to place a handful. The phases
+/// after it finish the matching and end with the search [`dual_step`] starts from, so the
+/// matching is maximum whatever this leaves; it moves rows only along tight edges and keeps
+/// every column within its capacity, so the invariants hold.
+fn push_relabel(st: &mut State, s: &mut Scratch) {
+    let nr = st.col4row.len();
+    let nc = st.cap.len();
+    let pr = &mut s.pr;
+    pr.transpose(&s.tight_start, &s.tight, nc);
+    pr.relabel_all(st);
+    pr.active.clear();
+    pr.active.extend(
+        (0..nr)
+            .filter(|&i| st.col4row[i] == NONE && pr.label[i] != FAR)
+            .map(|i| i as u32),
+    );
+    // A path visits each row at most once: a label above the number of rows means none.
+    let top = u32::try_from(nr).unwrap_or(u32::MAX);
+    let every = (nr / 16).max(16);
+    let mut relabelled = 0;
+    // Reading edges is the work: bounded, whatever the labels do (the phases finish anyway).
+    let mut budget = 16 * st.g.col.len() + nr;
+    while let Some(i) = pr.active.pop_front() {
+        let i = i as usize;
+        if st.col4row[i] != NONE || pr.label[i] == FAR {
+            continue;
+        }
+        // The tight column nearest a free place; the first met among equals.
+        let (mut best, mut to, mut holder) = (FAR, NONE, NONE);
+        let list = &s.tight[s.tight_start[i]..s.tight_start[i + 1]];
+        budget = budget.saturating_sub(list.len());
+        for &j in list {
+            let (d, h) = pr.column(st, j as usize);
+            if d < best {
+                (best, to, holder) = (d, j, h);
+                // Nothing nearer is possible.
+                if d == 0 || d + 1 == pr.label[i] {
+                    break;
+                }
+            }
+        }
+        if best >= top {
+            pr.label[i] = FAR;
+            continue;
+        }
+        if best + 1 > pr.label[i] {
+            relabelled += 1;
+        }
+        pr.label[i] = best + 1;
+        if holder == NONE {
+            st.free_rows -= 1;
+        } else {
+            st.detach(holder as usize);
+            pr.active.push_back(holder);
+        }
+        st.attach(i, to as usize);
+        if budget == 0 {
+            return;
+        }
+        if relabelled >= every {
+            relabelled = 0;
+            pr.relabel_all(st);
         }
     }
 }
@@ -1360,5 +1566,101 @@ mod tests {
         }
         // The cases above do leave owed places (so the reverse rounds are what is tested).
         assert!(owed_cases > 500, "only {owed_cases} cases with owed places");
+    }
+
+    #[test]
+    fn push_relabel_keeps_the_invariants_and_reaches_the_optimum() {
+        let mut next = crate::assign::test_numbers(0x6a09_e667_f3bc_c908);
+        let mut placed = 0;
+        for case in 0..3000 {
+            let nr = 1 + next(60) as usize;
+            let nc = 1 + next(60) as usize;
+            // Few cost levels: many ties, long alternating paths.
+            let levels = 1 + next(4);
+            let mut cap: Vec<u32> = (0..nc).map(|_| 1 + next(3) as u32).collect();
+            cap.push(nr as u32);
+            let mut slack = vec![0; nc + 1];
+            if case % 4 == 0 {
+                slack[next(nc as u64) as usize] = 1_000;
+            }
+            let rows: Vec<Vec<(u32, i64)>> = (0..nr)
+                .map(|_| {
+                    let mut row: Vec<(u32, i64)> = (0..next(8))
+                        .map(|_| (next(nc as u64) as u32, 10 * next(levels) as i64))
+                        .collect();
+                    row.sort_by_key(|&(j, _)| j);
+                    row.dedup_by_key(|e| e.0);
+                    row
+                })
+                .collect();
+            let g = graph(&rows, nc as u32, 100 * levels as i64);
+            let plain = solve(&g, &cap, &slack).expect("solvable");
+
+            // Push-relabel alone, on the first round's tight edges: a matching of tight edges
+            // within every capacity (the phases after it make it maximum).
+            let mut st = State {
+                g: &g,
+                cap: &cap,
+                u: (0..nr)
+                    .map(|i| {
+                        g.edges(i)
+                            .map(|e| g.cost[e] - slack[g.col[e] as usize])
+                            .min()
+                            .unwrap_or(0)
+                    })
+                    .collect(),
+                v: slack.clone(),
+                col4row: vec![NONE; nr],
+                load: vec![0; nc + 1],
+                head: vec![NONE; nc + 1],
+                next: vec![NONE; nr],
+                prev: vec![NONE; nr],
+                free_rows: nr,
+            };
+            let mut s = Scratch::new(nr, nc + 1);
+            TEST_PUSH_RELABEL.set(Some(true));
+            match_tight_from_scratch(&mut st, &mut s);
+            TEST_PUSH_RELABEL.set(None);
+            assert!(st.consistent(), "case {case}");
+            assert_eq!(
+                st.free_rows,
+                st.col4row.iter().filter(|&&j| j == NONE).count(),
+                "case {case}"
+            );
+            for (j, (&load, &c)) in st.load.iter().zip(&cap).enumerate() {
+                let held = st.col4row.iter().filter(|&&k| k as usize == j).count();
+                assert_eq!(held, load as usize, "case {case}");
+                assert!(load <= c, "case {case}");
+            }
+            placed += nr - st.free_rows;
+
+            // The whole solve with it: certified, and as cheap as without.
+            TEST_PUSH_RELABEL.set(Some(true));
+            let pushed = solve(&g, &cap, &slack).expect("solvable");
+            TEST_PUSH_RELABEL.set(None);
+            assert_eq!(certify(&g, &cap, &slack, &pushed), Ok(()), "case {case}");
+            assert_eq!(
+                total(&g, &cap, &slack, &pushed),
+                total(&g, &cap, &slack, &plain),
+                "case {case}"
+            );
+        }
+        assert!(placed > 10_000, "push-relabel placed only {placed} rows");
+    }
+
+    /// Only push-relabel on `st`'s tight edges (the first step of [`match_tight`]).
+    fn match_tight_from_scratch(st: &mut State, s: &mut Scratch) {
+        s.tight_start.clear();
+        s.tight_start.push(0);
+        s.tight.clear();
+        for i in 0..st.col4row.len() {
+            for e in st.g.edges(i) {
+                if st.reduced(i, e) == 0 {
+                    s.tight.push(st.g.col[e]);
+                }
+            }
+            s.tight_start.push(s.tight.len());
+        }
+        push_relabel(st, s);
     }
 }
