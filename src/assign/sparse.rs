@@ -512,9 +512,10 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
 }
 
 /// Graphs with at least this many edges start each round's matching with [`push_relabel`]:
-/// on a form-shaped 2,000 x 2,000 cohort (49,000 candidate edges) the first solve's matching took
-/// 2.2 ms instead of 3.7, and whole runs of `match` 0.93 to 0.97 of the time (2,000² and 5,000²,
-/// both shapes). Smaller graphs keep the pairings earlier versions proposed.
+/// on a form-shaped 2,000 x 2,000 cohort (49,000 candidate edges) the first solve took 3.2 ms
+/// instead of 4.5 (medians of six runs), and whole runs of `match` 0.87 to 0.975 of the time
+/// (2,000² of both shapes, form-shaped 5,000²). The bound is chosen, not measured: cohorts of a
+/// few hundred people keep the pairings earlier versions proposed.
 const PUSH_RELABEL_EDGES: usize = 16_384;
 
 #[cfg(test)]
