@@ -443,22 +443,7 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
     if st.free_rows == 0 {
         return;
     }
-    // Written without a branch on tightness (every edge's column is stored, and the end moves
-    // past it only if the edge is tight): about a fifth of edges are not tight, at random. The
-    // list keeps a place for every edge from one call to the next (rows end at `tight_start`).
-    s.tight_start.clear();
-    s.tight_start.push(0);
-    s.tight.resize(st.g.col.len().max(s.tight.len()), 0);
-    let mut len = 0;
-    for i in 0..nr {
-        let ui = st.u[i];
-        let edges = st.g.edges(i);
-        for (&j, &c) in st.g.col[edges.clone()].iter().zip(&st.g.cost[edges]) {
-            s.tight[len] = j;
-            len += usize::from(c - ui == st.v[j as usize]);
-        }
-        s.tight_start.push(len);
-    }
+    list_tight(st, s);
     if push_relabel_applies(st.g) {
         push_relabel(st, s);
     }
@@ -508,6 +493,27 @@ fn match_tight(st: &mut State, s: &mut Scratch) {
         if !augmented {
             return;
         }
+    }
+}
+
+/// Each row's tight edges' columns into `s.tight` (`s.tight_start[i]..s.tight_start[i + 1]`):
+/// the duals do not move while a round's matching reads them. Written without a branch on
+/// tightness (every edge's column is stored, and the end moves past it only if the edge is
+/// tight): about a fifth of edges are not tight, at random. The list keeps a place for every
+/// edge from one call to the next (rows end at `tight_start`).
+fn list_tight(st: &State, s: &mut Scratch) {
+    s.tight_start.clear();
+    s.tight_start.push(0);
+    s.tight.resize(st.g.col.len().max(s.tight.len()), 0);
+    let mut len = 0;
+    for i in 0..st.col4row.len() {
+        let ui = st.u[i];
+        let edges = st.g.edges(i);
+        for (&j, &c) in st.g.col[edges.clone()].iter().zip(&st.g.cost[edges]) {
+            s.tight[len] = j;
+            len += usize::from(c - ui == st.v[j as usize]);
+        }
+        s.tight_start.push(len);
     }
 }
 
@@ -1498,6 +1504,27 @@ mod tests {
         g
     }
 
+    /// `nr` rows of fewer than `most` edges each (distinct columns below `nc`, in order), costing
+    /// `10 * k` for `k` below `levels`.
+    fn random_rows(
+        next: &mut impl FnMut(u64) -> u64,
+        nr: usize,
+        nc: usize,
+        most: u64,
+        levels: u64,
+    ) -> Vec<Vec<(u32, i64)>> {
+        (0..nr)
+            .map(|_| {
+                let mut row: Vec<(u32, i64)> = (0..next(most))
+                    .map(|_| (next(nc as u64) as u32, 10 * next(levels) as i64))
+                    .collect();
+                row.sort_by_key(|&(j, _)| j);
+                row.dedup_by_key(|e| e.0);
+                row
+            })
+            .collect()
+    }
+
     #[test]
     fn a_warm_start_settles_owed_places_to_the_cold_optimum() {
         let mut next = crate::assign::test_numbers(0x9e37_79b9_7f4a_7c15);
@@ -1525,14 +1552,7 @@ mod tests {
             let edge = |next: &mut dyn FnMut(u64) -> u64| {
                 (next(nc as u64) as u32, 10 * next(levels) as i64)
             };
-            let mut rows: Vec<Vec<(u32, i64)>> = (0..nr)
-                .map(|_| {
-                    let mut row: Vec<(u32, i64)> = (0..next(4)).map(|_| edge(&mut next)).collect();
-                    row.sort_by_key(|&(j, _)| j);
-                    row.dedup_by_key(|e| e.0);
-                    row
-                })
-                .collect();
+            let mut rows = random_rows(&mut next, nr, nc, 4, levels);
             let g1 = graph(&rows, nc as u32, q);
             let first = solve(&g1, &cap, &slack).expect("solvable");
             assert_eq!(certify(&g1, &cap, &slack, &first), Ok(()));
@@ -1584,16 +1604,7 @@ mod tests {
             if case % 4 == 0 {
                 slack[next(nc as u64) as usize] = 1_000;
             }
-            let rows: Vec<Vec<(u32, i64)>> = (0..nr)
-                .map(|_| {
-                    let mut row: Vec<(u32, i64)> = (0..next(8))
-                        .map(|_| (next(nc as u64) as u32, 10 * next(levels) as i64))
-                        .collect();
-                    row.sort_by_key(|&(j, _)| j);
-                    row.dedup_by_key(|e| e.0);
-                    row
-                })
-                .collect();
+            let rows = random_rows(&mut next, nr, nc, 8, levels);
             let g = graph(&rows, nc as u32, 100 * levels as i64);
             let plain = solve(&g, &cap, &slack).expect("solvable");
 
@@ -1619,9 +1630,8 @@ mod tests {
                 free_rows: nr,
             };
             let mut s = Scratch::new(nr, nc + 1);
-            TEST_PUSH_RELABEL.set(Some(true));
-            match_tight_from_scratch(&mut st, &mut s);
-            TEST_PUSH_RELABEL.set(None);
+            list_tight(&st, &mut s);
+            push_relabel(&mut st, &mut s);
             assert!(st.consistent(), "case {case}");
             assert_eq!(
                 st.free_rows,
@@ -1647,21 +1657,5 @@ mod tests {
             );
         }
         assert!(placed > 10_000, "push-relabel placed only {placed} rows");
-    }
-
-    /// Only push-relabel on `st`'s tight edges (the first step of [`match_tight`]).
-    fn match_tight_from_scratch(st: &mut State, s: &mut Scratch) {
-        s.tight_start.clear();
-        s.tight_start.push(0);
-        s.tight.clear();
-        for i in 0..st.col4row.len() {
-            for e in st.g.edges(i) {
-                if st.reduced(i, e) == 0 {
-                    s.tight.push(st.g.col[e]);
-                }
-            }
-            s.tight_start.push(s.tight.len());
-        }
-        push_relabel(st, s);
     }
 }
