@@ -18,11 +18,18 @@
 #   FAMILIES=form RUNS=10 bash examples/bench_match.sh
 #   OBJECTIVE=total bash examples/bench_match.sh   # the matches-then-total optimum, no fair refinement
 #   ROUNDS=5 FAMILIES=form SIZES=2000 bash examples/bench_match.sh   # ours and the references in turn, five times
+#   VS=/tmp/old/revmentor ROUNDS=5 bash examples/bench_match.sh      # also another build, each round, beside ours
 #
 # With ROUNDS above 1, each round times ours and then the references (RUNS runs each), and the
 # table gives the medians over the rounds and the median of the rounds' ratios; each round's ratio
 # is printed under the table. On a machine whose speed drifts, a ratio is then taken from timings
 # seconds apart, not minutes, and its spread shows how far one run can be trusted.
+#
+# With VS set to another build of revmentor (an earlier commit's `target/release/revmentor`),
+# each round times it in the same hyperfine call as ours (first in odd rounds, second in even
+# ones), on the same cohort, and each row is
+# followed by ours / its median per round and their median: a change's effect, measured in one
+# run beside the references.
 #
 # Needs python3 (with venv) and hyperfine (Debian: apt-get install hyperfine; installed here if
 # missing and running as root). numpy, scipy and lap go into a virtualenv under target/. Not run by
@@ -34,6 +41,7 @@ FAMILIES="${FAMILIES:-form pilot}"
 RUNS="${RUNS:-5}"
 OBJECTIVE="${OBJECTIVE:-fair}"   # [matching] objective: fair (the default) or total
 ROUNDS="${ROUNDS:-1}"            # ours then the references, in turn, this many times
+VS="${VS:-}"                     # another build of revmentor to time beside ours, if set
 
 if ! command -v hyperfine >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -122,11 +130,19 @@ for n in $SIZES; do
     # Each round: ours end to end, then the references' solve, one right after the other.
     rounds=()
     for ((round = 1; round <= ROUNDS; round++)); do
-      hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name.json" \
-        "$bin match $name --dry-run --format json" >&2
-      ours=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['median'], r['user'] + r['system'])" "$work/$name.json")
+      # Beside VS, each takes the first place in every other round (hyperfine runs one command's
+      # runs, then the next's).
+      commands=("$bin match $name --dry-run --format json")
+      [ -n "$VS" ] && commands+=("$VS match $name --dry-run --format json")
+      first=0
+      if [ -n "$VS" ] && (( round % 2 == 0 )); then
+        commands=("${commands[1]}" "${commands[0]}")
+        first=1
+      fi
+      hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name.json" "${commands[@]}" >&2
+      ours=$(python3 -c "import json,sys; rs=json.load(open(sys.argv[1]))['results']; k=int(sys.argv[2]); o=rs[k]; print(o['median'], o['user'] + o['system'], rs[1 - k]['median'] if len(rs) > 1 else 0)" "$work/$name.json" "$first")
       ref=$("$venv/bin/python" "$work/reference.py" "$work/$name.npy" "$ref_runs")
-      rounds+=("$(python3 -c "import json,sys; o, c = map(float, sys.argv[1].split()); print(json.dumps({'ours': o, 'cpu': c, 'ref': json.loads(sys.argv[2])}))" "$ours" "$ref")")
+      rounds+=("$(python3 -c "import json,sys; o, c, vs = map(float, sys.argv[1].split()); print(json.dumps({'ours': o, 'cpu': c, 'vs': vs, 'ref': json.loads(sys.argv[2])}))" "$ours" "$ref")")
     done
     rm -f "$work/$name.npy"
     # `match --explain` of a mentee (the first enrolled) and of a mentor (the first after them).
@@ -158,6 +174,9 @@ ratios = [r["ours"] / min(r["ref"]["scipy"]["median"], r["ref"]["lapjv"]["median
 print(f"{name:<11} {n:>6}  {ours:8.3f}  {cpu:8.3f}  {scipy:8.3f}  {lapjv:8.3f}  {med(ratios):6.2f}  {int(peak) / 1024:8.0f}  {ok:<4}  {explain_mentee:8.3f}  {explain_mentor:8.3f}")
 if len(rounds) > 1:
     print(f"{'':<11} {'':>6}  ratio by round: {', '.join(f'{x:.2f}' for x in ratios)}")
+if all(r["vs"] > 0 for r in rounds):
+    against = [r["ours"] / r["vs"] for r in rounds]
+    print(f"{'':<11} {'':>6}  ours / VS: {med(against):.3f} (by round: {', '.join(f'{x:.3f}' for x in against)}; VS {med(r['vs'] for r in rounds):.3f} s)")
 EOF
 )")
   done

@@ -518,9 +518,10 @@ fn list_tight(st: &State, s: &mut Scratch) {
 }
 
 /// Graphs with at least this many edges start each round's matching with [`push_relabel`]:
-/// on a form-shaped 2,000 x 2,000 cohort (49,000 candidate edges) the first solve took 3.2 ms
-/// instead of 4.5 (medians of six runs), and whole runs of `match` 0.87 to 0.975 of the time
-/// (2,000² of both shapes, form-shaped 5,000²). The bound is chosen, not measured: cohorts of a
+/// beside the build without it (`VS=... bash examples/bench_match.sh`), whole runs of `match`
+/// took 0.91 of the time at form-shaped 2,000² (49,000 candidate edges), 0.88 at pilot-shaped
+/// 2,000², 0.96 at form-shaped 5,000², and 1.07 at pilot-shaped 5,000² (where the optimum it
+/// reaches first costs one more pricing round). The bound is chosen, not measured: cohorts of a
 /// few hundred people keep the pairings earlier versions proposed.
 const PUSH_RELABEL_EDGES: usize = 16_384;
 
