@@ -42,6 +42,10 @@ RUNS="${RUNS:-5}"
 OBJECTIVE="${OBJECTIVE:-fair}"   # [matching] objective: fair (the default) or total
 ROUNDS="${ROUNDS:-1}"            # ours then the references, in turn, this many times
 VS="${VS:-}"                     # another build of revmentor to time beside ours, if set
+if [ -n "$VS" ] && ! "$VS" --version >/dev/null 2>&1; then
+  echo "VS=$VS is not a revmentor that runs: give the path of another build's target/release/revmentor" >&2
+  exit 1
+fi
 
 if ! command -v hyperfine >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
