@@ -1438,6 +1438,36 @@ mod tests {
         }
     }
 
+    /// A problem large enough to be keyed on every core keeps each core's rows in a block of its
+    /// own: every row, the last of each block and the first of the next included, reads as the
+    /// source it was taken from, whole and pair by pair.
+    #[test]
+    fn rows_keyed_in_blocks_read_as_their_source() {
+        let (r, c) = (1_031, 1_024);
+        let mut next = test_numbers(17);
+        let mut codes = |n: usize, m: u64| (0..n).map(|_| next(m) as u32).collect::<Vec<_>>();
+        let mut p = Profiles::new(r, c).expect("within bounds");
+        for (w, m) in [(100, 4), (50, 7), (37, 10)] {
+            p.field(w, &codes(r, m), &codes(c, m)).expect("valid field");
+        }
+        p.forbid_same(&codes(r, 8), &codes(c, 8))
+            .expect("valid groups");
+        p.seal();
+        let keyed = source::KeyRows::new(&p).expect("scores fit a key");
+        let (mut a, mut b) = (vec![0; c], vec![0; c]);
+        let (mut ka, mut kb) = (vec![0u8; c], vec![0u8; c]);
+        for i in 0..r {
+            Source::row(&keyed, i, &mut a);
+            Source::row(&p, i, &mut b);
+            assert_eq!(a, b, "row {i}");
+            assert!(Source::row_keys(&keyed, i, &mut ka) && Source::row_keys(&p, i, &mut kb));
+            assert_eq!(ka, kb, "keys of row {i}");
+            for j in (0..c).step_by(97) {
+                assert_eq!(Source::get(&keyed, i, j), b[j], "pair {i} {j}");
+            }
+        }
+    }
+
     fn gcd(a: i32, b: i32) -> i32 {
         if b == 0 { a } else { gcd(b, a % b) }
     }

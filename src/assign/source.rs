@@ -568,9 +568,15 @@ pub(super) const KEY_ROWS_CELLS: usize = 1 << 23;
 
 /// Another source's rows as keys, computed once (on every core) and kept, a byte per pair, for
 /// the passes that read every row again and again; columns are still the source's.
+///
+/// Each core's rows are kept in a block of its own, written once as they are computed: one
+/// block for all would be zeroed first, on one core (4 MB at 2,000 x 2,000, twice written), and
+/// its pages taken from the system on that core alone.
 pub(super) struct KeyRows<'a, S> {
     inner: &'a S,
-    keys: Vec<u8>,
+    /// Rows `k * per..(k + 1) * per` in `blocks[k]`, row after row.
+    blocks: Vec<Vec<u8>>,
+    per: usize,
 }
 
 impl<'a, S: Source> KeyRows<'a, S> {
@@ -584,22 +590,32 @@ impl<'a, S: Source> KeyRows<'a, S> {
         if !inner.row_keys(0, &mut vec![0; nc]) {
             return None;
         }
-        let mut keys = vec![0u8; cells];
-        let mut rows: Vec<&mut [u8]> = keys.chunks_mut(nc).collect();
-        let fits = super::pricing::in_parts(&mut rows, cells, |first, part| {
-            part.iter_mut()
-                .enumerate()
-                .all(|(k, row)| inner.row_keys(first + k, row))
+        // Zero-sized: only the parts' bounds are wanted of it.
+        let mut rows = vec![(); nr];
+        let parts = super::pricing::in_parts(&mut rows, cells, |first, part| {
+            // Below `cells`.
+            let mut block = Vec::with_capacity(part.len() * nc);
+            let mut row = vec![0u8; nc];
+            let fits = (first..first + part.len()).all(|i| {
+                let fits = inner.row_keys(i, &mut row);
+                block.extend_from_slice(&row);
+                fits
+            });
+            (part.len(), fits.then_some(block))
         });
-        drop(rows);
-        fits.into_iter()
-            .all(|f| f)
-            .then_some(KeyRows { inner, keys })
+        // Every part but the last has `per` rows (`in_parts`).
+        let per = parts.first().map_or(nr, |&(rows, _)| rows).max(1);
+        let blocks = parts
+            .into_iter()
+            .map(|(_, block)| block)
+            .collect::<Option<Vec<Vec<u8>>>>()?;
+        Some(KeyRows { inner, blocks, per })
     }
 
     fn keys_of(&self, i: usize) -> &[u8] {
         let nc = self.inner.n_cols();
-        &self.keys[i * nc..(i + 1) * nc]
+        let (block, k) = (i / self.per, i % self.per);
+        &self.blocks[block][k * nc..(k + 1) * nc]
     }
 }
 
