@@ -53,6 +53,15 @@ pub struct Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
+    /// Room for the rows it reads, found before the first is read: the lines of its bytes (a
+    /// header's too, and one for a last line without an end), but no more than one row per 16
+    /// bytes, so that a file of blank lines does not reserve room for millions of rows (rows
+    /// shorter than that are rare in a cohort's files, and only make the room grow as read).
+    pub fn most_rows(&self) -> usize {
+        let bytes: &[u8] = self.reader.get_ref().get_ref();
+        (memchr::memchr_iter(b'\n', bytes).count() + 1).min(bytes.len() / 16 + 1)
+    }
+
     /// Read the next row that has a non-empty cell into `record`; its line, or `None` at the end.
     /// A row with another number of cells than the header is refused with its line.
     pub fn next_into(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, CsvError> {

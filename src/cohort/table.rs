@@ -435,13 +435,16 @@ impl Layout<'_> {
     /// Every row of `reader` that reads, with the problems of those that do not, and whether
     /// reading ended early (a row the reader could not read: a broken quote; a ragged row is
     /// reported and the rest still read).
+    /// The rows of `reader`, into a vector with room for `room` (at least), so that it never
+    /// grows by copying (a first half's holds the second's too).
     fn read<T: Record>(
         &self,
         mut reader: csvio::Rows,
         options: &ReadOptions,
+        room: usize,
     ) -> (Vec<Entry<T>>, Vec<CsvError>, bool) {
         let file = self.file;
-        let mut entries = Vec::new();
+        let mut entries = Vec::with_capacity(room);
         let mut problems = Vec::new();
         let mut record = csv::StringRecord::new();
         loop {
@@ -620,7 +623,8 @@ impl<T: Record> Table<T> {
         };
         let mut entries = match second {
             None => {
-                let (entries, mut found, _) = layout.read(first, options);
+                let room = first.most_rows();
+                let (entries, mut found, _) = layout.read(first, options, room);
                 problems.append(&mut found);
                 entries
             }
@@ -628,15 +632,16 @@ impl<T: Record> Table<T> {
                 // Each half records its repaired dates in options of its own.
                 let (one, two) = (options.fork(), options.fork());
                 let layout = &layout;
+                let (room, room_after) = (first.most_rows(), second.most_rows());
                 let ((mut entries, mut found, ended, one), (mut more, mut later, _, two)) =
                     crate::threads::join(
                         true,
                         move || {
-                            let (e, p, ended) = layout.read(first, &one);
+                            let (e, p, ended) = layout.read(first, &one, room + room_after);
                             (e, p, ended, one)
                         },
                         move || {
-                            let (e, p, ended) = layout.read(second, &two);
+                            let (e, p, ended) = layout.read(second, &two, room_after);
                             (e, p, ended, two)
                         },
                     );
