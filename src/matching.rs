@@ -199,19 +199,23 @@ fn earlier_pairs(
 fn manager_chains(
     cohort: &Cohort,
     people: &[&Participant],
-    forbid: &mut impl FnMut(usize, usize, Forbid),
-) -> crate::cohort::org::Chart {
+) -> (crate::cohort::org::Chart, Vec<(usize, usize)>) {
     let chart = crate::cohort::org::Chart::new(cohort);
     let mut walk = crate::cohort::org::Walk::default();
+    let mut pairs = Vec::new();
     for i in 0..people.len() {
         chart.each_above(i, &mut walk, |j| {
             if people[i].role != people[j].role {
-                forbid(i, j, Forbid::ManagerChain);
+                pairs.push((i, j));
             }
         });
     }
-    chart
+    (chart, pairs)
 }
+
+/// A cohort of at least this many people has its reporting chains walked beside the rest of
+/// its rules (its codes and indexes), on the shared threads.
+const CHAINS_APART: usize = 1_000;
 
 /// Codes of a field's values: 0 for a value not known, else one number per value, counted from
 /// 1 in the order first met, values compared trimmed and case-insensitively. Each spelling is
@@ -256,6 +260,80 @@ impl<'a> Rules<'a> {
     #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // long: to be split into named steps (ARCHITECTURE.md, "Debts")
     pub fn new(cohort: &'a Cohort, avoids: &[(usize, usize)]) -> Self {
         let people: Vec<&Participant> = cohort.participants.iter().collect();
+        // Line-management chains, in both directions, through participants.csv and org.csv: the
+        // pairs each person is above, found beside the indexes and codes below.
+        let ((index, by_email, fields, department), (chart, chains)) = crate::threads::join(
+            people.len() >= CHAINS_APART,
+            || Self::codes(cohort, &people),
+            || manager_chains(cohort, &people),
+        );
+        let lookup = |who: &str| -> Option<usize> {
+            index
+                .get(who)
+                .or_else(|| by_email.get(crate::model::normalise_email(who).as_str()))
+                .copied()
+        };
+        let mut forbidden: FxHashMap<(usize, usize), Forbid> = FxHashMap::default();
+        let mut forbid = |a: usize, b: usize, why: Forbid| {
+            let (e, m) = if people[a].role == Role::Mentee {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            if people[e].role == Role::Mentee && people[m].role == Role::Mentor {
+                forbidden.entry((e, m)).or_insert(why);
+            }
+        };
+        for (i, p) in people.iter().enumerate() {
+            for c in &p.conflicts {
+                if let Some(j) = lookup(c) {
+                    forbid(i, j, Forbid::Conflict);
+                }
+            }
+        }
+        for (i, j) in chains {
+            forbid(i, j, Forbid::ManagerChain);
+        }
+        let earlier = earlier_pairs(cohort, &by_email, &mut forbid);
+        for &(e, m) in avoids {
+            forbidden.insert((e, m), Forbid::Avoid);
+        }
+        for pair in cohort
+            .pairs
+            .iter()
+            .filter(|p| p.status == PairStatus::Ended)
+        {
+            if let (Some(&e), Some(&m)) = (
+                index.get(pair.mentee.as_str()),
+                index.get(pair.mentor.as_str()),
+            ) {
+                forbidden.entry((e, m)).or_insert(Forbid::Ended);
+            }
+        }
+        Rules {
+            forbid_department: cohort.config.matching.same_department == SameDepartment::Forbid,
+            chart,
+            earlier,
+            people,
+            index,
+            fields,
+            department,
+            forbidden,
+        }
+    }
+
+    /// The participants' indexes by id and by email, the scored fields' codes, and the
+    /// departments' codes.
+    #[allow(clippy::type_complexity)]
+    fn codes(
+        cohort: &'a Cohort,
+        people: &[&'a Participant],
+    ) -> (
+        FxHashMap<&'a str, usize>,
+        FxHashMap<&'a str, usize>,
+        Vec<Field>,
+        Vec<u32>,
+    ) {
         let index: FxHashMap<&str, usize> = people
             .iter()
             .enumerate()
@@ -331,60 +409,8 @@ impl<'a> Rules<'a> {
                 .position(|c| *c == f.name)
                 .unwrap_or(usize::MAX)
         });
-        fields.extend(topic_fields(cohort, &people, interests));
-
-        let lookup = |who: &str| -> Option<usize> {
-            index
-                .get(who)
-                .or_else(|| by_email.get(crate::model::normalise_email(who).as_str()))
-                .copied()
-        };
-        let mut forbidden: FxHashMap<(usize, usize), Forbid> = FxHashMap::default();
-        let mut forbid = |a: usize, b: usize, why: Forbid| {
-            let (e, m) = if people[a].role == Role::Mentee {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            if people[e].role == Role::Mentee && people[m].role == Role::Mentor {
-                forbidden.entry((e, m)).or_insert(why);
-            }
-        };
-        for (i, p) in people.iter().enumerate() {
-            for c in &p.conflicts {
-                if let Some(j) = lookup(c) {
-                    forbid(i, j, Forbid::Conflict);
-                }
-            }
-        }
-        // Line-management chains, in both directions, through participants.csv and org.csv.
-        let chart = manager_chains(cohort, &people, &mut forbid);
-        let earlier = earlier_pairs(cohort, &by_email, &mut forbid);
-        for &(e, m) in avoids {
-            forbidden.insert((e, m), Forbid::Avoid);
-        }
-        for pair in cohort
-            .pairs
-            .iter()
-            .filter(|p| p.status == PairStatus::Ended)
-        {
-            if let (Some(&e), Some(&m)) = (
-                index.get(pair.mentee.as_str()),
-                index.get(pair.mentor.as_str()),
-            ) {
-                forbidden.entry((e, m)).or_insert(Forbid::Ended);
-            }
-        }
-        Rules {
-            forbid_department: cohort.config.matching.same_department == SameDepartment::Forbid,
-            chart,
-            earlier,
-            people,
-            index,
-            fields,
-            department,
-            forbidden,
-        }
+        fields.extend(topic_fields(cohort, people, interests));
+        (index, by_email, fields, department)
     }
 
     /// Index of a participant by id.

@@ -170,12 +170,15 @@ impl Chart {
         // The only names looked up below: each manager cell as written and as an email, and
         // org.csv's emails. Only the participants they name are indexed (a cohort of thousands
         // names a few hundred managers, or none).
-        let mut named: FxHashSet<String> = FxHashSet::default();
-        let managers_given = people
+        // Each manager cell once, however many report to them: a few hundred, not thousands.
+        let cells: FxHashSet<&str> = people
             .iter()
             .map(|p| p.manager.as_str())
-            .chain(cohort.org.iter().map(|o| o.manager.as_str()));
-        for manager in managers_given.filter(|m| !m.is_empty()) {
+            .chain(cohort.org.iter().map(|o| o.manager.as_str()))
+            .filter(|m| !m.is_empty())
+            .collect();
+        let mut named: FxHashSet<String> = FxHashSet::default();
+        for manager in cells {
             named.insert(manager.trim().to_string());
             named.insert(normalise_email(manager));
         }
