@@ -217,6 +217,15 @@ fn manager_chains(
 /// its rules (its codes and indexes), on the shared threads.
 const CHAINS_APART: usize = 1_000;
 
+/// What [`Rules::new`] finds beside the reporting chains.
+struct Codes<'a> {
+    /// Participant by id, and by email.
+    index: FxHashMap<&'a str, usize>,
+    by_email: FxHashMap<&'a str, usize>,
+    fields: Vec<Field>,
+    department: Vec<u32>,
+}
+
 /// Codes of a field's values: 0 for a value not known, else one number per value, counted from
 /// 1 in the order first met, values compared trimmed and case-insensitively. Each spelling is
 /// harmonised and lowercased once, however many people declared it.
@@ -262,7 +271,15 @@ impl<'a> Rules<'a> {
         let people: Vec<&Participant> = cohort.participants.iter().collect();
         // Line-management chains, in both directions, through participants.csv and org.csv: the
         // pairs each person is above, found beside the indexes and codes below.
-        let ((index, by_email, fields, department), (chart, chains)) = crate::threads::join(
+        let (
+            Codes {
+                index,
+                by_email,
+                fields,
+                department,
+            },
+            (chart, chains),
+        ) = crate::threads::join(
             people.len() >= CHAINS_APART,
             || Self::codes(cohort, &people),
             || manager_chains(cohort, &people),
@@ -322,18 +339,8 @@ impl<'a> Rules<'a> {
         }
     }
 
-    /// The participants' indexes by id and by email, the scored fields' codes, and the
-    /// departments' codes.
-    #[allow(clippy::type_complexity)]
-    fn codes(
-        cohort: &'a Cohort,
-        people: &[&'a Participant],
-    ) -> (
-        FxHashMap<&'a str, usize>,
-        FxHashMap<&'a str, usize>,
-        Vec<Field>,
-        Vec<u32>,
-    ) {
+    /// The participants' indexes, the scored fields' codes and the departments' codes.
+    fn codes(cohort: &'a Cohort, people: &[&'a Participant]) -> Codes<'a> {
         let index: FxHashMap<&str, usize> = people
             .iter()
             .enumerate()
@@ -410,7 +417,12 @@ impl<'a> Rules<'a> {
                 .unwrap_or(usize::MAX)
         });
         fields.extend(topic_fields(cohort, people, interests));
-        (index, by_email, fields, department)
+        Codes {
+            index,
+            by_email,
+            fields,
+            department,
+        }
     }
 
     /// Index of a participant by id.

@@ -434,9 +434,8 @@ struct Layout<'a> {
 impl Layout<'_> {
     /// Every row of `reader` that reads, with the problems of those that do not, and whether
     /// reading ended early (a row the reader could not read: a broken quote; a ragged row is
-    /// reported and the rest still read).
-    /// The rows of `reader`, into a vector with room for `room` (at least), so that it never
-    /// grows by copying (a first half's holds the second's too).
+    /// reported and the rest still read). The rows go into a vector with room for `room` from
+    /// the start, so that it never grows by copying (a first half's holds the second's too).
     fn read<T: Record>(
         &self,
         mut reader: csvio::Rows,
