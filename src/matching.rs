@@ -217,6 +217,20 @@ fn manager_chains(
 /// its rules (its codes and indexes), on the shared threads.
 const CHAINS_APART: usize = 1_000;
 
+#[cfg(test)]
+thread_local! {
+    /// Tests lower it to walk small cohorts' chains beside their codes too.
+    pub(crate) static TEST_CHAINS_APART: std::cell::Cell<usize> =
+        const { std::cell::Cell::new(CHAINS_APART) };
+}
+
+fn chains_apart() -> usize {
+    #[cfg(test)]
+    return TEST_CHAINS_APART.get();
+    #[cfg(not(test))]
+    CHAINS_APART
+}
+
 /// What [`Rules::new`] finds beside the reporting chains.
 struct Codes<'a> {
     /// Participant by id, and by email.
@@ -280,7 +294,7 @@ impl<'a> Rules<'a> {
             },
             (chart, chains),
         ) = crate::threads::join(
-            people.len() >= CHAINS_APART,
+            people.len() >= chains_apart(),
             || Self::codes(cohort, &people),
             || manager_chains(cohort, &people),
         );
@@ -1262,6 +1276,55 @@ mod tests {
             }
         }
         assert!(listed_in_department > 20, "{listed_in_department}");
+    }
+
+    /// Rules whose reporting chains were walked beside their codes are the rules found on one
+    /// thread: every pair forbidden for the same first reason (a conflict before a chain before
+    /// an avoided pair's... as one thread forbade them), every score the same.
+    #[test]
+    fn rules_with_chains_walked_beside_are_the_rules_found_in_turn() {
+        let mut next = crate::assign::test_numbers(0xc4a1_25ed);
+        let mut both = 0;
+        for _ in 0..300 {
+            let mut cohort = crate::explain::tests::random_cohort(&mut next);
+            let n = cohort.participants.len() as u64;
+            for _ in 0..next(8) {
+                let (a, b) = (pick(&mut next, n), pick(&mut next, n));
+                let other = cohort
+                    .participants
+                    .get(b)
+                    .expect("a participant")
+                    .id
+                    .clone();
+                let p = cohort.participants.get_mut(a).expect("a participant");
+                match next(2) {
+                    0 => p.conflicts.push(other),
+                    _ => p.manager = other,
+                }
+            }
+            let avoids: Vec<(usize, usize)> = (0..next(3))
+                .map(|_| (pick(&mut next, n), pick(&mut next, n)))
+                .collect();
+            let in_turn = Rules::new(&cohort, &avoids);
+            TEST_CHAINS_APART.set(0);
+            let beside = Rules::new(&cohort, &avoids);
+            TEST_CHAINS_APART.set(CHAINS_APART);
+            let n = cohort.participants.len();
+            for e in 0..n {
+                for m in 0..n {
+                    assert_eq!(in_turn.why(e, m), beside.why(e, m), "pair {e} {m}");
+                    assert_eq!(in_turn.score(e, m), beside.score(e, m), "pair {e} {m}");
+                    both += usize::from(
+                        in_turn.forbidden(e, m) == Some(Forbid::Conflict)
+                            && in_turn.chain(e, m).is_some(),
+                    );
+                }
+            }
+        }
+        assert!(
+            both > 5,
+            "only {both} pairs were both a conflict and a chain"
+        );
     }
 
     /// The reasons as they were first written (lists of names, then joined): what

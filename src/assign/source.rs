@@ -603,8 +603,13 @@ impl<'a, S: Source> KeyRows<'a, S> {
             });
             (part.len(), fits.then_some(block))
         });
-        // Every part but the last has `per` rows (`in_parts`).
+        // Rows are found by `i / per`: every part but the last must have `per` rows, as
+        // `in_parts` cuts them; if it ever cut otherwise, the rows are scored from the source.
         let per = parts.first().map_or(nr, |&(rows, _)| rows).max(1);
+        let (last, whole) = parts.split_last()?;
+        if whole.iter().any(|&(rows, _)| rows != per) || last.0 > per {
+            return None;
+        }
         let blocks = parts
             .into_iter()
             .map(|(_, block)| block)
