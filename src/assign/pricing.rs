@@ -183,13 +183,27 @@ struct Face {
     row: RowNear,
     /// Each gathered row's nearest pairs, `(row, column, score)`.
     rows: Vec<(u32, u32, i32)>,
-    /// [`Face::gather_row`]'s flags of the row's pairs ([`TIGHT`], [`UP`], [`ENTERS`]).
+    /// [`Face::gather_row`]'s flags of the row's pairs ([`TIGHT`], [`UP`]).
     flags: Vec<u8>,
     /// The gathered rows' tight pairs as bits (see [`TightBits`]), in blocks of consecutive
     /// rows (the last one being gathered into), while every row gathered came through
     /// [`Face::gather_row`] or had none.
     bits: Vec<Vec<u64>>,
     bits_whole: bool,
+    /// The rows [`Face::gather_row`] took, with tight pairs: their pairs are offered to the
+    /// columns' nearest by [`Face::sweep`], once every row is gathered.
+    swept: Vec<Swept>,
+}
+
+/// A row whose tight pairs are in [`Face`]'s bits, still to be offered to the columns' nearest.
+#[derive(Clone, Copy)]
+struct Swept {
+    /// Its threshold: a tight pair in column `j` scores `t - v32[j]`.
+    t: i32,
+    i: u32,
+    /// Where its words are: `bits[block][at..at + words]`.
+    block: u32,
+    at: u32,
 }
 
 /// How near a score is to the mean, lowest nearest, on its side of `mid` (the mean's ceiling):
@@ -212,6 +226,7 @@ impl Face {
             flags: Vec::new(),
             bits: vec![Vec::new()],
             bits_whole: true,
+            swept: Vec::new(),
         }
     }
 
@@ -239,14 +254,14 @@ impl Face {
     /// with the columns' narrow duals (in `classes`), and the allowed pairs whose sum is `t` are
     /// the tight ones (`t` at least `-LIM / 2`, as [`for_tight`] has it). Keeps what
     /// [`Face::begin_row`], then [`Face::insert`] of each tight pair and [`Face::end_row`] would
-    /// keep. One vectorised pass ([`Face::classify`]) flags each pair against its column's worst
-    /// kept and gathers the classes of the tight pairs' column duals (a tight pair scores `t`
-    /// less its column's dual, so these give the row's tight scores); pair by pair it then
-    /// looks only at the pairs that enter a column's nearest, at every tight pair's score only
-    /// where some column's dual has no class, and at the row's own nearest from its start until
-    /// they are found. In tie-heavy cohorts a fifth of all pairs can be tight, and few of them
-    /// enter anything: pair by pair, this pass took three times as long as one without the
-    /// face. Rows and columns below 2^31 (the keys are computed in `i32`).
+    /// keep, once [`Face::sweep`] has offered the row's pairs to the columns' nearest. One
+    /// vectorised pass ([`classify`]) flags each tight pair and whether it is above the mean,
+    /// and gathers the classes of the tight pairs' column duals (a tight pair scores `t` less its
+    /// column's dual, so these give the row's tight scores); pair by pair it then looks at every
+    /// tight pair's score only where some column's dual has no class, and at the row's own
+    /// nearest from its start until they are found. In tie-heavy cohorts a fifth of all pairs
+    /// can be tight: pair by pair, this pass took three times as long as one without the face.
+    /// Rows and columns below 2^31 (the keys are computed in `i32`).
     fn gather_row(
         &mut self,
         i: usize,
@@ -261,20 +276,16 @@ impl Face {
         // Whole words of flags: the bits below are packed from whole eight-byte loads (no flag
         // is set past the row's end).
         flags.resize(row.len().next_multiple_of(64), 0);
-        let seen = self.classify(
+        let seen = classify(
             &mut flags[..row.len()],
             classes,
-            &RowIn {
-                i,
-                row,
-                net,
-                t,
-                mid,
-            },
+            &RowIn { row, net, t, mid },
         );
         // The row's tight bits: eight flags' low bits at a time into a byte (the multiply
         // gathers byte k's bit 0 into bit k of the top byte), eight bytes to a word.
+        let block_index = self.bits.len().saturating_sub(1);
         let block = self.block();
+        let at = block.len();
         for words in flags.chunks_exact(64) {
             let mut word = 0u64;
             for (k, eight) in words.chunks_exact(8).enumerate() {
@@ -286,6 +297,13 @@ impl Face {
         }
         // A tight pair's column has a class, or it is outside them.
         if seen.outside || seen.classes != 0 {
+            // Rows, columns and a part's words are below 2^31 (see above).
+            self.swept.push(Swept {
+                t,
+                i: i as u32,
+                block: block_index as u32,
+                at: at as u32,
+            });
             // The row's tight scores, and the nearness of its nearest tight pair on each side
             // of the mean (`i32::MAX` where none): from the classes of their columns' duals
             // where every one has a class.
@@ -309,13 +327,6 @@ impl Face {
                     met(t.wrapping_sub(classes.dual[c]));
                 }
             }
-            each_flagged(&flags, 0, ENTERS, |j| {
-                let s = row[j];
-                let (up, d) = nearness(s, mid);
-                let tops = if up { &mut self.above } else { &mut self.below };
-                tops.offer_ranked(j, (d, tops.key(i, j), s));
-                true
-            });
             // The row's nearest on each side: its tight pairs there in order from its start,
             // until the side holds `ROW_NEAR_K` at the side's nearest (none met later can rank
             // above those).
@@ -343,54 +354,164 @@ impl Face {
         self.flags = flags;
     }
 
-    /// [`Face::gather_row`]'s flags of a row's pairs, into `flags` (as long as the row), and
-    /// what it saw of the row's tight pairs. `flags` comes as a parameter of its own: the
-    /// compiler then knows its writes touch nothing the loop reads, and vectorises it.
-    fn classify(&self, flags: &mut [u8], classes: &DualClasses, input: &RowIn) -> RowSeen {
-        classify(&self.above, &self.below, flags, classes, input)
+    /// Offers the tight pairs of the rows [`Face::gather_row`] took to the columns' nearest,
+    /// `v32` being the columns' narrow duals those rows were gathered with and `mid` the mean's
+    /// ceiling. A tight pair in column `j` of a row of threshold `t` scores `t - v32[j]`, so a
+    /// column's nearest at or above the mean are its tight pairs in the rows of the lowest
+    /// thresholds from `mid + v32[j]` up, and of one threshold the first from the column's start
+    /// (they tie on nearness); below the mean, the same from the highest threshold under
+    /// `mid + v32[j]` down. So the rows are put in order of threshold, then row, and their bits
+    /// turned into a bit per row for each column (64 by 64 at a time); each column then takes
+    /// its pairs in the order it ranks them, a word of rows at a time, and stops at its
+    /// [`NEAR_K`]th. Testing every pair against its column's nearest as the rows were gathered
+    /// took most of the proving pass, and offering each row's tight pairs to the columns by
+    /// threshold, most of them in a column's first threshold, as long.
+    fn sweep(&mut self, v32: &[i32], mid: i32) {
+        let mut rows = std::mem::take(&mut self.swept);
+        if rows.is_empty() {
+            return;
+        }
+        let nc = v32.len();
+        let words = nc.div_ceil(64);
+        rows.sort_unstable_by_key(|r| (r.t, r.i));
+        // Each column's bits, a bit per row in that order.
+        let by_column = BitColumns::of(words, rows.len(), |k| {
+            let r = rows[k];
+            &self.bits[r.block as usize][r.at as usize..][..words]
+        });
+        // Each threshold's rows: `groups[g]..groups[g + 1]`.
+        let mut groups: Vec<usize> = (0..rows.len())
+            .filter(|&k| k == 0 || rows[k].t != rows[k - 1].t)
+            .collect();
+        groups.push(rows.len());
+        let n_groups = groups.len() - 1;
+        for (j, &v) in v32.iter().enumerate() {
+            let bits = by_column.column(j);
+            let start = self.above.start[j];
+            // The first threshold whose pairs in this column are at or above the mean.
+            let edge = i64::from(mid) + i64::from(v);
+            let first_up = groups[..n_groups].partition_point(|&k| i64::from(rows[k].t) < edge);
+            for up in [true, false] {
+                let tops = if up { &mut self.above } else { &mut self.below };
+                let mut taken = 0;
+                let order: &mut dyn Iterator<Item = usize> = if up {
+                    &mut (first_up..n_groups)
+                } else {
+                    &mut (0..first_up).rev()
+                };
+                for g in order {
+                    let (a, b) = (groups[g], groups[g + 1]);
+                    let t = rows[a].t;
+                    let s = t.wrapping_sub(v);
+                    let (_, d) = nearness(s, mid);
+                    // From the column's start on, then the rows before it.
+                    let from = a + rows[a..b].partition_point(|r| r.i < start);
+                    let mut take = |k: usize| {
+                        tops.offer(rows[k].i as usize, j, s, d);
+                        taken += 1;
+                        taken < NEAR_K
+                    };
+                    if !(each_set_in(bits, from, b, &mut take) && each_set_in(bits, a, from, take))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
     }
 }
 
-/// [`Face::classify`], a free function so that it is compiled for each kind of vector unit
-/// and the best one the machine has is chosen when it runs.
+/// A bit matrix by column: for each of `words * 64` columns, a bit per row (`rows` rows, in
+/// words of 64).
+struct BitColumns {
+    per: usize,
+    bits: Vec<u64>,
+}
+
+impl BitColumns {
+    /// The transpose of `rows` rows of `words` words each (`row(k)`, bit `j % 64` of word
+    /// `j / 64` for column `j`), 64 rows by 64 columns at a time.
+    fn of<'a>(words: usize, rows: usize, row: impl Fn(usize) -> &'a [u64]) -> BitColumns {
+        let per = rows.div_ceil(64);
+        let mut bits = vec![0u64; words * 64 * per];
+        let mut block = [0u64; 64];
+        for rb in 0..per {
+            for w in 0..words {
+                for (k, x) in block.iter_mut().enumerate() {
+                    let r = rb * 64 + k;
+                    *x = if r < rows { row(r)[w] } else { 0 };
+                }
+                transpose64(&mut block);
+                for (c, &x) in block.iter().enumerate() {
+                    bits[(w * 64 + c) * per + rb] = x;
+                }
+            }
+        }
+        BitColumns { per, bits }
+    }
+
+    /// Column `j`'s bits, a bit per row.
+    fn column(&self, j: usize) -> &[u64] {
+        &self.bits[j * self.per..(j + 1) * self.per]
+    }
+}
+
+/// Transposes a 64 x 64 bit matrix in place: bit `c` of `a[k]` becomes bit `k` of `a[c]`
+/// (quadrants swapped, then their quadrants, down to single bits).
+fn transpose64(a: &mut [u64; 64]) {
+    let mut j = 32;
+    let mut m: u64 = 0x0000_0000_FFFF_FFFF;
+    while j != 0 {
+        let mut k = 0;
+        while k < 64 {
+            let t = ((a[k] >> j) ^ a[k + j]) & m;
+            a[k] ^= t << j;
+            a[k + j] ^= t;
+            k = (k + j + 1) & !j;
+        }
+        j >>= 1;
+        m ^= m << j;
+    }
+}
+
+/// `f(k)` for each set bit `k` of `bits` with `from <= k < to`, in order, while `f` says to go
+/// on; returns whether it went to the end.
+fn each_set_in(bits: &[u64], from: usize, to: usize, mut f: impl FnMut(usize) -> bool) -> bool {
+    let mut at = from;
+    while at < to {
+        let w = at / 64;
+        let mut word = bits[w] >> (at % 64) << (at % 64);
+        let end = (w + 1) * 64;
+        if to < end {
+            word &= (1u64 << (to % 64)) - 1;
+        }
+        for b in set_bits(word) {
+            if !f(w * 64 + b) {
+                return false;
+            }
+        }
+        at = end;
+    }
+    true
+}
+
+/// [`Face::gather_row`]'s flags of a row's pairs, into `flags` (as long as the row), and what it
+/// saw of the row's tight pairs. `flags` comes as a parameter of its own: the compiler then
+/// knows its writes touch nothing the loop reads, and vectorises it. A free function, so that it
+/// is compiled for each kind of vector unit and the best one the machine has is chosen when it
+/// runs.
 #[multiversion(targets = "simd")]
-fn classify(
-    above: &ColumnTops,
-    below: &ColumnTops,
-    flags: &mut [u8],
-    classes: &DualClasses,
-    input: &RowIn,
-) -> RowSeen {
-    let RowIn {
-        i,
-        row,
-        net,
-        t,
-        mid,
-    } = *input;
-    // Below 2^31 (see `gather_row`).
-    let (row_i, nr) = (i as i32, above.nr as i32);
+fn classify(flags: &mut [u8], classes: &DualClasses, input: &RowIn) -> RowSeen {
+    let RowIn { row, net, t, mid } = *input;
     let (mut outside, mut present) = (false, 0u32);
     // One pass the compiler vectorises: no branch (`pick`, not `if`).
     let n = flags.len();
-    let (row, net, start) = (&row[..n], &net[..n], &above.start[..n]);
-    let (a_d, a_key) = (&above.worst_d[..n], &above.worst_key[..n]);
-    let (b_d, b_key) = (&below.worst_d[..n], &below.worst_key[..n]);
-    let class = &classes.bit[..n];
+    let (row, net, class) = (&row[..n], &net[..n], &classes.bit[..n]);
     for k in 0..n {
         let s = row[k];
         let is_tight = (net[k] == t) & (s != FORBIDDEN);
         let is_up = s >= mid;
-        // Only tight pairs' values are used: allowed, so `-s` fits.
-        let d = pick(is_up, s, s.wrapping_neg());
-        // `(i - start) mod n_rows`, as `ColumnTops::key`.
-        let from = row_i.wrapping_sub(start[k].cast_signed());
-        let key = from.wrapping_add((from >> 31) & nr).cast_unsigned();
-        let (ad, akey, bd, bkey) = (a_d[k], a_key[k], b_d[k], b_key[k]);
-        let wd = pick(is_up, ad, bd);
-        let wkey = pick(is_up, akey.cast_signed(), bkey.cast_signed()).cast_unsigned();
-        let enters = (d < wd) | ((d == wd) & (key < wkey));
-        flags[k] = u8::from(is_tight) | u8::from(is_up) << 1 | u8::from(is_tight & enters) << 2;
+        flags[k] = u8::from(is_tight) | u8::from(is_up) << 1;
         let bit = class[k];
         present |= pick(is_tight, bit.cast_signed(), 0).cast_unsigned();
         outside |= is_tight & (bit == 0);
@@ -425,6 +546,7 @@ impl Face {
         self.scores.clear();
         self.bits = vec![Vec::new()];
         self.bits_whole = true;
+        self.swept.clear();
         self.above.clear();
         self.below.clear();
         self.rows.clear();
@@ -435,6 +557,12 @@ impl Face {
         self.above.merge(&other.above);
         self.below.merge(&other.below);
         self.rows.extend(other.rows);
+        // The other's rows keep their words, in its blocks after these.
+        let blocks = self.bits.len() as u32;
+        self.swept.extend(other.swept.into_iter().map(|r| Swept {
+            block: r.block + blocks,
+            ..r
+        }));
         self.bits.extend(other.bits);
         self.bits_whole &= other.bits_whole;
     }
@@ -1015,7 +1143,6 @@ impl TopK {
 /// the sum `t` of its tight pairs, and `mid`, the mean's ceiling.
 #[derive(Clone, Copy)]
 struct RowIn<'a> {
-    i: usize,
     row: &'a [i32],
     net: &'a [i32],
     t: i32,
@@ -1074,11 +1201,9 @@ fn pick(c: bool, a: i32, b: i32) -> i32 {
     (a & all) | (b & !all)
 }
 
-/// [`Face::gather_row`]'s flags of a pair: tight, at or above the mean, entering its column's
-/// nearest (a tight pair that ranks above the column's worst kept, or whose column has room).
+/// [`Face::gather_row`]'s flags of a pair: tight, at or above the mean.
 const TIGHT: u8 = 1;
 const UP: u8 = 2;
-const ENTERS: u8 = 4;
 
 /// `f(start + k)` for each `flags[k]` (from `flags[start..]`) that has a bit of `bit`, in order,
 /// while `f` says to go on; returns whether it went to the end. Eight flags at a time: most
@@ -1464,6 +1589,13 @@ fn price<S: Source>(src: &S, pass: &mut Pass, edges: &mut [Vec<Edge>]) -> usize 
         && let Some(t) = pass.tight.as_mut()
     {
         t.clear();
+    }
+    // A pass that proves its duals offers its rows' tight pairs to the columns' nearest, once
+    // every part's are in.
+    if added == 0
+        && let (Some(t), Some(v32), Some(face)) = (pass.tight.as_mut(), v32.as_deref(), &face)
+    {
+        t.sweep(v32, face.mid);
     }
     added
 }
@@ -1924,6 +2056,7 @@ mod tests {
             let v32 = narrow_duals(&v, 1000).expect("small duals");
             let classes = DualClasses::new(&v32);
             let (mut by_pairs, mut vectorised) = (Face::new(1000, nr, nc), Face::new(1000, nr, nc));
+            let mut mixed = Face::new(1000, nr, nc);
             let mut parts = vec![Face::new(1000, nr, nc)];
             let (mut row, mut net) = (vec![0i32; nc], vec![0i32; nc]);
             let words = nc.div_ceil(64);
@@ -1947,6 +2080,17 @@ mod tests {
                 });
                 by_pairs.end_row(i);
                 vectorised.gather_row(i, &row, &net, &classes, t, mid);
+                // Some rows pair by pair among the others, as a pass takes a row whose
+                // threshold is out of the vectorised test's range.
+                if i % 5 == 3 {
+                    mixed.begin_row(i);
+                    for_tight(&row, &v, Some((&net, most)), i64::from(t), |j, s| {
+                        mixed.insert(i, j, s, mid)
+                    });
+                    mixed.end_row(i);
+                } else {
+                    mixed.gather_row(i, &row, &net, &classes, t, mid);
+                }
                 if i % 70 == 0 {
                     parts.push(Face::new(1000, nr, nc));
                 }
@@ -1958,10 +2102,21 @@ mod tests {
             for part in parts {
                 merged.merge(part);
             }
+            // The columns' nearest are found once every row is in.
+            vectorised.sweep(&v32, mid);
+            merged.sweep(&v32, mid);
+            mixed.sweep(&v32, mid);
             let expect = by_pairs.summary();
             assert!(expect.near.len() > nc, "spread {spread}: few pairs kept");
             // Pair by pair, no bits: the stages score the rows.
             assert!(expect.tight.is_none());
+            let mixed = mixed.summary();
+            assert_eq!(mixed.scores, expect.scores, "spread {spread}");
+            assert_eq!(
+                mixed.near, expect.near,
+                "spread {spread}: some rows pair by pair"
+            );
+            assert!(mixed.tight.is_none());
             for got in [vectorised.summary(), merged.summary()] {
                 assert_eq!(got.scores, expect.scores, "spread {spread}");
                 assert_eq!(got.near, expect.near, "spread {spread}");
@@ -1969,6 +2124,50 @@ mod tests {
                 assert_eq!(tight.words, words);
                 let rows: Vec<u64> = (0..nr).flat_map(|i| tight.row(i).to_vec()).collect();
                 assert_eq!(rows, bits, "spread {spread}");
+            }
+        }
+    }
+
+    #[test]
+    fn bit_columns_are_the_rows_bits_transposed_and_ranges_read_as_a_loop_would() {
+        // 131 rows (two words and a bit) of 3 words (150 columns used).
+        let (rows, words) = (131, 3);
+        let mut next = crate::assign::test_numbers(0x5851_f42d);
+        let matrix: Vec<Vec<u64>> = (0..rows)
+            .map(|_| (0..words).map(|_| next(u64::MAX)).collect())
+            .collect();
+        let by_column = BitColumns::of(words, rows, |k| &matrix[k]);
+        for j in 0..words * 64 {
+            let column = by_column.column(j);
+            for (k, row) in matrix.iter().enumerate() {
+                let want = row[j / 64] >> (j % 64) & 1;
+                assert_eq!(column[k / 64] >> (k % 64) & 1, want, "row {k}, column {j}");
+            }
+            assert_eq!(column[rows / 64] >> (rows % 64), 0, "no rows past the last");
+            for (from, to) in [
+                (0, rows),
+                (5, 64),
+                (64, 128),
+                (63, 65),
+                (70, 70),
+                (100, 131),
+            ] {
+                let mut got = Vec::new();
+                assert!(each_set_in(column, from, to, |k| {
+                    got.push(k);
+                    true
+                }));
+                let want: Vec<usize> = (from..to)
+                    .filter(|&k| column[k / 64] >> (k % 64) & 1 == 1)
+                    .collect();
+                assert_eq!(got, want, "column {j}, {from}..{to}");
+                // Stopped at the first.
+                let mut first = None;
+                let ended = each_set_in(column, from, to, |k| {
+                    first = Some(k);
+                    false
+                });
+                assert_eq!((first, ended), (want.first().copied(), want.is_empty()));
             }
         }
     }
