@@ -710,7 +710,10 @@ fn propose_with(
             ));
         }
     }
-    let rules_avoids: Vec<(usize, usize)> = {
+    // The people's places by id, only for the pairs to avoid (most matches name none).
+    let rules_avoids: Vec<(usize, usize)> = if avoids.is_empty() {
+        Vec::new()
+    } else {
         let index: FxHashMap<&str, usize> = cohort
             .participants
             .iter()
