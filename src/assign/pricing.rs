@@ -202,8 +202,8 @@ struct Swept {
     t: i32,
     i: u32,
     /// Where its words are: `bits[block][at..at + words]`.
-    block: u32,
-    at: u32,
+    block: usize,
+    at: usize,
 }
 
 /// How near a score is to the mean, lowest nearest, on its side of `mid` (the mean's ceiling):
@@ -261,7 +261,7 @@ impl Face {
     /// tight pair's score only where some column's dual has no class, and at the row's own
     /// nearest from its start until they are found. In tie-heavy cohorts a fifth of all pairs
     /// can be tight: pair by pair, this pass took three times as long as one without the face.
-    /// Rows and columns below 2^31 (the keys are computed in `i32`).
+    /// Rows below 2^31 (a row is kept as a `u32`; `price` gathers this way only then).
     fn gather_row(
         &mut self,
         i: usize,
@@ -297,12 +297,12 @@ impl Face {
         }
         // A tight pair's column has a class, or it is outside them.
         if seen.outside || seen.classes != 0 {
-            // Rows, columns and a part's words are below 2^31 (see above).
+            // Rows are below 2^31 (see above).
             self.swept.push(Swept {
                 t,
                 i: i as u32,
-                block: block_index as u32,
-                at: at as u32,
+                block: block_index,
+                at,
             });
             // The row's tight scores, and the nearness of its nearest tight pair on each side
             // of the mean (`i32::MAX` where none): from the classes of their columns' duals
@@ -377,7 +377,7 @@ impl Face {
         // Each column's bits, a bit per row in that order.
         let by_column = BitColumns::of(words, rows.len(), |k| {
             let r = rows[k];
-            &self.bits[r.block as usize][r.at as usize..][..words]
+            &self.bits[r.block][r.at..][..words]
         });
         // Each threshold's rows: `groups[g]..groups[g + 1]`.
         let mut groups: Vec<usize> = (0..rows.len())
@@ -558,7 +558,7 @@ impl Face {
         self.below.merge(&other.below);
         self.rows.extend(other.rows);
         // The other's rows keep their words, in its blocks after these.
-        let blocks = self.bits.len() as u32;
+        let blocks = self.bits.len();
         self.swept.extend(other.swept.into_iter().map(|r| Swept {
             block: r.block + blocks,
             ..r
