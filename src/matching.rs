@@ -1224,6 +1224,33 @@ mod tests {
         usize::try_from(next(n)).expect("a small index")
     }
 
+    /// Up to `most - 1` random conflicts and managers among `cohort`'s people, and up to two
+    /// random pairs to avoid (by place), for the rules to forbid.
+    fn tangle(
+        cohort: &mut Cohort,
+        next: &mut impl FnMut(u64) -> u64,
+        most: u64,
+    ) -> Vec<(usize, usize)> {
+        let n = cohort.participants.len() as u64;
+        for _ in 0..next(most) {
+            let (a, b) = (pick(next, n), pick(next, n));
+            let other = cohort
+                .participants
+                .get(b)
+                .expect("a participant")
+                .id
+                .clone();
+            let p = cohort.participants.get_mut(a).expect("a participant");
+            match next(2) {
+                0 => p.conflicts.push(other),
+                _ => p.manager = other,
+            }
+        }
+        (0..next(3))
+            .map(|_| (pick(next, n), pick(next, n)))
+            .collect()
+    }
+
     /// Counting what the rules forbid each mentee without a loop over the mentors counts what
     /// the loop does: conflicts, reporting chains and avoided pairs (listed rules) among
     /// departments that forbid, some listed pairs in the mentee's own department.
@@ -1238,24 +1265,7 @@ mod tests {
             } else {
                 SameDepartment::Forbid
             };
-            let n = cohort.participants.len() as u64;
-            for _ in 0..next(6) {
-                let (a, b) = (pick(&mut next, n), pick(&mut next, n));
-                let other = cohort
-                    .participants
-                    .get(b)
-                    .expect("a participant")
-                    .id
-                    .clone();
-                let p = cohort.participants.get_mut(a).expect("a participant");
-                match next(2) {
-                    0 => p.conflicts.push(other),
-                    _ => p.manager = other,
-                }
-            }
-            let avoids: Vec<(usize, usize)> = (0..next(3))
-                .map(|_| (pick(&mut next, n), pick(&mut next, n)))
-                .collect();
+            let avoids = tangle(&mut cohort, &mut next, 6);
             let rules = Rules::new(&cohort, &avoids);
             let (mentees, mentors): (Vec<usize>, Vec<usize>) = (0..cohort.participants.len())
                 .filter(|_| next(5) != 0)
@@ -1290,24 +1300,7 @@ mod tests {
         let mut both = 0;
         for _ in 0..300 {
             let mut cohort = crate::explain::tests::random_cohort(&mut next);
-            let n = cohort.participants.len() as u64;
-            for _ in 0..next(8) {
-                let (a, b) = (pick(&mut next, n), pick(&mut next, n));
-                let other = cohort
-                    .participants
-                    .get(b)
-                    .expect("a participant")
-                    .id
-                    .clone();
-                let p = cohort.participants.get_mut(a).expect("a participant");
-                match next(2) {
-                    0 => p.conflicts.push(other),
-                    _ => p.manager = other,
-                }
-            }
-            let avoids: Vec<(usize, usize)> = (0..next(3))
-                .map(|_| (pick(&mut next, n), pick(&mut next, n)))
-                .collect();
+            let avoids = tangle(&mut cohort, &mut next, 8);
             let in_turn = Rules::new(&cohort, &avoids);
             TEST_CHAINS_APART.set(0);
             let beside = Rules::new(&cohort, &avoids);
