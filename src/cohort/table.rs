@@ -636,7 +636,8 @@ impl<T: Record> Table<T> {
                     crate::threads::join(
                         true,
                         move || {
-                            let (e, p, ended) = layout.read(first, &one, room + room_after);
+                            let (e, p, ended) =
+                                layout.read(first, &one, room.saturating_add(room_after));
                             (e, p, ended, one)
                         },
                         move || {
